@@ -1,0 +1,111 @@
+"""What every reader returns: the raw cells of one delivery with their provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ROW_COLUMN = "_rij"  # the row number as the employer sees it in their own file
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The cells of a delivery as text (None when empty), one row per source row."""
+
+    cells: pd.DataFrame  # source headers as columns, plus ROW_COLUMN
+    file: str
+    sheet: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # key/value sheet, lower-case keys
+
+    @property
+    def rows_in(self) -> int:
+        """How many data rows the delivery holds."""
+        return len(self.cells)
+
+
+def cell_text(value: Any) -> str | None:
+    """One spreadsheet or JSON cell as text; native dates become ISO, empty becomes None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):  # calamine gives durations for time-only cells
+        seconds = int(value.total_seconds())
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return str(value)
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file: the identity of a delivery."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def frame_from_rows(
+    header: list[str], rows: list[list[str | None]], row_numbers: list[int]
+) -> pd.DataFrame:
+    """Build the cells frame; duplicate or empty headers get a positional suffix."""
+    names = _unique_headers(header)
+    width = len(names)
+    padded = [(r + [None] * width)[:width] for r in rows]
+    frame = pd.DataFrame(padded, columns=names, dtype=object)
+    frame[ROW_COLUMN] = pd.Series(row_numbers, dtype="int64")
+    return frame
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    """Header texts made unique and non-empty (`kolom_7` for an empty one)."""
+    names: list[str] = []
+    for i, name in enumerate(header, start=1):
+        text = (name or "").strip() or f"kolom_{i}"
+        while text in names:
+            text = f"{text}_{i}"
+        names.append(text)
+    return names
+
+
+HEADER_SCAN_ROWS = 30
+
+
+def normalise_header(text: str | None) -> str:
+    """A header as compared: lower case, single spaces."""
+    return " ".join((text or "").split()).lower()
+
+
+def find_header(rows: list[list[str | None]], expected: tuple[str, ...]) -> int | None:
+    """Index of the row among the first rows that holds most of the expected headers."""
+    wanted = {normalise_header(c) for c in expected}
+    best, best_hits = None, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        hits = len(wanted & {normalise_header(c) for c in row if c})
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def drop_blank_rows(rows: list[list[str | None]], numbers: list[int]) -> tuple[list, list[int]]:
+    """Leave out rows whose cells are all empty (they are not data)."""
+    kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(c is not None for c in r)]
+    return [r for r, _ in kept], [n for _, n in kept]

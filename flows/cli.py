@@ -1,0 +1,111 @@
+"""The `monitor` command line. Messages for employers and analysts are Dutch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Landelijke monitor agressie en geweld tegen hulpverleners.",
+                  no_args_is_help=True, add_completion=False)  # fmt: skip
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings(inbox: Path | None = None, warehouse: Path | None = None):  # type: ignore[no-untyped-def]
+    from pipeline.settings import Settings
+
+    overrides = {k: v for k, v in {"inbox_dir": inbox, "warehouse_path": warehouse}.items() if v}
+    return Settings(**overrides)
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option(help="Map voor de voorbeelddata.")] = Path("data/sample"),
+    year: Annotated[int | None, typer.Option(help="Jaar (standaard: vorig kalenderjaar).")] = None,
+    seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 2025,
+    scale: Annotated[float, typer.Option(help="Schaal van de volumes (1 = landelijk).")] = 1.0,
+) -> None:
+    """Maak de landelijke voorbeeldset: aanleveringen van alle organisaties plus de grondwaarheid."""
+    from pipeline.sample import default_sample_year, generate_sample
+
+    jaar = year or default_sample_year(date.today())
+    with console.status(f"Voorbeeldset {jaar} maken in {out} ..."):
+        summary = generate_sample(out, year=jaar, seed=seed, scale=scale)
+    console.print(f"[green]Voorbeeldset gemaakt[/] in {summary.out}: {summary.files} bestanden, "
+                  f"{summary.incidents} incidenten, {summary.rejects} af te keuren rijen.")  # fmt: skip
+
+
+@app.command()
+def run(
+    inbox: Annotated[Path | None, typer.Option(help="Inbox met aanleveringen.")] = None,
+    warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
+) -> None:
+    """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
+    from flows.nightly import run_nightly
+
+    summary = run_nightly(_settings(inbox, warehouse))
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), default=str, indent=2) + "\n")
+        return
+    from flows.report import print_summary
+
+    print_summary(console, summary)
+
+
+@app.command()
+def status(
+    warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+) -> None:
+    """Toon het grootboek: leveringen, rijen ontvangen/geladen/afgekeurd, wie er geleverd heeft."""
+    from flows.report import print_status, status_data
+    from schemas.errors import WarehouseError
+
+    try:
+        data = status_data(_settings(warehouse=warehouse).warehouse_path)
+    except WarehouseError as exc:
+        err.print(f"[red]Geen warehouse:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(data, default=str, indent=2) + "\n")
+    else:
+        print_status(console, data)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Schrijf naar dit bestand (anders stdout).")
+    ] = None,
+) -> None:
+    """Exporteer de landelijke standaard als JSON Schema, met codelijsten en controles."""
+    from schemas.export import export_standard
+
+    text = json.dumps(export_standard(), ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Schema geschreven naar {out}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str | None, typer.Option(help="Cron-schema (standaard 0 2 * * *).")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="Tijdzone (standaard Europe/Amsterdam).")
+    ] = None,
+) -> None:
+    """Bied de nachtelijke flow aan als Prefect-deployment met een nachtelijk schema."""
+    from flows.nightly import serve_nightly
+
+    settings = _settings()
+    serve_nightly(settings, cron or settings.schedule_cron, timezone or settings.schedule_timezone)

@@ -1,0 +1,75 @@
+"""Console output of the CLI: run summary and ledger status, in Dutch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.nightly import RunSummary
+from pipeline.warehouse import open_published
+
+STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen"}
+
+
+def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
+    """A rich table of plain rows."""
+    table = Table(title=title, title_justify="left")
+    for column in rows[0] if rows else []:
+        table.add_column(
+            str(column), justify="right" if isinstance(rows[0][column], int | float) else "left"
+        )
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    return table
+
+
+def print_summary(console: Console, summary: RunSummary) -> None:
+    """The nightly run in a few lines and tables."""
+    by_status: dict[str, int] = {}
+    for d in summary.deliveries:
+        by_status[d.status] = by_status.get(d.status, 0) + 1
+    parts = ", ".join(f"{n} {STATUS_NL.get(s, s)}" for s, n in sorted(by_status.items()))
+    console.print(f"[bold]Nachtelijke verwerking[/] run {summary.run_id}: {summary.files_seen} bestanden "
+                  f"in de inbox, {summary.files_new} nieuw ({parts or 'geen'}), "
+                  f"{summary.files_skipped} al verwerkt.")  # fmt: skip
+    console.print(rows_table("Per beroepsgroep", summary.per_beroepsgroep))
+    for d in summary.deliveries:
+        if d.status == "rejected":
+            console.print(
+                f"[yellow]Afgekeurd:[/] {d.organisatiecode or ''} {d.bronbestand}: {d.reason}"
+            )
+    console.print(f"Warehouse: {summary.warehouse}")
+
+
+def status_data(warehouse_path: Path) -> dict[str, Any]:
+    """The ledger and coverage, from the published warehouse (read-only)."""
+    with open_published(warehouse_path) as wh:
+        ledger = wh.query(
+            "SELECT status, count(*) AS leveringen, sum(rows_in) AS rijen_ontvangen, "
+            "sum(rows_loaded) AS rijen_geladen, sum(rows_rejected) AS rijen_afgekeurd, "
+            "count(*) FILTER (geen_incidenten) AS nulleveringen FROM ops.delivery GROUP BY status ORDER BY status"
+        )
+        coverage = wh.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
+        missing = wh.query(
+            "SELECT organisatiecode, naam, beroepsgroep, periode FROM mart.levering "
+            "WHERE status = 'ontbreekt' ORDER BY periode, organisatiecode"
+        )
+        runs = wh.query("SELECT * FROM ops.run ORDER BY run_id DESC LIMIT 1")
+    clean = lambda f: f.astype(object).where(f.notna(), None).to_dict("records")  # noqa: E731
+    return {"grootboek": clean(ledger), "dekking": clean(coverage), "ontbreekt": clean(missing),
+            "laatste_run": clean(runs)}  # fmt: skip
+
+
+def print_status(console: Console, data: dict[str, Any]) -> None:
+    """The ledger status as tables."""
+    for row in data["grootboek"]:
+        row["status"] = STATUS_NL.get(str(row["status"]), row["status"])
+    console.print(rows_table("Grootboek (ops.delivery)", data["grootboek"]))
+    console.print(rows_table("Dekking per beroepsgroep en kwartaal", data["dekking"]))
+    missing = data["ontbreekt"]
+    console.print(f"Nog niet geleverd: {len(missing)} organisatie-kwartalen")
+    if missing:
+        console.print(rows_table("Ontbrekende leveringen", missing[:50]))

@@ -1,0 +1,255 @@
+"""Harmonise a delivery: map its raw text cells onto the national fields, vectorised.
+
+Pure functions, frame in and frame out. Every cell that cannot be mapped becomes a numbered edit
+(E01 missing, E02 not in the code list, E03 invalid date or time, E05 invalid number); nothing is
+guessed and nothing is dropped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from connectors.base import ROW_COLUMN, RawTable, normalise_header
+from pipeline.reference import Reference
+from schemas.codelists import load_codelists
+from schemas.profile import (
+    CODE_FIELDS,
+    DATE_FIELDS,
+    INTEGER_FIELDS,
+    REQUIRED_FIELDS,
+    TIME_FIELDS,
+    FieldMap,
+    GemeenteTransform,
+    MappingProfile,
+)
+
+EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
+TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
+
+
+@dataclass(frozen=True)
+class Harmonised:
+    """National columns for every input row, plus the edits found while mapping."""
+
+    frame: pd.DataFrame  # one row per input row, indexed like the raw cells
+    edits: pd.DataFrame  # EDIT_COLUMNS
+
+
+def source_column(cells: pd.DataFrame, name: str) -> pd.Series:
+    """The raw cells of a source column, found by its normalised header."""
+    by_norm = {normalise_header(str(c)): c for c in cells.columns}
+    return cells[by_norm[normalise_header(name)]]
+
+
+def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
+    """Source columns the profile maps that the delivery lacks (S03)."""
+    present = {normalise_header(str(c)) for c in cells.columns}
+    return [c for c in profile.source_columns() if normalise_header(c) not in present]
+
+
+def _edits(
+    mask: pd.Series, rows: pd.Series, veld: str, code: str, values: pd.Series
+) -> pd.DataFrame:
+    """Edit rows for every True in mask."""
+    return pd.DataFrame({"rij": rows[mask], "veld": veld, "code": code,
+                         "waarde": values[mask].astype(object)})  # fmt: skip
+
+
+def _lookup(mapping: FieldMap, allowed: tuple[str, ...]) -> dict[str, str | None]:
+    """Normalised source value → national code: the profile's codes, then the national codes."""
+    table: dict[str, str | None] = {c.lower(): c for c in allowed}
+    table.update({normalise_header(k): v for k, v in mapping.codes.items()})
+    return table
+
+
+def map_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing."""
+    table = _lookup(mapping, allowed)
+    norm = values.map(normalise_header, na_action="ignore")
+    known = norm.isin(list(table))
+    codes = norm.map(table).where(known, None).astype(object)
+    codes = codes.where(codes.notna(), None)
+    return codes, values.notna() & ~known
+
+
+def map_multi_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Several codes in one cell, split by the profile's separator, in code-list order."""
+    order = {c: i for i, c in enumerate(allowed)}
+    tokens = values.str.split(mapping.split or r"\s*,\s*", regex=True).explode()
+    tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
+    codes, bad = map_codes(tokens, mapping, allowed)
+    bad_rows = bad.groupby(level=0).any().reindex(values.index, fill_value=False)
+    lists = codes.dropna().groupby(level=0).agg(lambda s: sorted(set(s), key=order.__getitem__))
+    return lists.reindex(values.index).astype(object), bad_rows
+
+
+def map_ticks(
+    cells: pd.DataFrame, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Tick-box columns: a tick value means the code applies; anything else is E02."""
+    ticks = {normalise_header(v) for v in mapping.tick_values}
+    marked, bad = {}, pd.Series(False, index=cells.index)
+    for code in (c for c in allowed if c in mapping.ticks):
+        column = source_column(cells, mapping.ticks[code]).map(normalise_header, na_action="ignore")
+        marked[code] = column.isin(ticks)
+        bad |= column.notna() & ~marked[code]
+    return _true_columns(pd.DataFrame(marked, index=cells.index)), bad
+
+
+def _true_columns(flags: pd.DataFrame) -> pd.Series:
+    """Per row, the list of column names whose flag is True (None when there is none)."""
+    stacked = flags.stack()
+    chosen = stacked[stacked.astype(bool)].reset_index(level=1).iloc[:, 0]
+    lists = chosen.groupby(level=0).agg(list)
+    return lists.reindex(flags.index).astype(object).where(lambda s: s.notna(), None)
+
+
+def parse_dates(
+    values: pd.Series, formats: tuple[str, ...], *, times: bool = False
+) -> tuple[pd.Series, pd.Series]:
+    """Parse dates (or times) by trying each format; returns (values, invalid mask)."""
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = parsed.isna() & values.notna()
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
+    result = parsed.dt.time if times else parsed.dt.date
+    result = result.astype(object).where(parsed.notna(), None)
+    return result, values.notna() & parsed.isna()
+
+
+def parse_integers(values: pd.Series, minimum: int) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers not below minimum; returns (Int64 values, invalid mask)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    ok = numbers.notna() & (numbers % 1 == 0) & (numbers >= minimum)
+    return numbers.where(ok).astype("Int64"), values.notna() & ~ok
+
+
+def map_gemeente(
+    values: pd.Series, transform: GemeenteTransform, ref: Reference
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Gemeente as written → (today's code, the code as delivered, unknown mask)."""
+    text = values.astype("string").str.strip()
+    if transform is GemeenteTransform.NAAM:
+        codes = text.str.lower().map(ref.gemeente_by_name())
+    elif transform is GemeenteTransform.NUMMER:
+        digits = text.where(text.str.fullmatch(r"\d{1,4}"))
+        codes = "GM" + digits.str.zfill(4)
+    else:
+        codes = text.str.upper().where(text.str.upper().str.fullmatch(r"GM\d{4}"))
+    codes = codes.astype(object).where(codes.notna(), None)
+    known = set(ref.gemeenten["gemeentecode"]) | set(ref.successor) | set(ref.split_codes)
+    unknown = values.notna() & ~codes.isin(known)
+    original = codes.where(~unknown, None)
+    current = original.map(lambda c: None if c is None or c in ref.split_codes
+                           else ref.current_code(c))  # fmt: skip
+    return current.astype(object), original.astype(object), unknown
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    """What the harmonisation needs to know about the delivery as a whole."""
+
+    organisatiecode: str  # today's code
+    organisatiecode_bron: str  # as delivered
+    pseudonym_key: bytes
+
+
+def apply_profile(
+    raw: RawTable, profile: MappingProfile, ctx: DeliveryContext, ref: Reference
+) -> Harmonised:
+    """Map every field the profile names; unmapped national fields stay missing."""
+    cells, rows = raw.cells, raw.cells[ROW_COLUMN]
+    out = pd.DataFrame(index=cells.index)
+    out["organisatiecode"] = ctx.organisatiecode
+    out["organisatiecode_bron"] = ctx.organisatiecode_bron
+    edits: list[pd.DataFrame] = []
+    for name, mapping in profile.fields.items():
+        raw_values = _raw_values(cells, mapping)
+        values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
+        out[name] = values
+        for column, series in extra.items():
+            out[column] = series
+        edits.append(_edits(bad, rows, name, code, raw_values))
+        if name in REQUIRED_FIELDS:
+            edits.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
+    out["medewerker_pseudoniem"] = _pseudonyms(out, ctx)
+    out = out.drop(columns=["medewerker_id"], errors="ignore")
+    out["zwaarste_gedragstype"] = most_serious(out["gedragstypen"])
+    out[ROW_COLUMN] = rows
+    edits = [e for e in edits if len(e)]
+    frame = pd.concat(edits, ignore_index=True) if edits else pd.DataFrame(columns=EDIT_COLUMNS)
+    return Harmonised(out, frame)
+
+
+def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
+    """The source text behind a mapping (tick boxes: the ticked column names)."""
+    if mapping.column is not None:
+        return source_column(cells, mapping.column)
+    if mapping.constant is not None:
+        return pd.Series(mapping.constant, index=cells.index, dtype=object)
+    flags = pd.DataFrame({c: source_column(cells, c).notna() for c in mapping.ticks.values()},
+                         index=cells.index)  # fmt: skip
+    return _true_columns(flags).map(lambda v: ",".join(v), na_action="ignore")
+
+
+def _map_field(
+    name: str, mapping: FieldMap, values: pd.Series, cells: pd.DataFrame, ref: Reference
+):  # type: ignore[no-untyped-def]
+    """Dispatch on the field's kind: (values, bad mask, edit code, extra columns)."""
+    codelists = load_codelists()
+    if name == "gedragstypen":
+        allowed = codelists.for_field(name)
+        if mapping.ticks:
+            lists, bad = map_ticks(cells, mapping, allowed)
+        else:
+            lists, bad = map_multi_codes(values, mapping, allowed)
+        return lists, bad, "E02", {}
+    if name in CODE_FIELDS:
+        codes, bad = map_codes(values, mapping, codelists.for_field(name))
+        return codes, bad, "E02", {}
+    if name in DATE_FIELDS:
+        dates, bad = parse_dates(values, ISO_FORMATS + mapping.formats)
+        return dates, bad, "E03", {}
+    if name in TIME_FIELDS:
+        times, bad = parse_dates(values, TIME_FORMATS + mapping.formats, times=True)
+        return times, bad, "E03", {}
+    if name in INTEGER_FIELDS:
+        numbers, bad = parse_integers(values, INTEGER_MINIMUM[name])
+        return numbers, bad, "E05", {}
+    if name == "gemeentecode_locatie":
+        current, original, bad = map_gemeente(
+            values, mapping.transform or GemeenteTransform.CODE, ref
+        )
+        return current, bad, "E02", {"gemeentecode_locatie_bron": original}
+    text = values.astype(object).where(values.notna(), None)
+    return text, pd.Series(False, index=values.index), "E01", {}
+
+
+def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
+    """Replace the raw employee id by its keyed pseudonym (DESIGN §9)."""
+    from pipeline.pseudonym import pseudonymise
+
+    if "medewerker_id" not in out:
+        return pd.Series(None, index=out.index, dtype=object)
+    return pseudonymise(out["medewerker_id"], ctx.organisatiecode, ctx.pseudonym_key)
+
+
+def most_serious(gedragstypen: pd.Series) -> pd.Series:
+    """zwaarste_gedragstype: the code with the highest severity rank in each list."""
+    rank = load_codelists().severity_rank()
+    exploded = gedragstypen.explode().dropna()
+    ranked = pd.DataFrame({"code": exploded, "rank": exploded.map(rank)})
+    top = (
+        ranked.sort_values("rank", ascending=False, kind="stable").groupby(level=0)["code"].first()
+    )
+    return top.reindex(gedragstypen.index).astype(object).where(lambda s: s.notna(), None)

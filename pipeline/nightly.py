@@ -1,0 +1,155 @@
+"""The steps of the nightly run as plain functions; `flows/nightly.py` only wires them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from connectors import InboxFile, discover_inbox
+from connectors.profiles import load_profiles
+from pipeline.process import ProcessedDelivery, ProcessingInputs
+from pipeline.reference import load_fte, load_reference
+from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
+from pipeline.warehouse import LedgerEntry, Warehouse
+from schemas.codelists import load_codelists
+from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
+from schemas.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What happened to one delivery file in this run."""
+
+    bronbestand: str
+    organisatiecode: str | None
+    periode: str | None
+    profile_id: str | None
+    status: str
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_warned: int
+    reason: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """The run summary printed by `monitor run` (and as JSON with --json)."""
+
+    run_id: int
+    started_at: str
+    finished_at: str = ""
+    warehouse: str = ""
+    files_seen: int = 0
+    files_new: int = 0
+    files_skipped: int = 0
+    deliveries: list[LoadResult] = field(default_factory=list)
+    per_beroepsgroep: list[dict[str, object]] = field(default_factory=list)
+    coverage: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for JSON output."""
+        return asdict(self)
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """The HMAC key: from MONITOR_PSEUDONYM_KEY, or the demo key for a generated sample only."""
+    if settings.pseudonym_key is not None:
+        return settings.pseudonym_key.get_secret_value().encode()
+    if settings.is_sample:
+        log.warning("demo pseudonym key in use: allowed for the generated sample only")
+        return DEMO_PSEUDONYM_KEY.encode()
+    raise ConfigurationError(
+        "MONITOR_PSEUDONYM_KEY is not set; the pipeline will not store ids without it"
+    )
+
+
+def load_all_fte(fte_dir: Path) -> pd.DataFrame:
+    """Every yearly FTE file in a directory."""
+    years = sorted(
+        int(p.stem.removeprefix("fte_")) for p in fte_dir.glob("fte_[0-9][0-9][0-9][0-9].csv")
+    )
+    frames = [load_fte(fte_dir, y) for y in years]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else load_fte(fte_dir, 0)
+
+
+def prepare_inputs(
+    settings: Settings, today: dt.date, history: dict[str, list[int]]
+) -> ProcessingInputs:
+    """Reference data, profiles, FTE and key: everything processing needs, read once."""
+    return ProcessingInputs(
+        reference=load_reference(settings.reference_dir),
+        profiles=load_profiles(),
+        fte=load_all_fte(settings.fte_directory),
+        pseudonym_key=pseudonym_key(settings),
+        max_file_bytes=settings.max_file_bytes,
+        today=today,
+        history=history,
+    )
+
+
+def write_reference_tables(warehouse: Warehouse, inputs: ProcessingInputs) -> None:
+    """Refresh the `ref` schema: organisations, gemeenten, regions, herindelingen, codes, edits, FTE."""
+    ref = inputs.reference
+    warehouse.replace_table("ref.organisatie", ref.organisations())
+    warehouse.replace_table("ref.gemeente", ref.gemeenten)
+    warehouse.replace_table("ref.veiligheidsregio", ref.veiligheidsregios)
+    warehouse.replace_table("ref.herindeling", ref.herindelingen)
+    codelists = load_codelists()
+    codes = [{"lijst": name, "volgorde": i, **c.model_dump()} for name, items in codelists.lists.items()
+             for i, c in enumerate(items)]  # fmt: skip
+    warehouse.replace_table("ref.code", pd.DataFrame(codes).assign(versie=codelists.version))
+    edits = pd.DataFrame([e.model_dump(mode="json") for e in EDITS.values()])
+    warehouse.replace_table("ref.edit", edits.assign(versie=EDIT_CATALOGUE_VERSION))
+    warehouse.replace_table("ref.fte", inputs.fte.astype({"jaar": "int64", "fte": "float64"}))
+
+
+def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
+    """Inbox files not yet in the ledger (by sha256), and how many were skipped as known."""
+    files = discover_inbox(inbox)
+    fresh, seen = [], set(known)
+    for f in files:
+        if f.sha256 not in seen:
+            fresh.append(f)
+            seen.add(f.sha256)  # the same file twice in one inbox is one delivery
+    return fresh, len(files) - len(fresh)
+
+
+def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int) -> LoadResult:
+    """Load one processed delivery into the warehouse (one transaction)."""
+    meta, file = processed.meta, processed.file
+    entry = LedgerEntry(
+        organisatiecode=meta.organisatiecode if meta else None,
+        organisatiecode_bron=meta.organisatiecode_bron if meta else file.folder,
+        periode=meta.periode.code if meta else None,
+        profile_id=processed.profile.id if processed.profile else None,
+        profile_version=processed.profile.version if processed.profile else None,
+        bronbestand=file.path.name, sha256=file.sha256, size_bytes=file.size,
+        received_at=file.received_at, geen_incidenten=bool(meta and meta.geen_incidenten),
+        rows_in=processed.rows_in, rows_loaded=processed.rows_loaded,
+        rows_rejected=processed.rows_rejected, rows_warned=processed.rows_warned,
+        rejected=processed.rejected,
+    )  # fmt: skip
+    fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
+    _, status = warehouse.load_delivery(
+        entry, processed.incidents, processed.edits, processed.dq, fte, run_id
+    )
+    rows_loaded = processed.rows_loaded
+    return LoadResult(file.path.name, entry.organisatiecode, entry.periode, entry.profile_id, status,
+                      processed.rows_in, rows_loaded, processed.rows_rejected, processed.rows_warned,
+                      str(processed.failure) if processed.failure else None)  # fmt: skip
+
+
+def summarise(warehouse: Warehouse, summary: RunSummary) -> RunSummary:
+    """Fill the per-beroepsgroep figures and coverage into the summary."""
+    summary.per_beroepsgroep = warehouse.query("SELECT * FROM mart.samenvatting").to_dict("records")
+    coverage = warehouse.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
+    summary.coverage = coverage.astype(object).where(coverage.notna(), None).to_dict("records")
+    return summary

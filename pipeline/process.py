@@ -1,0 +1,212 @@
+"""Process one delivery file: read → harmonise → validate → batch checks. No I/O to the warehouse.
+
+The result is everything the warehouse needs to load the delivery in one transaction. The same
+function serves the nightly flow and a self-check of a single file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from connectors import InboxFile, RawTable, read_delivery
+from connectors.profiles import match_profile
+from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
+from pipeline.reference import Reference
+from pipeline.validate import validate_delivery
+from schemas.edits import EDITS, Severity
+from schemas.errors import DeliveryError
+from schemas.incident import ORGANISATIECODE_PATTERN, Periode
+from schemas.profile import MappingProfile
+
+log = logging.getLogger(__name__)
+YES = {"ja", "j", "x", "true", "1", "waar", "yes"}
+
+
+@dataclass(frozen=True)
+class DeliveryMeta:
+    """Who delivered, for which period, and the FTE it covers."""
+
+    organisatiecode: str
+    organisatiecode_bron: str
+    periode: Periode
+    geen_incidenten: bool
+    fte: pd.DataFrame  # beroepsgroep, fte, bron
+
+
+@dataclass(frozen=True)
+class ProcessedDelivery:
+    """The outcome of one file, ready to load (or to report as rejected)."""
+
+    file: InboxFile
+    profile: MappingProfile | None
+    meta: DeliveryMeta | None
+    incidents: pd.DataFrame
+    edits: pd.DataFrame  # rij, veld, code, severity, waarde, bericht, tabblad, bronbestand
+    dq: pd.DataFrame
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_warned: int
+    failure: DeliveryError | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        """True when the delivery as a whole could not be processed (an S edit)."""
+        return self.failure is not None
+
+
+@dataclass(frozen=True)
+class ProcessingInputs:
+    """What processing needs besides the file: reference data, profiles, keys, history."""
+
+    reference: Reference
+    profiles: tuple[MappingProfile, ...]
+    fte: pd.DataFrame  # organisatiecode, beroepsgroep, jaar, fte
+    pseudonym_key: bytes
+    max_file_bytes: int
+    today: dt.date
+    history: dict[str, list[int]] = field(default_factory=dict)
+
+
+def message(code: str, veld: str | None, waarde: object) -> str:
+    """The Dutch message for one edit: what is wrong, where, and how to fix it."""
+    edit = EDITS[code]
+    where = f" in veld '{veld}'" if veld else ""
+    shown = "" if waarde is None or pd.isna(waarde) else f" (waarde: '{str(waarde)[:80]}')"
+    return f"{code} {edit.title_nl}{where}{shown}. {edit.fix_nl}"
+
+
+def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
+    """Do everything the nightly flow does to one file, except loading it."""
+    profile = None
+    try:
+        profile, groups = _choose_profile(file, inputs.profiles)
+        raw = read_delivery(file.path, profile, inputs.max_file_bytes)
+        meta = resolve_meta(file, raw, profile, groups, inputs)
+        missing = missing_columns(raw.cells, profile)
+        if missing:
+            raise DeliveryError(
+                "S03", f"kolommen ontbreken: {', '.join(missing)}", file=file.path.name
+            )
+    except DeliveryError as failure:
+        return rejected_delivery(file, profile, failure)
+    return _map_and_check(file, profile, raw, meta, inputs)
+
+
+def _choose_profile(
+    file: InboxFile, profiles: tuple[MappingProfile, ...]
+) -> tuple[MappingProfile, dict[str, str]]:
+    """The profile for a file, by its name; S02 when no profile knows the layout."""
+    profile = match_profile(file.path.name, profiles)
+    if profile is None:
+        raise DeliveryError("S02", "indeling van het bestand niet herkend (geen passend profiel)",
+                            file=file.path.name)  # fmt: skip
+    match = re.match(profile.file_pattern, file.path.name, flags=re.IGNORECASE)
+    assert match is not None
+    return profile, {k: v for k, v in match.groupdict().items() if v is not None}
+
+
+def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
+                   inputs: ProcessingInputs) -> ProcessedDelivery:  # fmt: skip
+    """Harmonise, validate and run the batch checks on a readable delivery."""
+    from pipeline.batch import run_batch_checks
+
+    ctx = DeliveryContext(meta.organisatiecode, meta.organisatiecode_bron, inputs.pseudonym_key)
+    harmonised = apply_profile(raw, profile, ctx, inputs.reference)
+    validated = validate_delivery(harmonised, meta.periode, inputs.today)
+    incidents = validated.incidents.rename(columns={"_rij": "rij"}).assign(
+        periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
+    )
+    edits = validated.edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
+    edits["bericht"] = [
+        message(c, v, w)
+        for c, v, w in zip(edits["code"], edits["veld"], edits["waarde"], strict=True)
+    ]
+    history = inputs.history.get(meta.organisatiecode, [])
+    dq = dq_frame(run_batch_checks(incidents, history))
+    warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
+    return ProcessedDelivery(file, profile, meta, incidents, edits, dq, rows_in=validated.rows_in,
+                             rows_loaded=len(incidents), rows_rejected=validated.rows_rejected,
+                             rows_warned=int(warned))  # fmt: skip
+
+
+def dq_frame(results: list) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Batch-check results as rows of `ops.dq_result`."""
+    columns = ["code", "kolom", "expectation", "success", "observed", "threshold", "bericht"]
+    rows = [[r.code, r.column, r.expectation, r.success, r.observed, r.threshold, r.message_nl]
+            for r in results]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def rejected_delivery(
+    file: InboxFile, profile: MappingProfile | None, failure: DeliveryError
+) -> ProcessedDelivery:
+    """A delivery that could not be processed: one S edit, nothing loaded."""
+    edits = pd.DataFrame([{"rij": None, "veld": None, "code": failure.code,
+                           "severity": Severity.ERROR.value, "waarde": None,
+                           "bericht": f"{failure.code} {EDITS[failure.code].title_nl}: {failure.message}. "
+                                      f"{EDITS[failure.code].fix_nl}",
+                           "tabblad": None, "bronbestand": file.path.name}])  # fmt: skip
+    empty = pd.DataFrame()
+    return ProcessedDelivery(file, profile, None, empty, edits, empty, 0, 0, 0, 0, failure=failure)
+
+
+def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups: dict[str, str],
+                 inputs: ProcessingInputs) -> DeliveryMeta:  # fmt: skip
+    """Organisation (S04), period (S05), nil return and FTE of a delivery."""
+    name, ref = file.path.name, inputs.reference
+    folder = file.folder.upper()
+    if not re.match(ORGANISATIECODE_PATTERN, folder) or not ref.is_known_organisation(folder):
+        raise DeliveryError(
+            "S04", f"map {file.folder!r} is geen bekende organisatiecode", file=name
+        )
+    declared = _declared(profile.delivery.organisatiecode, "organisatiecode", "org", raw, groups)
+    current = ref.current_code(folder)
+    if declared is not None and ref.current_code(declared.upper()) != current:
+        raise DeliveryError(
+            "S04", f"organisatie {declared!r} in het bestand past niet bij map {folder}", file=name
+        )
+    periode_text = _declared(profile.delivery.periode, "periode", None, raw, groups)
+    try:
+        periode = Periode.parse(periode_text or f"{groups.get('jaar')}Q{groups.get('kwartaal')}")
+    except ValueError as exc:
+        raise DeliveryError("S05", f"periode niet te bepalen ({exc})", file=name) from exc
+    nil = raw.rows_in == 0 and str(raw.metadata.get("geen_incidenten", "")).lower() in YES
+    fte = _fte(profile, raw, current, periode, inputs)
+    return DeliveryMeta(current, folder, periode, nil, fte)
+
+
+def _declared(
+    source: str, key: str, group: str | None, raw: RawTable, groups: dict[str, str]
+) -> str | None:
+    """A value the delivery declares about itself, from its file name or its metadata sheet."""
+    if source == "sheet":
+        return raw.metadata.get(key)
+    if source == "filename" and group:
+        return groups.get(group)
+    return None
+
+
+def _fte(profile: MappingProfile, raw: RawTable, organisatiecode: str, periode: Periode,
+         inputs: ProcessingInputs) -> pd.DataFrame:  # fmt: skip
+    """FTE per beroepsgroep: declared in the delivery, else from the yearly reference file."""
+    if profile.delivery.fte == "sheet":
+        declared = {
+            k.removeprefix("fte_"): v for k, v in raw.metadata.items() if k.startswith("fte_")
+        }
+        values = {
+            k: pd.to_numeric(str(v).replace(",", "."), errors="coerce") for k, v in declared.items()
+        }
+        rows = [(k, float(v), "aanlevering") for k, v in values.items() if pd.notna(v) and v >= 0]
+        if rows:
+            return pd.DataFrame(rows, columns=["beroepsgroep", "fte", "bron"])
+    ref = inputs.fte
+    mine = ref[(ref["organisatiecode"] == organisatiecode) & (ref["jaar"] == periode.jaar)]
+    return pd.DataFrame({"beroepsgroep": mine["beroepsgroep"], "fte": mine["fte"].astype(float),
+                         "bron": "referentie"}).reset_index(drop=True)  # fmt: skip

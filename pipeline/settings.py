@@ -1,0 +1,48 @@
+"""The one settings object: paths and keys, from the environment (prefix MONITOR_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Allowed only when the inbox belongs to a generated sample (DESIGN §9).
+DEMO_PSEUDONYM_KEY = "demo-sleutel-alleen-voor-de-voorbeelddata"
+
+
+class Settings(BaseSettings):
+    """Where things are and which keys to use."""
+
+    model_config = SettingsConfigDict(env_prefix="MONITOR_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    inbox_dir: Path = Path("data/inbox")
+    reference_dir: Path = Path("data/reference")
+    fte_dir: Path | None = None  # default: the reference dir (a sample brings its own)
+    warehouse_path: Path = Path("data/warehouse/monitor.duckdb")
+    pseudonym_key: SecretStr | None = None
+    max_file_bytes: int = 200 * 1024 * 1024
+    coverage_floor: float = 0.60
+    schedule_cron: str = "0 2 * * *"
+    schedule_timezone: str = "Europe/Amsterdam"
+    task_workers: int = 2
+
+    @property
+    def sample_manifest(self) -> Path:
+        """The manifest a generated sample writes beside its inbox."""
+        return self.inbox_dir.parent / "sample.json"
+
+    @property
+    def is_sample(self) -> bool:
+        """True when the inbox is a generated sample (demo key allowed, FTE beside it)."""
+        return self.sample_manifest.is_file()
+
+    @property
+    def fte_directory(self) -> Path:
+        """Where the yearly FTE files `fte_<jaar>.csv` are."""
+        if self.fte_dir is not None:
+            return self.fte_dir
+        if self.is_sample:
+            return self.inbox_dir.parent / "reference"
+        return self.reference_dir

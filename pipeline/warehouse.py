@@ -1,0 +1,239 @@
+"""The DuckDB warehouse (DESIGN §7): the only module that talks to DuckDB.
+
+The nightly run builds the next version beside the published file and swaps it in atomically,
+so analysts reading `monitor.duckdb` never block the load and never see half a load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from schemas.errors import WarehouseError
+
+SQL_DIR = Path(__file__).with_name("sql")
+INCIDENT_COLUMNS = (
+    "delivery_id", "periode", "organisatiecode", "organisatiecode_bron", "beroepsgroep",
+    "bron_incidentnummer", "incidentdatum", "incidenttijd", "registratiedatum",
+    "gemeentecode_locatie", "gemeentecode_locatie_bron", "gedragstypen", "zwaarste_gedragstype",
+    "kanaal", "context", "wapen", "aantal_daders", "letsel", "verzuim_dagen", "materiele_schade",
+    "aangifte", "vpt_markering", "nazorg_aangeboden", "medewerker_pseudoniem", "bronbestand",
+    "tabblad", "rij",
+)  # fmt: skip
+EDIT_TABLE_COLUMNS = ("delivery_id", "bronbestand", "tabblad", "rij", "veld", "code", "severity",
+                      "waarde", "bericht")  # fmt: skip
+DQ_COLUMNS = ("delivery_id", "code", "kolom", "expectation", "success", "observed", "threshold",
+              "bericht")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One delivery as it goes into `ops.delivery`."""
+
+    organisatiecode: str | None
+    organisatiecode_bron: str
+    periode: str | None
+    profile_id: str | None
+    profile_version: int | None
+    bronbestand: str
+    sha256: str
+    size_bytes: int
+    received_at: dt.datetime
+    geen_incidenten: bool
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_warned: int
+    rejected: bool
+
+
+class Warehouse:
+    """A connection to one warehouse file, with the operations the pipeline needs."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = connection
+        self.path = path
+        self._lock = threading.Lock()
+
+    def ensure_schema(self) -> None:
+        """Create schemas, tables and views that do not exist yet."""
+        self.con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+
+    def replace_table(self, name: str, frame: pd.DataFrame) -> None:
+        """Replace a (reference) table with a DataFrame's contents."""
+        self.con.register("_frame", frame)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _frame")
+        finally:
+            self.con.unregister("_frame")
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run a query and return the result as a DataFrame."""
+        with self._lock:
+            return self.con.execute(sql, params or []).df()
+
+    def known_hashes(self) -> set[str]:
+        """The sha256 of every delivery already in the ledger."""
+        rows = self.con.execute("SELECT sha256 FROM ops.delivery").fetchall()
+        return {r[0] for r in rows}
+
+    def row_count_history(self) -> dict[str, list[int]]:
+        """Per organisation, rows_in of its loaded or superseded deliveries, oldest first."""
+        frame = self.con.execute(
+            "SELECT organisatiecode, rows_in FROM ops.delivery WHERE status <> 'rejected' "
+            "AND organisatiecode IS NOT NULL ORDER BY received_at"
+        ).df()
+        return {k: list(map(int, g["rows_in"])) for k, g in frame.groupby("organisatiecode")}
+
+    def start_run(self, started_at: dt.datetime) -> int:
+        """Record the start of a nightly run; returns its id."""
+        with self._lock:
+            row = self.con.execute(
+                "INSERT INTO ops.run (run_id, started_at, status) "
+                "VALUES (nextval('ops.run_seq'), ?, 'running') RETURNING run_id",
+                [started_at],
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def finish_run(self, run_id: int, status: str, seen: int, new: int, skipped: int) -> None:
+        """Record the end of a nightly run."""
+        with self._lock:
+            self.con.execute(
+                "UPDATE ops.run SET finished_at = now(), status = ?, files_seen = ?, "
+                "files_new = ?, files_skipped = ? WHERE run_id = ?",
+                [status, seen, new, skipped, run_id],
+            )
+
+    def refresh_marts(self) -> None:
+        """(Re)create the mart views."""
+        with self._lock:
+            self.con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        """Checkpoint and close the connection."""
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+
+    def load_delivery(
+        self,
+        entry: LedgerEntry,
+        incidents: pd.DataFrame,
+        edits: pd.DataFrame,
+        dq: pd.DataFrame,
+        fte: pd.DataFrame,
+        run_id: int,
+    ) -> tuple[int, str]:
+        """Load one delivery in one transaction; returns (delivery_id, status)."""
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                delivery_id, status = self._insert_ledger(entry, run_id)
+                if status == "loaded" and len(incidents):
+                    self._append("core.incident", incidents.assign(delivery_id=delivery_id),
+                                 INCIDENT_COLUMNS)  # fmt: skip
+                self._append("ops.edit", edits.assign(delivery_id=delivery_id), EDIT_TABLE_COLUMNS)
+                self._append("ops.dq_result", dq.assign(delivery_id=delivery_id), DQ_COLUMNS)
+                self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
+                             ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self.con.execute("ROLLBACK")
+                raise WarehouseError(f"loading {entry.bronbestand} failed: {exc}") from exc
+        return delivery_id, status
+
+    def _insert_ledger(self, entry: LedgerEntry, run_id: int) -> tuple[int, str]:
+        """Add the ledger row; a newer delivery for the same organisation and period supersedes."""
+        row = self.con.execute("SELECT nextval('ops.delivery_seq')").fetchone()
+        assert row is not None
+        delivery_id, status, superseded_by = int(row[0]), "loaded", None
+        if entry.rejected:
+            status = "rejected"
+        else:
+            current = self.con.execute(
+                "SELECT delivery_id, received_at FROM ops.delivery WHERE organisatiecode = ? "
+                "AND periode = ? AND status = 'loaded'",
+                [entry.organisatiecode, entry.periode],
+            ).fetchone()
+            if current is not None and current[1] > entry.received_at:
+                status, superseded_by = "superseded", int(current[0])
+            elif current is not None:
+                self._supersede(int(current[0]), delivery_id)
+        self.con.execute(
+            "INSERT INTO ops.delivery VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+            [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
+             entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
+             entry.size_bytes, entry.received_at, run_id, status, superseded_by,
+             entry.geen_incidenten, entry.rows_in, entry.rows_loaded, entry.rows_rejected,
+             entry.rows_warned],
+        )  # fmt: skip
+        return delivery_id, status
+
+    def _supersede(self, old_id: int, new_id: int) -> None:
+        """Mark an earlier delivery superseded and withdraw its incidents."""
+        self.con.execute(
+            "UPDATE ops.delivery SET status = 'superseded', superseded_by = ? WHERE delivery_id = ?",
+            [new_id, old_id],
+        )
+        self.con.execute("DELETE FROM core.incident WHERE delivery_id = ?", [old_id])
+
+    def _append(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+        """Append a DataFrame's columns to a table in one statement (never row by row)."""
+        if frame.empty:
+            return
+        self.con.register("_append", frame[list(columns)])
+        try:
+            names = ", ".join(columns)
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _append")
+        finally:
+            self.con.unregister("_append")
+
+
+def next_version_path(published: Path) -> Path:
+    """Where the next version of the warehouse is built."""
+    return published.with_name(f"{published.stem}.next{published.suffix}")
+
+
+@contextmanager
+def build_next_version(published: Path) -> Iterator[Warehouse]:
+    """Copy the published warehouse, let the caller load into the copy, then swap it in."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    building = next_version_path(published)
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    if published.exists():
+        shutil.copy2(published, building)
+    try:
+        warehouse = Warehouse(duckdb.connect(str(building)), building)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot open {building}: {exc}") from exc
+    try:
+        warehouse.ensure_schema()
+        yield warehouse
+    except BaseException:
+        warehouse.con.close()
+        building.unlink(missing_ok=True)
+        raise
+    warehouse.close()
+    building.replace(published)
+
+
+@contextmanager
+def open_published(published: Path) -> Iterator[Warehouse]:
+    """Open the published warehouse read-only (as analysts do)."""
+    if not published.exists():
+        raise WarehouseError(f"{published} does not exist yet: run `monitor run` first")
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        yield Warehouse(con, published)
+    finally:
+        con.close()

@@ -1,0 +1,162 @@
+"""The catalogue of numbered edits (DESIGN §6), as data. Versioned with the schema."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+EDIT_CATALOGUE_VERSION = 1
+
+
+class Severity(StrEnum):
+    """What an edit does: reject the delivery or row, or only warn."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Scope(StrEnum):
+    """What an edit applies to."""
+
+    DELIVERY = "delivery"
+    ROW = "row"
+    BATCH = "batch"
+
+
+class Edit(BaseModel):
+    """One numbered check, with its Dutch text for the employer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    severity: Severity
+    scope: Scope
+    title_nl: str
+    fix_nl: str
+
+
+def _edit(code: str, severity: Severity, scope: Scope, title: str, fix: str) -> Edit:
+    return Edit(code=code, severity=severity, scope=scope, title_nl=title, fix_nl=fix)
+
+
+E, W = Severity.ERROR, Severity.WARNING
+D, R = Scope.DELIVERY, Scope.ROW
+
+EDITS: dict[str, Edit] = {
+    e.code: e
+    for e in (
+        _edit(
+            "S01",
+            E,
+            D,
+            "Bestand onleesbaar",
+            "Lever het bestand opnieuw aan als .xlsx, .csv of .jsonl, niet beveiligd en niet beschadigd.",
+        ),
+        _edit(
+            "S02",
+            E,
+            D,
+            "Geen tabel of kopregel gevonden",
+            "Zorg dat het gegevensblad een kopregel met kolomnamen heeft, zoals in het landelijke sjabloon.",
+        ),
+        _edit(
+            "S03",
+            E,
+            D,
+            "Verplichte kolom ontbreekt",
+            "Voeg de ontbrekende kolom toe of gebruik het landelijke sjabloon.",
+        ),
+        _edit(
+            "S04",
+            E,
+            D,
+            "Organisatie onbekend of niet passend bij de map",
+            "Gebruik de CBS-code van uw organisatie (GMnnnn, VRnn of POL) en lever aan in uw eigen map.",
+        ),
+        _edit(
+            "S05",
+            E,
+            D,
+            "Periode niet te bepalen",
+            "Vermeld de periode (bijvoorbeeld 2025Q1) in het bestand of in de bestandsnaam.",
+        ),
+        _edit(
+            "E01",
+            E,
+            R,
+            "Verplichte waarde ontbreekt",
+            "Vul de waarde in; zonder deze waarde kan het incident niet worden meegeteld.",
+        ),
+        _edit(
+            "E02",
+            E,
+            R,
+            "Waarde niet in de codelijst",
+            "Gebruik een code uit de landelijke codelijst (zie het blad Codelijsten).",
+        ),
+        _edit(
+            "E03",
+            E,
+            R,
+            "Ongeldige datum of tijd",
+            "Schrijf datums als dd-mm-jjjj of jjjj-mm-dd en tijden als uu:mm.",
+        ),
+        _edit(
+            "E04",
+            E,
+            R,
+            "Datum buiten bereik",
+            "Een incidentdatum ligt tussen 1-1-2010 en vandaag; controleer het jaartal.",
+        ),
+        _edit(
+            "E05",
+            E,
+            R,
+            "Ongeldig getal",
+            "Vul een geheel getal in: aantal daders 1 of meer, verzuimdagen 0 of meer.",
+        ),
+        _edit(
+            "E06",
+            E,
+            R,
+            "Incidentnummer dubbel in de aanlevering",
+            "Geef elk incident een eigen nummer; het eerste voorkomen is meegeteld.",
+        ),
+        _edit(
+            "W01",
+            W,
+            R,
+            "VPT-markering zonder aangifte",
+            "Een VPT-markering hoort bij een aangifte; controleer aangifte en VPT-markering.",
+        ),
+        _edit(
+            "W02",
+            W,
+            R,
+            "Zwaar letsel bij alleen verbale agressie",
+            "Controleer het letsel of vul het gedragstype aan (bijvoorbeeld fysiek geweld).",
+        ),
+        _edit(
+            "W03",
+            W,
+            R,
+            "Verzuim onwaarschijnlijk hoog",
+            "Meer dan 365 verzuimdagen is ongebruikelijk; controleer het aantal.",
+        ),
+        _edit(
+            "W04",
+            W,
+            R,
+            "Incidentdatum buiten de periode van de aanlevering",
+            "Controleer de datum, of lever het incident aan bij de juiste periode.",
+        ),
+        _edit(
+            "W05",
+            W,
+            R,
+            "Registratiedatum voor de incidentdatum",
+            "Controleer beide datums: een melding volgt op het incident.",
+        ),
+    )
+}

@@ -1,0 +1,34 @@
+"""The one exception tree of the pipeline."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Something in the monitoring pipeline went wrong."""
+
+
+class ProfileError(PipelineError):
+    """A mapping profile is invalid or cannot be found."""
+
+
+class ReferenceDataError(PipelineError):
+    """Reference data (organisations, herindelingen, FTE) is missing or inconsistent."""
+
+
+class DeliveryError(PipelineError):
+    """A delivery cannot be processed as a whole (an S edit)."""
+
+    def __init__(self, code: str, message: str, *, file: str = "", detail: str = "") -> None:
+        super().__init__(f"{code} {file}: {message}" if file else f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.file = file
+        self.detail = detail
+
+
+class WarehouseError(PipelineError):
+    """The DuckDB warehouse is unavailable or inconsistent."""
+
+
+class ConfigurationError(PipelineError):
+    """Settings are missing or invalid (e.g. no pseudonym key)."""

@@ -1,0 +1,33 @@
+"""Export the national standard: JSON Schema of the models, code lists and edit catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.codelists import load_codelists
+from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
+from schemas.incident import SCHEMA_VERSION, Delivery, Incident, Organisation
+from schemas.profile import MappingProfile
+
+
+def export_standard() -> dict[str, Any]:
+    """One document with everything an employer or vendor needs to build a delivery."""
+    codelists = load_codelists()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "models": {
+            "Incident": Incident.model_json_schema(),
+            "Delivery": Delivery.model_json_schema(),
+            "Organisation": Organisation.model_json_schema(),
+            "MappingProfile": MappingProfile.model_json_schema(),
+        },
+        "codelijsten": {
+            "versie": codelists.version,
+            "lijsten": {name: [c.model_dump(exclude_none=True) for c in codes]
+                        for name, codes in codelists.lists.items()},
+        },  # fmt: skip
+        "controles": {
+            "versie": EDIT_CATALOGUE_VERSION,
+            "lijst": [e.model_dump(mode="json") for e in EDITS.values()],
+        },
+    }
