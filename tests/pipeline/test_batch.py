@@ -1,0 +1,197 @@
+"""Batch checks (B01–B04) against real Great Expectations; GX is built once per test session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.batch import BATCH_CHECKS, DqResult, _raised, run_batch_checks
+
+GOOD_HISTORY = [40, 50]
+
+
+def _delivery(rows: int = 40, days: int = 20) -> pd.DataFrame:
+    """A clean harmonised delivery: all key fields filled, incidents spread over `days` days."""
+    start = dt.date(2025, 1, 1)
+    return pd.DataFrame(
+        {
+            "bron_incidentnummer": [f"INC-{i:04d}" for i in range(rows)],
+            "incidentdatum": [start + dt.timedelta(days=i % days) for i in range(rows)],
+            "kanaal": ["fysiek", "telefonisch", "online", "schriftelijk"] * (rows // 4)
+            + ["fysiek"] * (rows % 4),
+            "context": ["handhaving"] * rows,
+            "letsel": ["geen"] * rows,
+            "aangifte": ["ja", "nee"] * (rows // 2) + ["nee"] * (rows % 2),
+            "vpt_markering": [None] * rows,
+            "gedragstypen": [["verbaal", "bedreiging"]] * rows,
+        }
+    )
+
+
+def _result(results: list[DqResult], code: str, column: str | None = None) -> DqResult:
+    """The one result of a check code (and column)."""
+    found = [r for r in results if r.code == code and r.column == column]
+    assert len(found) == 1, (code, column, results)
+    return found[0]
+
+
+def test_catalogue_keys_are_unique_and_cover_b01_to_b04() -> None:
+    keys = [(c.code, c.column) for c in BATCH_CHECKS]
+    assert len(keys) == len(set(keys))
+    assert {c.code for c in BATCH_CHECKS} >= {"B01", "B02", "B03", "B04"}
+    assert all(c.title_nl and c.description_nl for c in BATCH_CHECKS)
+
+
+def test_good_delivery_passes_every_check() -> None:
+    results = run_batch_checks(_delivery(), GOOD_HISTORY)
+    assert [(r.code, r.column) for r in results] == [(c.code, c.column) for c in BATCH_CHECKS]
+    assert [r for r in results if r.success is not True] == []
+    assert [r.expectation for r in results] == [c.expectation for c in BATCH_CHECKS]
+    assert all(r.observed and r.threshold and r.message_nl.endswith(".") for r in results)
+
+
+def test_half_missing_kanaal_fails_b01() -> None:
+    incidents = _delivery()
+    incidents.loc[::2, "kanaal"] = None
+    results = run_batch_checks(incidents, GOOD_HISTORY)
+    failed = _result(results, "B01", "kanaal")
+    assert failed.success is False
+    assert failed.observed == "20 van 40 ingevuld (50%)"
+    assert "20 van de 40 incidenten ontbreekt het veld 'kanaal'" in failed.message_nl
+    assert _result(results, "B01", "context").success is True
+
+
+def test_blank_strings_count_as_missing() -> None:
+    incidents = _delivery()
+    incidents.loc[: len(incidents) // 2, "letsel"] = "  "
+    assert _result(run_batch_checks(incidents, GOOD_HISTORY), "B01", "letsel").success is False
+
+
+def test_required_field_missing_once_fails_b01() -> None:
+    incidents = _delivery()
+    incidents.loc[3, "bron_incidentnummer"] = None
+    failed = _result(run_batch_checks(incidents, GOOD_HISTORY), "B01", "bron_incidentnummer")
+    assert failed.success is False
+    assert "bij alle incidenten" in failed.message_nl
+
+
+def test_absent_column_is_checked_as_empty() -> None:
+    incidents = _delivery().drop(columns=["letsel"])
+    results = run_batch_checks(incidents, GOOD_HISTORY)
+    assert _result(results, "B01", "letsel").success is False
+    assert _result(results, "B02", "letsel").observed == "geen ingevulde waarden"
+
+
+def test_half_onbekend_kanaal_fails_b02() -> None:
+    incidents = _delivery()
+    incidents.loc[::2, "kanaal"] = "onbekend"
+    results = run_batch_checks(incidents, GOOD_HISTORY)
+    failed = _result(results, "B02", "kanaal")
+    assert failed.success is False
+    assert failed.observed == "20 van 40 ingevulde waarden onbekend (50%)"
+    assert _result(results, "B02", "aangifte").success is True
+
+
+def test_b02_share_is_of_filled_values_only() -> None:
+    # 20 missing, 10 onbekend, 10 fysiek: 25% of all rows but 50% of the filled ones.
+    incidents = _delivery()
+    incidents["kanaal"] = [None] * 20 + ["onbekend"] * 10 + ["fysiek"] * 10
+    assert _result(run_batch_checks(incidents, GOOD_HISTORY), "B02", "kanaal").success is False
+
+
+def test_volume_far_above_history_fails_b03() -> None:
+    result = _result(run_batch_checks(_delivery(rows=100), [10, 12]), "B03")
+    assert result.success is False
+    assert result.observed == "100 incidenten"
+    assert result.threshold == "tussen 3 en 44 incidenten"
+    assert "gemiddeld 11" in result.message_nl
+
+
+@pytest.mark.parametrize("history", [[1], [], [0, 0, 50]])
+def test_volume_without_two_earlier_deliveries_with_rows_is_skipped(history: list[int]) -> None:
+    result = _result(run_batch_checks(_delivery(rows=100), history), "B03")
+    assert result.success is None
+    assert "niet gecontroleerd" in result.message_nl
+
+
+def test_all_on_one_day_fails_b04() -> None:
+    result = _result(run_batch_checks(_delivery(rows=20, days=1), [20, 20]), "B04", "incidentdatum")
+    assert result.success is False
+    assert result.observed == "1 dag"
+
+
+def test_one_day_check_skipped_below_ten_rows() -> None:
+    results = run_batch_checks(_delivery(rows=9, days=1), [9, 9])
+    assert _result(results, "B04", "incidentdatum").success is None
+    assert _result(results, "B03").success is True
+
+
+def test_b04_counts_days_not_timestamps() -> None:
+    incidents = _delivery(rows=20, days=1)
+    base = pd.Timestamp("2025-03-01 08:00")
+    incidents["incidentdatum"] = [base + pd.Timedelta(minutes=i) for i in range(20)]
+    assert _result(run_batch_checks(incidents, [20, 20]), "B04", "incidentdatum").success is False
+
+
+def test_pandas_3_dtypes_are_accepted() -> None:
+    incidents = _delivery()
+    for column in ("bron_incidentnummer", "kanaal", "context", "letsel", "aangifte"):
+        incidents[column] = incidents[column].astype("string[pyarrow]")
+    incidents["incidentdatum"] = pd.to_datetime(incidents["incidentdatum"]).astype(str)
+    results = run_batch_checks(incidents, GOOD_HISTORY)
+    assert [r for r in results if r.success is not True] == []
+
+
+def test_nil_return_is_all_skipped() -> None:
+    results = run_batch_checks(_delivery(rows=0), GOOD_HISTORY)
+    assert len(results) == len(BATCH_CHECKS)
+    assert all(r.success is None and "nulmelding" in r.message_nl for r in results)
+
+
+def test_nil_return_does_not_import_great_expectations() -> None:
+    script = (
+        "import sys, pandas as pd\n"
+        "from pipeline.batch import run_batch_checks\n"
+        "run_batch_checks(pd.DataFrame({'kanaal': pd.Series([], dtype=object)}), [3, 4])\n"
+        "sys.exit('great_expectations' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def test_concurrent_calls_give_the_same_results_as_sequential_ones() -> None:
+    deliveries = [(_delivery(), GOOD_HISTORY), (_delivery(rows=100), [10, 12])]
+    expected = [run_batch_checks(frame, history) for frame, history in deliveries]
+    got: list[list[DqResult]] = [[] for _ in range(2 * len(deliveries))]
+
+    def work(slot: int) -> None:
+        frame, history = deliveries[slot % len(deliveries)]
+        got[slot] = run_batch_checks(frame, history)
+
+    threads = [threading.Thread(target=work, args=(slot,)) for slot in range(len(got))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert got == expected * 2
+
+
+def test_gx_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    run_batch_checks(_delivery(rows=30), GOOD_HISTORY)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_gx_exceptions_are_found_in_both_shapes_gx_reports_them() -> None:
+    # GX catches exceptions per expectation, flat or keyed by metric id; success is then unusable.
+    flat = {"raised_exception": True, "exception_message": "boom", "exception_traceback": "…"}
+    assert _raised(flat) == "boom"
+    assert _raised({"metric-id": flat}) == "boom"
+    assert _raised({"raised_exception": False, "exception_message": None}) is None
