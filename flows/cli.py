@@ -37,8 +37,8 @@ def sample(
     jaar = year or default_sample_year(date.today())
     with console.status(f"Voorbeeldset {jaar} maken in {out} ..."):
         summary = generate_sample(out, year=jaar, seed=seed, scale=scale)
-    console.print(f"[green]Voorbeeldset gemaakt[/] in {summary.out}: {summary.files} bestanden, "
-                  f"{summary.incidents} incidenten, {summary.rejects} af te keuren rijen.")  # fmt: skip
+    console.print(f"[green]Voorbeeldset gemaakt[/] in {summary.out}: {summary.delivery_files} aanleveringen, "
+                  f"{summary.truth_incidents} incidenten, {summary.truth_rejects} af te keuren rijen.")  # fmt: skip
 
 
 @app.command()
@@ -109,3 +109,30 @@ def serve(
 
     settings = _settings()
     serve_nightly(settings, cron or settings.schedule_cron, timezone or settings.schedule_timezone)
+
+
+@app.command()
+def verify(
+    sample_dir: Annotated[Path, typer.Option("--sample", help="Map van de voorbeeldset.")] = Path(
+        "data/sample"
+    ),
+    warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
+) -> None:
+    """Vergelijk het warehouse met de grondwaarheid van een voorbeeldset."""
+    from pipeline.nightly import pseudonym_key
+    from pipeline.truth import compare_with_truth
+    from pipeline.warehouse import open_published
+    from schemas.errors import PipelineError
+
+    settings = _settings(inbox=sample_dir / "inbox", warehouse=warehouse)
+    try:
+        with open_published(settings.warehouse_path) as wh:
+            result = compare_with_truth(wh, sample_dir, pseudonym_key(settings))
+    except PipelineError as exc:
+        err.print(f"[red]Vergelijken lukt niet:[/] {exc}")
+        raise typer.Exit(2) from exc
+    from flows.report import print_comparison
+
+    print_comparison(console, result)
+    if not result.agrees:
+        raise typer.Exit(1)

@@ -10,13 +10,14 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry attempts
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-import datetime as dt  # noqa: E402
+import datetime as dt
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
-from connectors import InboxFile  # noqa: E402
-from pipeline.nightly import (  # noqa: E402
+from connectors import InboxFile
+from pipeline.nightly import (
     RunSummary,
     load_processed,
     new_files,
@@ -24,9 +25,9 @@ from pipeline.nightly import (  # noqa: E402
     summarise,
     write_reference_tables,
 )
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
-from pipeline.warehouse import build_next_version  # noqa: E402
+from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.settings import Settings
+from pipeline.warehouse import build_next_version
 
 
 @task(name="process-delivery", cache_policy=NO_CACHE, persist_result=False,
@@ -49,8 +50,8 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
         run_id = wh.start_run(started)
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
-        futures = [process_delivery.submit(f, inputs) for f in files]
-        results = [load_processed(wh, future.result(), run_id) for future in futures]
+        quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
+        results = [load_processed(wh, process_delivery(f, quoted), run_id) for f in files]
         wh.refresh_marts()
         wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
         summary = RunSummary(run_id, started.isoformat(timespec="seconds"),

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.nightly import RunSummary
+from pipeline.truth import TruthComparison
 from pipeline.warehouse import open_published
 
 STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen"}
@@ -73,3 +74,30 @@ def print_status(console: Console, data: dict[str, Any]) -> None:
     console.print(f"Nog niet geleverd: {len(missing)} organisatie-kwartalen")
     if missing:
         console.print(rows_table("Ontbrekende leveringen", missing[:50]))
+
+
+def print_comparison(console: Console, result: TruthComparison) -> None:
+    """The warehouse against the sample's truth, in Dutch."""
+    console.print(f"Grondwaarheid: {result.incidents_expected} incidenten verwacht, "
+                  f"{result.incidents_loaded} geladen.")  # fmt: skip
+    checks = {
+        "incidenten ontbreken": result.missing_incidents,
+        "onverwachte incidenten": result.unexpected_incidents,
+        "afwijkende veldwaarden": result.field_differences,
+        "afkeuringen ontbreken": result.missing_rejects,
+        "onverwachte afkeuringen": result.unexpected_rejects,
+        "waarschuwingen ontbreken": result.missing_warnings,
+        "onverwachte waarschuwingen": result.unexpected_warnings,
+        "grootboek wijkt af": result.ledger_differences,
+    }
+    for label, items in checks.items():
+        mark = "[green]ok[/]" if not items else f"[red]{len(items)}[/]"
+        console.print(f"  {label}: {mark}")
+        for item in items[:10]:
+            console.print(f"    {item}")
+    verdict = (
+        "[green]Warehouse klopt met de grondwaarheid.[/]"
+        if result.agrees
+        else "[red]Verschillen gevonden.[/]"
+    )
+    console.print(verdict)

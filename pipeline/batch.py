@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 BATCH_CHECKS_VERSION = 1
 ONBEKEND = "onbekend"
 MIN_HISTORY_DELIVERIES = 2  # B03 runs only with this many earlier deliveries that had rows
-MIN_ROWS_FOR_DAY_CHECK = 10  # B04 runs only on deliveries with at least this many rows
+MIN_ROWS_FOR_SHARE_CHECKS = 10  # B01, B02 and B04 judge shares: too few rows say nothing
 
 NOT_NULL = "expect_column_values_to_not_be_null"
 NOT_IN_SET = "expect_column_values_to_not_be_in_set"
@@ -186,8 +186,8 @@ def _skip_reason(check: BatchCheck, rows: int, earlier: Sequence[int]) -> str | 
             f"er nog minder dan {MIN_HISTORY_DELIVERIES} eerdere leveringen met incidenten van "
             "deze organisatie zijn"
         )
-    if check.expectation == UNIQUE_COUNT and rows < MIN_ROWS_FOR_DAY_CHECK:
-        return f"de levering minder dan {MIN_ROWS_FOR_DAY_CHECK} incidenten bevat"
+    if check.expectation != ROW_COUNT and rows < MIN_ROWS_FOR_SHARE_CHECKS:
+        return f"de levering minder dan {MIN_ROWS_FOR_SHARE_CHECKS} incidenten bevat"
     return None
 
 

@@ -53,8 +53,10 @@ def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
 
 def _edits(
     mask: pd.Series, rows: pd.Series, veld: str, code: str, values: pd.Series
-) -> pd.DataFrame:
-    """Edit rows for every True in mask."""
+) -> pd.DataFrame | None:
+    """Edit rows for every True in mask (None when there is none)."""
+    if not mask.any():
+        return None
     return pd.DataFrame({"rij": rows[mask], "veld": veld, "code": code,
                          "waarde": values[mask].astype(object)})  # fmt: skip
 
@@ -169,24 +171,23 @@ def apply_profile(
 ) -> Harmonised:
     """Map every field the profile names; unmapped national fields stay missing."""
     cells, rows = raw.cells, raw.cells[ROW_COLUMN]
-    out = pd.DataFrame(index=cells.index)
-    out["organisatiecode"] = ctx.organisatiecode
-    out["organisatiecode_bron"] = ctx.organisatiecode_bron
-    edits: list[pd.DataFrame] = []
+    columns: dict[str, pd.Series] = {}
+    found: list[pd.DataFrame | None] = []
     for name, mapping in profile.fields.items():
         raw_values = _raw_values(cells, mapping)
         values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
-        out[name] = values
-        for column, series in extra.items():
-            out[column] = series
-        edits.append(_edits(bad, rows, name, code, raw_values))
+        columns.update({name: values, **extra})
+        found.append(_edits(bad, rows, name, code, raw_values))
         if name in REQUIRED_FIELDS:
-            edits.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
+            found.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
+    out = pd.DataFrame(columns, index=cells.index)
+    out.insert(0, "organisatiecode", ctx.organisatiecode)
+    out.insert(1, "organisatiecode_bron", ctx.organisatiecode_bron)
     out["medewerker_pseudoniem"] = _pseudonyms(out, ctx)
     out = out.drop(columns=["medewerker_id"], errors="ignore")
     out["zwaarste_gedragstype"] = most_serious(out["gedragstypen"])
     out[ROW_COLUMN] = rows
-    edits = [e for e in edits if len(e)]
+    edits = [e for e in found if e is not None]
     frame = pd.concat(edits, ignore_index=True) if edits else pd.DataFrame(columns=EDIT_COLUMNS)
     return Harmonised(out, frame)
 

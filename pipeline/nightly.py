@@ -63,7 +63,7 @@ def pseudonym_key(settings: Settings) -> bytes:
     if settings.pseudonym_key is not None:
         return settings.pseudonym_key.get_secret_value().encode()
     if settings.is_sample:
-        log.warning("demo pseudonym key in use: allowed for the generated sample only")
+        log.info("demo pseudonym key in use: allowed for the generated sample only")
         return DEMO_PSEUDONYM_KEY.encode()
     raise ConfigurationError(
         "MONITOR_PSEUDONYM_KEY is not set; the pipeline will not store ids without it"

@@ -19,6 +19,7 @@ from schemas.incident import EARLIEST_INCIDENTDATUM, Incident, Periode
 INCIDENT_FIELDS = tuple(Incident.model_fields)
 SERIOUS_LETSEL = ("medisch", "ernstig")
 MAX_PLAUSIBLE_VERZUIM = 365
+EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Validated:
 
 
 def _edit_rows(frame: pd.DataFrame, mask: pd.Series, veld: str, code: str) -> pd.DataFrame:
+    """Edit rows for every True in mask (an empty frame when there is none)."""
+    if not mask.any():
+        return EMPTY_EDITS
     values = frame[veld] if veld in frame else pd.Series(None, index=frame.index)
     return pd.DataFrame({"rij": frame.loc[mask, ROW_COLUMN], "veld": veld, "code": code,
                          "waarde": values[mask].map(_text, na_action="ignore")})  # fmt: skip
@@ -120,8 +124,8 @@ def validate_delivery(harmonised: Harmonised, periode: Periode, today: dt.date) 
         [harmonised.edits, *range_and_duplicate_errors(frame, today)], ignore_index=True
     )
     kept = frame[~frame[ROW_COLUMN].isin(errors["rij"])]
-    guard = model_errors(kept) if len(kept) else pd.DataFrame(columns=EDIT_COLUMNS)
-    errors = pd.concat([errors, guard], ignore_index=True)
+    guard = model_errors(kept) if len(kept) else EMPTY_EDITS
+    errors = pd.concat([errors, guard], ignore_index=True) if len(guard) else errors
     kept = kept[~kept[ROW_COLUMN].isin(guard["rij"])]
     found = [errors, *warnings(kept, periode)] if len(kept) else [errors]
     edits = (

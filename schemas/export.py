@@ -23,9 +23,11 @@ def export_standard() -> dict[str, Any]:
         },
         "codelijsten": {
             "versie": codelists.version,
-            "lijsten": {name: [c.model_dump(exclude_none=True) for c in codes]
-                        for name, codes in codelists.lists.items()},
-        },  # fmt: skip
+            "lijsten": {
+                name: [c.model_dump(exclude_none=True) for c in codes]
+                for name, codes in codelists.lists.items()
+            },
+        },
         "controles": {
             "versie": EDIT_CATALOGUE_VERSION,
             "lijst": [e.model_dump(mode="json") for e in EDITS.values()],

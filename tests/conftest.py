@@ -85,3 +85,12 @@ def processing_inputs():  # type: ignore[no-untyped-def]
 def load_spec(path: Path) -> dict[str, Any]:
     """Read a fixture spec."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():  # type: ignore[no-untyped-def]
+    """One temporary Prefect server (SQLite) for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

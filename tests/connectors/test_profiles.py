@@ -38,6 +38,8 @@ def test_profile_maps_its_fixture(profile_id: str, tmp_path: Path, processing_in
     pd.testing.assert_frame_equal(actual, expected)
     edits = result.edits[["rij", "veld", "code"]].astype(str).sort_values(["rij", "code"])
     want = pd.read_csv(folder / "expected_edits.csv", dtype=str).sort_values(["rij", "code"])
-    assert edits.reset_index(drop=True).to_dict("records") == want.reset_index(drop=True).to_dict("records")
+    assert edits.reset_index(drop=True).to_dict("records") == want.reset_index(drop=True).to_dict(
+        "records"
+    )
     assert result.rows_in == result.rows_loaded + result.rows_rejected
     assert "medewerker_id" not in result.incidents.columns

@@ -1,0 +1,165 @@
+"""Known defects injected into deliveries: E edits (row rejected) and W edits (row kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from pipeline.sample.formats import GIR_TICKS
+from pipeline.sample.model import (
+    BRANDWEER,
+    GIR,
+    LOADED,
+    POLITIE,
+    PROFILES,
+    REJECTED,
+    TEMPLATE,
+    VENDOR_CSV,
+    DeliveryFile,
+    Incident,
+    PlannedRow,
+    quarter_start,
+)
+
+Overrides = Callable[[int], dict[str, object]]
+DrawIncident = Callable[[DeliveryFile], Incident]
+FUTURE_YEARS = 6
+
+
+@dataclass(frozen=True)
+class RowError:
+    """An E edit: which profile, code and national field, and the bad source cells."""
+
+    profiel: str
+    code: str
+    veld: str
+    overrides: Overrides
+
+
+def _future(year: int) -> date:
+    """Return a date well after today for a sample of `year` (e.g. 2031 for 2025)."""
+    return date(year + FUTURE_YEARS, 1, 15)
+
+
+ROW_ERRORS = (
+    RowError(TEMPLATE, "E01", "bron_incidentnummer", lambda y: {"bron_incidentnummer": None}),
+    RowError(TEMPLATE, "E01", "gedragstypen", lambda y: {"gedragstypen": None}),
+    RowError(TEMPLATE, "E02", "kanaal", lambda y: {"kanaal": "postduif"}),
+    RowError(TEMPLATE, "E03", "incidentdatum", lambda y: {"incidentdatum": "gisteren"}),
+    RowError(TEMPLATE, "E04", "incidentdatum", lambda y: {"incidentdatum": date(2009, 12, 31)}),
+    RowError(TEMPLATE, "E05", "aantal_daders", lambda y: {"aantal_daders": 0}),
+    RowError(GIR, "E01", "gedragstypen", lambda y: dict.fromkeys(GIR_TICKS)),
+    RowError(GIR, "E02", "kanaal", lambda y: {"Wijze": "Fax"}),
+    RowError(GIR, "E03", "incidentdatum", lambda y: {"Datum voorval": f"31-02-{y}"}),
+    RowError(GIR, "E04", "registratiedatum", lambda y: {"Datum melding": _future(y)}),
+    RowError(GIR, "E05", "aantal_daders", lambda y: {"Aantal daders": "twee"}),
+    RowError(VENDOR_CSV, "E01", "incidentdatum", lambda y: {"Datum": ""}),
+    RowError(VENDOR_CSV, "E02", "letsel", lambda y: {"Letsel": "7"}),
+    RowError(VENDOR_CSV, "E03", "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
+    RowError(VENDOR_CSV, "E03", "registratiedatum", lambda y: {"Gemeld op": "gisteren"}),
+    RowError(
+        VENDOR_CSV, "E04", "registratiedatum", lambda y: {"Gemeld op": f"{_future(y):%d-%m-%Y}"}
+    ),
+    RowError(VENDOR_CSV, "E05", "verzuim_dagen", lambda y: {"Verzuimdagen": "-3"}),
+    RowError(VENDOR_CSV, "E05", "aantal_daders", lambda y: {"Daders": "twee"}),
+    RowError(BRANDWEER, "E01", "gedragstypen", lambda y: {"Soort agressie": None}),
+    RowError(BRANDWEER, "E02", "context", lambda y: {"Inzet": "Oefening"}),
+    RowError(BRANDWEER, "E03", "registratiedatum", lambda y: {"Datum registratie": "gisteren"}),
+    RowError(BRANDWEER, "E04", "incidentdatum", lambda y: {"Datum": date(2008, 6, 1)}),
+    RowError(BRANDWEER, "E05", "verzuim_dagen", lambda y: {"Verzuim": -3}),
+    RowError(POLITIE, "E01", "bron_incidentnummer", lambda y: {"registratienummer": None}),
+    RowError(POLITIE, "E01", "gedragstypen", lambda y: {"feitcategorieen": []}),
+    RowError(POLITIE, "E02", "kanaal", lambda y: {"modus": "postduif"}),
+    RowError(POLITIE, "E03", "incidentdatum", lambda y: {"pleegdatum": f"{y}-02-31"}),
+    RowError(
+        POLITIE, "E04", "registratiedatum", lambda y: {"registratiedatum": _future(y).isoformat()}
+    ),
+    RowError(POLITIE, "E05", "aantal_daders", lambda y: {"aantal_verdachten": "twee"}),
+    RowError(POLITIE, "E05", "aantal_daders", lambda y: {"aantal_verdachten": 0}),
+)
+DUPLICATE_PROFILES = (TEMPLATE, GIR, VENDOR_CSV, POLITIE)
+
+
+def _w01(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
+    """VPT flag ja while aangifte is nee."""
+    return replace(incident, aangifte="nee", vpt_markering="ja")
+
+
+def _w02(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
+    """Medical injury with only verbal aggression."""
+    return replace(incident, gedragstypen=("verbaal",), letsel="medisch", verzuim_dagen=2)
+
+
+def _w03(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
+    """Implausibly many sick days."""
+    return replace(incident, verzuim_dagen=366 + int(rng.integers(0, 300)))
+
+
+def _w04(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
+    """Incident dated 5–40 days before the delivery's quarter, registered in it."""
+    day = start - timedelta(days=int(rng.integers(5, 41)))
+    return replace(incident, incidentdatum=day, registratiedatum=start)
+
+
+def _w05(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
+    """Registered 1–5 days before the incident date."""
+    day = incident.incidentdatum - timedelta(days=int(rng.integers(1, 6)))
+    return replace(incident, registratiedatum=day)
+
+
+WARNINGS = {"W01": _w01, "W02": _w02, "W03": _w03, "W04": _w04, "W05": _w05}
+
+
+def eligible_deliveries(
+    files: list[DeliveryFile], special: set[tuple[str, int]]
+) -> dict[str, list[DeliveryFile]]:
+    """Return per profile the loaded, non-special deliveries with rows, open for defects."""
+    eligible: dict[str, list[DeliveryFile]] = {profiel: [] for profiel in PROFILES}
+    for delivery in files:
+        key = (delivery.organisation.code, delivery.quarter)
+        if delivery.status == LOADED and delivery.rows and key not in special:
+            eligible[delivery.organisation.profiel].append(delivery)
+    return eligible
+
+
+def _insert(
+    rows: list[PlannedRow], row: PlannedRow, rng: np.random.Generator, after: int = -1
+) -> None:
+    """Insert a row at a random position after index `after`."""
+    rows.insert(int(rng.integers(after + 1, len(rows) + 1)), row)
+
+
+def _pick(candidates: list[DeliveryFile], rng: np.random.Generator) -> DeliveryFile:
+    """Pick one delivery at random."""
+    return candidates[int(rng.integers(len(candidates)))]
+
+
+def inject_defects(
+    eligible: dict[str, list[DeliveryFile]], draw: DrawIncident, rng: np.random.Generator
+) -> None:
+    """Add one extra row per E and W edit (W in every profile) and the E06 duplicates."""
+    for error in ROW_ERRORS:
+        delivery = _pick(eligible[error.profiel], rng)
+        row = PlannedRow(draw(delivery), REJECTED, error.code, error.veld)
+        row.overrides = error.overrides(delivery.year)
+        _insert(delivery.rows, row, rng)
+    for profiel in PROFILES:
+        for code, warn in WARNINGS.items():
+            delivery = _pick(eligible[profiel], rng)
+            start = quarter_start(delivery.year, delivery.quarter)
+            _insert(delivery.rows, PlannedRow(warn(draw(delivery), start, rng), LOADED, code), rng)
+    for profiel in DUPLICATE_PROFILES:
+        _inject_duplicate(_pick(eligible[profiel], rng), draw, rng)
+
+
+def _inject_duplicate(delivery: DeliveryFile, draw: DrawIncident, rng: np.random.Generator) -> None:
+    """Add a second, different incident that reuses the number of a clean row (E06)."""
+    clean = [i for i, row in enumerate(delivery.rows) if row.code is None]
+    first = clean[int(rng.integers(len(clean)))]
+    number = delivery.rows[first].incident.bron_incidentnummer
+    duplicate = replace(draw(delivery), bron_incidentnummer=number)
+    row = PlannedRow(duplicate, REJECTED, "E06", "bron_incidentnummer")
+    _insert(delivery.rows, row, rng, after=first)

@@ -1,0 +1,143 @@
+"""Turn a plan into delivery files: regular deliveries, the redelivery and the unreadable file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+
+from pipeline.sample.defects import eligible_deliveries, inject_defects
+from pipeline.sample.formats import FORMATS
+from pipeline.sample.incidents import build_source, draw_incidents
+from pipeline.sample.model import (
+    REJECTED,
+    SUPERSEDED,
+    DeliveryFile,
+    Incident,
+    Organisation,
+    PlannedRow,
+    received_time,
+)
+from pipeline.sample.plan import QUARTERS, SamplePlan, random_streams
+
+CORRECTION_SUFFIX = "_correctie"
+CORRECTION_DELAY = timedelta(days=30)
+UNREADABLE_SUFFIX = "_v1"
+UNREADABLE_LEAD = timedelta(days=1)
+CHANGED_IN_CORRECTION = 2
+
+
+class IncidentFactory:
+    """Draws incidents per organisation, numbering them in the organisation's own scheme."""
+
+    def __init__(self, plan: SamplePlan, rng: np.random.Generator) -> None:
+        """Build every organisation's employee pool and location weights."""
+        self._rng = rng
+        self._sources = {
+            org.code: build_source(org, plan.reference, rng) for org in plan.organisations
+        }
+        self._counters: Counter[str] = Counter()
+
+    def draw(self, delivery: DeliveryFile, n: int = 1) -> list[Incident]:
+        """Draw n new incidents for the delivery's organisation and quarter."""
+        org = delivery.organisation
+        numbers = []
+        for _ in range(n):
+            self._counters[org.code] += 1
+            numbers.append(
+                FORMATS[org.profiel].number(
+                    delivery.bron_code, delivery.year, self._counters[org.code]
+                )
+            )
+        source = self._sources[org.code]
+        return draw_incidents(self._rng, source, delivery.year, delivery.quarter, numbers)
+
+    def draw_one(self, delivery: DeliveryFile) -> Incident:
+        """Draw a single new incident for the delivery."""
+        return self.draw(delivery)[0]
+
+
+def _regular_delivery(
+    plan: SamplePlan, org: Organisation, quarter: int, factory: IncidentFactory
+) -> DeliveryFile:
+    """Build an organisation's delivery for one quarter (under the old code if legacy)."""
+    legacy_code, bron_code, legacy_quarter = plan.cases.legacy
+    bron = bron_code if (org.code, quarter) == (legacy_code, legacy_quarter) else org.code
+    delivery = DeliveryFile(
+        organisation=org,
+        bron_code=bron,
+        quarter=quarter,
+        year=plan.year,
+        file_name=FORMATS[org.profiel].file_name(bron, plan.year, quarter),
+        received=received_time(plan.year, quarter, org.index),
+    )
+    count = plan.counts[(org.code, quarter)]
+    delivery.rows = [PlannedRow(incident) for incident in factory.draw(delivery, count)]
+    delivery.geen_incidenten = count == 0
+    return delivery
+
+
+def _find(files: list[DeliveryFile], key: tuple[str, int]) -> DeliveryFile:
+    """Return the delivery of this organisation and quarter."""
+    return next(f for f in files if (f.organisation.code, f.quarter) == key)
+
+
+def _correction(
+    original: DeliveryFile, factory: IncidentFactory, rng: np.random.Generator
+) -> DeliveryFile:
+    """Correct a delivery: change values of two incidents, drop one and add one."""
+    source_format = FORMATS[original.organisation.profiel]
+    correction = replace(
+        original,
+        file_name=source_format.file_name(
+            original.bron_code, original.year, original.quarter, CORRECTION_SUFFIX
+        ),
+        received=original.received + CORRECTION_DELAY,
+        rows=[],
+    )
+    incidents = [row.incident for row in original.rows]
+    del incidents[int(rng.integers(len(incidents)))]
+    for index in rng.choice(len(incidents), CHANGED_IN_CORRECTION, replace=False):
+        old = incidents[index]
+        nazorg = "nee" if old.nazorg_aangeboden == "ja" else "ja"
+        daders = (old.aantal_daders or 1) + 1
+        incidents[index] = replace(old, nazorg_aangeboden=nazorg, aantal_daders=daders)
+    incidents.append(factory.draw_one(correction))
+    correction.rows = [PlannedRow(incident) for incident in incidents]
+    return correction
+
+
+def _unreadable(valid: DeliveryFile) -> DeliveryFile:
+    """Build the broken file delivered a day before the valid one (S01)."""
+    source_format = FORMATS[valid.organisation.profiel]
+    return replace(
+        valid,
+        file_name=source_format.file_name(
+            valid.bron_code, valid.year, valid.quarter, UNREADABLE_SUFFIX
+        ),
+        received=valid.received - UNREADABLE_LEAD,
+        status=REJECTED,
+        rows=[],
+        unreadable=True,
+    )
+
+
+def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
+    """Draw every delivery file of the plan, with special cases and injected defects."""
+    _, incident_rng, defect_rng = random_streams(plan.seed)
+    factory = IncidentFactory(plan, incident_rng)
+    files = [
+        _regular_delivery(plan, org, quarter, factory)
+        for org in plan.organisations
+        for quarter in QUARTERS
+        if (org.code, quarter) in plan.counts
+    ]
+    original = _find(files, plan.cases.redelivery)
+    files.append(_correction(original, factory, defect_rng))
+    original.status = SUPERSEDED
+    files.append(_unreadable(_find(files, plan.cases.unreadable)))
+    eligible = eligible_deliveries(files, plan.cases.special_deliveries())
+    inject_defects(eligible, factory.draw_one, defect_rng)
+    return sorted(files, key=lambda f: (f.organisation.index, f.quarter, f.received))

@@ -1,0 +1,83 @@
+"""The manifest `sample.json`: arguments, special cases and every generated file's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pipeline.sample.model import SUPERSEDED, DeliveryFile, periode
+from pipeline.sample.plan import SamplePlan
+
+MANIFEST_NAME = "sample.json"
+OUTPUT_FOLDERS = ("inbox", "reference", "truth")
+
+
+def _where(delivery: DeliveryFile) -> dict[str, str]:
+    """Describe a delivery by organisation, period and file."""
+    return {
+        "organisatiecode": delivery.organisation.code,
+        "organisatiecode_bron": delivery.bron_code,
+        "periode": delivery.periode,
+        "bronbestand": delivery.file_name,
+    }
+
+
+def _of(files: list[DeliveryFile], key: tuple[str, int]) -> list[DeliveryFile]:
+    """Return the delivery files of one organisation and quarter."""
+    return [f for f in files if (f.organisation.code, f.quarter) == key]
+
+
+def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any]:
+    """Describe where each special case sits, so tests and people can find it."""
+    cases = plan.cases
+    legacy_code, _, legacy_quarter = cases.legacy
+    redelivery = _of(files, cases.redelivery)
+    duplicates = [
+        _where(f) | {"bron_incidentnummer": row.incident.bron_incidentnummer}
+        for f in files
+        for row in f.rows
+        if row.code == "E06"
+    ]
+    missing_code, missing_quarter = cases.missing
+    return {
+        "pre_2023_code": [_where(f) for f in _of(files, (legacy_code, legacy_quarter))],
+        "nil_returns": [_where(f) for f in files if f.geen_incidenten],
+        "redelivery": {
+            "superseded": [_where(f) for f in redelivery if f.status == SUPERSEDED],
+            "correction": [_where(f) for f in redelivery if f.status != SUPERSEDED],
+        },
+        "unreadable": [_where(f) for f in files if f.unreadable],
+        "missing_quarter": {
+            "organisatiecode": missing_code,
+            "periode": periode(plan.year, missing_quarter),
+        },
+        "duplicate_incidentnummers": duplicates,
+    }
+
+
+def file_hashes(out: Path) -> list[dict[str, str]]:
+    """List every generated file with its SHA-256, in path order."""
+    paths = sorted(p for folder in OUTPUT_FOLDERS for p in (out / folder).rglob("*") if p.is_file())
+    return [
+        {
+            "path": path.relative_to(out).as_posix(),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+        for path in paths
+    ]
+
+
+def write_manifest(out: Path, plan: SamplePlan, files: list[DeliveryFile]) -> None:
+    """Write `sample.json` with the arguments, the special cases and the file hashes."""
+    manifest = {
+        "year": plan.year,
+        "seed": plan.seed,
+        "scale": plan.scale,
+        "demo_key_allowed": True,
+        "cases": describe_cases(plan, files),
+        "files": file_hashes(out),
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    (out / MANIFEST_NAME).write_text(f"{text}\n", encoding="utf-8")

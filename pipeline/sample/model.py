@@ -1,0 +1,146 @@
+"""Records shared by the sample modules: organisations, incidents, planned rows and periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+CODELISTS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "codelists.yaml"
+
+TEMPLATE = "nationaal_sjabloon"
+GIR = "gir_gemeente"
+VENDOR_CSV = "vendor_csv"
+BRANDWEER = "brandweer_vr"
+POLITIE = "politie_jsonl"
+PROFILES = (TEMPLATE, GIR, VENDOR_CSV, BRANDWEER, POLITIE)
+
+LOADED = "loaded"
+REJECTED = "rejected"
+SUPERSEDED = "superseded"
+
+
+class SampleError(ValueError):
+    """The sample cannot be generated with these arguments or into this directory."""
+
+
+@dataclass(frozen=True)
+class Gedragscodes:
+    """The gedragstype code list: codes in list order and their severity rank."""
+
+    order: tuple[str, ...]
+    rank: dict[str, int]
+
+    def sort(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the codes without duplicates, in code list order."""
+        return tuple(code for code in self.order if code in codes)
+
+    def zwaarste(self, codes: tuple[str, ...]) -> str:
+        """Return the most serious code by severity rank."""
+        return max(codes, key=lambda code: self.rank[code])
+
+
+def load_gedragscodes(path: Path = CODELISTS_PATH) -> Gedragscodes:
+    """Read the gedragstype list (order and rank) from the national code lists."""
+    lists = yaml.safe_load(path.read_text(encoding="utf-8"))["lists"]
+    entries = lists["gedragstype"]
+    return Gedragscodes(
+        order=tuple(entry["code"] for entry in entries),
+        rank={entry["code"]: int(entry["rank"]) for entry in entries},
+    )
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An employer that delivers: a gemeente, a veiligheidsregio or the politie."""
+
+    code: str
+    naam: str
+    beroepsgroep: str
+    regio: str | None
+    inwoners: int
+    index: int
+    profiel: str
+    fte: float
+    jaarverwachting: float
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One incident in national terms, plus the raw employee id and free text."""
+
+    bron_incidentnummer: str
+    incidentdatum: date
+    incidenttijd: str | None
+    registratiedatum: date | None
+    gemeentecode_locatie: str | None
+    gedragstypen: tuple[str, ...]
+    kanaal: str | None
+    context: str | None
+    wapen: str | None
+    aantal_daders: int | None
+    letsel: str | None
+    verzuim_dagen: int | None
+    materiele_schade: str | None
+    aangifte: str | None
+    vpt_markering: str | None
+    nazorg_aangeboden: str | None
+    medewerker_id: str | None
+    omschrijving: str
+
+
+@dataclass
+class PlannedRow:
+    """A row of a delivery: its incident and what the pipeline must do with it."""
+
+    incident: Incident
+    outcome: str = LOADED
+    code: str | None = None
+    veld: str | None = None
+    overrides: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class DeliveryFile:
+    """One file in the inbox with its rows and its expected ledger outcome."""
+
+    organisation: Organisation
+    bron_code: str
+    quarter: int
+    year: int
+    file_name: str
+    received: datetime
+    status: str = LOADED
+    geen_incidenten: bool = False
+    rows: list[PlannedRow] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def periode(self) -> str:
+        """Return the period as `YYYYQn`."""
+        return periode(self.year, self.quarter)
+
+
+def periode(year: int, quarter: int) -> str:
+    """Return the national period code, e.g. `2025Q1`."""
+    return f"{year}Q{quarter}"
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """Return the first day of the quarter."""
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """Return the last day of the quarter."""
+    if quarter == 4:
+        return date(year, 12, 31)
+    return quarter_start(year, quarter + 1) - timedelta(days=1)
+
+
+def received_time(year: int, quarter: int, index: int) -> datetime:
+    """Return when a delivery arrives: 10 days after the quarter, 09:00 UTC, plus index minutes."""
+    day = quarter_end(year, quarter) + timedelta(days=10)
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(minutes=index)

@@ -1,0 +1,145 @@
+"""The plan of a sample: organisations, incident counts per quarter and the special cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.sample.model import GIR, TEMPLATE, VENDOR_CSV, Organisation, SampleError
+from pipeline.sample.population import (
+    LEGACY_SUCCESSOR,
+    Reference,
+    build_organisations,
+    read_reference,
+)
+
+QUARTERS = (1, 2, 3, 4)
+MIN_YEAR = 2011
+MAX_YEAR = 2100
+MAX_SCALE = 100.0
+REDELIVERY_QUARTER = 2
+MISSING_QUARTER = 3
+LEGACY_QUARTER = 1
+REDELIVERY_MIN_ROWS = 3
+REDELIVERY_CANDIDATES = 30
+
+OrgQuarter = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class SpecialCases:
+    """Which organisation and quarter carry each special case."""
+
+    legacy: tuple[str, str, int]
+    nil_return: OrgQuarter
+    redelivery: OrgQuarter
+    unreadable: OrgQuarter
+    missing: OrgQuarter
+
+    def special_deliveries(self) -> set[OrgQuarter]:
+        """Return the deliveries that must stay free of injected row defects."""
+        legacy_code, _, legacy_quarter = self.legacy
+        return {(legacy_code, legacy_quarter), self.nil_return, self.redelivery, self.unreadable}
+
+
+@dataclass(frozen=True)
+class SamplePlan:
+    """Everything decided before incidents are drawn."""
+
+    year: int
+    seed: int
+    scale: float
+    reference: Reference
+    organisations: tuple[Organisation, ...]
+    counts: dict[OrgQuarter, int]
+    cases: SpecialCases
+
+
+def random_streams(seed: int) -> list[np.random.Generator]:
+    """Return the three independent streams (plan, incidents, defects) of one seed."""
+    return list(np.random.default_rng(seed).spawn(3))
+
+
+def _check_arguments(year: int, scale: float) -> None:
+    """Refuse a year or scale the sample cannot honour."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise SampleError(f"year {year} must lie between {MIN_YEAR} and {MAX_YEAR}")
+    if not 0 < scale <= MAX_SCALE:
+        raise SampleError(f"scale {scale} must be above 0 and at most {MAX_SCALE}")
+
+
+def _pick(rng: np.random.Generator, candidates: list[Organisation]) -> Organisation:
+    """Pick one organisation at random."""
+    return candidates[int(rng.integers(len(candidates)))]
+
+
+def choose_special_cases(
+    organisations: tuple[Organisation, ...], reference: Reference, rng: np.random.Generator
+) -> SpecialCases:
+    """Choose distinct gemeenten for the nil return, redelivery, S01 file and missing quarter."""
+    gemeenten = [o for o in organisations if o.beroepsgroep == "boa" and o.code != LEGACY_SUCCESSOR]
+    templates = [o for o in gemeenten if o.profiel == TEMPLATE]
+    nil_org = min(templates, key=lambda o: (o.inwoners, o.code))
+    girs = sorted((o for o in gemeenten if o.profiel == GIR), key=lambda o: -o.inwoners)
+    redelivery_org = _pick(rng, girs[:REDELIVERY_CANDIDATES])
+    unreadable_org = _pick(rng, [o for o in girs if o.code != redelivery_org.code])
+    missing_org = _pick(rng, [o for o in gemeenten if o.profiel == VENDOR_CSV])
+    legacy_code = reference.predecessor_of(LEGACY_SUCCESSOR)
+    return SpecialCases(
+        legacy=(LEGACY_SUCCESSOR, legacy_code, LEGACY_QUARTER),
+        nil_return=(nil_org.code, int(rng.integers(1, 5))),
+        redelivery=(redelivery_org.code, REDELIVERY_QUARTER),
+        unreadable=(unreadable_org.code, int(rng.integers(1, 5))),
+        missing=(missing_org.code, MISSING_QUARTER),
+    )
+
+
+def draw_counts(
+    organisations: tuple[Organisation, ...], cases: SpecialCases, rng: np.random.Generator
+) -> dict[OrgQuarter, int]:
+    """Draw Poisson quarterly counts, then apply the special cases.
+
+    Organisations without a nil-return field (every format but the template) always have at
+    least one incident, so an empty non-template file never occurs; neither does the largest
+    template organisation, so every format has deliveries to carry the injected defects.
+    """
+    counts: dict[OrgQuarter, int] = {}
+    for org in organisations:
+        drawn = rng.poisson(org.jaarverwachting / 4, size=len(QUARTERS))
+        for quarter, count in zip(QUARTERS, drawn, strict=True):
+            minimum = 0 if org.profiel == TEMPLATE else 1
+            counts[(org.code, quarter)] = max(minimum, int(count))
+    biggest = max((o for o in organisations if o.profiel == TEMPLATE), key=lambda o: o.inwoners)
+    for quarter in QUARTERS:
+        counts[(biggest.code, quarter)] = max(1, counts[(biggest.code, quarter)])
+    counts[cases.nil_return] = 0
+    counts[cases.redelivery] = max(REDELIVERY_MIN_ROWS, counts[cases.redelivery])
+    del counts[cases.missing]
+    return counts
+
+
+def plan_sample(
+    year: int,
+    seed: int = 2025,
+    scale: float = 1.0,
+    reference_dir: Path = Path("data/reference"),
+) -> SamplePlan:
+    """Decide organisations, formats, quarterly counts and special cases, without writing."""
+    _check_arguments(year, scale)
+    reference = read_reference(reference_dir)
+    rng = random_streams(seed)[0]
+    organisations = build_organisations(reference, rng, scale)
+    cases = choose_special_cases(organisations, reference, rng)
+    counts = draw_counts(organisations, cases, rng)
+    return SamplePlan(year, seed, scale, reference, organisations, counts, cases)
+
+
+def planned_volumes(plan: SamplePlan) -> dict[str, int]:
+    """Return the planned number of regular incidents per beroepsgroep for the year."""
+    groups = {org.code: org.beroepsgroep for org in plan.organisations}
+    volumes: dict[str, int] = {}
+    for (code, _), count in sorted(plan.counts.items()):
+        volumes[groups[code]] = volumes.get(groups[code], 0) + count
+    return volumes

@@ -1,0 +1,193 @@
+"""The ground truth of a sample: incidents, rejects, warnings, deliveries and FTE."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from pipeline.sample.formats import FORMATS
+from pipeline.sample.model import (
+    LOADED,
+    REJECTED,
+    DeliveryFile,
+    Gedragscodes,
+    Incident,
+    Organisation,
+    PlannedRow,
+)
+
+INCIDENT_COLUMNS = (
+    "organisatiecode",
+    "organisatiecode_bron",
+    "periode",
+    "bronbestand",
+    "bron_incidentnummer",
+    "beroepsgroep",
+    "incidentdatum",
+    "incidenttijd",
+    "registratiedatum",
+    "gemeentecode_locatie",
+    "gedragstypen",
+    "zwaarste_gedragstype",
+    "kanaal",
+    "context",
+    "wapen",
+    "aantal_daders",
+    "letsel",
+    "verzuim_dagen",
+    "materiele_schade",
+    "aangifte",
+    "vpt_markering",
+    "nazorg_aangeboden",
+    "medewerker_id",
+)
+REJECT_COLUMNS = (
+    "organisatiecode",
+    "periode",
+    "bronbestand",
+    "rij",
+    "bron_incidentnummer",
+    "code",
+    "veld",
+)
+WARNING_COLUMNS = (
+    "organisatiecode",
+    "periode",
+    "bronbestand",
+    "rij",
+    "bron_incidentnummer",
+    "code",
+)
+DELIVERY_COLUMNS = (
+    "organisatiecode_bron",
+    "organisatiecode",
+    "periode",
+    "bronbestand",
+    "profiel",
+    "status",
+    "geen_incidenten",
+    "rows_in",
+    "rows_loaded",
+    "rows_rejected",
+)
+FTE_COLUMNS = ("organisatiecode", "beroepsgroep", "fte")
+PASSTHROUGH = (
+    "kanaal",
+    "context",
+    "wapen",
+    "aantal_daders",
+    "letsel",
+    "verzuim_dagen",
+    "materiele_schade",
+    "aangifte",
+    "vpt_markering",
+    "nazorg_aangeboden",
+    "medewerker_id",
+)
+
+TruthRow = tuple[object, ...]
+
+
+def write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[TruthRow]) -> int:
+    """Write a UTF-8 CSV (comma, LF); None is written empty. Return the number of rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if value is None else value for value in row])
+            count += 1
+    return count
+
+
+def _iso(day: date | None) -> str | None:
+    """Format a date as ISO; missing stays missing."""
+    return None if day is None else day.isoformat()
+
+
+def _incident_row(delivery: DeliveryFile, incident: Incident, codes: Gedragscodes) -> TruthRow:
+    """Return the truth row of one loaded incident."""
+    org = delivery.organisation
+    tijd = None if incident.incidenttijd is None else f"{incident.incidenttijd}:00"
+    head = (org.code, delivery.bron_code, delivery.periode, delivery.file_name)
+    return (
+        *head,
+        incident.bron_incidentnummer,
+        org.beroepsgroep,
+        incident.incidentdatum.isoformat(),
+        tijd,
+        _iso(incident.registratiedatum),
+        incident.gemeentecode_locatie,
+        "|".join(codes.sort(incident.gedragstypen)),
+        codes.zwaarste(incident.gedragstypen),
+        *(getattr(incident, name) for name in PASSTHROUGH),
+    )
+
+
+def incident_rows(files: list[DeliveryFile], codes: Gedragscodes) -> Iterator[TruthRow]:
+    """Yield every incident that must end up loaded (superseded deliveries excluded)."""
+    for delivery in files:
+        if delivery.status != LOADED:
+            continue
+        for row in delivery.rows:
+            if row.outcome == LOADED:
+                yield _incident_row(delivery, row.incident, codes)
+
+
+def _numbered(delivery: DeliveryFile) -> Iterator[tuple[int, object, PlannedRow]]:
+    """Yield each row with its employer-facing row number and number as written."""
+    source_format = FORMATS[delivery.organisation.profiel]
+    for position, row in enumerate(delivery.rows):
+        written = row.overrides.get(source_format.id_column, row.incident.bron_incidentnummer)
+        yield source_format.first_row + position, written or "", row
+
+
+def reject_rows(files: list[DeliveryFile]) -> Iterator[TruthRow]:
+    """Yield every rejected row, and every rejected file with code S01 and no row number."""
+    for delivery in files:
+        head = (delivery.organisation.code, delivery.periode, delivery.file_name)
+        if delivery.unreadable:
+            yield (*head, None, None, "S01", None)
+        for rij, number, row in _numbered(delivery):
+            if row.outcome == REJECTED:
+                yield (*head, rij, number, row.code, row.veld)
+
+
+def warning_rows(files: list[DeliveryFile]) -> Iterator[TruthRow]:
+    """Yield every loaded row that must carry a warning."""
+    for delivery in files:
+        if delivery.status != LOADED:
+            continue
+        head = (delivery.organisation.code, delivery.periode, delivery.file_name)
+        for rij, number, row in _numbered(delivery):
+            if row.outcome == LOADED and row.code is not None:
+                yield (*head, rij, number, row.code)
+
+
+def delivery_rows(files: list[DeliveryFile]) -> Iterator[TruthRow]:
+    """Yield each delivery file with its expected ledger outcome and row counts."""
+    for delivery in files:
+        rows_in = len(delivery.rows)
+        rejected = sum(row.outcome == REJECTED for row in delivery.rows)
+        geen = None if delivery.unreadable else "ja" if delivery.geen_incidenten else "nee"
+        yield (
+            delivery.bron_code,
+            delivery.organisation.code,
+            delivery.periode,
+            delivery.file_name,
+            delivery.organisation.profiel,
+            delivery.status,
+            geen,
+            rows_in,
+            rows_in - rejected,
+            rejected,
+        )
+
+
+def fte_rows(organisations: Iterable[Organisation]) -> Iterator[TruthRow]:
+    """Yield the FTE of every organisation's beroepsgroep."""
+    for org in organisations:
+        yield org.code, org.beroepsgroep, f"{org.fte:.1f}"

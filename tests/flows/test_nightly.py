@@ -1,0 +1,130 @@
+"""The nightly flow end to end on a generated national sample, under Prefect's test harness."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
+from pipeline.truth import compare_with_truth, read_truth
+from pipeline.warehouse import open_published
+
+SAMPLE_SCALE = 0.05
+
+
+@pytest.fixture(scope="module")
+def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict[str, Any]:
+    """Generate a small national sample, run the flow twice, keep what each run left behind."""
+    from flows.nightly import run_nightly
+    from pipeline.sample import generate_sample
+
+    root = tmp_path_factory.mktemp("nightly")
+    sample = root / "sample"
+    generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE)
+    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb")
+    first = run_nightly(settings)
+    first_state = warehouse_fingerprint(settings.warehouse_path)
+    second = run_nightly(settings)
+    return {"sample": sample, "settings": settings, "first": first, "second": second,
+            "first_state": first_state}  # fmt: skip
+
+
+def warehouse_fingerprint(path: Path) -> dict[str, str]:
+    """A hash of every core, ops (but run) and mart table's sorted contents."""
+    tables = ["core.incident", "ops.delivery", "ops.edit", "ops.dq_result", "ops.delivery_fte",
+              "mart.indicatoren", "mart.dekking", "mart.levering"]  # fmt: skip
+    prints = {}
+    with open_published(path) as wh:
+        for table in tables:
+            frame = wh.query(f"SELECT * EXCLUDE ({exclusions(table)}) FROM {table}" if exclusions(table)
+                             else f"SELECT * FROM {table}")  # fmt: skip
+            text = frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
+            prints[table] = hashlib.sha256(text.encode()).hexdigest()
+    return prints
+
+
+def exclusions(table: str) -> str:
+    """Columns that may differ between runs (timestamps of the run itself)."""
+    return "loaded_at, run_id" if table == "ops.delivery" else ""
+
+
+def test_loaded_incidents_equal_the_ground_truth(nightly_run: dict[str, Any]) -> None:
+    settings = nightly_run["settings"]
+    with open_published(settings.warehouse_path) as wh:
+        result = compare_with_truth(wh, nightly_run["sample"], DEMO_PSEUDONYM_KEY.encode())
+    assert result.incidents_expected > 1000
+    assert result.agrees, {k: v[:5] for k, v in vars(result).items() if isinstance(v, list) and v}
+
+
+def test_every_delivery_conserves_rows(nightly_run: dict[str, Any]) -> None:
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        ledger = wh.query("SELECT * FROM ops.delivery")
+        rejected_rows = wh.query("SELECT delivery_id, count(DISTINCT rij) AS n FROM ops.reject "
+                                 "WHERE rij IS NOT NULL GROUP BY ALL")  # fmt: skip
+    assert len(ledger) == len(read_truth(nightly_run["sample"] / "truth", "deliveries"))
+    assert (ledger["rows_in"] == ledger["rows_loaded"] + ledger["rows_rejected"]).all()
+    merged = ledger.merge(rejected_rows, on="delivery_id", how="left").fillna({"n": 0})
+    assert (merged["rows_rejected"] == merged["n"]).all()
+
+
+def test_running_again_changes_nothing(nightly_run: dict[str, Any]) -> None:
+    second = nightly_run["second"]
+    assert second.files_new == 0
+    assert second.files_skipped == nightly_run["first"].files_seen
+    after = warehouse_fingerprint(nightly_run["settings"].warehouse_path)
+    assert after == nightly_run["first_state"]
+
+
+def test_the_correction_supersedes_the_original(nightly_run: dict[str, Any]) -> None:
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        ledger = wh.query(
+            "SELECT delivery_id, bronbestand, status, superseded_by FROM ops.delivery"
+        )
+        kept = wh.query("SELECT DISTINCT delivery_id FROM core.incident")
+    original = ledger[ledger["status"] == "superseded"]
+    assert len(original) == 1
+    correction = ledger[ledger["delivery_id"] == original["superseded_by"].iloc[0]]
+    assert correction["bronbestand"].iloc[0].endswith("_correctie.xlsx")
+    assert correction["status"].iloc[0] == "loaded"
+    assert original["delivery_id"].iloc[0] not in set(kept["delivery_id"])
+
+
+def test_nil_return_counts_as_delivered_and_the_missing_quarter_does_not(
+    nightly_run: dict[str, Any],
+) -> None:
+    truth = read_truth(nightly_run["sample"] / "truth", "deliveries")
+    nil = truth[truth["geen_incidenten"] == "ja"]
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        levering = wh.query("SELECT organisatiecode, periode, status FROM mart.levering")
+    statuses = levering.set_index(["organisatiecode", "periode"])["status"]
+    for org, periode in zip(nil["organisatiecode"], nil["periode"], strict=True):
+        assert statuses[(org, periode)] == "nullevering"
+    missing = levering[levering["status"] == "ontbreekt"]
+    assert missing[["organisatiecode", "periode"]].values.tolist() == [["GM1969", "2025Q3"]]
+
+
+def test_old_gemeentecode_maps_to_its_successor(nightly_run: dict[str, Any]) -> None:
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        old = wh.query("SELECT DISTINCT organisatiecode, organisatiecode_bron FROM ops.delivery "
+                       "WHERE organisatiecode_bron = 'GM0501'")  # fmt: skip
+    assert old.values.tolist() == [["GM1992", "GM0501"]]
+
+
+def test_no_raw_employee_id_or_free_text_in_the_warehouse(nightly_run: dict[str, Any]) -> None:
+    raw_ids = set(read_truth(nightly_run["sample"] / "truth", "incidents")["medewerker_id"]) - {""}
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        columns = wh.query("SELECT table_schema, table_name, column_name FROM information_schema.columns "
+                           "WHERE data_type = 'VARCHAR' AND table_schema IN ('core', 'ops', 'mart')")  # fmt: skip
+        assert (
+            not columns["column_name"].str.contains("omschrijving|toelichting|medewerker_id").any()
+        )
+        found: set[str] = set()
+        for (schema, table), cols in columns.groupby(["table_schema", "table_name"]):
+            values = wh.query(f"SELECT {', '.join(cols['column_name'])} FROM {schema}.{table}")
+            found |= set(pd.unique(values.astype(str).to_numpy().ravel()))
+    assert raw_ids, "the sample has employee ids"
+    assert not raw_ids & found
