@@ -6,10 +6,13 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 app = typer.Typer(help="Landelijke monitor agressie en geweld tegen hulpverleners.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
@@ -17,11 +20,10 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _settings(inbox: Path | None = None, warehouse: Path | None = None):  # type: ignore[no-untyped-def]
-    from pipeline.settings import Settings
+def _settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
+    from pipeline.settings import load_settings
 
-    overrides = {k: v for k, v in {"inbox_dir": inbox, "warehouse_path": warehouse}.items() if v}
-    return Settings(**overrides)
+    return load_settings(inbox_dir=inbox, warehouse_path=warehouse)
 
 
 @app.command()
@@ -105,8 +107,15 @@ def serve(
     ] = None,
 ) -> None:
     """Bied de nachtelijke flow aan als Prefect-deployment met een nachtelijk schema."""
+    from prefect.settings import get_current_settings
+
     from flows.nightly import serve_nightly
 
+    if not get_current_settings().api.url:
+        err.print("[red]monitor serve heeft een blijvende Prefect-server nodig[/] voor het schema: "
+                  "start `prefect server start` en zet PREFECT_API_URL (bijv. http://127.0.0.1:4200/api). "
+                  "Zonder server: draai `monitor run` vanuit cron of een systemd-timer.")  # fmt: skip
+        raise typer.Exit(2)
     settings = _settings()
     serve_nightly(settings, cron or settings.schedule_cron, timezone or settings.schedule_timezone)
 

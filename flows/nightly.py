@@ -5,15 +5,15 @@ Business logic lives in `pipeline`; this module only wires it.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry attempts
-os.environ.setdefault("DO_NOT_TRACK", "1")
-
+import contextlib
 import datetime as dt
+import time
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
 from prefect.utilities.annotations import quote
 
 from connectors import InboxFile
@@ -26,7 +26,7 @@ from pipeline.nightly import (
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from pipeline.settings import Settings
+from pipeline.settings import Settings, load_settings
 from pipeline.warehouse import build_next_version
 
 
@@ -41,8 +41,7 @@ def process_delivery(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDeli
 def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummary:
     """The nightly run: every new delivery in the inbox into the next warehouse version."""
     logger = get_run_logger()
-    overrides = {"inbox_dir": inbox, "warehouse_path": warehouse}
-    settings = Settings(**{k: v for k, v in overrides.items() if v})
+    settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse)
     started = dt.datetime.now(dt.UTC)
     with build_next_version(settings.warehouse_path) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
@@ -51,7 +50,7 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        results = [load_processed(wh, process_delivery(f, quoted), run_id) for f in files]
+        results = [load_processed(wh, process_delivery(f, quoted), run_id) for f in files]  # type: ignore[call-overload]
         wh.refresh_marts()
         wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
         summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
@@ -66,11 +65,53 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
 
 def run_nightly(settings: Settings) -> RunSummary:
     """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set)."""
-    return nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path))
+    state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
+                    return_state=True)  # fmt: skip
+    summary: RunSummary = state.result()  # re-raises when the flow failed
+    flow_run_id = state.state_details.flow_run_id
+    if flow_run_id is not None:
+        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=summary.files_new)
+    return summary
+
+
+def drain_and_stop_temporary_server(
+    flow_run_id: UUID, expected_task_runs: int, timeout: float = 300
+) -> None:
+    """Let the temporary server record every task run before it stops (no CancelledError)."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    own_temporary_server = not get_current_settings().api.url
+    with contextlib.suppress(RuntimeError):  # no log worker was started
+        APILogWorker.instance().drain()
+    EventsWorker.drain_all()
+    final = ["COMPLETED", "FAILED", "CANCELLED", "CRASHED"]
+    body = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}},
+            "task_runs": {"state": {"type": {"any_": final}}}}  # fmt: skip
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            if client.request("POST", "/task_runs/count", json=body).json() >= expected_task_runs:
+                break
+            time.sleep(0.25)
+    if own_temporary_server:
+        SubprocessASGIServer().stop()  # the engine's singleton: its atexit stop becomes a no-op
+
+
+def nightly_deployment(settings: Settings, cron: str, timezone: str) -> RunnerDeployment:
+    """The nightly deployment with its schedule (built offline; testable)."""
+    parameters = {"inbox": str(settings.inbox_dir), "warehouse": str(settings.warehouse_path)}
+    deployment = nightly.to_deployment(name="nightly", schedules=[Cron(cron, timezone=timezone)],
+                                       parameters=parameters)  # fmt: skip
+    assert isinstance(deployment, RunnerDeployment)
+    return deployment
 
 
 def serve_nightly(settings: Settings, cron: str, timezone: str) -> None:
-    """Serve the flow as a deployment with a nightly schedule (blocks)."""
-    nightly.serve(name="nightly", cron=cron, parameters={"inbox": str(settings.inbox_dir),
-                  "warehouse": str(settings.warehouse_path)})  # fmt: skip
-    del timezone
+    """Serve the deployment; a Prefect server (PREFECT_API_URL) runs the schedule. Blocks."""
+    from prefect import serve
+
+    serve(nightly_deployment(settings, cron, timezone))

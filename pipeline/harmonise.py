@@ -7,6 +7,7 @@ guessed and nothing is dropped here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,7 @@ from schemas.profile import (
     CODE_FIELDS,
     DATE_FIELDS,
     INTEGER_FIELDS,
+    MAPPABLE_FIELDS,
     REQUIRED_FIELDS,
     TIME_FIELDS,
     FieldMap,
@@ -26,9 +28,11 @@ from schemas.profile import (
 )
 
 EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
+NATIONAL_FIELDS = (*MAPPABLE_FIELDS, "gemeentecode_locatie_bron")  # unmapped ones stay missing
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
+INTEGER_MAXIMUM = 2**31 - 1  # the warehouse stores INTEGER
 
 
 @dataclass(frozen=True)
@@ -118,21 +122,38 @@ def parse_dates(
     values: pd.Series, formats: tuple[str, ...], *, times: bool = False
 ) -> tuple[pd.Series, pd.Series]:
     """Parse dates (or times) by trying each format; returns (values, invalid mask)."""
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    parsed = pd.Series(None, index=values.index, dtype=object)
     for fmt in formats:
         todo = parsed.isna() & values.notna()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
-    result = parsed.dt.time if times else parsed.dt.date
-    result = result.astype(object).where(parsed.notna(), None)
-    return result, values.notna() & parsed.isna()
+        parsed[todo] = _parse_format(values[todo], fmt, times)
+    return parsed.where(parsed.notna(), None), values.notna() & parsed.isna()
+
+
+def _parse_format(values: pd.Series, fmt: str, times: bool) -> pd.Series:
+    """Parse with one format, vectorised; dates beyond pandas' range (year 1677–2262) one by one."""
+    try:
+        stamps = pd.to_datetime(values, format=fmt, errors="coerce")
+    except (OverflowError, ValueError):  # OutOfBoundsDatetime: a year like 0225 or 9999
+        return values.map(lambda v: _strptime(v, fmt, times))
+    result = stamps.dt.time if times else stamps.dt.date
+    return result.astype(object).where(stamps.notna(), None)
+
+
+def _strptime(value: str, fmt: str, times: bool) -> dt.date | dt.time | None:
+    """One value, parsed by the standard library (no range limit but year 1–9999)."""
+    try:
+        parsed = dt.datetime.strptime(value, fmt)
+    except ValueError:
+        return None
+    return parsed.time() if times else parsed.date()
 
 
 def parse_integers(values: pd.Series, minimum: int) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers not below minimum; returns (Int64 values, invalid mask)."""
+    """Whole numbers from minimum up to INTEGER_MAXIMUM; returns (Int64 values, invalid mask)."""
     numbers = pd.to_numeric(values, errors="coerce")
-    ok = numbers.notna() & (numbers % 1 == 0) & (numbers >= minimum)
+    ok = numbers.notna() & (numbers % 1 == 0) & (numbers >= minimum) & (numbers <= INTEGER_MAXIMUM)
     return numbers.where(ok).astype("Int64"), values.notna() & ~ok
 
 
@@ -183,6 +204,10 @@ def apply_profile(
     out = pd.DataFrame(columns, index=cells.index)
     out.insert(0, "organisatiecode", ctx.organisatiecode)
     out.insert(1, "organisatiecode_bron", ctx.organisatiecode_bron)
+    for name in (f for f in NATIONAL_FIELDS if f not in out):
+        out[name] = pd.Series(
+            None, index=out.index, dtype="Int64" if name in INTEGER_FIELDS else object
+        )
     out["medewerker_pseudoniem"] = _pseudonyms(out, ctx)
     out = out.drop(columns=["medewerker_id"], errors="ignore")
     out["zwaarste_gedragstype"] = most_serious(out["gedragstypen"])
@@ -205,7 +230,7 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
 
 def _map_field(
     name: str, mapping: FieldMap, values: pd.Series, cells: pd.DataFrame, ref: Reference
-):  # type: ignore[no-untyped-def]
+) -> tuple[pd.Series, pd.Series, str, dict[str, pd.Series]]:
     """Dispatch on the field's kind: (values, bad mask, edit code, extra columns)."""
     codelists = load_codelists()
     if name == "gedragstypen":

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -22,6 +24,9 @@ from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
 from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
+
+if TYPE_CHECKING:
+    from pipeline.batch import DqResult
 
 log = logging.getLogger(__name__)
 YES = {"ja", "j", "x", "true", "1", "waar", "yes"}
@@ -136,7 +141,7 @@ def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta
                              rows_warned=int(warned))  # fmt: skip
 
 
-def dq_frame(results: list) -> pd.DataFrame:  # type: ignore[type-arg]
+def dq_frame(results: Sequence[DqResult]) -> pd.DataFrame:
     """Batch-check results as rows of `ops.dq_result`."""
     columns = ["code", "kolom", "expectation", "success", "observed", "threshold", "bericht"]
     rows = [[r.code, r.column, r.expectation, r.success, r.observed, r.threshold, r.message_nl]

@@ -46,3 +46,8 @@ class Settings(BaseSettings):
         if self.is_sample:
             return self.inbox_dir.parent / "reference"
         return self.reference_dir
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with the overrides that are given (not None)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]

@@ -146,9 +146,11 @@ class Warehouse:
                 self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
                              ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
                 self.con.execute("COMMIT")
-            except duckdb.Error as exc:
+            except BaseException as exc:
                 self.con.execute("ROLLBACK")
-                raise WarehouseError(f"loading {entry.bronbestand} failed: {exc}") from exc
+                if isinstance(exc, duckdb.Error):
+                    raise WarehouseError(f"loading {entry.bronbestand} failed: {exc}") from exc
+                raise
         return delivery_id, status
 
     def _insert_ledger(self, entry: LedgerEntry, run_id: int) -> tuple[int, str]:
@@ -190,12 +192,9 @@ class Warehouse:
         """Append a DataFrame's columns to a table in one statement (never row by row)."""
         if frame.empty:
             return
-        self.con.register("_append", frame[list(columns)])
-        try:
-            names = ", ".join(columns)
-            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _append")
-        finally:
-            self.con.unregister("_append")
+        rows = frame.reindex(columns=list(columns))  # noqa: F841  (read by DuckDB's replacement scan)
+        names = ", ".join(columns)
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rows")
 
 
 def next_version_path(published: Path) -> Path:

@@ -121,7 +121,7 @@ EDITS: dict[str, Edit] = {
             E,
             R,
             "Incidentnummer dubbel in de aanlevering",
-            "Geef elk incident een eigen nummer; het eerste voorkomen is meegeteld.",
+            "Geef elk incident een eigen nummer; alleen het eerste voorkomen wordt verwerkt.",
         ),
         _edit(
             "W01",

@@ -19,7 +19,7 @@ GEMEENTECODE_PATTERN = r"^GM\d{4}$"
 PERIODE_PATTERN = r"^(\d{4})Q([1-4])$"
 
 
-def _in_list(list_name: str):  # type: ignore[no-untyped-def]
+def _in_list(list_name: str) -> AfterValidator:
     """A validator that accepts only codes of one national code list."""
 
     def check(value: str) -> str:

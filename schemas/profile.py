@@ -68,7 +68,10 @@ class ReaderOptions(Strict):
     def _known_encoding(cls, value: str) -> str:
         import codecs
 
-        codecs.lookup(value)
+        try:
+            codecs.lookup(value)
+        except LookupError as exc:
+            raise ValueError(f"unknown encoding {value!r}") from exc
         return value
 
 
@@ -106,7 +109,7 @@ class FieldMap(Strict):
         if sum(sources) != 1:
             raise ValueError("give exactly one of column, constant or ticks")
         if self.split is not None:
-            re.compile(self.split)
+            _compile(self.split)
         for fmt in self.formats:
             if "%" not in fmt:
                 raise ValueError(f"{fmt!r} is not a strptime format")
@@ -135,7 +138,7 @@ class MappingProfile(Strict):
     @field_validator("file_pattern")
     @classmethod
     def _valid_regex(cls, value: str) -> str:
-        re.compile(value)
+        _compile(value)
         return value
 
     @model_validator(mode="after")
@@ -153,6 +156,14 @@ class MappingProfile(Strict):
     def source_columns(self) -> tuple[str, ...]:
         """Every source column the profile reads."""
         return tuple(c for m in self.fields.values() for c in m.source_columns())
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """Compile a regex from a profile; a bad one is a validation error, not a crash."""
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from exc
 
 
 def _check_field_map(name: str, mapping: FieldMap) -> None:

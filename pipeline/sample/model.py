@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from schemas.errors import PipelineError
+
 CODELISTS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "codelists.yaml"
 
 TEMPLATE = "nationaal_sjabloon"
@@ -22,7 +24,7 @@ REJECTED = "rejected"
 SUPERSEDED = "superseded"
 
 
-class SampleError(ValueError):
+class SampleError(PipelineError, ValueError):
     """The sample cannot be generated with these arguments or into this directory."""
 
 

@@ -72,8 +72,8 @@ SELECT beroepsgroep, periode,
        count(*) AS organisaties_verwacht,
        count(*) FILTER (geleverd) AS organisaties_geleverd,
        round(100.0 * count(*) FILTER (geleverd) / count(*), 1) AS organisaties_pct,
-       sum(fte) AS fte_verwacht,
-       sum(fte) FILTER (geleverd) AS fte_gedekt,
+       round(sum(fte), 1) AS fte_verwacht,
+       round(sum(fte) FILTER (geleverd), 1) AS fte_gedekt,
        round(100.0 * sum(fte) FILTER (geleverd) / nullif(sum(fte), 0), 1) AS fte_pct
 FROM fte
 GROUP BY ALL;
@@ -82,9 +82,9 @@ COMMENT ON VIEW mart.dekking IS 'Dekking per beroepsgroep en kwartaal: organisat
 CREATE OR REPLACE VIEW mart.samenvatting AS
 SELECT o.beroepsgroep,
        count(DISTINCT d.delivery_id) FILTER (d.status = 'loaded') AS leveringen,
-       coalesce(sum(d.rows_in) FILTER (d.status = 'loaded'), 0) AS rijen_ontvangen,
-       coalesce(sum(d.rows_loaded) FILTER (d.status = 'loaded'), 0) AS rijen_geladen,
-       coalesce(sum(d.rows_rejected) FILTER (d.status = 'loaded'), 0) AS rijen_afgekeurd
+       CAST(coalesce(sum(d.rows_in) FILTER (d.status = 'loaded'), 0) AS BIGINT) AS rijen_ontvangen,
+       CAST(coalesce(sum(d.rows_loaded) FILTER (d.status = 'loaded'), 0) AS BIGINT) AS rijen_geladen,
+       CAST(coalesce(sum(d.rows_rejected) FILTER (d.status = 'loaded'), 0) AS BIGINT) AS rijen_afgekeurd
 FROM (SELECT DISTINCT beroepsgroep FROM ref.organisatie) o
 LEFT JOIN ref.organisatie ro ON ro.beroepsgroep = o.beroepsgroep
 LEFT JOIN ops.delivery d ON d.organisatiecode = ro.organisatiecode

@@ -128,3 +128,31 @@ def test_no_raw_employee_id_or_free_text_in_the_warehouse(nightly_run: dict[str,
             found |= set(pd.unique(values.astype(str).to_numpy().ravel()))
     assert raw_ids, "the sample has employee ids"
     assert not raw_ids & found
+
+
+def test_verify_command_agrees_and_catches_a_tampered_warehouse(
+    nightly_run: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+
+    import duckdb
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    settings, sample = nightly_run["settings"], nightly_run["sample"]
+    runner = CliRunner()
+    good = runner.invoke(
+        app, ["verify", "--sample", str(sample), "--warehouse", str(settings.warehouse_path)]
+    )
+    assert good.exit_code == 0, good.output
+    assert "klopt met de grondwaarheid" in good.output
+
+    tampered = tmp_path / "tampered.duckdb"
+    shutil.copy(settings.warehouse_path, tampered)
+    with duckdb.connect(str(tampered)) as con:
+        con.execute("UPDATE core.incident SET kanaal = 'online' WHERE rowid = (SELECT min(rowid) FROM core.incident "
+                    "WHERE kanaal IS DISTINCT FROM 'online')")  # fmt: skip
+    bad = runner.invoke(app, ["verify", "--sample", str(sample), "--warehouse", str(tampered)])
+    assert bad.exit_code == 1
+    assert "afwijkende veldwaarden: 1" in bad.output

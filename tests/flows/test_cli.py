@@ -1,0 +1,67 @@
+"""The `monitor` CLI: what data engineers and analysts type."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
+
+runner = CliRunner()
+
+
+def test_schema_exports_the_standard_as_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0, result.output
+    standard = json.loads(result.output)
+    assert "Incident" in standard["models"]
+    assert "gedragstypen" in standard["models"]["Incident"]["properties"]
+    assert {"S01", "E06", "W05"} <= {e["code"] for e in standard["controles"]["lijst"]}
+
+    out = tmp_path / "schema.json"
+    assert runner.invoke(app, ["schema", "--out", str(out)]).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == standard
+
+
+def test_status_without_a_warehouse_says_so_in_dutch(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["status", "--warehouse", str(tmp_path / "geen.duckdb")])
+    assert result.exit_code == 2
+    assert "Geen warehouse" in result.output
+
+
+def test_the_deployment_runs_nightly_at_two_in_amsterdam() -> None:
+    from flows.nightly import nightly_deployment
+    from pipeline.settings import Settings
+
+    deployment = nightly_deployment(Settings(), "0 2 * * *", "Europe/Amsterdam")
+    schedule = deployment.schedules[0].schedule
+    assert (schedule.cron, schedule.timezone) == ("0 2 * * *", "Europe/Amsterdam")
+    assert deployment.name == "nightly"
+
+
+def test_run_json_status_and_verify_on_a_small_inbox(
+    tmp_path: Path, prefect_harness: None, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    inbox = tmp_path / "inbox"
+    for folder in sorted(PROFILE_FIXTURES.iterdir()):
+        write_source(load_spec(folder / "source.yaml"), inbox)
+    warehouse = tmp_path / "wh" / "monitor.duckdb"
+    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", "test-sleutel")
+
+    result = runner.invoke(
+        app, ["run", "--inbox", str(inbox), "--warehouse", str(warehouse), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["files_new"] == 5
+    assert sum(d["rows_loaded"] for d in summary["deliveries"]) == 12
+    assert all(d["rows_in"] == d["rows_loaded"] + d["rows_rejected"] for d in summary["deliveries"])
+
+    status = runner.invoke(app, ["status", "--warehouse", str(warehouse), "--json"])
+    assert status.exit_code == 0, status.output
+    ledger = json.loads(status.output)["grootboek"]
+    assert [row["status"] for row in ledger] == ["loaded"]
+    assert ledger[0]["leveringen"] == 5

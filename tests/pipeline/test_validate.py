@@ -1,0 +1,290 @@
+"""Row validation: the numbered E and W edits on small hand-made harmonised deliveries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from connectors.base import ROW_COLUMN, RawTable, frame_from_rows
+from pipeline.harmonise import EDIT_COLUMNS, DeliveryContext, Harmonised, apply_profile
+from pipeline.reference import load_reference
+from pipeline.validate import Validated, validate_delivery
+from schemas.incident import Periode
+from schemas.profile import MappingProfile
+from tests.conftest import REFERENCE_DIR, TEST_KEY
+
+PERIODE = Periode.parse("2025Q1")
+TODAY = dt.date(2025, 6, 1)
+
+
+def _row(rij: int, **changes: Any) -> dict[str, Any]:
+    """One harmonised row that passes every edit, with some fields changed."""
+    row: dict[str, Any] = {
+        "organisatiecode": "GM0363",
+        "organisatiecode_bron": "GM0363",
+        "beroepsgroep": "boa",
+        "bron_incidentnummer": f"INC-{rij}",
+        "incidentdatum": dt.date(2025, 2, 3),
+        "incidenttijd": dt.time(14, 35),
+        "registratiedatum": dt.date(2025, 2, 4),
+        "gemeentecode_locatie": "GM0363",
+        "gemeentecode_locatie_bron": "GM0363",
+        "gedragstypen": ["verbaal", "bedreiging"],
+        "zwaarste_gedragstype": "bedreiging",
+        "kanaal": "fysiek",
+        "context": "handhaving",
+        "wapen": "nee",
+        "aantal_daders": 1,
+        "letsel": "geen",
+        "verzuim_dagen": 0,
+        "materiele_schade": "nee",
+        "aangifte": "ja",
+        "vpt_markering": "ja",
+        "nazorg_aangeboden": "ja",
+        "medewerker_pseudoniem": None,
+        ROW_COLUMN: rij,
+    }
+    row.update(changes)
+    return row
+
+
+def _validate(*rows: dict[str, Any], edits: list[dict[str, Any]] | None = None) -> Validated:
+    frame = pd.DataFrame(list(rows))
+    frame["aantal_daders"] = frame["aantal_daders"].astype("Int64")
+    frame["verzuim_dagen"] = frame["verzuim_dagen"].astype("Int64")
+    harmonised = Harmonised(frame, pd.DataFrame(edits or [], columns=EDIT_COLUMNS))
+    return validate_delivery(harmonised, PERIODE, TODAY)
+
+
+def _codes(validated: Validated, rij: int) -> list[str]:
+    return sorted(validated.edits.loc[validated.edits["rij"] == rij, "code"])
+
+
+def _loaded(validated: Validated) -> list[int]:
+    return list(validated.incidents[ROW_COLUMN])
+
+
+def test_a_clean_delivery_loads_every_row_without_edits() -> None:
+    validated = _validate(_row(2), _row(3))
+
+    assert _loaded(validated) == [2, 3]
+    assert validated.edits.empty
+    assert (validated.rows_in, validated.rows_rejected) == (2, 0)
+
+
+# --- E04, E06 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "datum", [TODAY + dt.timedelta(days=1), dt.date(2031, 1, 3), dt.date(2009, 12, 31)]
+)
+def test_e04_rejects_an_incidentdatum_out_of_range(datum: dt.date) -> None:
+    validated = _validate(_row(2, incidentdatum=datum, registratiedatum=None), _row(3))
+
+    assert _codes(validated, 2) == ["E04"]
+    assert validated.edits.loc[0, "severity"] == "error"
+    assert _loaded(validated) == [3]
+
+
+@pytest.mark.parametrize("datum", [TODAY, dt.date(2010, 1, 1)])
+def test_e04_accepts_the_edges_of_the_range(datum: dt.date) -> None:
+    validated = _validate(_row(2, incidentdatum=datum, registratiedatum=None))
+
+    assert "E04" not in _codes(validated, 2)
+    assert _loaded(validated) == [2]
+
+
+def test_e04_rejects_a_registratiedatum_in_the_future() -> None:
+    validated = _validate(_row(2, registratiedatum=TODAY + dt.timedelta(days=30)))
+
+    assert _codes(validated, 2) == ["E04"]
+    assert validated.edits.loc[0, "veld"] == "registratiedatum"
+
+
+def test_e06_keeps_the_first_occurrence_of_an_incident_number() -> None:
+    validated = _validate(
+        _row(2, bron_incidentnummer="A"),
+        _row(3, bron_incidentnummer="B"),
+        _row(4, bron_incidentnummer="A"),
+        _row(5, bron_incidentnummer="A"),
+    )
+
+    assert _loaded(validated) == [2, 3]
+    assert _codes(validated, 4) == ["E06"] and _codes(validated, 5) == ["E06"]
+    assert _codes(validated, 2) == []
+
+
+def test_e06_compares_incident_numbers_exactly() -> None:
+    validated = _validate(_row(2, bron_incidentnummer="A-1"), _row(3, bron_incidentnummer="A-10"))
+
+    assert _loaded(validated) == [2, 3]
+
+
+# --- W01–W05: each fires on its case, not on a neighbouring normal case ---------------------
+
+WARNING_CASES = [
+    ("W01", {"vpt_markering": "ja", "aangifte": "nee"}, {"vpt_markering": "ja", "aangifte": "ja"}),
+    (
+        "W01",
+        {"vpt_markering": "ja", "aangifte": "nee"},
+        {"vpt_markering": "ja", "aangifte": "onbekend"},
+    ),
+    (
+        "W01",
+        {"vpt_markering": "ja", "aangifte": "nee"},
+        {"vpt_markering": "nee", "aangifte": "nee"},
+    ),
+    (
+        "W02",
+        {"letsel": "medisch", "gedragstypen": ["verbaal"], "zwaarste_gedragstype": "verbaal"},
+        {"letsel": "licht", "gedragstypen": ["verbaal"], "zwaarste_gedragstype": "verbaal"},
+    ),
+    (
+        "W02",
+        {"letsel": "ernstig", "gedragstypen": ["verbaal"], "zwaarste_gedragstype": "verbaal"},
+        {
+            "letsel": "ernstig",
+            "gedragstypen": ["verbaal", "fysiek_geweld"],
+            "zwaarste_gedragstype": "fysiek_geweld",
+        },
+    ),
+    ("W03", {"verzuim_dagen": 366}, {"verzuim_dagen": 365}),
+    (
+        "W04",
+        {"incidentdatum": dt.date(2024, 12, 31), "registratiedatum": None},
+        {"incidentdatum": dt.date(2025, 1, 1), "registratiedatum": None},
+    ),
+    (
+        "W04",
+        {"incidentdatum": dt.date(2025, 4, 1), "registratiedatum": None},
+        {"incidentdatum": dt.date(2025, 3, 31), "registratiedatum": None},
+    ),
+    (
+        "W05",
+        {"incidentdatum": dt.date(2025, 2, 3), "registratiedatum": dt.date(2025, 2, 2)},
+        {"incidentdatum": dt.date(2025, 2, 3), "registratiedatum": dt.date(2025, 2, 3)},
+    ),
+    (
+        "W05",
+        {"incidentdatum": dt.date(2025, 2, 3), "registratiedatum": dt.date(2025, 2, 2)},
+        {"incidentdatum": dt.date(2025, 2, 3), "registratiedatum": None},
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "case", "normal"), WARNING_CASES)
+def test_warning_fires_on_its_case_and_not_on_the_normal_neighbour(
+    code: str, case: dict[str, Any], normal: dict[str, Any]
+) -> None:
+    validated = _validate(_row(2, **case), _row(3, **normal))
+
+    assert _codes(validated, 2) == [code]
+    assert _codes(validated, 3) == []
+    assert set(validated.edits["severity"]) == {"warning"}
+
+
+def test_warnings_keep_the_row() -> None:
+    validated = _validate(_row(2, verzuim_dagen=400, vpt_markering="ja", aangifte="nee"))
+
+    assert _loaded(validated) == [2]
+    assert _codes(validated, 2) == ["W01", "W03"]
+    assert validated.rows_rejected == 0
+
+
+def test_rejected_rows_get_no_warnings() -> None:
+    validated = _validate(_row(2, incidentdatum=dt.date(2031, 1, 3), verzuim_dagen=400))
+
+    assert _codes(validated, 2) == ["E04"]
+
+
+# --- counting: every row is loaded or rejected, once ----------------------------------------
+
+
+def test_rows_in_is_loaded_plus_rejected_for_a_mixed_delivery() -> None:
+    validated = _validate(
+        _row(2),
+        _row(3, incidentdatum=None),
+        _row(4, incidentdatum=dt.date(2031, 1, 1)),
+        _row(5, bron_incidentnummer="INC-2"),
+        _row(6, verzuim_dagen=500),
+        _row(7, kanaal=None),
+        edits=[
+            {"rij": 3, "veld": "incidentdatum", "code": "E03", "waarde": "31-02-2025"},
+            {"rij": 7, "veld": "kanaal", "code": "E02", "waarde": "postduif"},
+        ],
+    )
+
+    assert _loaded(validated) == [2, 6]
+    assert validated.rows_rejected == 4
+    assert validated.rows_in == 6 == len(validated.incidents) + validated.rows_rejected
+
+
+def test_a_row_with_two_errors_counts_once() -> None:
+    validated = _validate(
+        _row(2, incidentdatum=dt.date(2031, 1, 1), kanaal=None),
+        _row(3),
+        edits=[{"rij": 2, "veld": "kanaal", "code": "E02", "waarde": "postduif"}],
+    )
+
+    assert _codes(validated, 2) == ["E02", "E04"]
+    assert validated.rows_rejected == 1
+    assert validated.rows_in == len(validated.incidents) + validated.rows_rejected
+
+
+def test_harmonise_edits_reject_their_rows_and_get_a_severity() -> None:
+    validated = _validate(
+        _row(2, aantal_daders=None),
+        edits=[{"rij": 2, "veld": "aantal_daders", "code": "E05", "waarde": "twee"}],
+    )
+
+    assert _loaded(validated) == []
+    assert validated.edits[["rij", "code", "severity"]].to_dict("records") == [
+        {"rij": 2, "code": "E05", "severity": "error"}
+    ]
+
+
+def test_the_model_guard_rejects_a_row_the_edits_missed() -> None:
+    validated = _validate(_row(2, gedragstypen=None, zwaarste_gedragstype=None), _row(3))
+
+    assert _loaded(validated) == [3]
+    assert validated.rows_rejected == 1
+    assert set(validated.edits.loc[validated.edits["rij"] == 2, "severity"]) == {"error"}
+
+
+def test_edits_are_sorted_by_row_and_code() -> None:
+    validated = _validate(
+        _row(3, verzuim_dagen=400, vpt_markering="ja", aangifte="nee"),
+        _row(2, incidentdatum=dt.date(2031, 1, 1)),
+    )
+
+    assert validated.edits[["rij", "code"]].values.tolist() == [[2, "E04"], [3, "W01"], [3, "W03"]]
+
+
+def test_a_profile_with_only_the_required_fields_validates() -> None:
+    profile = MappingProfile.model_validate(
+        {
+            "id": "alleen_verplicht",
+            "version": 1,
+            "title": "Alleen verplichte velden",
+            "file_pattern": r"^x\.csv$",
+            "reader": {"kind": "csv"},
+            "fields": {
+                "beroepsgroep": {"constant": "boa"},
+                "bron_incidentnummer": {"column": "nr"},
+                "incidentdatum": {"column": "datum"},
+                "gedragstypen": {"column": "gedrag"},
+            },
+        }
+    )
+    raw = RawTable(
+        frame_from_rows(["nr", "datum", "gedrag"], [["A", "2025-02-03", "verbaal"]], [2]), "x.csv"
+    )
+    ctx = DeliveryContext("GM0363", "GM0363", TEST_KEY)
+    harmonised = apply_profile(raw, profile, ctx, load_reference(REFERENCE_DIR))
+
+    validated = validate_delivery(harmonised, PERIODE, TODAY)
+
+    assert _loaded(validated) == [2]
