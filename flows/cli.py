@@ -145,3 +145,7 @@ def verify(
     print_comparison(console, result)
     if not result.agrees:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

@@ -36,7 +36,13 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     console.print(f"[bold]Nachtelijke verwerking[/] run {summary.run_id}: {summary.files_seen} bestanden "
                   f"in de inbox, {summary.files_new} nieuw ({parts or 'geen'}), "
                   f"{summary.files_skipped} al verwerkt.")  # fmt: skip
-    console.print(rows_table("Per beroepsgroep", summary.per_beroepsgroep))
+    headers = {
+        "rijen_ontvangen": "ontvangen",
+        "rijen_geladen": "geladen",
+        "rijen_afgekeurd": "afgekeurd",
+    }
+    rows = [{headers.get(k, k): v for k, v in row.items()} for row in summary.per_beroepsgroep]
+    console.print(rows_table("Per beroepsgroep (geldige leveringen, rijen)", rows))
     for d in summary.deliveries:
         if d.status == "rejected":
             console.print(

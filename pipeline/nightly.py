@@ -144,7 +144,13 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
     rows_loaded = processed.rows_loaded
     return LoadResult(file.path.name, entry.organisatiecode, entry.periode, entry.profile_id, status,
                       processed.rows_in, rows_loaded, processed.rows_rejected, processed.rows_warned,
-                      str(processed.failure) if processed.failure else None)  # fmt: skip
+                      _reason(processed))  # fmt: skip
+
+
+def _reason(processed: ProcessedDelivery) -> str | None:
+    """Why a delivery was rejected as a whole: its S code and message."""
+    failure = processed.failure
+    return f"{failure.code} {failure.message}" if failure else None
 
 
 def summarise(warehouse: Warehouse, summary: RunSummary) -> RunSummary:

@@ -1,0 +1,113 @@
+"""Benchmark of the nightly pipeline on the national sample: prints numbers, asserts nothing.
+
+    .venv/bin/python bench/nightly.py [--scale 1.0] [--flow]
+
+Without --flow it runs the plain pipeline functions (what each Prefect task calls) and reports
+time per stage; with --flow it also times the real Prefect flow on the temporary server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pipeline.process as process
+from pipeline.nightly import load_processed, new_files, prepare_inputs, write_reference_tables
+from pipeline.sample import generate_sample
+from pipeline.settings import Settings
+from pipeline.warehouse import build_next_version
+
+
+def timed_stages() -> dict[str, float]:
+    """Wrap the stages of process_file so each one's time is summed."""
+    totals: dict[str, float] = defaultdict(float)
+    for name in ("read_delivery", "resolve_meta", "apply_profile", "validate_delivery"):
+        original = getattr(process, name)
+
+        def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                totals[_name] += time.perf_counter() - start
+
+        setattr(process, name, wrapper)
+    return totals
+
+
+def run_plain(settings: Settings) -> None:
+    """Every delivery through process_file and load_processed, as the flow does, without Prefect."""
+    stages = timed_stages()
+    started = time.perf_counter()
+    load_seconds = process_seconds = 0.0
+    with build_next_version(settings.warehouse_path) as wh:
+        inputs = prepare_inputs(settings, dt.date.today(), wh.row_count_history())
+        write_reference_tables(wh, inputs)
+        run_id = wh.start_run(dt.datetime.now(dt.UTC))
+        files, _ = new_files(settings.inbox_dir, wh.known_hashes())
+        rows = 0
+        for file in files:
+            t0 = time.perf_counter()
+            result = process.process_file(file, inputs)
+            t1 = time.perf_counter()
+            load_processed(wh, result, run_id)
+            process_seconds += t1 - t0
+            load_seconds += time.perf_counter() - t1
+            rows += result.rows_in
+        wh.refresh_marts()
+    total = time.perf_counter() - started
+    n = max(1, len(files))
+    print(f"plain pipeline: {len(files)} deliveries, {rows} rows in {total:.1f} s "
+          f"= {rows / total:,.0f} rows/s, {1000 * total / n:.1f} ms per delivery")  # fmt: skip
+    print(
+        f"  process {1000 * process_seconds / n:.1f} ms/delivery, load {1000 * load_seconds / n:.1f} ms/delivery"
+    )
+    for name, seconds in stages.items():
+        print(f"    {name}: {1000 * seconds / n:.1f} ms/delivery")
+    print(
+        f"    batch checks (GX) and the rest: {1000 * (process_seconds - sum(stages.values())) / n:.1f} ms/delivery"
+    )
+
+
+def run_flow(settings: Settings) -> None:
+    """The real Prefect flow on the temporary server, from an empty warehouse."""
+    from flows.nightly import run_nightly
+
+    started = time.perf_counter()
+    summary = run_nightly(settings)
+    print(f"prefect flow: {summary.files_new} deliveries in {time.perf_counter() - started:.1f} s "
+          "(incl. temporary server start and drain)")  # fmt: skip
+    started = time.perf_counter()
+    again = run_nightly(settings)
+    print(
+        f"second run (nothing new, {again.files_skipped} skipped by sha256): {time.perf_counter() - started:.1f} s"
+    )
+
+
+def main() -> None:
+    """Generate a sample, then time the pipeline over it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--flow", action="store_true", help="also time the Prefect flow")
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
+    try:
+        started = time.perf_counter()
+        summary = generate_sample(root / "sample", year=2025, seed=2025, scale=args.scale)
+        print(f"sample: {summary.delivery_files} files, {summary.truth_incidents} incidents "
+              f"(scale {args.scale}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        inbox = root / "sample" / "inbox"
+        run_plain(Settings(inbox_dir=inbox, warehouse_path=root / "plain" / "monitor.duckdb"))
+        if args.flow:
+            run_flow(Settings(inbox_dir=inbox, warehouse_path=root / "flow" / "monitor.duckdb"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
