@@ -50,7 +50,8 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        results = [load_processed(wh, process_delivery(f, quoted), run_id) for f in files]  # type: ignore[call-overload]
+        results = [load_processed(wh, process_delivery(f, quoted), run_id, inputs.history)  # type: ignore[call-overload]
+                   for f in files]  # fmt: skip
         wh.refresh_marts()
         wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
         summary = RunSummary(run_id, started.isoformat(timespec="seconds"),

@@ -45,9 +45,7 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     console.print(rows_table("Per beroepsgroep (geldige leveringen, rijen)", rows))
     for d in summary.deliveries:
         if d.status == "rejected":
-            console.print(
-                f"[yellow]Afgekeurd:[/] {d.organisatiecode or ''} {d.bronbestand}: {d.reason}"
-            )
+            console.print(f"[yellow]Levering afgekeurd:[/] {d.bronbestand}: {d.reason}")
     console.print(f"Warehouse: {summary.warehouse}")
 
 

@@ -122,8 +122,13 @@ def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
     return fresh, len(files) - len(fresh)
 
 
-def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int) -> LoadResult:
-    """Load one processed delivery into the warehouse (one transaction)."""
+def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int,
+                   history: dict[str, list[int]] | None = None) -> LoadResult:  # fmt: skip
+    """Load one processed delivery into the warehouse (one transaction).
+
+    With `history`, the delivery's size is added to its organisation's history, so the volume
+    check (B03) of a later delivery in the same run compares with this one too.
+    """
     meta, file = processed.meta, processed.file
     entry = LedgerEntry(
         organisatiecode=meta.organisatiecode if meta else None,
@@ -141,6 +146,8 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
     _, status = warehouse.load_delivery(
         entry, processed.incidents, processed.edits, processed.dq, fte, run_id
     )
+    if history is not None and meta is not None and status != "rejected":
+        history.setdefault(meta.organisatiecode, []).append(processed.rows_in)
     rows_loaded = processed.rows_loaded
     return LoadResult(file.path.name, entry.organisatiecode, entry.periode, entry.profile_id, status,
                       processed.rows_in, rows_loaded, processed.rows_rejected, processed.rows_warned,

@@ -156,3 +156,18 @@ def test_verify_command_agrees_and_catches_a_tampered_warehouse(
     bad = runner.invoke(app, ["verify", "--sample", str(sample), "--warehouse", str(tampered)])
     assert bad.exit_code == 1
     assert "afwijkende veldwaarden: 1" in bad.output
+
+
+def test_batch_checks_are_stored_per_delivery_with_history_from_the_same_run(
+    nightly_run: dict[str, Any],
+) -> None:
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        dq = wh.query("SELECT d.periode, r.code, r.success FROM ops.dq_result r "
+                      "JOIN ops.delivery d USING (delivery_id)")  # fmt: skip
+        loaded = wh.query("SELECT count(*) AS n FROM ops.delivery WHERE status <> 'rejected'")
+    assert set(dq["code"]) == {"B01", "B02", "B03", "B04"}
+    assert dq[dq["code"] == "B03"].shape[0] == loaded["n"].iloc[0]
+    volume = dq[(dq["code"] == "B03") & dq["success"].notna()]
+    # two earlier deliveries are needed: never in Q1, always possible from Q3 (and for a Q2 correction)
+    assert "2025Q1" not in set(volume["periode"])
+    assert {"2025Q3", "2025Q4"} <= set(volume["periode"])
