@@ -7,6 +7,7 @@ so analysts reading `monitor.duckdb` never block the load and never see half a l
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import shutil
 import threading
 from collections.abc import Iterator
@@ -204,8 +205,31 @@ def next_version_path(published: Path) -> Path:
 
 @contextmanager
 def build_next_version(published: Path) -> Iterator[Warehouse]:
-    """Copy the published warehouse, let the caller load into the copy, then swap it in."""
+    """Copy the published warehouse, let the caller load into the copy, then swap it in.
+
+    One writer at a time: a second run while one is building fails at once (WarehouseError).
+    """
     published.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(published):
+        yield from _build(published)
+
+
+@contextmanager
+def _writer_lock(published: Path) -> Iterator[None]:
+    """An exclusive lock beside the warehouse, held for the whole build and swap."""
+    with published.with_name(f"{published.name}.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise WarehouseError(f"another run is building {published} right now") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _build(published: Path) -> Iterator[Warehouse]:
+    """The build itself: copy, open, yield, then close and swap (or discard on failure)."""
     building = next_version_path(published)
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)

@@ -422,3 +422,12 @@ def test_a_new_reader_sees_the_new_version_while_an_old_reader_is_open(
         with open_published(published) as new_reader:
             assert _count(new_reader, "ops.delivery") == 2
         assert _count(old_reader, "ops.delivery") == 1
+
+
+def test_a_second_writer_is_refused_while_a_build_is_running(published: Path) -> None:
+    with build_next_version(published) as first:
+        assert first.known_hashes() == set()
+        with pytest.raises(WarehouseError, match="another run"), build_next_version(published):
+            pass
+    with build_next_version(published) as wh:  # the lock is released afterwards
+        assert wh.known_hashes() == set()
