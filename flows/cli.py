@@ -149,3 +149,26 @@ def verify(
 
 if __name__ == "__main__":
     app()
+
+
+@app.command()
+def check(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Het bestand dat u wilt controleren.", exists=True, dir_okay=False),
+    ],
+    org: Annotated[str, typer.Option("--org", help="Uw organisatiecode (GMnnnn, VRnn of POL).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Uitkomst als JSON.")] = False,
+) -> None:
+    """Controleer een aanlevering vooraf, precies zoals de nachtelijke verwerking dat doet (zonder te laden)."""
+    from pipeline.check import check_file, check_report
+
+    report = check_report(check_file(file, org, _settings(), date.today()))
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from flows.report import print_check
+
+        print_check(console, report)
+    if not report["readable"]:
+        raise typer.Exit(2)

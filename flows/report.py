@@ -105,3 +105,19 @@ def print_comparison(console: Console, result: TruthComparison) -> None:
         else "[red]Verschillen gevonden.[/]"
     )
     console.print(verdict)
+
+
+def print_check(console: Console, report: dict[str, Any]) -> None:
+    """The self-check of one file, in Dutch."""
+    if not report["readable"]:
+        console.print(f"[red]Het bestand {report['file']} kan niet worden verwerkt.[/]")
+    else:
+        console.print(f"{report['file']} ({report['profile']}, {report['organisatiecode']}, {report['periode']}): "
+                      f"{report['rows_in']} rijen, {report['rows_loaded']} goed, "
+                      f"{report['rows_rejected']} afgekeurd, {report['rows_warned']} met een waarschuwing.")  # fmt: skip
+    rows = [
+        {"rij": e["row"], "code": e["code"], "veld": e["field"], "melding": e["message"]}
+        for e in report["edits"]
+    ]
+    if rows:
+        console.print(rows_table("Meldingen", rows))

@@ -65,3 +65,36 @@ def test_run_json_status_and_verify_on_a_small_inbox(
     ledger = json.loads(status.output)["grootboek"]
     assert [row["status"] for row in ledger] == ["loaded"]
     assert ledger[0]["leveringen"] == 5
+
+
+def test_check_reports_the_same_outcome_as_the_nightly_run_without_loading(tmp_path: Path) -> None:
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    path = write_source(spec, tmp_path)
+
+    result = runner.invoke(app, ["check", str(path), "--org", "GM0344", "--json"])
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert (report["rows_in"], report["rows_loaded"], report["rows_rejected"]) == (6, 2, 4)
+    assert report["profile"] == "vendor_csv"
+    assert {(e["code"], e["row"], e["field"]) for e in report["edits"]} == {
+        ("E03", 3, "incidentdatum"), ("E05", 4, "aantal_daders"),
+        ("E05", 6, "verzuim_dagen"), ("E02", 7, "gemeentecode_locatie"),
+    }  # fmt: skip
+    assert not list(tmp_path.rglob("*.duckdb"))
+
+
+def test_check_maps_an_old_gemeentecode_and_refuses_an_unreadable_file(tmp_path: Path) -> None:
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    spec.update(folder="GM0501", file_name="incidenten_GM0501_2025Q3.csv")
+    path = write_source(spec, tmp_path)
+    report = json.loads(
+        runner.invoke(app, ["check", str(path), "--org", "GM0501", "--json"]).output
+    )
+    assert (report["organisatiecode"], report["organisatiecode_bron"]) == ("GM1992", "GM0501")
+
+    broken = tmp_path / "GM0014_2025Q1.xlsx"
+    broken.write_text("<html>dit is geen Excel</html>", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(broken), "--org", "GM0014", "--json"])
+    assert result.exit_code == 2
+    assert [e["code"] for e in json.loads(result.output)["edits"]] == ["S01"]
