@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from schemas.errors import DeliveryError
 from schemas.profile import MappingProfile, ReaderKind
 
 __all__ = ["InboxFile", "RawTable", "discover_inbox", "read_delivery"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,16 @@ class InboxFile:
 
 
 def discover_inbox(inbox: Path) -> list[InboxFile]:
-    """Every delivery file in the inbox, oldest received first (then by name)."""
+    """Every delivery file in the inbox, oldest received first (then by name).
+
+    Deliveries live in `inbox/<organisatiecode>/`; a file anywhere else is reported, not read.
+    """
+    for stray in sorted(
+        p for p in inbox.rglob("*") if p.is_file() and len(p.relative_to(inbox).parts) != 2
+    ):
+        log.warning(
+            "%s staat niet in een organisatiemap (inbox/<organisatiecode>/): niet verwerkt", stray
+        )
     files = []
     for path in sorted(inbox.glob("*/*")):
         if not path.is_file() or path.name.startswith("."):

@@ -43,3 +43,16 @@ def test_profile_maps_its_fixture(profile_id: str, tmp_path: Path, processing_in
     )
     assert result.rows_in == result.rows_loaded + result.rows_rejected
     assert "medewerker_id" not in result.incidents.columns
+
+
+def test_discover_reports_files_outside_organisation_folders(tmp_path: Path, caplog) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "GM0014").mkdir()
+    (tmp_path / "GM0014" / "GM0014_2025Q1.xlsx").write_bytes(b"x")
+    (tmp_path / "los.csv").write_text("a", encoding="utf-8")
+    (tmp_path / "GM0014" / "sub").mkdir()
+    (tmp_path / "GM0014" / "sub" / "diep.csv").write_text("a", encoding="utf-8")
+
+    files = discover_inbox(tmp_path)
+
+    assert [f.path.name for f in files] == ["GM0014_2025Q1.xlsx"]
+    assert "los.csv" in caplog.text and "diep.csv" in caplog.text
