@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="Landelijke monitor agressie en geweld tegen hulpverleners.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
-console = Console()
+console = (
+    Console() if sys.stdout.isatty() else Console(width=120)
+)  # logs and pipes: room for the tables
 err = Console(stderr=True)
 
 

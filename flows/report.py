@@ -53,8 +53,8 @@ def status_data(warehouse_path: Path) -> dict[str, Any]:
     """The ledger and coverage, from the published warehouse (read-only)."""
     with open_published(warehouse_path) as wh:
         ledger = wh.query(
-            "SELECT status, count(*) AS leveringen, sum(rows_in) AS rijen_ontvangen, "
-            "sum(rows_loaded) AS rijen_geladen, sum(rows_rejected) AS rijen_afgekeurd, "
+            "SELECT status, count(*) AS leveringen, CAST(sum(rows_in) AS BIGINT) AS ontvangen, "
+            "CAST(sum(rows_loaded) AS BIGINT) AS geladen, CAST(sum(rows_rejected) AS BIGINT) AS afgekeurd, "
             "count(*) FILTER (geen_incidenten) AS nulleveringen FROM ops.delivery GROUP BY status ORDER BY status"
         )
         coverage = wh.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
@@ -73,7 +73,13 @@ def print_status(console: Console, data: dict[str, Any]) -> None:
     for row in data["grootboek"]:
         row["status"] = STATUS_NL.get(str(row["status"]), row["status"])
     console.print(rows_table("Grootboek (ops.delivery)", data["grootboek"]))
-    console.print(rows_table("Dekking per beroepsgroep en kwartaal", data["dekking"]))
+    short = {"organisaties_verwacht": "verwacht", "organisaties_geleverd": "geleverd",
+             "organisaties_pct": "% org.", "fte_verwacht": "fte verwacht", "fte_gedekt": "fte gedekt",
+             "fte_pct": "% fte"}  # fmt: skip
+    coverage = [{short.get(k, k): v for k, v in row.items()} for row in data["dekking"]]
+    console.print(
+        rows_table("Dekking per beroepsgroep en kwartaal (organisaties en fte)", coverage)
+    )
     missing = data["ontbreekt"]
     console.print(f"Nog niet geleverd: {len(missing)} organisatie-kwartalen")
     if missing:
