@@ -1,26 +1,110 @@
-"""Reading CSV deliveries (explicit encoding and delimiter from the profile)."""
+"""Reading CSV deliveries (explicit encoding and delimiter from the profile).
+
+The profile's encoding is never second-guessed: text that does not decode is an S01 that says
+where and how to fix it. A UTF-8 byte-order mark is dropped. When the profile's delimiter leaves
+the header as one column and another common delimiter gives a real header, that one is used.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import logging
 from pathlib import Path
 
 from connectors.base import RawTable, drop_blank_rows, find_header, frame_from_rows
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
+logger = logging.getLogger(__name__)
+
+SNIFF_DELIMITERS = ";,\t|"
+SNIFF_SAMPLE_CHARS = 64 * 1024
+
+Rows = list[list[str | None]]
+
 
 def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> RawTable:
     """Read a delimited file; every record keeps the line number it starts on."""
+    text = decode_delivery(path, options.encoding)
+    rows, numbers = _parse(text, options.delimiter, path.name)
+    header_at = find_header(rows, expected)
+    if not _has_header(rows, header_at):
+        sniffed = sniff_delimiter(text, options.delimiter)
+        if sniffed is not None:
+            other_rows, other_numbers = _parse(text, sniffed, path.name)
+            other_header = find_header(other_rows, expected)
+            if _has_header(other_rows, other_header):
+                logger.info(
+                    "%s: delimiter %r from the profile gives one column; using sniffed %r",
+                    path.name, options.delimiter, sniffed,
+                )  # fmt: skip
+                rows, numbers, header_at = other_rows, other_numbers, other_header
+    if header_at is None:
+        raise DeliveryError("S02", "geen herkenbare kopregel gevonden", file=path.name)
+    data, data_numbers = drop_blank_rows(rows[header_at + 1 :], numbers[header_at + 1 :])
+    cells = frame_from_rows([c or "" for c in rows[header_at]], data, data_numbers)
+    return RawTable(cells=cells, file=path.name)
+
+
+def decode_delivery(path: Path, encoding: str) -> str:
+    """The file as text in the profile's encoding (UTF-8 without its BOM); S01 if it is not."""
     try:
-        text = path.read_bytes().decode(options.encoding)
-    except (UnicodeDecodeError, OSError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeliveryError("S01", f"bestand niet te lezen ({exc})", file=path.name) from exc
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        expected = encoding.removesuffix("-sig")
         raise DeliveryError(
-            "S01", f"niet te lezen als {options.encoding}-tekst ({exc})", file=path.name
+            "S01",
+            f"regel {line}: teken (byte 0x{data[exc.start]:02x}) is geen geldige "
+            f"{expected}-tekst{_encoding_hint(data, expected)}; sla het bestand op met "
+            f"tekencodering {expected} en lever het opnieuw aan",
+            file=path.name,
+            detail=str(exc),
         ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=options.delimiter)
-    rows: list[list[str | None]] = []
+
+
+def _encoding_hint(data: bytes, expected: str) -> str:
+    """A hint about the file's real encoding, for the message only: nothing is decoded by it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return " (het bestand lijkt UTF-16)"
+    for other in ("utf-8", "cp1252"):
+        if codecs.lookup(other).name == codecs.lookup(expected).name:
+            continue
+        try:
+            data.decode(other)
+        except UnicodeDecodeError:
+            continue
+        return f" (het bestand lijkt {other}-tekst)"
+    return ""
+
+
+def sniff_delimiter(text: str, current: str) -> str | None:
+    """Another common delimiter csv.Sniffer finds in the start of the text, or None."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:SNIFF_SAMPLE_CHARS], delimiters=SNIFF_DELIMITERS)
+    except csv.Error:
+        return None
+    found = str(dialect.delimiter)
+    return found if found != current and found in SNIFF_DELIMITERS else None
+
+
+def _has_header(rows: Rows, header_at: int | None) -> bool:
+    """Whether a header row was found that spans at least two columns."""
+    return header_at is not None and sum(c is not None for c in rows[header_at]) >= 2
+
+
+def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
+    """Records with the line number each starts on (a quoted newline keeps its record whole)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: Rows = []
     numbers: list[int] = []
     start = 1
     try:
@@ -29,10 +113,5 @@ def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> R
             numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DeliveryError("S01", f"regel {start}: {exc}", file=path.name) from exc
-    header_at = find_header(rows, expected)
-    if header_at is None:
-        raise DeliveryError("S02", "geen herkenbare kopregel gevonden", file=path.name)
-    data, data_numbers = drop_blank_rows(rows[header_at + 1 :], numbers[header_at + 1 :])
-    cells = frame_from_rows([c or "" for c in rows[header_at]], data, data_numbers)
-    return RawTable(cells=cells, file=path.name)
+        raise DeliveryError("S01", f"regel {start}: {exc}", file=file) from exc
+    return rows, numbers

@@ -1,0 +1,130 @@
+"""Reading delimited files: encodings, a BOM, sniffed delimiters, quoted newlines."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from connectors.base import ROW_COLUMN
+from connectors.delimited import read_csv
+from schemas.errors import DeliveryError
+from schemas.profile import ReaderKind, ReaderOptions
+
+EXPECTED = ("ID", "Datum", "Toelichting")
+ROWS = [["ID", "Datum", "Toelichting"], ["V1", "03-07-2025", "Café € 50"], ["V2", "04-07-2025", ""]]
+
+
+def _write(tmp_path: Path, text: str, encoding: str, name: str = "levering.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _text(delimiter: str) -> str:
+    return "".join(delimiter.join(r) + "\r\n" for r in ROWS)
+
+
+def _options(encoding: str = "utf-8", delimiter: str = ";") -> ReaderOptions:
+    return ReaderOptions(kind=ReaderKind.CSV, encoding=encoding, delimiter=delimiter)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "profile_encoding"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("utf-8-sig", "UTF8"), ("cp1252", "cp1252"),
+     ("latin-1", "latin-1"), ("cp1252", "windows-1252")],
+)  # fmt: skip
+def test_read_csv_reads_each_encoding_the_profile_names(
+    tmp_path: Path, encoding: str, profile_encoding: str
+) -> None:
+    text = _text(";").replace("€ ", "") if encoding == "latin-1" else _text(";")
+    raw = read_csv(_write(tmp_path, text, encoding), _options(profile_encoding), EXPECTED)
+
+    assert list(raw.cells.columns) == ["ID", "Datum", "Toelichting", ROW_COLUMN]
+    assert raw.cells["Toelichting"].iloc[0].startswith("Café")
+    assert list(raw.cells[ROW_COLUMN]) == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "profile_encoding", "hint"),
+    [
+        ("cp1252", "utf-8", "het bestand lijkt cp1252-tekst"),
+        ("utf-8", "cp1252", None),  # utf-8 bytes are valid cp1252 (mojibake): read as asked
+        ("utf-16", "utf-8", "het bestand lijkt UTF-16"),
+    ],
+)
+def test_read_csv_does_not_guess_another_encoding(
+    tmp_path: Path, encoding: str, profile_encoding: str, hint: str | None
+) -> None:
+    path = _write(tmp_path, _text(";"), encoding)
+    if hint is None:
+        raw = read_csv(path, _options(profile_encoding), EXPECTED)
+        assert raw.cells["Toelichting"].iloc[0] != "Café € 50"
+        return
+    with pytest.raises(DeliveryError) as caught:
+        read_csv(path, _options(profile_encoding), EXPECTED)
+
+    error = caught.value
+    assert error.code == "S01" and error.file == "levering.csv"
+    assert hint in error.message
+    assert f"geen geldige {profile_encoding}-tekst" in error.message
+    assert "lever het opnieuw aan" in error.message
+
+
+def test_read_csv_names_the_line_of_the_undecodable_byte(tmp_path: Path) -> None:
+    path = tmp_path / "levering.csv"
+    path.write_bytes(_text(";").encode("utf-8") + b"V3;05-07-2025;caf\xe9\r\n")
+
+    with pytest.raises(DeliveryError, match=r"S01 levering\.csv: regel 4: teken \(byte 0xe9\)"):
+        read_csv(path, _options("utf-8"), EXPECTED)
+
+
+@pytest.mark.parametrize("profile_delimiter", [";", ","])
+@pytest.mark.parametrize("file_delimiter", [";", ",", "\t", "|"])
+def test_read_csv_sniffs_a_delimiter_when_the_profiles_gives_one_column(
+    tmp_path: Path, profile_delimiter: str, file_delimiter: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _write(tmp_path, _text(file_delimiter), "utf-8")
+
+    with caplog.at_level(logging.INFO, logger="connectors.delimited"):
+        raw = read_csv(path, _options(delimiter=profile_delimiter), EXPECTED)
+
+    assert list(raw.cells["Datum"]) == ["03-07-2025", "04-07-2025"]
+    assert list(raw.cells[ROW_COLUMN]) == [2, 3]
+    sniffed = [r for r in caplog.records if "sniffed" in r.getMessage()]
+    assert len(sniffed) == (profile_delimiter != file_delimiter)
+
+
+def test_read_csv_keeps_the_profiles_delimiter_when_it_gives_columns(tmp_path: Path) -> None:
+    text = "ID;Datum;Toelichting\r\nV1;03-07-2025;a, b, c, d\r\nV2;04-07-2025;e, f\r\n"
+    raw = read_csv(_write(tmp_path, text, "utf-8"), _options(delimiter=";"), EXPECTED)
+
+    assert list(raw.cells["Toelichting"]) == ["a, b, c, d", "e, f"]
+
+
+def test_read_csv_without_a_header_in_any_delimiter_is_s02(tmp_path: Path) -> None:
+    path = _write(tmp_path, "dit is geen tabel\r\nmaar gewoon tekst\r\n", "utf-8")
+
+    with pytest.raises(DeliveryError) as caught:
+        read_csv(path, _options(), EXPECTED)
+
+    assert caught.value.code == "S02"
+
+
+def test_read_csv_keeps_the_start_line_of_a_record_with_quoted_newlines(tmp_path: Path) -> None:
+    text = (
+        "Export incidenten\r\n"
+        "ID;Datum;Toelichting\r\n"
+        'V1;03-07-2025;"eerste regel\r\ntweede regel\r\nderde; regel"\r\n'
+        "\r\n"
+        'V2;04-07-2025;"kort"\r\n'
+        'V3;05-07-2025;"nog ""een""\nmet LF"\r\n'
+        "V4;06-07-2025;\r\n"
+    )
+    raw = read_csv(_write(tmp_path, text, "utf-8-sig"), _options("utf-8"), EXPECTED)
+
+    assert list(raw.cells["ID"]) == ["V1", "V2", "V3", "V4"]
+    assert list(raw.cells[ROW_COLUMN]) == [3, 7, 8, 10]
+    assert raw.cells["Toelichting"].iloc[0] == "eerste regel\r\ntweede regel\r\nderde; regel"
+    assert raw.cells["Toelichting"].iloc[2] == 'nog "een"\nmet LF'
