@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
-from connectors.profiles import match_profile
+from connectors.recognise import recognise
 from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
 from pipeline.reference import Reference
 from pipeline.validate import validate_delivery
@@ -91,8 +91,10 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     """Do everything the nightly flow does to one file, except loading it."""
     profile = None
     try:
-        profile, groups = _choose_profile(file, inputs.profiles)
-        raw = read_delivery(file.path, profile, inputs.max_file_bytes)
+        read = lambda path, candidate: read_delivery(path, candidate, inputs.max_file_bytes)  # noqa: E731
+        recognised = recognise(file.path, inputs.profiles, read)
+        profile, groups = recognised.profile, recognised.groups
+        raw = recognised.raw or read(file.path, profile)
         meta = resolve_meta(file, raw, profile, groups, inputs)
         missing = missing_columns(raw.cells, profile)
         if missing:
@@ -102,19 +104,6 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
     return _map_and_check(file, profile, raw, meta, inputs)
-
-
-def _choose_profile(
-    file: InboxFile, profiles: tuple[MappingProfile, ...]
-) -> tuple[MappingProfile, dict[str, str]]:
-    """The profile for a file, by its name; S02 when no profile knows the layout."""
-    profile = match_profile(file.path.name, profiles)
-    if profile is None:
-        raise DeliveryError("S02", "indeling van het bestand niet herkend (geen passend profiel)",
-                            file=file.path.name)  # fmt: skip
-    match = re.match(profile.file_pattern, file.path.name, flags=re.IGNORECASE)
-    assert match is not None
-    return profile, {k: v for k, v in match.groupdict().items() if v is not None}
 
 
 def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
