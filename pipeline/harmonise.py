@@ -33,6 +33,10 @@ ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
 INTEGER_MAXIMUM = 2**31 - 1  # the warehouse stores INTEGER
+YES_NO_VARIANTS: dict[str, str | None] = {
+    **dict.fromkeys(("j", "x", "waar", "1", "✓", "✔", "yes", "y", "true"), "ja"),
+    **dict.fromkeys(("n", "onwaar", "0", "no", "false"), "nee"),
+}  # only for a profile field that asks for them (yes_no_variants: true)
 # Several codes in one cell when the profile names no separator: , ; / | or the word "en".
 DEFAULT_SPLIT = r"(?i)\s*[,;/|]\s*|\s+en\s+"
 # A grouped number like 1.000 or 2,500 is a thousands separator to some and a decimal to others.
@@ -90,6 +94,8 @@ def _edits(
 def _lookup(mapping: FieldMap, allowed: tuple[str, ...]) -> dict[str, str | None]:
     """Normalised source value → national code: the profile's codes, then the national codes."""
     table: dict[str, str | None] = {c.lower(): c for c in allowed}
+    if mapping.yes_no_variants:
+        table.update(YES_NO_VARIANTS)
     table.update({normalise_header(k): v for k, v in mapping.codes.items()})
     return table
 

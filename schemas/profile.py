@@ -102,6 +102,8 @@ class FieldMap(Strict):
     tick_values: tuple[str, ...] = ("x",)
     formats: tuple[str, ...] = ()  # strptime formats for dates/times, besides ISO
     transform: GemeenteTransform | None = None
+    # Named lenience for ja/nee fields: also read j/n, x, waar/onwaar, 1/0, ✓, yes/no, true/false.
+    yes_no_variants: bool = False
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldMap:
@@ -184,5 +186,7 @@ def _check_field_map(name: str, mapping: FieldMap) -> None:
         raise ValueError(f"{name}: split is only for gedragstypen")
     if mapping.formats and name not in DATE_FIELDS + TIME_FIELDS:
         raise ValueError(f"{name}: formats are only for dates and times")
+    if mapping.yes_no_variants and FIELD_CODELIST.get(name) != "janee":
+        raise ValueError(f"{name}: yes_no_variants is only for ja/nee/onbekend fields")
     if mapping.transform and name not in GEMEENTE_FIELDS:
         raise ValueError(f"{name}: transform is only for gemeentecode_locatie")

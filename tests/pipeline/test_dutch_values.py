@@ -313,3 +313,32 @@ def test_parse_dates_reads_every_real_date_day_first(day: dt.date, sep: str) -> 
     dates, bad = parse_dates(_cells(text), ISO_FORMATS, dutch=True)
 
     assert (dates.iloc[0], bad.iloc[0]) == (day, False)
+
+
+def test_yes_no_variants_are_read_only_when_the_profile_names_them() -> None:
+    from pipeline.harmonise import map_codes
+    from schemas.codelists import load_codelists
+    from schemas.profile import FieldMap
+
+    allowed = load_codelists().codes("janee")
+    values = pd.Series(["J", "n", "x", "Waar", "onwaar", "1", "0", "✓", "ja", "misschien", None])
+    lenient, bad = map_codes(values, FieldMap(column="c", yes_no_variants=True), allowed)
+    assert lenient.tolist() == ["ja", "nee", "ja", "ja", "nee", "ja", "nee", "ja", "ja", None, None]
+    assert bad.tolist() == [False] * 9 + [True, False]
+
+    strict, strict_bad = map_codes(values, FieldMap(column="c"), allowed)
+    assert strict.tolist()[8] == "ja"
+    assert strict_bad.tolist() == [True] * 8 + [False, True, False]
+
+
+def test_yes_no_variants_are_refused_on_a_field_that_is_not_ja_nee() -> None:
+    from pydantic import ValidationError
+
+    from schemas.profile import MappingProfile
+
+    base = {"id": "p", "version": 1, "title": "t", "file_pattern": "x", "reader": {"kind": "csv"},
+            "fields": {"bron_incidentnummer": {"column": "a"}, "incidentdatum": {"column": "b"},
+                       "gedragstypen": {"column": "c"}, "beroepsgroep": {"constant": "boa"},
+                       "kanaal": {"column": "d", "yes_no_variants": True}}}  # fmt: skip
+    with pytest.raises(ValidationError, match="yes_no_variants"):
+        MappingProfile.model_validate(base)
