@@ -1,0 +1,96 @@
+"""Throughput of one large delivery: the raw reader alone vs everything `monitor check` does.
+
+    .venv/bin/python bench/check.py [--rows 100000]
+
+Builds a vendor CSV and a GIR-style xlsx of N rows in a temporary folder, then prints rows/s
+for `read_delivery` and for `check_file` (read, recognise, harmonise, validate, batch checks),
+so the overhead of our stages is visible. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from connectors import read_delivery
+from connectors.profiles import load_profiles
+from pipeline.check import check_file
+from pipeline.settings import Settings
+
+CSV_HEADER = ("ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;"
+              "Verzuimdagen;Schade;Aangifte;VPT;Nazorg;Medewerker;Toelichting")  # fmt: skip
+GIR_HEADER = ["Meldingsnummer", "Datum voorval", "Tijdstip", "Datum melding", "Locatie", "Verbaal",
+              "Bedreiging", "Intimidatie", "Seksuele intimidatie", "Discriminatie", "Fysiek geweld",
+              "Vernieling", "Doxing", "Overig", "Wijze", "Werkzaamheid", "Wapen gebruikt",
+              "Materiële schade", "Aangifte gedaan", "VPT", "Nazorg", "Aantal daders", "Letsel",
+              "Verzuim (dagen)", "Personeelsnummer", "Omschrijving"]  # fmt: skip
+
+
+def write_csv(path: Path, rows: int) -> None:
+    """A vendor CSV delivery (cp1252, `;`) with one incident a row."""
+    lines = [CSV_HEADER]
+    for i in range(rows):
+        day = 1 + i % 28
+        lines.append(
+            f"V{i};{day:02d}-02-2025;14:35;{day:02d}-02-2025;0344;VB,BD;F;HH;N;2;0;0;N;J;J;J;M-{i % 500};tekst"
+        )
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+
+
+def write_xlsx(path: Path, rows: int) -> None:
+    """A GIR-style export: title rows, then the header, then one incident a row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Export")
+    for title in (["Incidentregistratie agressie en geweld"], ["Gemeente: Amsterdam"], [], []):
+        sheet.append(title)
+    sheet.append(GIR_HEADER)
+    for i in range(rows):
+        day = dt.datetime(2025, 5, 1 + i % 28)
+        sheet.append([f"A-{i}", day, "09:15", day, "Amsterdam", "X", None, None, None, None, None,
+                      None, None, None, "Telefoon", "Handhaving", "Nee", "Nee", "Ja", "Ja", "Ja", 1,
+                      "Geen letsel", 0, str(i % 500), "tekst"])  # fmt: skip
+    workbook.save(path)
+
+
+def measure(path: Path, org: str, rows: int) -> None:
+    """Rows per second for the raw reader and for the whole check."""
+    profile = next(p for p in load_profiles() if p.id in ("vendor_csv", "gir_gemeente")
+                   and p.reader.kind.value == ("csv" if path.suffix == ".csv" else "xlsx"))  # fmt: skip
+    started = time.perf_counter()
+    raw = read_delivery(path, profile, 2**31)
+    read_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    result = check_file(path, org, Settings(), dt.date.today())
+    check_seconds = time.perf_counter() - started
+    print(f"{path.suffix[1:]:>4}: {rows:,} rows — reader alone {rows / read_seconds:,.0f} rows/s "
+          f"({read_seconds:.1f} s); monitor check {rows / check_seconds:,.0f} rows/s ({check_seconds:.1f} s, "
+          f"{result.rows_loaded:,} loaded, raw rows {raw.rows_in:,})")  # fmt: skip
+
+
+def main() -> None:
+    """Build both deliveries and measure them."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    rows = parser.parse_args().rows
+    root = Path(tempfile.mkdtemp(prefix="monitor-bench-check-"))
+    try:
+        csv_path, xlsx_path = (
+            root / "incidenten_GM0344_2025Q1.csv",
+            root / "GIR_GM0363_2025-K2.xlsx",
+        )
+        write_csv(csv_path, rows)
+        write_xlsx(xlsx_path, rows)
+        measure(csv_path, "GM0344", rows)
+        measure(xlsx_path, "GM0363", rows)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
