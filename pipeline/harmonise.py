@@ -130,7 +130,12 @@ def map_multi_codes(
     tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
     codes, bad = map_codes(tokens, mapping, allowed)
     bad_rows = bad.groupby(level=0).any().reindex(values.index, fill_value=False)
-    lists = codes.dropna().groupby(level=0).agg(lambda s: sorted(set(s), key=order.__getitem__))
+    found = codes.dropna()
+    ranked = pd.DataFrame(
+        {"row": found.index, "code": found.to_numpy(), "order": found.map(order).to_numpy()}
+    )
+    ranked = ranked.drop_duplicates(["row", "code"]).sort_values(["row", "order"], kind="stable")
+    lists = ranked.groupby("row", sort=False)["code"].agg(list)
     return lists.reindex(values.index).astype(object), bad_rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from functools import cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -19,13 +20,19 @@ GEMEENTECODE_PATTERN = r"^GM\d{4}$"
 PERIODE_PATTERN = r"^(\d{4})Q([1-4])$"
 
 
+@cache
+def _allowed(list_name: str) -> frozenset[str]:
+    """The codes of one list, as a set (validation runs per value: keep it cheap)."""
+    return frozenset(load_codelists().codes(list_name))
+
+
 def _in_list(list_name: str) -> AfterValidator:
     """A validator that accepts only codes of one national code list."""
 
     def check(value: str) -> str:
-        allowed = load_codelists().codes(list_name)
-        if value not in allowed:
-            raise ValueError(f"{value!r} is not a code of {list_name}: {', '.join(allowed)}")
+        if value not in _allowed(list_name):
+            allowed = ", ".join(load_codelists().codes(list_name))
+            raise ValueError(f"{value!r} is not a code of {list_name}: {allowed}")
         return value
 
     return AfterValidator(check)
