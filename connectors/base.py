@@ -109,3 +109,32 @@ def drop_blank_rows(rows: list[list[str | None]], numbers: list[int]) -> tuple[l
     """Leave out rows whose cells are all empty (they are not data)."""
     kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(c is not None for c in r)]
     return [r for r, _ in kept], [n for _, n in kept]
+
+
+TOTAL_LABELS = frozenset({"totaal", "total", "totalen", "som"})
+
+
+def header_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
+    """How many of the expected headers a row holds (compared normalised)."""
+    wanted = {normalise_header(c) for c in expected}
+    return len(wanted & {normalise_header(c) for c in row if c})
+
+
+def is_total_row(row: list[str | None]) -> bool:
+    """Whether a row's first non-empty cell is `Totaal`, `Total`, `Totalen` or `Som` (`:` allowed)."""
+    first = next((c for c in row if c is not None), None)
+    return first is not None and normalise_header(first).rstrip(":").rstrip() in TOTAL_LABELS
+
+
+def drop_trailing_totals(
+    rows: list[list[str | None]], numbers: list[int]
+) -> tuple[list[list[str | None]], list[int], list[int]]:
+    """Leave out total rows at the end of the table (blank rows already gone).
+
+    Returns the rows and numbers kept, and the numbers of the total rows left out. A total row
+    with data rows after it stays: it is not the table's end, so it is reported, not hidden.
+    """
+    end = len(rows)
+    while end > 0 and is_total_row(rows[end - 1]):
+        end -= 1
+    return rows[:end], numbers[:end], numbers[end:]

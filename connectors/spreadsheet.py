@@ -1,18 +1,60 @@
-"""Reading xlsx deliveries with python-calamine (cached values only, formulas never evaluated)."""
+"""Reading spreadsheet deliveries: xlsx, xlsm, xls and ods with python-calamine, HTML 'xls' too.
+
+Calamine opens a workbook by its content, not its extension, and returns the values Excel cached
+for formulas: a formula is never evaluated, and one without a cached value is an empty cell.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 
-from connectors.base import RawTable, cell_text, drop_blank_rows, find_header, frame_from_rows
+from connectors.base import (
+    HEADER_SCAN_ROWS,
+    RawTable,
+    cell_text,
+    drop_blank_rows,
+    drop_trailing_totals,
+    frame_from_rows,
+    header_hits,
+)
+from connectors.html_table import looks_like_html, read_html_tables
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
+log = logging.getLogger(__name__)
+
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
+ZIP_MAGIC = b"PK\x03\x04"  # xlsx, xlsm, ods
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # xls (BIFF)
+
+Rows = list[list[str | None]]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook (or one table of an HTML file), its rows read on demand."""
+
+    name: str
+    visible: bool
+    read_rows: Callable[[], Rows]
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is: its column names and the index of the first row below it."""
+
+    names: list[str | None]
+    data_from: int
+    hits: int  # how many expected columns it names
 
 
 def check_zip(path: Path) -> None:
@@ -28,43 +70,157 @@ def check_zip(path: Path) -> None:
         raise DeliveryError("S01", "bestand pakt verdacht groot uit (zip-bom?)", file=path.name)
 
 
-def read_sheet_rows(workbook: CalamineWorkbook, name: str) -> list[list[str | None]]:
-    """All rows of one sheet as text cells."""
+def read_sheet_rows(workbook: CalamineWorkbook, name: str) -> Rows:
+    """All rows of one sheet as text cells; index + 1 is the row number Excel shows."""
     sheet = workbook.get_sheet_by_name(name)
     return [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
 
 
-def read_metadata(workbook: CalamineWorkbook, sheet: str) -> dict[str, str]:
+def open_sheets(path: Path) -> list[Sheet]:
+    """The sheets of a delivery, by what its first bytes say it is (not by its extension)."""
+    data = path.read_bytes()
+    if data.startswith(ZIP_MAGIC):
+        check_zip(path)
+        return _calamine_sheets(path, data)
+    if data.startswith(OLE2_MAGIC):
+        return _calamine_sheets(path, data)
+    if looks_like_html(data[:1024]):
+        tables = read_html_tables(data)
+        if not tables:
+            raise DeliveryError("S01", "HTML-bestand zonder tabel", file=path.name)
+        return [Sheet(name, True, _fixed(rows)) for name, rows in tables.items()]
+    raise DeliveryError(
+        "S01",
+        "geen Excel-bestand (xlsx, xlsm, xls of ods) en geen HTML-tabel; "
+        "sla het bestand in Excel op als .xlsx en lever het opnieuw aan",
+        file=path.name,
+    )
+
+
+def _fixed(rows: list[list[str]]) -> Callable[[], Rows]:
+    """Rows already read, as text cells (empty → None)."""
+    return lambda: [[cell_text(c) for c in row] for row in rows]
+
+
+def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:
+    """Open a workbook with calamine, by content; broken or protected files are S01."""
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = workbook.sheets_metadata
+    except PasswordError as exc:
+        raise DeliveryError(
+            "S01", "bestand is met een wachtwoord beveiligd; lever het zonder aan", file=path.name
+        ) from exc
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise DeliveryError("S01", f"Excel-bestand niet te lezen ({exc})", file=path.name) from exc
+    return [
+        Sheet(m.name, m.visible == SheetVisibleEnum.Visible, _sheet_reader(path, workbook, m.name))
+        for m in metadata
+    ]
+
+
+def _sheet_reader(path: Path, workbook: CalamineWorkbook, name: str) -> Callable[[], Rows]:
+    """Read one sheet later; a sheet calamine cannot read is S01."""
+
+    def read() -> Rows:
+        try:
+            return read_sheet_rows(workbook, name)
+        except Exception as exc:  # calamine raises its own error types for broken sheets
+            message = f"tabblad {name!r} niet te lezen ({exc})"
+            raise DeliveryError("S01", message, file=path.name) from exc
+
+    return read
+
+
+def combine_header_rows(upper: list[str | None], lower: list[str | None]) -> list[str | None]:
+    """Two header rows as one: per column the lower cell if it has text, else the upper one.
+
+    Under a merged group label ("Gedrag" over three columns) the lower cells name the columns;
+    a column merged over both rows has its name in the upper cell only.
+    """
+    return [lo or up for up, lo in zip_longest(upper, lower)]
+
+
+def locate_header(rows: Rows, expected: tuple[str, ...]) -> Header | None:
+    """The header among the first rows that names most expected columns, one row or two.
+
+    Two rows are combined only when together they name more expected columns than either alone;
+    on a tie the earlier (and the single-row) header wins. None when no row names any.
+    """
+    scan = rows[: HEADER_SCAN_ROWS + 1]
+    single = [header_hits(row, expected) for row in scan]
+    best: Header | None = None
+    for i, row in enumerate(scan[:HEADER_SCAN_ROWS]):
+        candidates = [Header(row, i + 1, single[i])]
+        if i + 1 < len(scan):
+            names = combine_header_rows(row, scan[i + 1])
+            hits = header_hits(names, expected)
+            if hits > max(single[i], single[i + 1]):
+                candidates.append(Header(names, i + 2, hits))
+        for header in candidates:
+            if header.hits > (best.hits if best else 0):
+                best = header
+    return best
+
+
+def choose_sheet(
+    path: Path, sheets: list[Sheet], options: ReaderOptions, expected: tuple[str, ...]
+) -> tuple[Sheet, Rows, Header]:
+    """The named sheet, else the visible sheet whose header names most expected columns."""
+    if options.sheet:
+        named = [s for s in sheets if s.name == options.sheet]
+        if not named:
+            raise DeliveryError("S02", f"tabblad {options.sheet!r} ontbreekt", file=path.name)
+        candidates = named
+    else:
+        candidates = [s for s in sheets if s.visible]
+    best: tuple[Sheet, Rows, Header] | None = None
+    for sheet in candidates:
+        rows = sheet.read_rows()
+        header = locate_header(rows, expected)
+        if header and (best is None or header.hits > best[2].hits):
+            best = (sheet, rows, header)
+    if best is None:
+        raise DeliveryError("S02", _no_header_message(sheets, candidates), file=path.name)
+    return best
+
+
+def _no_header_message(sheets: list[Sheet], searched: list[Sheet]) -> str:
+    """Why no header was found, with the hidden sheets that were not searched."""
+    message = "geen tabblad met een herkenbare kopregel gevonden"
+    if len(searched) == 1:
+        message = f"tabblad {searched[0].name!r} heeft geen herkenbare kopregel"
+    hidden = [s.name for s in sheets if s not in searched and not s.visible]
+    if hidden:
+        message += f" (verborgen tabbladen niet doorzocht: {', '.join(hidden)}; maak ze zichtbaar)"
+    return message
+
+
+def read_metadata(sheets: list[Sheet], name: str) -> dict[str, str]:
     """A key/value sheet (`veld`, `waarde`) as a dict with lower-case keys."""
-    if sheet not in workbook.sheet_names:
-        return {}
     meta = {}
-    for row in read_sheet_rows(workbook, sheet):
-        if len(row) >= 2 and row[0] and row[1] is not None:
-            meta[row[0].strip().lower()] = row[1]
+    for sheet in (s for s in sheets if s.name == name):
+        for row in sheet.read_rows():
+            if len(row) >= 2 and row[0] and row[1] is not None:
+                meta[row[0].strip().lower()] = row[1]
     return meta
 
 
 def read_xlsx(
     path: Path, options: ReaderOptions, expected: tuple[str, ...], metadata_sheet: str | None
 ) -> RawTable:
-    """Read the data sheet: the named one, else the first whose header holds expected columns."""
-    check_zip(path)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise DeliveryError("S01", f"Excel-bestand niet te lezen ({exc})", file=path.name) from exc
-    names = [options.sheet] if options.sheet else workbook.sheet_names
-    for name in names:
-        if name not in workbook.sheet_names:
-            raise DeliveryError("S02", f"tabblad {name!r} ontbreekt", file=path.name)
-        rows = read_sheet_rows(workbook, name)
-        header_at = find_header(rows, expected)
-        if header_at is None:
-            continue
-        data, numbers = drop_blank_rows(rows[header_at + 1 :],
-                                        list(range(header_at + 2, len(rows) + 1)))  # fmt: skip
-        cells = frame_from_rows([c or "" for c in rows[header_at]], data, numbers)
-        meta = read_metadata(workbook, metadata_sheet) if metadata_sheet else {}
-        return RawTable(cells=cells, file=path.name, sheet=name, metadata=meta)
-    raise DeliveryError("S02", "geen tabblad met een herkenbare kopregel gevonden", file=path.name)
+    """Read the data sheet: the named one, else the visible one whose header fits best.
+
+    Blank rows and total rows at the end of the table are left out; every other row keeps the
+    row number the employer sees in their own file.
+    """
+    sheets = open_sheets(path)
+    sheet, rows, header = choose_sheet(path, sheets, options, expected)
+    numbers = list(range(header.data_from + 1, len(rows) + 1))
+    data, numbers = drop_blank_rows(rows[header.data_from :], numbers)
+    data, numbers, totals = drop_trailing_totals(data, numbers)
+    for number in totals:
+        log.info("%s, tabblad %r: totaalregel %d overgeslagen", path.name, sheet.name, number)
+    cells = frame_from_rows([c or "" for c in header.names], data, numbers)
+    meta = read_metadata(sheets, metadata_sheet) if metadata_sheet else {}
+    return RawTable(cells=cells, file=path.name, sheet=sheet.name, metadata=meta)
