@@ -197,6 +197,81 @@ class Warehouse:
         names = ", ".join(columns)
         self.con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rows")
 
+    def api_cursor(self, source_id: str) -> str | None:
+        """How far an API source has been pulled (None: never)."""
+        with self._lock:
+            row = self.con.execute(
+                "SELECT cursor FROM ops.api_cursor WHERE source_id = ?", [source_id]
+            ).fetchone()
+        return None if row is None else row[0]
+
+    def load_api_pull(self, source_id: str, cursor: str | None, entry: LedgerEntry,
+                      incidents: pd.DataFrame, edits: pd.DataFrame, dq: pd.DataFrame,
+                      fte: pd.DataFrame, run_id: int) -> tuple[int, str]:  # fmt: skip
+        """Load one API pull and move its cursor in one transaction; returns (delivery_id, status).
+
+        A pull is a delivery of changes, not of a whole period: it supersedes no earlier
+        delivery; instead each loaded incident replaces its earlier version (same organisation
+        and bron_incidentnummer). A rejected pull is recorded but does not move the cursor.
+        """
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                delivery_id = self._insert_pull_ledger(entry, run_id)
+                status = "rejected" if entry.rejected else "loaded"
+                if status == "loaded" and len(incidents):
+                    self._replace_incidents(entry.organisatiecode, incidents, delivery_id)
+                self._append("ops.edit", edits.assign(delivery_id=delivery_id), EDIT_TABLE_COLUMNS)
+                self._append("ops.dq_result", dq.assign(delivery_id=delivery_id), DQ_COLUMNS)
+                self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
+                             ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
+                if status == "loaded":
+                    self._upsert_cursor(source_id, cursor)
+                self.con.execute("COMMIT")
+            except BaseException as exc:
+                self.con.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error):
+                    raise WarehouseError(
+                        f"loading API pull {entry.bronbestand} failed: {exc}"
+                    ) from exc
+                raise
+        return delivery_id, status
+
+    def _insert_pull_ledger(self, entry: LedgerEntry, run_id: int) -> int:
+        """The ledger row of an API pull: loaded or rejected, never superseding another."""
+        row = self.con.execute("SELECT nextval('ops.delivery_seq')").fetchone()
+        assert row is not None
+        delivery_id = int(row[0])
+        self.con.execute(
+            "INSERT INTO ops.delivery VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?)",
+            [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
+             entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
+             entry.size_bytes, entry.received_at, run_id,
+             "rejected" if entry.rejected else "loaded", entry.geen_incidenten, entry.rows_in,
+             entry.rows_loaded, entry.rows_rejected, entry.rows_warned],
+        )  # fmt: skip
+        return delivery_id
+
+    def _replace_incidents(
+        self, organisatiecode: str | None, incidents: pd.DataFrame, delivery_id: int
+    ) -> None:
+        """Withdraw earlier versions of the pulled incidents, then append the new versions."""
+        numbers = sorted(set(incidents["bron_incidentnummer"].astype(str)))
+        self.con.execute(
+            "DELETE FROM core.incident WHERE organisatiecode = ? "
+            "AND list_contains(?::VARCHAR[], bron_incidentnummer)",
+            [organisatiecode, numbers],
+        )
+        self._append("core.incident", incidents.assign(delivery_id=delivery_id), INCIDENT_COLUMNS)
+
+    def _upsert_cursor(self, source_id: str, cursor: str | None) -> None:
+        """Keep how far a source has been pulled."""
+        self.con.execute(
+            "INSERT INTO ops.api_cursor VALUES (?, ?, now()) ON CONFLICT (source_id) "
+            "DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+            [source_id, cursor],
+        )
+
 
 def next_version_path(published: Path) -> Path:
     """Where the next version of the warehouse is built."""

@@ -108,3 +108,10 @@ CREATE OR REPLACE VIEW core.incident_gedragstype AS
 SELECT delivery_id, periode, organisatiecode, beroepsgroep, bron_incidentnummer, incidentdatum,
        gemeentecode_locatie, unnest(gedragstypen) AS gedragstype
 FROM core.incident;
+
+-- Per API source, how far it has been pulled: moved in the same transaction as the data it covers.
+CREATE TABLE IF NOT EXISTS ops.api_cursor (
+    source_id  VARCHAR PRIMARY KEY,
+    cursor     VARCHAR,
+    updated_at TIMESTAMPTZ NOT NULL
+);
