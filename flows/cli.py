@@ -174,3 +174,52 @@ def check(
         print_check(console, report)
     if not report["readable"]:
         raise typer.Exit(2)
+
+
+profile_app = typer.Typer(help="Mappingprofielen voor nieuwe registratiesystemen.",
+                          no_args_is_help=True)  # fmt: skip
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("suggest")
+def profile_suggest(
+    file: Annotated[
+        Path, typer.Argument(help="Een aanlevering zonder profiel.", exists=True, dir_okay=False)
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Schrijf het concept naar dit bestand.")
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organisatiecode (GMnnnn, VRnn of POL).")
+    ] = None,
+) -> None:
+    """Stel een conceptprofiel (YAML) voor: kolommen → velden met zekerheid, waarden → codes."""
+    from connectors.automap import profile_id_for, suggest_profile
+    from connectors.recognise import EXTENSION_KINDS, read_unprofiled
+    from schemas.errors import DeliveryError
+
+    kind = EXTENSION_KINDS.get(file.suffix.lower())
+    if kind is None:
+        err.print(f"[red]Bestandstype {file.suffix!r} niet ondersteund[/] (xlsx, csv of jsonl).")
+        raise typer.Exit(2)
+    try:
+        raw, reader = read_unprofiled(file, kind)
+    except DeliveryError as exc:
+        err.print(f"[red]Bestand niet te lezen:[/] {exc}")
+        raise typer.Exit(2) from exc
+    suggestion = suggest_profile(raw, file.name, reader, org)
+    profile_id = profile_id_for(out.name if out is not None else file.name)
+    text = suggestion.to_yaml(profile_id)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Conceptprofiel geschreven naar {out}")
+        if out.stem != profile_id:
+            err.print(f"[yellow]Let op:[/] een profiel heet zoals zijn id: hernoem het bestand "
+                      f"naar {profile_id}.yaml voordat u het in connectors/profiles/ zet.")  # fmt: skip
+    missing = suggestion.missing_required()
+    if missing:
+        err.print(f"[yellow]Let op:[/] verplichte velden niet (zeker genoeg) gevonden: "
+                  f"{', '.join(missing)}. Vul ze aan in het profiel.")  # fmt: skip

@@ -92,7 +92,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     profile = None
     try:
         read = lambda path, candidate: read_delivery(path, candidate, inputs.max_file_bytes)  # noqa: E731
-        recognised = recognise(file.path, inputs.profiles, read)
+        recognised = recognise(file.path, inputs.profiles, read, organisatiecode=file.folder)
         profile, groups = recognised.profile, recognised.groups
         raw = recognised.raw or read(file.path, profile)
         meta = resolve_meta(file, raw, profile, groups, inputs)
