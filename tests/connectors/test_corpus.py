@@ -1,0 +1,67 @@
+"""The messy-file corpus: every `tests/corpus/*.yaml` is one delivery with its expected outcome.
+
+A spec is a `write_source` spec (see `tests/conftest.py`) plus `expected` (rows_in, rows_loaded,
+rows_rejected, edit_codes, failure, profile) and optionally `hidden` (sheet names to hide after
+the workbook is written) and `xfail` (a known bug: the case must fail until it is fixed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors import discover_inbox
+from pipeline.process import process_file
+from tests.conftest import load_spec, write_source
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CASES = sorted(CORPUS.glob("*.yaml"))
+
+
+def hide_sheets(path: Path, names: list[str]) -> None:
+    """Mark sheets hidden, as an employer's Excel would after 'Verbergen'."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for name in names:
+        workbook[name].sheet_state = "hidden"
+    workbook.save(path)
+
+
+def case_param(path: Path) -> Any:
+    spec = load_spec(path)
+    marks = [pytest.mark.xfail(reason=spec["xfail"], strict=True)] if spec.get("xfail") else []
+    return pytest.param(path, id=path.stem, marks=marks)
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize("case", [case_param(p) for p in CASES])
+def test_corpus_case(case: Path, tmp_path: Path, processing_inputs) -> None:  # type: ignore[no-untyped-def]
+    spec = load_spec(case)
+    expected = spec["expected"]
+    path = write_source(spec, tmp_path)
+    if spec.get("hidden"):
+        hide_sheets(path, spec["hidden"])
+    (inbox_file,) = discover_inbox(tmp_path)
+
+    result = process_file(inbox_file, processing_inputs)
+
+    outcome = {
+        "failure": result.failure.code if result.failure else None,
+        "profile": result.profile.id if result.profile else None,
+        "rows_in": result.rows_in,
+        "rows_loaded": result.rows_loaded,
+        "rows_rejected": result.rows_rejected,
+        "edit_codes": sorted(set(result.edits["code"])) if len(result.edits) else [],
+    }
+    want = {k: expected.get(k) for k in outcome} | {"edit_codes": sorted(expected["edit_codes"])}
+    assert outcome == want, result.failure
+    assert result.rows_in == result.rows_loaded + result.rows_rejected
+    if "geen_incidenten" in expected:
+        assert result.meta is not None
+        assert result.meta.geen_incidenten is expected["geen_incidenten"]
