@@ -13,7 +13,13 @@ import io
 import logging
 from pathlib import Path
 
-from connectors.base import RawTable, drop_blank_rows, find_header, frame_from_rows
+from connectors.base import (
+    RawTable,
+    drop_blank_rows,
+    drop_trailing_totals,
+    find_header,
+    frame_from_rows,
+)
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
@@ -44,6 +50,9 @@ def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> R
     if header_at is None:
         raise DeliveryError("S02", "geen herkenbare kopregel gevonden", file=path.name)
     data, data_numbers = drop_blank_rows(rows[header_at + 1 :], numbers[header_at + 1 :])
+    data, data_numbers, totals = drop_trailing_totals(data, data_numbers)
+    for number in totals:
+        logger.info("%s: totaalregel %d overgeslagen", path.name, number)
     cells = frame_from_rows([c or "" for c in rows[header_at]], data, data_numbers)
     return RawTable(cells=cells, file=path.name)
 
@@ -86,14 +95,24 @@ def _encoding_hint(data: bytes, expected: str) -> str:
     return ""
 
 
+MAX_TITLE_LINES = 10  # title lines above a table that delimiter sniffing looks past
+
+
 def sniff_delimiter(text: str, current: str) -> str | None:
-    """Another common delimiter csv.Sniffer finds in the start of the text, or None."""
-    try:
-        dialect = csv.Sniffer().sniff(text[:SNIFF_SAMPLE_CHARS], delimiters=SNIFF_DELIMITERS)
-    except csv.Error:
-        return None
-    found = str(dialect.delimiter)
-    return found if found != current and found in SNIFF_DELIMITERS else None
+    """Another common delimiter csv.Sniffer finds in the start of the text, or None.
+
+    Title lines above the table confuse the sniffer, so it tries again below each of the first
+    few lines.
+    """
+    lines = text[:SNIFF_SAMPLE_CHARS].splitlines(keepends=True)
+    for skip in range(min(len(lines), MAX_TITLE_LINES + 1)):
+        try:
+            dialect = csv.Sniffer().sniff("".join(lines[skip:]), delimiters=SNIFF_DELIMITERS)
+        except csv.Error:
+            continue
+        found = str(dialect.delimiter)
+        return found if found != current and found in SNIFF_DELIMITERS else None
+    return None
 
 
 def _has_header(rows: Rows, header_at: int | None) -> bool:
