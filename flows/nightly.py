@@ -17,17 +17,21 @@ from prefect.schedules import Cron
 from prefect.utilities.annotations import quote
 
 from connectors import InboxFile
+from connectors.sources import SourceConfig
+from pipeline.api_sync import SyncResult
 from pipeline.nightly import (
     RunSummary,
+    enabled_api_sources,
     load_processed,
     new_files,
     prepare_inputs,
     summarise,
+    sync_api_source,
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
 from pipeline.settings import Settings, load_settings
-from pipeline.warehouse import build_next_version
+from pipeline.warehouse import Warehouse, build_next_version
 
 
 @task(name="process-delivery", cache_policy=NO_CACHE, persist_result=False,
@@ -35,6 +39,15 @@ from pipeline.warehouse import build_next_version
 def process_delivery(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
     """Read, harmonise, validate and batch-check one delivery."""
     return process_file(file, inputs)
+
+
+@task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
+      task_run_name="api/{config.id}")  # fmt: skip
+def sync_api(
+    warehouse: Warehouse, config: SourceConfig, inputs: ProcessingInputs, run_id: int
+) -> SyncResult:
+    """Pull one registration system's API and load the changes with its cursor."""
+    return sync_api_source(warehouse, config, inputs, run_id)
 
 
 @flow(name="nightly", log_prints=False, persist_result=False)
@@ -52,11 +65,13 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
         results = [load_processed(wh, process_delivery(f, quoted), run_id, inputs.history)  # type: ignore[call-overload]
                    for f in files]  # fmt: skip
+        pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
+                 for config in enabled_api_sources(settings)]  # fmt: skip
         wh.refresh_marts()
         wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
         summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
                              files_seen=len(files) + skipped, files_new=len(files),
-                             files_skipped=skipped, deliveries=results,
+                             files_skipped=skipped, deliveries=results, api_pulls=pulls,
                              warehouse=str(settings.warehouse_path))  # fmt: skip
         summarise(wh, summary)
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -71,7 +86,8 @@ def run_nightly(settings: Settings) -> RunSummary:
     summary: RunSummary = state.result()  # re-raises when the flow failed
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:
-        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=summary.files_new)
+        expected = summary.files_new + len(summary.api_pulls)
+        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=expected)
     return summary
 
 

@@ -46,6 +46,9 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     for d in summary.deliveries:
         if d.status == "rejected":
             console.print(f"[yellow]Levering afgekeurd:[/] {d.bronbestand}: {d.reason}")
+    for pull in summary.api_pulls:
+        console.print(f"API-bron {pull.source_id}: {pull.status}, {pull.rows_loaded} geladen, "
+                      f"{pull.rows_rejected} afgekeurd{f' ({pull.reason})' if pull.reason else ''}")  # fmt: skip
     console.print(f"Warehouse: {summary.warehouse}")
 
 

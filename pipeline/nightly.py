@@ -10,7 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from connectors import InboxFile, discover_inbox
+from connectors.api import ApiError
 from connectors.profiles import load_profiles
+from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
+from pipeline.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.process import ProcessedDelivery, ProcessingInputs
 from pipeline.reference import load_fte, load_reference
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
@@ -50,6 +53,7 @@ class RunSummary:
     files_new: int = 0
     files_skipped: int = 0
     deliveries: list[LoadResult] = field(default_factory=list)
+    api_pulls: list[SyncResult] = field(default_factory=list)
     per_beroepsgroep: list[dict[str, object]] = field(default_factory=list)
     coverage: list[dict[str, object]] = field(default_factory=list)
 
@@ -166,3 +170,25 @@ def summarise(warehouse: Warehouse, summary: RunSummary) -> RunSummary:
     coverage = warehouse.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
     summary.coverage = coverage.astype(object).where(coverage.notna(), None).to_dict("records")
     return summary
+
+
+def enabled_api_sources(settings: Settings) -> list[SourceConfig]:
+    """The API sources the settings switch on (MONITOR_API_SOURCES), in that order."""
+    if not settings.api_sources:
+        return []
+    configs = {c.id: c for c in load_source_configs(settings.api_sources_dir or SOURCE_DIR)}
+    unknown = sorted(set(settings.api_sources) - set(configs))
+    if unknown:
+        raise ConfigurationError(f"unknown API sources {unknown}; configured: {sorted(configs)}")
+    return [configs[source_id] for source_id in settings.api_sources]
+
+
+def sync_api_source(
+    warehouse: Warehouse, config: SourceConfig, inputs: ProcessingInputs, run_id: int
+) -> SyncResult:
+    """Pull one API source; a source that fails is reported and the run goes on."""
+    try:
+        return sync_source(warehouse, config, inputs, run_id, token_from_env(config))
+    except (ApiError, ConfigurationError) as exc:
+        log.warning("API-bron %s niet binnengehaald: %s", config.id, exc)
+        return SyncResult(config.id, "failed", None, None, reason=str(exc))

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "Europe/Amsterdam"
     task_workers: int = 2
+    api_sources: list[str] = []  # ids of the API sources the nightly run pulls (none by default)
+    api_sources_dir: Path | None = None  # default: connectors/sources
 
     @property
     def sample_manifest(self) -> Path:
