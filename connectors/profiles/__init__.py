@@ -6,9 +6,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
+from connectors.config import load_yaml_item
 from schemas.errors import ProfileError
 from schemas.profile import MappingProfile
 
@@ -17,14 +15,7 @@ PROFILE_DIR = Path(__file__).parent
 
 def load_profile(path: Path) -> MappingProfile:
     """Read and validate one profile; its id must equal its file name."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        profile = MappingProfile.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ProfileError(f"profile {path.name}: {exc}") from exc
-    if profile.id != path.stem:
-        raise ProfileError(f"profile {path.name}: id {profile.id!r} differs from the file name")
-    return profile
+    return load_yaml_item(path, MappingProfile, "profile")
 
 
 @cache

@@ -6,10 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.errors import ProfileError
+from connectors.config import load_yaml_item
 from schemas.incident import ORGANISATIECODE_PATTERN
 
 SOURCE_DIR = Path(__file__).parent
@@ -46,14 +45,7 @@ class SourceConfig(BaseModel):
 
 def load_source_config(path: Path) -> SourceConfig:
     """Read and validate one source config; its id must equal its file name."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        config = SourceConfig.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise ProfileError(f"API source {path.name}: {exc}") from exc
-    if config.id != path.stem:
-        raise ProfileError(f"API source {path.name}: id {config.id!r} differs from the file name")
-    return config
+    return load_yaml_item(path, SourceConfig, "API source")
 
 
 @cache
