@@ -28,6 +28,16 @@ def _settings(inbox: Path | None = None, warehouse: Path | None = None) -> Setti
     return load_settings(inbox_dir=inbox, warehouse_path=warehouse)
 
 
+def _write_text(text: str, out: Path | None, done: str) -> None:
+    """Print the text, or write it to `out` and say so."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"{done} {out}")
+
+
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Map voor de voorbeelddata.")] = Path("data/sample"),
@@ -93,12 +103,7 @@ def schema(
     from schemas.export import export_standard
 
     text = json.dumps(export_standard(), ensure_ascii=False, indent=2) + "\n"
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        console.print(f"Schema geschreven naar {out}")
+    _write_text(text, out, "Schema geschreven naar")
 
 
 @app.command()
@@ -210,15 +215,10 @@ def profile_suggest(
     suggestion = suggest_profile(raw, file.name, reader, org)
     profile_id = profile_id_for(out.name if out is not None else file.name)
     text = suggestion.to_yaml(profile_id)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-        console.print(f"Conceptprofiel geschreven naar {out}")
-        if out.stem != profile_id:
-            err.print(f"[yellow]Let op:[/] een profiel heet zoals zijn id: hernoem het bestand "
-                      f"naar {profile_id}.yaml voordat u het in connectors/profiles/ zet.")  # fmt: skip
+    _write_text(text, out, "Conceptprofiel geschreven naar")
+    if out is not None and out.stem != profile_id:
+        err.print(f"[yellow]Let op:[/] een profiel heet zoals zijn id: hernoem het bestand "
+                  f"naar {profile_id}.yaml voordat u het in connectors/profiles/ zet.")  # fmt: skip
     missing = suggestion.missing_required()
     if missing:
         err.print(f"[yellow]Let op:[/] verplichte velden niet (zeker genoeg) gevonden: "
