@@ -1,9 +1,11 @@
 """Batch checks (B edits): Great Expectations warnings per delivery on the harmonised incidents.
 
-The checks never reject: their results are stored by the caller in `ops.dq_result` and reported
-back to the employer. Great Expectations is imported lazily (it costs seconds and hundreds of MB)
-and its context, data source and suites are built once per process, so each delivery costs one
-validation.
+The catalogue of checks is data: `batch_checks.yaml`, validated on load by `BatchCatalogue`. The
+checks never reject: their results are stored by the caller in `ops.dq_result` and reported
+back to the employer; GX's own validation report (JSON) feeds the Data Docs site
+(`pipeline.datadocs`). Great Expectations is imported lazily (it costs seconds and hundreds of
+MB) and its context, data source and suites are built once per process, so each delivery costs
+one validation.
 
 How GX treats missing values here: `expect_column_values_to_not_be_in_set` ignores nulls, so the
 B02 share of "onbekend" is a share of the *filled* values (missing values are B01's business), and
@@ -13,33 +15,53 @@ before GX sees them, because GX does not count an empty string as null.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import logging
 import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from schemas.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
-BATCH_CHECKS_VERSION = 1
+CATALOGUE_PATH = Path(__file__).with_name("batch_checks.yaml")
 ONBEKEND = "onbekend"
-MIN_HISTORY_DELIVERIES = 2  # B03 runs only with this many earlier deliveries that had rows
-MIN_ROWS_FOR_SHARE_CHECKS = 10  # B01, B02 and B04 judge shares: too few rows say nothing
-
 NOT_NULL = "expect_column_values_to_not_be_null"
 NOT_IN_SET = "expect_column_values_to_not_be_in_set"
 ROW_COUNT = "expect_table_row_count_to_be_between"
 UNIQUE_COUNT = "expect_column_unique_value_count_to_be_between"
-_Bounds = tuple[float, int, int]  # B03: mean of earlier deliveries, min rows, max rows
+Expectation = Literal[
+    "expect_column_values_to_not_be_null",
+    "expect_column_values_to_not_be_in_set",
+    "expect_table_row_count_to_be_between",
+    "expect_column_unique_value_count_to_be_between",
+]
+Bounds = tuple[float, int, int]  # B03: mean of earlier deliveries, min rows, max rows
 _MIN_ROWS, _MAX_ROWS = "volume_min_rows", "volume_max_rows"  # GX suite parameters of ROW_COUNT
+# What a threshold must be, by expectation type (see the comments in batch_checks.yaml).
+_THRESHOLD_RULE: dict[str, tuple[Callable[[float], bool], str]] = {
+    NOT_NULL: (lambda t: 0 < t <= 1, "a share above 0 and at most 1"),
+    NOT_IN_SET: (lambda t: 0 <= t < 1, "a share from 0 up to (not including) 1"),
+    ROW_COUNT: (lambda t: t > 1, "a factor above 1"),
+    UNIQUE_COUNT: (lambda t: t >= 1 and float(t).is_integer(), "a whole number of at least 1"),
+}
 
 
-@dataclass(frozen=True)
-class BatchCheck:
+class BatchCatalogueError(ConfigurationError):
+    """The catalogue of batch checks (batch_checks.yaml) cannot be read or is invalid."""
+
+
+class BatchCheck(BaseModel):
     """One batch check of the catalogue: a GX expectation type applied to one column (or table).
 
     `threshold` means, per expectation type: NOT_NULL the minimum filled share, NOT_IN_SET the
@@ -47,18 +69,73 @@ class BatchCheck:
     mean ([mean / f, mean × f]), UNIQUE_COUNT the minimum number of distinct values.
     """
 
-    code: str
-    title_nl: str
-    description_nl: str
-    expectation: str
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^B\d{2}$")
+    title_nl: str = Field(min_length=1)
+    description_nl: str = Field(min_length=1)
+    expectation: Expectation
     column: str | None
     threshold: float
+
+    @model_validator(mode="after")
+    def _fits_its_expectation(self) -> BatchCheck:
+        """A column unless it is a table check; a threshold in the range its type allows."""
+        if (self.column is None) != (self.expectation == ROW_COUNT):
+            needs = "no column (null)" if self.expectation == ROW_COUNT else "a column"
+            raise ValueError(f"{self.code} {self.expectation} needs {needs}")
+        fits, meaning = _THRESHOLD_RULE[self.expectation]
+        if not fits(self.threshold):
+            raise ValueError(
+                f"{self.code} {self.column or 'tabel'}: threshold {self.threshold} must be "
+                f"{meaning} for {self.expectation}"
+            )
+        return self
 
     def result(self, success: bool | None, observed: str, threshold: str, message: str) -> DqResult:
         """The outcome of this check on one delivery."""
         return DqResult(
             self.code, self.column, self.expectation, success, observed, threshold, message
         )
+
+
+class BatchCatalogue(BaseModel):
+    """The catalogue of batch checks with the rules for when they run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1)
+    min_rows_for_share_checks: int = Field(ge=1)
+    min_history_deliveries: int = Field(ge=1)
+    checks: tuple[BatchCheck, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_and_one_volume_check(self) -> BatchCatalogue:
+        """Each (code, column) once; exactly one volume check (B03 reads its factor)."""
+        keys = [(c.code, c.column) for c in self.checks]
+        doubles = sorted(
+            {f"{code} {column}" for code, column in keys if keys.count((code, column)) > 1}
+        )
+        if doubles:
+            raise ValueError(f"checks listed twice: {', '.join(doubles)}")
+        if sum(c.expectation == ROW_COUNT for c in self.checks) != 1:
+            raise ValueError(f"exactly one check must use {ROW_COUNT}")
+        return self
+
+
+def load_batch_checks(path: Path = CATALOGUE_PATH) -> BatchCatalogue:
+    """Read and validate the catalogue of batch checks; BatchCatalogueError says what is wrong."""
+    try:
+        return BatchCatalogue.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise BatchCatalogueError(f"batch checks catalogue {path}: {exc}") from exc
+
+
+CATALOGUE = load_batch_checks()
+BATCH_CHECKS: tuple[BatchCheck, ...] = CATALOGUE.checks
+BATCH_CHECKS_VERSION = CATALOGUE.version
+MIN_HISTORY_DELIVERIES = CATALOGUE.min_history_deliveries
+MIN_ROWS_FOR_SHARE_CHECKS = CATALOGUE.min_rows_for_share_checks
 
 
 @dataclass(frozen=True)
@@ -74,77 +151,29 @@ class DqResult:
     message_nl: str
 
 
-def _completeness(column: str, share: float) -> BatchCheck:
-    """B01 for one key field."""
-    return BatchCheck(
-        "B01",
-        "Kernvelden ingevuld",
-        f"Het veld '{column}' is bij {_share_of_incidents(share)} ingevuld.",
-        NOT_NULL,
-        column,
-        share,
-    )
+@dataclass(frozen=True)
+class DeliveryLabel:
+    """Which delivery a GX validation report is about, as shown in the Data Docs."""
+
+    organisatiecode: str
+    periode: str
+    bestand: str
+
+    @property
+    def run_name(self) -> str:
+        """The GX run name: 'GM0363 2025Q1 incidenten.xlsx'."""
+        return f"{self.organisatiecode} {self.periode} {self.bestand}"
 
 
-def _onbekend(column: str, share: float) -> BatchCheck:
-    """B02 for one coded field."""
-    return BatchCheck(
-        "B02",
-        "Aandeel 'onbekend'",
-        f"Hoogstens {_pct(share)} van de ingevulde waarden van '{column}' is 'onbekend'.",
-        NOT_IN_SET,
-        column,
-        share,
-    )
+@dataclass(frozen=True)
+class BatchOutcome:
+    """The batch checks of one delivery: results per check, and GX's validation report as JSON.
 
+    `report` is None when no check ran (a nil return, or too few rows and too little history).
+    """
 
-def _share_of_incidents(share: float) -> str:
-    """'alle incidenten' or 'minstens 80% van de incidenten'."""
-    return "alle incidenten" if share >= 1 else f"minstens {_pct(share)} van de incidenten"
-
-
-def _number(value: float) -> str:
-    """A number in Dutch notation with at most one decimal: 11.0 → '11', 2.75 → '2,8'."""
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return str(int(rounded))
-    return f"{rounded:.1f}".replace(".", ",")
-
-
-def _pct(share: float) -> str:
-    """A share as a Dutch percentage: 0.8 → '80%', 0.025 → '2,5%'; never '100%' below 1."""
-    return f"{_number(min(share * 100, 99.9) if share < 1 else share * 100)}%"
-
-
-BATCH_CHECKS: tuple[BatchCheck, ...] = (
-    _completeness("bron_incidentnummer", 1.0),
-    _completeness("incidentdatum", 1.0),
-    _completeness("kanaal", 0.8),
-    _completeness("context", 0.8),
-    _completeness("letsel", 0.8),
-    _onbekend("kanaal", 0.3),
-    _onbekend("context", 0.3),
-    _onbekend("letsel", 0.3),
-    _onbekend("aangifte", 0.3),
-    BatchCheck(
-        "B03",
-        "Omvang ten opzichte van eerdere leveringen",
-        "Het aantal incidenten ligt tussen een kwart en vier keer het gemiddelde van de eerdere "
-        "leveringen van deze organisatie.",
-        ROW_COUNT,
-        None,
-        4.0,
-    ),
-    BatchCheck(
-        "B04",
-        "Niet alle incidenten op één dag",
-        "Een levering met minstens 10 incidenten heeft incidenten op minstens 2 verschillende "
-        "dagen.",
-        UNIQUE_COUNT,
-        "incidentdatum",
-        2.0,
-    ),
-)
+    results: list[DqResult]
+    report: dict[str, Any] | None
 
 
 @dataclass
@@ -154,6 +183,7 @@ class _GxRuntime:
     context: Any
     batch_definition: Any
     suites: dict[tuple[BatchCheck, ...], Any] = field(default_factory=dict)
+    suite_json: dict[tuple[BatchCheck, ...], dict[str, Any]] = field(default_factory=dict)
 
 
 _GX_LOCK = threading.Lock()
@@ -162,36 +192,33 @@ _gx_runtime: _GxRuntime | None = None
 
 def run_batch_checks(incidents: pd.DataFrame, history_row_counts: Sequence[int]) -> list[DqResult]:
     """Run the B checks on one delivery's harmonised incidents, given earlier deliveries' sizes."""
+    return validate_batch(incidents, history_row_counts).results
+
+
+def validate_batch(
+    incidents: pd.DataFrame, history_row_counts: Sequence[int], label: DeliveryLabel | None = None
+) -> BatchOutcome:
+    """Run the B checks on one delivery; also return GX's report, labelled with the delivery."""
+    from pipeline import batch_messages as texts
+
     rows = len(incidents)
     earlier = [int(n) for n in history_row_counts if n > 0]
-    plan = [(check, _skip_reason(check, rows, earlier)) for check in BATCH_CHECKS]
+    plan = [(check, texts.skip_reason(check, rows, earlier)) for check in BATCH_CHECKS]
     to_run = tuple(check for check, reason in plan if reason is None)
     bounds = _volume_bounds(earlier)
     outcomes: dict[BatchCheck, Any] = {}
+    report = None
     if to_run:
         frame = _frame_for_gx(incidents, to_run)
-        outcomes = _validate(frame, to_run, bounds)
-    return [
+        outcomes, report = _validate(frame, to_run, bounds, label)
+    results = [
         _skipped(check, reason) if reason else _evaluated(check, outcomes[check], bounds)
         for check, reason in plan
     ]
+    return BatchOutcome(results, report)
 
 
-def _skip_reason(check: BatchCheck, rows: int, earlier: Sequence[int]) -> str | None:
-    """Why a check does not run on this delivery (a Dutch clause), or None when it runs."""
-    if rows == 0:
-        return "de levering geen incidenten bevat (nulmelding)"
-    if check.expectation == ROW_COUNT and len(earlier) < MIN_HISTORY_DELIVERIES:
-        return (
-            f"er nog minder dan {MIN_HISTORY_DELIVERIES} eerdere leveringen met incidenten van "
-            "deze organisatie zijn"
-        )
-    if check.expectation != ROW_COUNT and rows < MIN_ROWS_FOR_SHARE_CHECKS:
-        return f"de levering minder dan {MIN_ROWS_FOR_SHARE_CHECKS} incidenten bevat"
-    return None
-
-
-def _volume_bounds(earlier: Sequence[int]) -> _Bounds | None:
+def _volume_bounds(earlier: Sequence[int]) -> Bounds | None:
     """(mean, min rows, max rows) allowed by B03, or None without enough history."""
     if len(earlier) < MIN_HISTORY_DELIVERIES:
         return None
@@ -230,21 +257,45 @@ def _as_day(values: pd.Series) -> pd.Series:
 
 
 def _validate(
-    frame: pd.DataFrame, checks: tuple[BatchCheck, ...], bounds: _Bounds | None
-) -> dict[BatchCheck, Any]:
-    """Validate the frame against the suite of these checks; GX result per check."""
+    frame: pd.DataFrame,
+    checks: tuple[BatchCheck, ...],
+    bounds: Bounds | None,
+    label: DeliveryLabel | None,
+) -> tuple[dict[BatchCheck, Any], dict[str, Any]]:
+    """Validate the frame against the suite of these checks: GX result per check, report JSON."""
     parameters = {} if bounds is None else {_MIN_ROWS: bounds[1], _MAX_ROWS: bounds[2]}
     with _GX_LOCK:
         runtime = _runtime()
         suite = runtime.suites.get(checks)
         if suite is None:
             suite = runtime.suites[checks] = _build_suite(runtime.context, checks)
+            runtime.suite_json[checks] = suite.to_json_dict()
+        suite_json = runtime.suite_json[checks]
         batch = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame})
         # BASIC has the counts we report and is ~30% cheaper than GX's default SUMMARY.
         report = batch.validate(suite, expectation_parameters=parameters, result_format="BASIC")
     # GX does not return results in suite order: match them by the index tagged in meta.
     by_index = {int(r.expectation_config.meta["check"]): r for r in report.results}
-    return {check: by_index[i] for i, check in enumerate(checks)}
+    outcomes = {check: by_index[i] for i, check in enumerate(checks)}
+    return outcomes, _report_json(report, suite_json, label)
+
+
+def _report_json(
+    report: Any, suite_json: dict[str, Any], label: DeliveryLabel | None
+) -> dict[str, Any]:
+    """GX's validation report as JSON, with run id, delivery and the suite it was checked with."""
+    document: dict[str, Any] = report.to_json_dict()
+    now = dt.datetime.now(dt.UTC).isoformat()
+    run_name = label.run_name if label is not None else "levering"
+    document["meta"].update(
+        run_id={"run_name": run_name, "run_time": now},
+        validation_time=now,
+        batch_checks_version=BATCH_CHECKS_VERSION,
+        expectation_suite=copy.deepcopy(suite_json),
+    )
+    if label is not None:
+        document["meta"]["batch_parameters"] = asdict(label)  # shown as a table in the docs
+    return document
 
 
 def _runtime() -> _GxRuntime:
@@ -255,8 +306,8 @@ def _runtime() -> _GxRuntime:
     return _gx_runtime
 
 
-def _build_runtime() -> _GxRuntime:
-    """Import GX and build an ephemeral context without progress bars or analytics."""
+def ephemeral_context(**config: Any) -> Any:
+    """Import GX and build an in-memory context without progress bars or analytics."""
     # GX_ANALYTICS_ENABLED and analytics_enabled are the documented GX Core 1.x switches; 1.24
     # no longer ships the analytics module, they guard older 1.x releases this project allows.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -267,16 +318,22 @@ def _build_runtime() -> _GxRuntime:
         ProgressBarsConfig,
     )
 
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(),
+    project = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
         analytics_enabled=False,
+        **config,
     )
-    context = gx.get_context(project_config=config, mode="ephemeral")
+    logger.debug("great_expectations %s context ready", gx.__version__)
+    return gx.get_context(project_config=project, mode="ephemeral")
+
+
+def _build_runtime() -> _GxRuntime:
+    """The context, pandas data source and batch definition the checks run in."""
+    context = ephemeral_context()
     source = context.data_sources.add_pandas("monitor_batch_checks")
     asset = source.add_dataframe_asset("incidents")
     definition = asset.add_batch_definition_whole_dataframe("delivery")
-    logger.debug("great_expectations %s context ready", gx.__version__)
     return _GxRuntime(context=context, batch_definition=definition)
 
 
@@ -289,8 +346,24 @@ def _build_suite(context: Any, checks: tuple[BatchCheck, ...]) -> Any:
         get_expectation_impl(check.expectation)(**_expectation_kwargs(check), meta={"check": i})
         for i, check in enumerate(checks)
     ]
-    name = "batch_checks_" + "_".join(f"{c.code}-{c.column or 'tabel'}" for c in checks)
-    return context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+    return context.suites.add(
+        gx.ExpectationSuite(name=_suite_name(checks), expectations=expectations)
+    )
+
+
+def _suite_name(checks: tuple[BatchCheck, ...]) -> str:
+    """'monitor_batch_checks_v1' for the whole catalogue, '…_zonder_B03' for a part of it."""
+    name = f"monitor_batch_checks_v{BATCH_CHECKS_VERSION}"
+    left_out = [c for c in BATCH_CHECKS if c not in checks]
+    if not left_out:
+        return name
+    codes = dict.fromkeys(c.code for c in left_out)
+    labels = [
+        code if all(c in left_out for c in BATCH_CHECKS if c.code == code)
+        else "_".join(f"{code}-{c.column or 'tabel'}" for c in left_out if c.code == code)
+        for code in codes
+    ]  # fmt: skip
+    return f"{name}_zonder_{'_'.join(labels)}"
 
 
 def _expectation_kwargs(check: BatchCheck) -> dict[str, Any]:
@@ -304,34 +377,30 @@ def _expectation_kwargs(check: BatchCheck) -> dict[str, Any]:
             "mostly": round(1 - check.threshold, 6),
         }
     if check.expectation == ROW_COUNT:
-        return {
-            "min_value": {"$PARAMETER": _MIN_ROWS},
-            "max_value": {"$PARAMETER": _MAX_ROWS},
-        }
-    if check.expectation == UNIQUE_COUNT:
-        return {"column": check.column, "min_value": int(check.threshold)}
-    raise ValueError(f"batch check {check.code}: unsupported expectation {check.expectation!r}")
+        return {"min_value": {"$PARAMETER": _MIN_ROWS}, "max_value": {"$PARAMETER": _MAX_ROWS}}
+    return {"column": check.column, "min_value": int(check.threshold)}  # UNIQUE_COUNT
 
 
 def _skipped(check: BatchCheck, reason: str) -> DqResult:
     """The result of a check that did not run."""
-    message = f"{check.title_nl}: niet gecontroleerd, omdat {reason}."
-    return check.result(None, "", _threshold_text(check, None), message)
+    from pipeline import batch_messages as texts
+
+    return check.result(
+        None, "", texts.threshold_text(check, None), texts.skipped_message(check, reason)
+    )
 
 
-def _evaluated(check: BatchCheck, outcome: Any, bounds: _Bounds | None) -> DqResult:
+def _evaluated(check: BatchCheck, outcome: Any, bounds: Bounds | None) -> DqResult:
     """Turn one GX expectation result into a DqResult with a Dutch message."""
-    threshold = _threshold_text(check, bounds)
+    from pipeline import batch_messages as texts
+
+    threshold = texts.threshold_text(check, bounds)
     error = _raised(outcome.exception_info)
     if error is not None:
         logger.error("batch check %s %s failed inside GX: %s", check.code, check.column, error)
-        message = (
-            f"{check.title_nl}: niet gecontroleerd door een technische fout bij de landelijke "
-            "monitor; u hoeft niets te doen."
-        )
-        return check.result(None, f"fout: {error}", threshold, message)
+        return check.result(None, f"fout: {error}", threshold, texts.error_message(check))
     success = bool(outcome.success)
-    observed, message = _DESCRIBE[check.expectation](check, dict(outcome.result), success, bounds)
+    observed, message = texts.describe(check, dict(outcome.result), success, bounds)
     return check.result(success, observed, threshold, message)
 
 
@@ -344,108 +413,3 @@ def _raised(exception_info: Any) -> str | None:
         if isinstance(info, dict) and info.get("raised_exception"):
             return str(info.get("exception_message") or "onbekende fout")
     return None
-
-
-def _threshold_text(check: BatchCheck, bounds: _Bounds | None) -> str:
-    """The threshold of a check as stored in ops.dq_result."""
-    if check.expectation == NOT_NULL:
-        return f"minstens {_pct(check.threshold)} ingevuld"
-    if check.expectation == NOT_IN_SET:
-        return f"hoogstens {_pct(check.threshold)} onbekend"
-    if check.expectation == ROW_COUNT:
-        if bounds is None:
-            factor = _number(check.threshold)
-            return f"tussen gemiddelde / {factor} en gemiddelde × {factor} incidenten"
-        return f"tussen {bounds[1]} en {bounds[2]} incidenten"
-    return f"minstens {int(check.threshold)} verschillende dagen"
-
-
-def _describe_not_null(
-    check: BatchCheck, result: dict[str, Any], success: bool, bounds: object
-) -> tuple[str, str]:
-    """Observed value and message of a completeness check (B01)."""
-    rows, missing = int(result["element_count"]), int(result["unexpected_count"])
-    filled = rows - missing
-    observed = f"{filled} van {rows} ingevuld ({_pct(filled / rows)})"
-    if success:
-        return (
-            observed,
-            f"Het veld '{check.column}' is bij {filled} van de {rows} incidenten ingevuld.",
-        )
-    expected = _share_of_incidents(check.threshold)
-    return observed, (
-        f"Bij {missing} van de {rows} incidenten ontbreekt het veld '{check.column}', terwijl het "
-        f"bij {expected} ingevuld moet zijn; vul het aan in uw registratie of export."
-    )
-
-
-def _describe_not_in_set(
-    check: BatchCheck, result: dict[str, Any], success: bool, bounds: object
-) -> tuple[str, str]:
-    """Observed value and message of a share-of-onbekend check (B02)."""
-    filled = int(result["element_count"]) - int(result.get("missing_count") or 0)
-    onbekend = int(result["unexpected_count"])
-    if filled == 0:
-        return "geen ingevulde waarden", (
-            f"Het veld '{check.column}' is bij geen enkel incident ingevuld, dus het aandeel "
-            "'onbekend' is niet te bepalen."
-        )
-    share = _pct(onbekend / filled)
-    observed = f"{onbekend} van {filled} ingevulde waarden onbekend ({share})"
-    if success:
-        return observed, (
-            f"Bij {share} van de incidenten met een ingevuld veld '{check.column}' staat "
-            "'onbekend'."
-        )
-    return observed, (
-        f"Bij {share} van de incidenten met een ingevuld veld '{check.column}' staat 'onbekend', "
-        f"terwijl hoogstens {_pct(check.threshold)} verwacht wordt; leg waar mogelijk de "
-        "werkelijke waarde vast."
-    )
-
-
-def _describe_row_count(
-    check: BatchCheck, result: dict[str, Any], success: bool, bounds: _Bounds | None
-) -> tuple[str, str]:
-    """Observed value and message of the volume check (B03)."""
-    rows = int(result["observed_value"])
-    mean = _number(bounds[0]) if bounds is not None else "?"
-    if success:
-        return f"{rows} incidenten", (
-            f"Deze levering bevat {rows} incidenten, in lijn met eerdere leveringen "
-            f"(gemiddeld {mean})."
-        )
-    low, high = (bounds[1], bounds[2]) if bounds is not None else ("?", "?")
-    return f"{rows} incidenten", (
-        f"Deze levering bevat {rows} incidenten, terwijl eerdere leveringen er gemiddeld {mean} "
-        f"bevatten (verwacht tussen {low} en {high}); controleer of de levering volledig is en "
-        "geen incidenten dubbel bevat."
-    )
-
-
-def _describe_unique_count(
-    check: BatchCheck, result: dict[str, Any], success: bool, bounds: object
-) -> tuple[str, str]:
-    """Observed value and message of the all-on-one-day check (B04)."""
-    days = int(result["observed_value"])
-    observed = "1 dag" if days == 1 else f"{days} verschillende dagen"
-    if success:
-        return observed, f"De incidenten in deze levering vallen op {days} verschillende dagen."
-    if days == 0:
-        return observed, (
-            "Geen enkel incident in deze levering heeft een geldige incidentdatum; vul bij elk "
-            "incident de datum in waarop het plaatsvond."
-        )
-    return observed, (
-        f"De incidenten in deze levering vallen op slechts {observed}; controleer of bij elk "
-        "incident de werkelijke datum is ingevuld en niet bijvoorbeeld de datum van de export."
-    )
-
-
-_Describe = Callable[[BatchCheck, dict[str, Any], bool, _Bounds | None], tuple[str, str]]
-_DESCRIBE: dict[str, _Describe] = {
-    NOT_NULL: _describe_not_null,
-    NOT_IN_SET: _describe_not_in_set,
-    ROW_COUNT: _describe_row_count,
-    UNIQUE_COUNT: _describe_unique_count,
-}

@@ -1,17 +1,34 @@
-"""Batch checks (B01–B04) against real Great Expectations; GX is built once per test session."""
+"""Batch checks (B01–B04) against real Great Expectations; GX is built once per test session.
+
+Also the catalogue of checks (batch_checks.yaml) and its validation on load.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
-from pipeline.batch import BATCH_CHECKS, DqResult, _raised, run_batch_checks
+from pipeline.batch import (
+    BATCH_CHECKS,
+    CATALOGUE_PATH,
+    BatchCatalogueError,
+    DeliveryLabel,
+    DqResult,
+    _raised,
+    load_batch_checks,
+    run_batch_checks,
+    validate_batch,
+)
 
 GOOD_HISTORY = [40, 50]
 
@@ -195,3 +212,63 @@ def test_gx_exceptions_are_found_in_both_shapes_gx_reports_them() -> None:
     assert _raised(flat) == "boom"
     assert _raised({"metric-id": flat}) == "boom"
     assert _raised({"raised_exception": False, "exception_message": None}) is None
+
+
+def test_catalogue_file_loads_with_a_threshold_for_every_check() -> None:
+    catalogue = load_batch_checks()
+    assert catalogue.checks == BATCH_CHECKS
+    assert catalogue.min_rows_for_share_checks == 10
+    assert catalogue.min_history_deliveries == 2
+    assert all(isinstance(c.threshold, float) for c in catalogue.checks)
+
+
+def _broken_catalogue(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the real catalogue with one change, as a YAML file."""
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "batch_checks.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["checks"][0].update(expectation="expect_column_to_exist"), "expectation"),
+        (lambda d: d["checks"][0].update(drempel=0.5), "drempel"),
+        (lambda d: d.update(max_rows=5), "max_rows"),
+        (lambda d: d["checks"][2].pop("threshold"), "threshold"),
+        (lambda d: d["checks"][5].update(threshold=1.0), "must be a share"),
+        (lambda d: d["checks"][10].update(threshold=2.5), "whole number"),
+        (lambda d: d["checks"].append(d["checks"][0]), "listed twice: B01 bron_incidentnummer"),
+        (lambda d: d["checks"][9].update(column="kanaal"), "needs no column"),
+    ],
+)
+def test_broken_catalogue_fails_on_load_saying_what(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], expected: str
+) -> None:
+    path = _broken_catalogue(tmp_path, change)
+    with pytest.raises(BatchCatalogueError, match="batch checks catalogue") as raised:
+        load_batch_checks(path)
+    assert expected in str(raised.value)
+
+
+def test_report_is_labelled_with_the_delivery() -> None:
+    label = DeliveryLabel("GM0363", "2025Q1", "incidenten.xlsx")
+    outcome = validate_batch(_delivery(), GOOD_HISTORY, label)
+    assert outcome.results == run_batch_checks(_delivery(), GOOD_HISTORY)
+    assert outcome.report is not None
+    meta = outcome.report["meta"]
+    assert meta["run_id"]["run_name"] == "GM0363 2025Q1 incidenten.xlsx"
+    assert meta["batch_parameters"] == {
+        "organisatiecode": "GM0363",
+        "periode": "2025Q1",
+        "bestand": "incidenten.xlsx",
+    }
+    assert len(outcome.report["results"]) == len(BATCH_CHECKS)
+    assert outcome.report["suite_name"] == meta["expectation_suite"]["name"]
+    json.dumps(outcome.report)  # plain JSON, ready to store
+
+
+def test_nil_return_has_no_report() -> None:
+    assert validate_batch(_delivery(rows=0), GOOD_HISTORY).report is None
