@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -77,18 +77,37 @@ def run(
 def status(
     warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+    missing: Annotated[
+        bool,
+        typer.Option(
+            "--missing", help="Alleen wie nog moet leveren (ontbreekt of termijn loopt nog)."
+        ),
+    ] = False,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Alleen dit kwartaal, bijvoorbeeld 2025Q1.")
+    ] = None,
 ) -> None:
-    """Toon het grootboek: leveringen, rijen ontvangen/geladen/afgekeurd, wie er geleverd heeft."""
-    from flows.report import print_status, status_data
+    """Toon het grootboek en de informatiepositie: geleverd, nullevering, gedekt, te laat, ontbreekt."""
+    from flows.report import print_missing, print_status, status_data
     from schemas.errors import WarehouseError
+    from schemas.incident import Periode
 
     try:
-        data = status_data(_settings(warehouse=warehouse).warehouse_path)
+        periode = Periode.parse(period).code if period else None
+    except ValueError as exc:
+        err.print(f"[red]Ongeldige periode {period!r}:[/] gebruik jjjjQk, bijvoorbeeld 2025Q1.")
+        raise typer.Exit(2) from exc
+    try:
+        data = status_data(_settings(warehouse=warehouse).warehouse_path, periode)
     except WarehouseError as exc:
         err.print(f"[red]Geen warehouse:[/] {exc}")
         raise typer.Exit(2) from exc
+    if missing:
+        data = {"ontbreekt": data["ontbreekt"]}
     if as_json:
         sys.stdout.write(json.dumps(data, default=str, indent=2) + "\n")
+    elif missing:
+        print_missing(console, data["ontbreekt"])
     else:
         print_status(console, data)
 
@@ -154,10 +173,6 @@ def verify(
         raise typer.Exit(1)
 
 
-if __name__ == "__main__":
-    app()
-
-
 @app.command()
 def check(
     file: Annotated[
@@ -166,11 +181,28 @@ def check(
     ],
     org: Annotated[str, typer.Option("--org", help="Uw organisatiecode (GMnnnn, VRnn of POL).")],
     as_json: Annotated[bool, typer.Option("--json", help="Uitkomst als JSON.")] = False,
+    feedback: Annotated[
+        Path | None,
+        typer.Option(
+            "--feedback",
+            help="Schrijf de terugkoppeling naar dit .xlsx-bestand "
+            "(met een .csv en .html ernaast).",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Controleer een aanlevering vooraf, precies zoals de nachtelijke verwerking dat doet (zonder te laden)."""
-    from pipeline.check import check_file, check_report
+    from pipeline.check import check_feedback, check_file, check_report
 
-    report = check_report(check_file(file, org, _settings(), date.today()))
+    settings = _settings()
+    processed = check_file(file, org, settings, date.today())
+    report = check_report(processed)
+    if feedback is not None:
+        from pipeline.feedback_writer import write_feedback_files
+
+        written = write_feedback_files(feedback.with_suffix(".xlsx"), check_feedback(
+            processed, settings, datetime.now(UTC)))  # fmt: skip
+        err.print(f"Terugkoppeling geschreven naar {written} (en .csv, .html)")
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -223,3 +255,7 @@ def profile_suggest(
     if missing:
         err.print(f"[yellow]Let op:[/] verplichte velden niet (zeker genoeg) gevonden: "
                   f"{', '.join(missing)}. Vul ze aan in het profiel.")  # fmt: skip
+
+
+if __name__ == "__main__":
+    app()

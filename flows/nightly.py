@@ -25,8 +25,10 @@ from pipeline.nightly import (
     load_processed,
     new_files,
     prepare_inputs,
+    publish_data_docs,
     summarise,
     sync_api_source,
+    write_delivery_feedback,
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
@@ -63,8 +65,15 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        results = [load_processed(wh, process_delivery(f, quoted), run_id, inputs.history)  # type: ignore[call-overload]
-                   for f in files]  # fmt: skip
+        results, reports = [], []
+        for f in files:
+            processed = process_delivery(f, quoted)  # type: ignore[call-overload]
+            result = load_processed(wh, processed, run_id, inputs.history, inputs.deadline_days)
+            write_delivery_feedback(settings.feedback_directory, processed, result,
+                                    inputs.reference)  # fmt: skip
+            results.append(result)
+            if processed.gx_report is not None:
+                reports.append(processed.gx_report)
         pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
                  for config in enabled_api_sources(settings)]  # fmt: skip
         wh.refresh_marts()
@@ -74,6 +83,10 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
                              files_skipped=skipped, deliveries=results, api_pulls=pulls,
                              warehouse=str(settings.warehouse_path))  # fmt: skip
         summarise(wh, summary)
+    summary.feedback_dir = str(settings.feedback_directory)
+    if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
+        docs = publish_data_docs(settings, reports)
+        summary.datadocs = str(docs) if docs else None
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     logger.info("run %d klaar: %d leveringen verwerkt", run_id, len(results))
     return summary

@@ -50,43 +50,78 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         console.print(f"API-bron {pull.source_id}: {pull.status}, {pull.rows_loaded} geladen, "
                       f"{pull.rows_rejected} afgekeurd{f' ({pull.reason})' if pull.reason else ''}")  # fmt: skip
     console.print(f"Warehouse: {summary.warehouse}")
+    console.print(f"Terugkoppeling aan werkgevers: {summary.feedback_dir}")
+    if summary.datadocs:
+        console.print(f"Kwaliteitscontroles (Great Expectations Data Docs): {summary.datadocs}")
 
 
-def status_data(warehouse_path: Path) -> dict[str, Any]:
-    """The ledger and coverage, from the published warehouse (read-only)."""
+def status_data(warehouse_path: Path, periode: str | None = None) -> dict[str, Any]:
+    """Ledger, informatiepositie and quality from the published warehouse (read-only)."""
+    where, params = ("AND periode = ?", [periode]) if periode else ("", [])
     with open_published(warehouse_path) as wh:
         ledger = wh.query(
             "SELECT status, count(*) AS leveringen, CAST(sum(rows_in) AS BIGINT) AS ontvangen, "
             "CAST(sum(rows_loaded) AS BIGINT) AS geladen, CAST(sum(rows_rejected) AS BIGINT) AS afgekeurd, "
             "count(*) FILTER (geen_incidenten) AS nulleveringen FROM ops.delivery GROUP BY status ORDER BY status"
         )
-        coverage = wh.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
+        coverage = wh.query(
+            f"SELECT * FROM mart.dekking WHERE true {where} ORDER BY beroepsgroep, periode", params
+        )
         missing = wh.query(
-            "SELECT organisatiecode, naam, beroepsgroep, periode FROM mart.levering "
-            "WHERE status = 'ontbreekt' ORDER BY periode, organisatiecode"
+            "SELECT organisatiecode, naam, beroepsgroep, periode, status, uiterste_leverdatum, "
+            "afgekeurde_leveringen FROM mart.levering WHERE status IN ('ontbreekt', 'nog_niet_ontvangen') "
+            f"{where} ORDER BY periode, organisatiecode",
+            params,
+        )
+        late = wh.query(
+            "SELECT organisatiecode, naam, periode, uiterste_leverdatum, ontvangen_op, dagen_te_laat "
+            f"FROM mart.levering WHERE te_laat {where} ORDER BY periode, organisatiecode",
+            params,
+        )
+        covered = wh.query(
+            "SELECT organisatiecode, naam, periode, gedekt_door FROM mart.levering "
+            f"WHERE status = 'gedekt' {where} ORDER BY periode, organisatiecode",
+            params,
+        )
+        quality = wh.query(
+            "SELECT organisatiecode, naam, beroepsgroep, jaar, kwartalen, gemiddelde_score, laagste_score "
+            "FROM mart.kwaliteit_organisatie_jaar ORDER BY gemiddelde_score, organisatiecode LIMIT 10"
         )
         runs = wh.query("SELECT * FROM ops.run ORDER BY run_id DESC LIMIT 1")
     clean = lambda f: f.astype(object).where(f.notna(), None).to_dict("records")  # noqa: E731
     return {"grootboek": clean(ledger), "dekking": clean(coverage), "ontbreekt": clean(missing),
+            "te_laat": clean(late), "gedekt": clean(covered), "laagste_kwaliteit": clean(quality),
             "laatste_run": clean(runs)}  # fmt: skip
 
 
 def print_status(console: Console, data: dict[str, Any]) -> None:
-    """The ledger status as tables."""
+    """The ledger, coverage, late and missing deliveries and quality as tables."""
     for row in data["grootboek"]:
         row["status"] = STATUS_NL.get(str(row["status"]), row["status"])
     console.print(rows_table("Grootboek (ops.delivery)", data["grootboek"]))
     short = {"organisaties_verwacht": "verwacht", "organisaties_geleverd": "geleverd",
-             "organisaties_pct": "% org.", "fte_verwacht": "fte verwacht", "fte_gedekt": "fte gedekt",
-             "fte_pct": "% fte"}  # fmt: skip
+             "organisaties_nullevering": "nul", "organisaties_gedekt": "gedekt",
+             "organisaties_te_laat": "te laat", "organisaties_ontbreekt": "ontbreekt",
+             "organisaties_nog_niet_ontvangen": "nog niet", "organisaties_pct": "% org.",
+             "fte_verwacht": "fte verwacht", "fte_gedekt": "fte gedekt", "fte_pct": "% fte"}  # fmt: skip
     coverage = [{short.get(k, k): v for k, v in row.items()} for row in data["dekking"]]
-    console.print(
-        rows_table("Dekking per beroepsgroep en kwartaal (organisaties en fte)", coverage)
-    )
-    missing = data["ontbreekt"]
+    console.print(rows_table("Informatiepositie per beroepsgroep en kwartaal", coverage))
+    if data["gedekt"]:
+        console.print(rows_table("Gedekt door een andere organisatie", data["gedekt"]))
+    if data["te_laat"]:
+        console.print(rows_table("Te laat geleverd", data["te_laat"]))
+    if data["laagste_kwaliteit"]:
+        console.print(rows_table("Laagste kwaliteitsscores (per jaar)", data["laagste_kwaliteit"]))
+    print_missing(console, data["ontbreekt"])
+
+
+def print_missing(console: Console, missing: list[dict[str, Any]]) -> None:
+    """Who still has to deliver, per period."""
+    if not missing:
+        console.print("[green]Alle verwachte organisaties hebben geleverd.[/]")
+        return
     console.print(f"Nog niet geleverd: {len(missing)} organisatie-kwartalen")
-    if missing:
-        console.print(rows_table("Ontbrekende leveringen", missing[:50]))
+    console.print(rows_table("Nog te leveren", missing))
 
 
 def print_comparison(console: Console, result: TruthComparison) -> None:

@@ -10,8 +10,10 @@ from typing import Any
 from connectors import InboxFile
 from connectors.base import sha256_file
 from connectors.profiles import load_profiles
+from pipeline.feedback import DeliveryOutcome, Feedback, build_feedback
 from pipeline.nightly import load_all_fte
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.quality import delivery_quality
 from pipeline.reference import load_reference
 from pipeline.settings import Settings
 
@@ -30,8 +32,17 @@ def check_file(
         pseudonym_key=secrets.token_bytes(32),  # nothing is stored: any key will do
         max_file_bytes=settings.max_file_bytes,
         today=today,
+        deadline_days=settings.delivery_deadline_days,
     )
     return process_file(file, inputs)
+
+
+def check_feedback(processed: ProcessedDelivery, settings: Settings, now: dt.datetime) -> Feedback:
+    """The feedback the nightly run would give, as if the file were delivered `now`."""
+    quality = delivery_quality(processed, now, settings.delivery_deadline_days)
+    code = processed.meta.organisatiecode if processed.meta else processed.file.folder
+    name = load_reference(settings.reference_dir).organisation_names.get(code)
+    return build_feedback(processed, DeliveryOutcome(None, "checked", now, quality, name))
 
 
 def check_report(processed: ProcessedDelivery) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -14,8 +15,18 @@ from connectors.api import ApiError
 from connectors.profiles import load_profiles
 from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
 from pipeline.api_sync import SyncResult, sync_source, token_from_env
+from pipeline.feedback import DeliveryOutcome, build_feedback
+from pipeline.feedback_writer import write_feedback
 from pipeline.process import ProcessedDelivery, ProcessingInputs
-from pipeline.reference import load_fte, load_reference
+from pipeline.quality import Quality, delivery_quality
+from pipeline.reference import (
+    LEVERT_VOOR_COLUMNS,
+    Reference,
+    load_fte,
+    load_levert_voor,
+    load_reference,
+    quarter_calendar,
+)
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
 from pipeline.warehouse import LedgerEntry, Warehouse
 from schemas.codelists import load_codelists
@@ -23,6 +34,7 @@ from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
 from schemas.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
+FIRST_YEAR = 2010  # the first year an incidentdatum may fall in (DESIGN §5)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class LoadResult:
     rows_rejected: int
     rows_warned: int
     reason: str | None = None
+    delivery_id: int | None = None
+    quality: Quality | None = None
 
 
 @dataclass
@@ -56,6 +70,8 @@ class RunSummary:
     api_pulls: list[SyncResult] = field(default_factory=list)
     per_beroepsgroep: list[dict[str, object]] = field(default_factory=list)
     coverage: list[dict[str, object]] = field(default_factory=list)
+    feedback_dir: str = ""
+    datadocs: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
@@ -88,14 +104,17 @@ def prepare_inputs(
     settings: Settings, today: dt.date, history: dict[str, list[int]]
 ) -> ProcessingInputs:
     """Reference data, profiles, FTE and key: everything processing needs, read once."""
+    reference = load_reference(settings.reference_dir)
     return ProcessingInputs(
-        reference=load_reference(settings.reference_dir),
+        reference=reference,
         profiles=load_profiles(),
         fte=load_all_fte(settings.fte_directory),
         pseudonym_key=pseudonym_key(settings),
         max_file_bytes=settings.max_file_bytes,
         today=today,
         history=history,
+        deadline_days=settings.delivery_deadline_days,
+        levert_voor=load_levert_voor(settings.fte_directory, reference),
     )
 
 
@@ -113,6 +132,11 @@ def write_reference_tables(warehouse: Warehouse, inputs: ProcessingInputs) -> No
     edits = pd.DataFrame([e.model_dump(mode="json") for e in EDITS.values()])
     warehouse.replace_table("ref.edit", edits.assign(versie=EDIT_CATALOGUE_VERSION))
     warehouse.replace_table("ref.fte", inputs.fte.astype({"jaar": "int64", "fte": "float64"}))
+    warehouse.replace_table(
+        "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS)
+    )
+    calendar = quarter_calendar(FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days)
+    warehouse.replace_table("ref.periode", calendar)
 
 
 def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
@@ -127,8 +151,9 @@ def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
 
 
 def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int,
-                   history: dict[str, list[int]] | None = None) -> LoadResult:  # fmt: skip
-    """Load one processed delivery into the warehouse (one transaction).
+                   history: dict[str, list[int]] | None = None,
+                   deadline_days: int = 30) -> LoadResult:  # fmt: skip
+    """Load one processed delivery with its quality score into the warehouse (one transaction).
 
     With `history`, the delivery's size is added to its organisation's history, so the volume
     check (B03) of a later delivery in the same run compares with this one too.
@@ -147,15 +172,43 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
         rejected=processed.rejected,
     )  # fmt: skip
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
-    _, status = warehouse.load_delivery(
-        entry, processed.incidents, processed.edits, processed.dq, fte, run_id
-    )
+    quality = delivery_quality(processed, file.received_at, deadline_days)
+    delivery_id, status = warehouse.load_delivery(
+        entry, processed.incidents, processed.edits, processed.dq, fte, run_id,
+        quality.as_frame(0).drop(columns="delivery_id"),
+    )  # fmt: skip
     if history is not None and meta is not None and status != "rejected":
         history.setdefault(meta.organisatiecode, []).append(processed.rows_in)
     rows_loaded = processed.rows_loaded
     return LoadResult(file.path.name, entry.organisatiecode, entry.periode, entry.profile_id, status,
                       processed.rows_in, rows_loaded, processed.rows_rejected, processed.rows_warned,
-                      _reason(processed))  # fmt: skip
+                      _reason(processed), delivery_id, quality)  # fmt: skip
+
+
+def write_delivery_feedback(
+    root: Path, processed: ProcessedDelivery, result: LoadResult, reference: Reference
+) -> Path:
+    """Write the employer's feedback on one loaded (or rejected) delivery; returns the xlsx."""
+    assert result.quality is not None, "feedback needs the delivery's quality score"
+    code = processed.meta.organisatiecode if processed.meta else processed.file.folder
+    outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
+                              result.quality, reference.organisation_names.get(code))  # fmt: skip
+    return write_feedback(root, build_feedback(processed, outcome))
+
+
+def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:
+    """Add this run's GX validation reports to the capped store and rebuild the Data Docs site.
+
+    The data is already published when this runs: a failing build is logged, not raised.
+    """
+    from pipeline.datadocs import DataDocsError, build_data_docs, store_reports
+
+    try:
+        store_reports(settings.reports_directory, reports, keep=settings.datadocs_keep)
+        return build_data_docs(settings.reports_directory)
+    except (DataDocsError, OSError) as exc:
+        log.warning("Data Docs niet gebouwd: %s", exc)
+        return None
 
 
 def _reason(processed: ProcessedDelivery) -> str | None:

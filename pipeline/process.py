@@ -59,6 +59,7 @@ class ProcessedDelivery:
     rows_warned: int
     failure: DeliveryError | None = None
     notes: list[str] = field(default_factory=list)
+    gx_report: dict | None = None  # GX validation report of the batch checks (for Data Docs)
 
     @property
     def rejected(self) -> bool:
@@ -77,6 +78,8 @@ class ProcessingInputs:
     max_file_bytes: int
     today: dt.date
     history: dict[str, list[int]] = field(default_factory=dict)
+    deadline_days: int = 30  # a quarter is due this many days after its last day
+    levert_voor: pd.DataFrame = field(default_factory=pd.DataFrame)  # covered-by relations
 
 
 def message(code: str, veld: str | None, waarde: object) -> str:
@@ -109,7 +112,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
 def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
                    inputs: ProcessingInputs) -> ProcessedDelivery:  # fmt: skip
     """Harmonise, validate and run the batch checks on a readable delivery."""
-    from pipeline.batch import run_batch_checks
+    from pipeline.batch import DeliveryLabel, validate_batch
 
     ctx = DeliveryContext(meta.organisatiecode, meta.organisatiecode_bron, inputs.pseudonym_key)
     harmonised = apply_profile(raw, profile, ctx, inputs.reference)
@@ -123,11 +126,13 @@ def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta
         for c, v, w in zip(edits["code"], edits["veld"], edits["waarde"], strict=True)
     ]
     history = inputs.history.get(meta.organisatiecode, [])
-    dq = dq_frame(run_batch_checks(incidents, history))
+    label = DeliveryLabel(meta.organisatiecode, meta.periode.code, file.path.name)
+    checked = validate_batch(incidents, history, label)
+    dq = dq_frame(checked.results)
     warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
     return ProcessedDelivery(file, profile, meta, incidents, edits, dq, rows_in=validated.rows_in,
                              rows_loaded=len(incidents), rows_rejected=validated.rows_rejected,
-                             rows_warned=int(warned))  # fmt: skip
+                             rows_warned=int(warned), gx_report=checked.report)  # fmt: skip
 
 
 def dq_frame(results: Sequence[DqResult]) -> pd.DataFrame:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from schemas.errors import ReferenceDataError
-from schemas.incident import OrganisatieSoort
+from schemas.incident import OrganisatieSoort, Periode
 
 POLITIE_CODE = "POL"
 BEROEPSGROEP_BY_SOORT = {
@@ -46,6 +48,12 @@ class Reference:
             {s.value: b for s, b in BEROEPSGROEP_BY_SOORT.items()}
         )
         return orgs
+
+    @cached_property
+    def organisation_names(self) -> dict[str, str]:
+        """Organisatiecode → name, for every expected organisation."""
+        orgs = self.organisations()
+        return dict(zip(orgs["organisatiecode"], orgs["naam"].astype(str), strict=True))
 
     def current_code(self, code: str) -> str:
         """Today's organisatie- or gemeentecode for a code (itself when it still exists)."""
@@ -119,3 +127,51 @@ def load_fte(fte_dir: Path, jaar: int) -> pd.DataFrame:
         raise ReferenceDataError(f"{path}: columns {sorted(missing)} missing")
     frame["jaar"] = jaar
     return frame[["organisatiecode", "beroepsgroep", "jaar", "fte"]]
+
+
+LEVERT_VOOR_FILE = "levert_voor.csv"
+LEVERT_VOOR_COLUMNS = ["leverancier", "organisatiecode", "vanaf", "tot", "toelichting"]
+
+
+def load_levert_voor(directory: Path, reference: Reference) -> pd.DataFrame:
+    """The Taskforce's covered-by relations: `leverancier` delivers for `organisatiecode`.
+
+    `vanaf`/`tot` are periods (`2025Q1`); an empty `tot` is open-ended. No file: no relations.
+    Codes are taken to today's codes; an unknown code or period fails loudly.
+    """
+    path = directory / LEVERT_VOOR_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=LEVERT_VOOR_COLUMNS)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(LEVERT_VOOR_COLUMNS) - set(frame.columns) - {"toelichting"}
+    if missing:
+        raise ReferenceDataError(f"{path}: columns {sorted(missing)} missing")
+    frame = frame.reindex(columns=LEVERT_VOOR_COLUMNS).fillna("")
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        for code in (row.leverancier, row.organisatiecode):
+            if not reference.is_known_organisation(code.strip().upper()):
+                raise ReferenceDataError(f"{path}, regel {number}: organisatie {code!r} onbekend")
+        for period in (row.vanaf, row.tot):
+            if period and not re.fullmatch(r"\d{4}Q[1-4]", period.strip().upper()):
+                raise ReferenceDataError(
+                    f"{path}, regel {number}: periode {period!r} is geen jjjjQk"
+                )
+    for column in ("leverancier", "organisatiecode"):
+        frame[column] = [reference.current_code(c.strip().upper()) for c in frame[column]]
+    for column in ("vanaf", "tot"):
+        frame[column] = frame[column].str.strip().str.upper().replace("", None)
+    return frame
+
+
+def quarter_calendar(first_year: int, last_year: int, deadline_days: int) -> pd.DataFrame:
+    """Every quarter of the years with its first and last day and its delivery deadline."""
+    rows = []
+    for jaar in range(first_year, last_year + 1):
+        for kwartaal in range(1, 5):
+            periode = Periode(jaar=jaar, kwartaal=kwartaal)
+            rows.append({"periode": periode.code, "jaar": jaar, "kwartaal": kwartaal,
+                         "begindatum": periode.start, "einddatum": periode.end,
+                         "uiterste_leverdatum": periode.end + dt.timedelta(days=deadline_days)})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    dates = ["begindatum", "einddatum", "uiterste_leverdatum"]
+    return frame.astype(dict.fromkeys(dates, "date32[pyarrow]"))

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     task_workers: int = 2
     api_sources: list[str] = []  # ids of the API sources the nightly run pulls (none by default)
     api_sources_dir: Path | None = None  # default: connectors/sources
+    delivery_deadline_days: int = 30  # a quarter is due this many days after its last day
+    feedback_dir: Path | None = None  # default: feedback/ beside the warehouse's folder
+    reports_dir: Path | None = None  # default: reports/ beside the warehouse's folder
+    datadocs_keep: int = 200  # validation reports kept for the Data Docs site
 
     @property
     def sample_manifest(self) -> Path:
@@ -39,6 +43,16 @@ class Settings(BaseSettings):
     def is_sample(self) -> bool:
         """True when the inbox is a generated sample (demo key allowed, FTE beside it)."""
         return self.sample_manifest.is_file()
+
+    @property
+    def feedback_directory(self) -> Path:
+        """Where feedback per delivery is written (`<organisatiecode>/<delivery>.xlsx`)."""
+        return self.feedback_dir or self.warehouse_path.parent.parent / "feedback"
+
+    @property
+    def reports_directory(self) -> Path:
+        """Where the report and the Data Docs site are written."""
+        return self.reports_dir or self.warehouse_path.parent.parent / "reports"
 
     @property
     def fte_directory(self) -> Path:

@@ -32,6 +32,8 @@ INCIDENT_COLUMNS = (
 )  # fmt: skip
 EDIT_TABLE_COLUMNS = ("delivery_id", "bronbestand", "tabblad", "rij", "veld", "code", "severity",
                       "waarde", "bericht")  # fmt: skip
+QUALITY_COLUMNS = ("delivery_id", "aandeel_foutloos", "aandeel_bekend", "tijdigheid",
+                   "dagen_te_laat", "kwaliteitsscore")  # fmt: skip
 DQ_COLUMNS = ("delivery_id", "code", "kolom", "expectation", "success", "observed", "threshold",
               "bericht")  # fmt: skip
 
@@ -133,8 +135,12 @@ class Warehouse:
         dq: pd.DataFrame,
         fte: pd.DataFrame,
         run_id: int,
+        quality: pd.DataFrame | None = None,
     ) -> tuple[int, str]:
-        """Load one delivery in one transaction; returns (delivery_id, status)."""
+        """Load one delivery in one transaction; returns (delivery_id, status).
+
+        `quality` is its row of `ops.delivery_kwaliteit` (without the delivery id).
+        """
         with self._lock:
             self.con.execute("BEGIN TRANSACTION")
             try:
@@ -146,6 +152,9 @@ class Warehouse:
                 self._append("ops.dq_result", dq.assign(delivery_id=delivery_id), DQ_COLUMNS)
                 self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
                              ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
+                if quality is not None:
+                    self._append("ops.delivery_kwaliteit", quality.assign(delivery_id=delivery_id),
+                                 QUALITY_COLUMNS)  # fmt: skip
                 self.con.execute("COMMIT")
             except BaseException as exc:
                 self.con.execute("ROLLBACK")

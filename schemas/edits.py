@@ -34,10 +34,12 @@ class Edit(BaseModel):
     scope: Scope
     title_nl: str
     fix_nl: str
+    expected_nl: str  # what a correct value or file looks like, for the feedback's "verwacht"
 
 
-def _edit(code: str, severity: Severity, scope: Scope, title: str, fix: str) -> Edit:
-    return Edit(code=code, severity=severity, scope=scope, title_nl=title, fix_nl=fix)
+def _edit(code: str, severity: Severity, scope: Scope, title: str, fix: str, expected: str) -> Edit:
+    return Edit(code=code, severity=severity, scope=scope, title_nl=title, fix_nl=fix,
+                expected_nl=expected)  # fmt: skip
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -52,6 +54,7 @@ EDITS: dict[str, Edit] = {
             D,
             "Bestand onleesbaar",
             "Lever het bestand opnieuw aan als .xlsx, .csv of .jsonl, niet beveiligd en niet beschadigd.",
+            "Een leesbaar .xlsx-, .csv- of .jsonl-bestand, niet beveiligd met een wachtwoord.",
         ),
         _edit(
             "S02",
@@ -59,6 +62,7 @@ EDITS: dict[str, Edit] = {
             D,
             "Geen tabel of kopregel gevonden",
             "Zorg dat het gegevensblad een kopregel met kolomnamen heeft, zoals in het landelijke sjabloon.",
+            "Een blad met één kopregel met kolomnamen, daaronder één regel per incident.",
         ),
         _edit(
             "S03",
@@ -66,6 +70,7 @@ EDITS: dict[str, Edit] = {
             D,
             "Verplichte kolom ontbreekt",
             "Voeg de ontbrekende kolom toe of gebruik het landelijke sjabloon.",
+            "Alle verplichte kolommen van het landelijke sjabloon (zie het blad Toelichting).",
         ),
         _edit(
             "S04",
@@ -73,6 +78,7 @@ EDITS: dict[str, Edit] = {
             D,
             "Organisatie onbekend of niet passend bij de map",
             "Gebruik de CBS-code van uw organisatie (GMnnnn, VRnn of POL) en lever aan in uw eigen map.",
+            "De organisatiecode van de map waarin u aanlevert (GMnnnn, VRnn of POL).",
         ),
         _edit(
             "S05",
@@ -80,6 +86,7 @@ EDITS: dict[str, Edit] = {
             D,
             "Periode niet te bepalen",
             "Vermeld de periode (bijvoorbeeld 2025Q1) in het bestand of in de bestandsnaam.",
+            "Een periode als jjjjQk, bijvoorbeeld 2025Q1.",
         ),
         _edit(
             "E01",
@@ -87,6 +94,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Verplichte waarde ontbreekt",
             "Vul de waarde in; zonder deze waarde kan het incident niet worden meegeteld.",
+            "Een ingevulde waarde.",
         ),
         _edit(
             "E02",
@@ -94,6 +102,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Waarde niet in de codelijst",
             "Gebruik een code uit de landelijke codelijst (zie het blad Codelijsten).",
+            "Een code uit de landelijke codelijst.",
         ),
         _edit(
             "E03",
@@ -101,6 +110,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Ongeldige datum of tijd",
             "Schrijf datums als dd-mm-jjjj of jjjj-mm-dd en tijden als uu:mm.",
+            "Een datum als dd-mm-jjjj (bijvoorbeeld 31-03-2025) of een tijd als uu:mm.",
         ),
         _edit(
             "E04",
@@ -108,6 +118,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Datum buiten bereik",
             "Een incidentdatum ligt tussen 1-1-2010 en vandaag; controleer het jaartal.",
+            "Een datum vanaf 01-01-2010 en niet later dan vandaag.",
         ),
         _edit(
             "E05",
@@ -115,6 +126,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Ongeldig getal",
             "Vul een geheel getal in: aantal daders 1 of meer, verzuimdagen 0 of meer.",
+            "Een geheel getal: aantal_daders 1 of meer, verzuim_dagen 0 of meer.",
         ),
         _edit(
             "E06",
@@ -122,6 +134,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Incidentnummer dubbel in de aanlevering",
             "Geef elk incident een eigen nummer; alleen het eerste voorkomen wordt verwerkt.",
+            "Een incidentnummer dat maar één keer in de aanlevering voorkomt.",
         ),
         _edit(
             "W01",
@@ -129,6 +142,7 @@ EDITS: dict[str, Edit] = {
             R,
             "VPT-markering zonder aangifte",
             "Een VPT-markering hoort bij een aangifte; controleer aangifte en VPT-markering.",
+            "vpt_markering 'ja' alleen bij aangifte 'ja'.",
         ),
         _edit(
             "W02",
@@ -136,6 +150,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Zwaar letsel bij alleen verbale agressie",
             "Controleer het letsel of vul het gedragstype aan (bijvoorbeeld fysiek geweld).",
+            "Bij letsel 'medisch' of 'ernstig' ook een ander gedragstype dan alleen verbaal.",
         ),
         _edit(
             "W03",
@@ -143,6 +158,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Verzuim onwaarschijnlijk hoog",
             "Meer dan 365 verzuimdagen is ongebruikelijk; controleer het aantal.",
+            "Hoogstens 365 verzuimdagen.",
         ),
         _edit(
             "W04",
@@ -150,6 +166,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Incidentdatum buiten de periode van de aanlevering",
             "Controleer de datum, of lever het incident aan bij de juiste periode.",
+            "Een incidentdatum binnen de periode van de aanlevering.",
         ),
         _edit(
             "W05",
@@ -157,6 +174,7 @@ EDITS: dict[str, Edit] = {
             R,
             "Registratiedatum voor de incidentdatum",
             "Controleer beide datums: een melding volgt op het incident.",
+            "Een registratiedatum op of na de incidentdatum.",
         ),
     )
 }

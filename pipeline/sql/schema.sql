@@ -62,6 +62,25 @@ CREATE TABLE IF NOT EXISTS ops.edit (
 CREATE OR REPLACE VIEW ops.reject AS SELECT * FROM ops.edit WHERE severity = 'error';
 CREATE OR REPLACE VIEW ops.warning AS SELECT * FROM ops.edit WHERE severity = 'warning';
 
+-- The quality score of a delivery, fixed when it was processed (pipeline/quality.py).
+CREATE TABLE IF NOT EXISTS ops.delivery_kwaliteit (
+    delivery_id      INTEGER PRIMARY KEY,
+    aandeel_foutloos DOUBLE NOT NULL,   -- rows without an error / rows received
+    aandeel_bekend   DOUBLE NOT NULL,   -- key-field values filled and not "onbekend"
+    tijdigheid       DOUBLE NOT NULL,   -- 1 on time, falling to 0 at 60 days late
+    dagen_te_laat    INTEGER NOT NULL,
+    kwaliteitsscore  INTEGER NOT NULL   -- 0-100: 50% foutloos, 25% bekend, 25% tijdig
+);
+
+-- Reference tables the marts need; the nightly run replaces them with the current data.
+CREATE TABLE IF NOT EXISTS ref.periode (
+    periode VARCHAR, jaar INTEGER, kwartaal INTEGER, begindatum DATE, einddatum DATE,
+    uiterste_leverdatum DATE
+);
+CREATE TABLE IF NOT EXISTS ref.levert_voor (
+    leverancier VARCHAR, organisatiecode VARCHAR, vanaf VARCHAR, tot VARCHAR, toelichting VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS ops.dq_result (
     delivery_id INTEGER NOT NULL,
     code        VARCHAR NOT NULL,

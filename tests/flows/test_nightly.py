@@ -2,54 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 
-from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
+from pipeline.settings import DEMO_PSEUDONYM_KEY
 from pipeline.truth import compare_with_truth, read_truth
 from pipeline.warehouse import open_published
-
-SAMPLE_SCALE = 0.05
-
-
-@pytest.fixture(scope="module")
-def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict[str, Any]:
-    """Generate a small national sample, run the flow twice, keep what each run left behind."""
-    from flows.nightly import run_nightly
-    from pipeline.sample import generate_sample
-
-    root = tmp_path_factory.mktemp("nightly")
-    sample = root / "sample"
-    generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE)
-    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb")
-    first = run_nightly(settings)
-    first_state = warehouse_fingerprint(settings.warehouse_path)
-    second = run_nightly(settings)
-    return {"sample": sample, "settings": settings, "first": first, "second": second,
-            "first_state": first_state}  # fmt: skip
-
-
-def warehouse_fingerprint(path: Path) -> dict[str, str]:
-    """A hash of every core, ops (but run) and mart table's sorted contents."""
-    tables = ["core.incident", "ops.delivery", "ops.edit", "ops.dq_result", "ops.delivery_fte",
-              "mart.indicatoren", "mart.dekking", "mart.levering"]  # fmt: skip
-    prints = {}
-    with open_published(path) as wh:
-        for table in tables:
-            frame = wh.query(f"SELECT * EXCLUDE ({exclusions(table)}) FROM {table}" if exclusions(table)
-                             else f"SELECT * FROM {table}")  # fmt: skip
-            text = frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
-            prints[table] = hashlib.sha256(text.encode()).hexdigest()
-    return prints
-
-
-def exclusions(table: str) -> str:
-    """Columns that may differ between runs (timestamps of the run itself)."""
-    return "loaded_at, run_id" if table == "ops.delivery" else ""
+from tests.flows.conftest import warehouse_fingerprint
 
 
 def test_loaded_incidents_equal_the_ground_truth(nightly_run: dict[str, Any]) -> None:

@@ -1,0 +1,168 @@
+"""Feedback to the employer about one delivery, in Dutch: summary, every edit, batch checks.
+
+The content is built here from a processed delivery; `pipeline/feedback_writer.py` writes it as
+xlsx, CSV and HTML. The nightly run and `monitor check --feedback` build it the same way, so an
+employer who checks a file beforehand sees exactly what the nightly run will tell them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.process import ProcessedDelivery
+from pipeline.quality import LOCAL_TIME, Quality
+from schemas.codelists import FIELD_CODELIST, load_codelists
+from schemas.edits import EDITS, Severity
+
+EDIT_COLUMNS = ("code", "ernst", "rij", "tabblad", "kolom", "veld", "waarde", "verwacht",
+                "oplossing", "melding")  # fmt: skip
+CHECK_COLUMNS = ("code", "veld", "uitkomst", "waargenomen", "norm", "toelichting")
+SEVERITY_NL = {Severity.ERROR.value: "fout", Severity.WARNING.value: "waarschuwing"}
+STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen",
+             "checked": "gecontroleerd (niet aangeleverd)"}  # fmt: skip
+OUTCOME_NL = {True: "in orde", False: "let op", None: "niet gecontroleerd"}
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What happened to the delivery: its ledger id and status (None for a self-check)."""
+
+    delivery_id: int | None
+    status: str
+    received_at: dt.datetime
+    quality: Quality
+    organisatienaam: str | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The feedback on one delivery: summary lines, the edits, the batch checks."""
+
+    name: str  # file stem for the written files
+    organisatiecode: str
+    summary: tuple[tuple[str, str], ...]
+    edits: pd.DataFrame  # EDIT_COLUMNS, one row per edit, as ops.edit holds them
+    checks: pd.DataFrame  # CHECK_COLUMNS, one row per batch check
+
+
+def build_feedback(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> Feedback:
+    """The feedback content of one processed delivery."""
+    meta, file = processed.meta, processed.file
+    organisatiecode = meta.organisatiecode if meta else file.folder
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", file.path.stem)
+    name = f"levering-{outcome.delivery_id:06d}_{stem}" if outcome.delivery_id else stem
+    return Feedback(
+        name=name,
+        organisatiecode=re.sub(r"[^A-Za-z0-9]+", "_", organisatiecode.upper()),
+        summary=_summary(processed, outcome),
+        edits=edit_rows(processed),
+        checks=check_rows(processed.dq),
+    )
+
+
+def feedback_dir(root: Path, feedback: Feedback) -> Path:
+    """The employer's folder of feedback files."""
+    return root / feedback.organisatiecode
+
+
+def _summary(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> tuple[tuple[str, str], ...]:
+    """The summary lines: who, what, when, and the counts and quality score."""
+    meta, q = processed.meta, outcome.quality
+    errors = (
+        processed.edits["severity"].eq(Severity.ERROR.value).sum() if len(processed.edits) else 0
+    )
+    warnings = len(processed.edits) - int(errors)
+    organisation = meta.organisatiecode if meta else processed.file.folder
+    if outcome.organisatienaam:
+        organisation = f"{organisation} ({outcome.organisatienaam})"
+    lines = [
+        ("Organisatie", organisation),
+        ("Bestand", processed.file.path.name),
+        ("Levering", str(outcome.delivery_id) if outcome.delivery_id else "zelfcontrole"),
+        ("Periode", meta.periode.code if meta else "niet te bepalen"),
+        ("Ontvangen op", outcome.received_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")),
+        ("Profiel", processed.profile.id if processed.profile else "niet herkend"),
+        ("Status", STATUS_NL.get(outcome.status, outcome.status)),
+        ("Nullevering (geen incidenten)", "ja" if meta and meta.geen_incidenten else "nee"),
+        ("Rijen ontvangen", str(processed.rows_in)),
+        ("Rijen geladen", str(processed.rows_loaded)),
+        ("Rijen afgekeurd", str(processed.rows_rejected)),
+        ("Rijen met een waarschuwing", str(processed.rows_warned)),
+        ("Fouten", str(int(errors))),
+        ("Waarschuwingen", str(warnings)),
+        ("Kwaliteitsscore (0-100)", str(q.kwaliteitsscore)),
+        ("Rijen zonder fouten", _pct(q.aandeel_foutloos)),
+        ("Kernvelden bekend (kanaal, context, letsel, aangifte)", _pct(q.aandeel_bekend)),
+        ("Tijdigheid", "op tijd" if q.dagen_te_laat == 0 else f"{q.dagen_te_laat} dagen te laat"),
+    ]
+    return tuple(lines)
+
+
+def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
+    """Every edit of the delivery with where it is, what was expected and how to fix it."""
+    edits = processed.edits
+    if edits.empty:
+        return pd.DataFrame(columns=list(EDIT_COLUMNS))
+    columns = _source_columns(processed)
+    periode = processed.meta.periode if processed.meta else None
+    rows = []
+    for e in edits.itertuples(index=False):
+        veld = e.veld if isinstance(e.veld, str) else None
+        rows.append({
+            "code": e.code, "ernst": SEVERITY_NL.get(e.severity, e.severity),
+            "rij": None if pd.isna(e.rij) else int(e.rij),
+            "tabblad": e.tabblad if isinstance(e.tabblad, str) else None,
+            "kolom": columns.get(veld) if veld else None, "veld": veld,
+            "waarde": None if e.waarde is None or pd.isna(e.waarde) else str(e.waarde),
+            "verwacht": expected_text(e.code, veld, periode),
+            "oplossing": EDITS[e.code].fix_nl, "melding": e.bericht,
+        })  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(EDIT_COLUMNS))
+    frame["rij"] = frame["rij"].astype("Int64")
+    return frame.sort_values(["rij", "code"], na_position="first", kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _source_columns(processed: ProcessedDelivery) -> dict[str, str]:
+    """National field → the column(s) of the employer's own file it is read from."""
+    if processed.profile is None:
+        return {}
+    return {name: ", ".join(m.source_columns()) for name, m in processed.profile.fields.items()
+            if m.source_columns()}  # fmt: skip
+
+
+def expected_text(code: str, veld: str | None, periode: object | None) -> str:
+    """What a correct value looks like, as specific as the edit and field allow."""
+    if code == "E02" and veld in FIELD_CODELIST:
+        codes = load_codelists().for_field(veld)
+        several = " (meerdere gescheiden door een komma)" if veld == "gedragstypen" else ""
+        return f"Een van: {', '.join(codes)}{several}."
+    if code == "E02" and veld == "gemeentecode_locatie":
+        return "Een gemeentecode GMnnnn of gemeentenaam van een bestaande of opgeheven gemeente."
+    start, end = getattr(periode, "start", None), getattr(periode, "end", None)
+    if code == "W04" and start is not None and end is not None:
+        return f"Een incidentdatum van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
+    return EDITS[code].expected_nl
+
+
+def check_rows(dq: pd.DataFrame) -> pd.DataFrame:
+    """The batch checks (B01–B04) of the delivery, in the employer's words."""
+    if dq.empty:
+        return pd.DataFrame(columns=list(CHECK_COLUMNS))
+    success = [None if pd.isna(s) else bool(s) for s in dq["success"]]
+    return pd.DataFrame({
+        "code": dq["code"], "veld": dq["kolom"].where(dq["kolom"].notna(), None),
+        "uitkomst": [OUTCOME_NL[s] for s in success], "waargenomen": dq["observed"],
+        "norm": dq["threshold"], "toelichting": dq["bericht"],
+    }).reset_index(drop=True)  # fmt: skip
+
+
+def _pct(share: float) -> str:
+    """A share as a Dutch percentage with one decimal: 0.9875 → '98,8%'."""
+    return f"{100 * share:.1f}%".replace(".", ",")

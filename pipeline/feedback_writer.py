@@ -1,0 +1,165 @@
+"""Write employer feedback as xlsx, CSV and a self-contained HTML page.
+
+Every text cell that could start a formula (`= + - @`, tab, carriage return) is escaped with a
+leading apostrophe and written as text: the values come from employers' files and are hostile
+until proven otherwise (DESIGN §9).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.feedback import Feedback, feedback_dir
+from schemas.edits import EDITS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 22, "waarde": 24,
+          "verwacht": 48, "oplossing": 60, "melding": 80, "uitkomst": 18, "waargenomen": 36,
+          "norm": 30, "toelichting": 90}  # fmt: skip
+
+
+def escape_cell(value: Any) -> Any:
+    """A value safe for a spreadsheet: text that looks like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_feedback(root: Path, feedback: Feedback) -> Path:
+    """Write `<root>/<organisatiecode>/<name>.{xlsx,csv,html}`; returns the xlsx path."""
+    folder = feedback_dir(root, feedback)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_feedback_files(folder / f"{feedback.name}.xlsx", feedback)
+
+
+def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
+    """Write the xlsx at `xlsx_path` and the CSV and HTML beside it (same stem)."""
+    xlsx_path.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsx(xlsx_path, feedback)
+    xlsx_path.with_suffix(".csv").write_text(edits_csv(feedback), encoding="utf-8-sig")
+    xlsx_path.with_suffix(".html").write_text(feedback_html(feedback), encoding="utf-8")
+    return xlsx_path
+
+
+def write_xlsx(path: Path, feedback: Feedback) -> None:
+    """The workbook: Samenvatting, Meldingen, Controles, Uitleg."""
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "Samenvatting"
+    _fill(summary, ["onderdeel", "waarde"], [list(line) for line in feedback.summary])
+    summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 50, 60
+    _table(book.create_sheet("Meldingen"), feedback.edits)
+    _table(book.create_sheet("Controles"), feedback.checks)
+    catalogue = [[e.code, "fout" if e.severity == "error" else "waarschuwing", e.title_nl,
+                  e.expected_nl, e.fix_nl] for e in EDITS.values()]  # fmt: skip
+    _table(book.create_sheet("Uitleg"),
+           pd.DataFrame(catalogue, columns=["code", "ernst", "omschrijving", "verwacht", "oplossing"]))  # fmt: skip
+    book.save(path)
+
+
+def _table(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    """A frame as a sheet with a frozen, styled header and sensible widths."""
+    rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+    _fill(sheet, list(frame.columns), rows)
+    for index, column in enumerate(frame.columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = WIDTHS.get(str(column), 40)
+    sheet.freeze_panes = "A2"
+    if len(frame):
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _fill(sheet: Worksheet, header: list[str], rows: list[list[Any]]) -> None:
+    """Header plus rows; every text cell escaped and stored as text, never as a formula."""
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    for values in rows:
+        sheet.append([escape_cell(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
+
+
+def edits_csv(feedback: Feedback) -> str:
+    """The summary as `#` lines, then one `;`-separated row per edit (Dutch Excel opens it)."""
+    buffer = io.StringIO()
+    for label, value in feedback.summary:
+        buffer.write(f"# {label}: {escape_cell(value)}\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(feedback.edits.columns)
+    for row in (
+        feedback.edits.astype(object).where(feedback.edits.notna(), None).itertuples(index=False)
+    ):
+        writer.writerow(["" if v is None else escape_cell(str(v)) for v in row])
+    return buffer.getvalue()
+
+
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2rem;color:#1b1b1b;
+max-width:1200px}h1{color:#1f4e79;font-size:1.5rem}h2{color:#1f4e79;font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #c8d3df;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#1f4e79;color:#fff}tr:nth-child(even) td{background:#f3f6f9}
+.fout{color:#a4000f;font-weight:600}.waarschuwing{color:#8a5a00;font-weight:600}
+.samenvatting th{width:40%;background:#e8eef4;color:#1b1b1b}p.leeg{color:#3b6e22}
+"""
+
+
+def feedback_html(feedback: Feedback) -> str:
+    """One self-contained page (no scripts, no external files) with the whole feedback."""
+    title = f"Terugkoppeling {dict(feedback.summary).get('Bestand', feedback.name)}"
+    summary = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in feedback.summary
+    )
+    edits = (
+        _html_table(feedback.edits, mark="ernst")
+        if len(feedback.edits)
+        else '<p class="leeg">Geen meldingen: alle rijen zijn zonder fouten of waarschuwingen verwerkt.</p>'
+    )
+    checks = (
+        _html_table(feedback.checks)
+        if len(feedback.checks)
+        else "<p>Geen controles uitgevoerd.</p>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f'<h2>Samenvatting</h2><table class="samenvatting">{summary}</table>'
+        f"<h2>Meldingen ({len(feedback.edits)})</h2>{edits}"
+        f"<h2>Controles op de hele levering</h2>{checks}"
+        '<h2>Uitleg</h2><p>Een <span class="fout">fout</span> betekent dat de rij (of bij een '
+        'S-code de hele levering) niet is meegeteld; een <span class="waarschuwing">waarschuwing'
+        "</span> betekent dat de rij wel is meegeteld, maar dat u de waarde wilt controleren. "
+        "Het rijnummer is het nummer van de regel in uw eigen bestand.</p>"
+        "</body></html>\n"
+    )
+
+
+def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
+    """A frame as an escaped HTML table; the `mark` column's value is also its cell's class."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        cells = "".join(
+            f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
+            if c == mark
+            else f"<td>{'' if v is None else html.escape(str(v))}</td>"
+            for c, v in zip(frame.columns, row, strict=True)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -1,0 +1,74 @@
+"""The quality score of a delivery: how clean, how complete and how punctual it was.
+
+The score is fixed when the delivery is processed and stored in `ops.delivery_kwaliteit`, so a
+later correction does not rewrite history; the marts follow an organisation over time from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from pipeline.process import ProcessedDelivery
+
+KEY_FIELDS = ("kanaal", "context", "letsel", "aangifte")  # "onbekend" here weakens the picture
+WEIGHTS = {"aandeel_foutloos": 0.50, "aandeel_bekend": 0.25, "tijdigheid": 0.25}
+DAYS_LATE_FOR_ZERO = 60  # punctuality falls linearly from 1 at the deadline to 0 this much later
+ONBEKEND = "onbekend"
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The components (shares from 0 to 1) and the score (0–100) of one delivery."""
+
+    aandeel_foutloos: float  # rows without an error among the rows received
+    aandeel_bekend: float  # key-field values filled and not "onbekend" among loaded incidents
+    tijdigheid: float  # 1 on time, falling to 0 at DAYS_LATE_FOR_ZERO days late
+    dagen_te_laat: int  # days after the deadline (0 when on time)
+    kwaliteitsscore: int
+
+    def as_frame(self, delivery_id: int) -> pd.DataFrame:
+        """One row of `ops.delivery_kwaliteit`."""
+        return pd.DataFrame([{"delivery_id": delivery_id, **asdict(self)}])
+
+
+def deadline(periode_end: dt.date, deadline_days: int) -> dt.date:
+    """The last day a quarter may be delivered."""
+    return periode_end + dt.timedelta(days=deadline_days)
+
+
+def days_late(received_at: dt.datetime, due: dt.date) -> int:
+    """Whole days between the deadline and the (Dutch) day of receipt; 0 when on time."""
+    received = (
+        received_at.astimezone(LOCAL_TIME).date() if received_at.tzinfo else received_at.date()
+    )
+    return max(0, (received - due).days)
+
+
+def delivery_quality(
+    processed: ProcessedDelivery, received_at: dt.datetime, deadline_days: int
+) -> Quality:
+    """The quality of one processed delivery; an unreadable delivery scores 0."""
+    meta = processed.meta
+    late = days_late(received_at, deadline(meta.periode.end, deadline_days)) if meta else 0
+    punctual = max(0.0, 1 - late / DAYS_LATE_FOR_ZERO)
+    if processed.rejected or meta is None:
+        return Quality(0.0, 0.0, round(punctual, 3), late, 0)
+    clean = processed.rows_loaded / processed.rows_in if processed.rows_in else 1.0
+    known = known_share(processed.incidents)
+    parts = {"aandeel_foutloos": clean, "aandeel_bekend": known, "tijdigheid": punctual}
+    score = round(100 * sum(WEIGHTS[k] * v for k, v in parts.items()))
+    return Quality(round(clean, 3), round(known, 3), round(punctual, 3), late, int(score))
+
+
+def known_share(incidents: pd.DataFrame) -> float:
+    """Share of key-field values that are filled and not "onbekend" (1 without incidents)."""
+    if incidents.empty:
+        return 1.0
+    values = incidents.reindex(columns=list(KEY_FIELDS))
+    unknown = values.isna() | values.astype("string").eq(ONBEKEND).fillna(False)
+    return float(1 - unknown.to_numpy().mean())

@@ -1,0 +1,52 @@
+"""Shared by the flow tests: one nightly run over a small generated national sample."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.settings import Settings
+from pipeline.warehouse import open_published
+
+SAMPLE_SCALE = 0.05
+
+
+@pytest.fixture(scope="session")
+def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict[str, Any]:
+    """Generate a small national sample, run the flow twice, keep what each run left behind."""
+    from flows.nightly import run_nightly
+    from pipeline.sample import generate_sample
+
+    root = tmp_path_factory.mktemp("nightly")
+    sample = root / "sample"
+    generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE)
+    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb")
+    first = run_nightly(settings)
+    first_state = warehouse_fingerprint(settings.warehouse_path)
+    feedback_state = {p: p.stat().st_mtime_ns for p in settings.feedback_directory.rglob("*")}
+    second = run_nightly(settings)
+    return {"sample": sample, "settings": settings, "first": first, "second": second,
+            "first_state": first_state, "feedback_state": feedback_state}  # fmt: skip
+
+
+def warehouse_fingerprint(path: Path) -> dict[str, str]:
+    """A hash of every core, ops (but run) and mart table's sorted contents."""
+    tables = ["core.incident", "ops.delivery", "ops.edit", "ops.dq_result", "ops.delivery_fte",
+              "ops.delivery_kwaliteit", "mart.indicatoren", "mart.dekking", "mart.levering",
+              "mart.kwaliteit_organisatie"]  # fmt: skip
+    prints = {}
+    with open_published(path) as wh:
+        for table in tables:
+            frame = wh.query(f"SELECT * EXCLUDE ({exclusions(table)}) FROM {table}" if exclusions(table)
+                             else f"SELECT * FROM {table}")  # fmt: skip
+            text = frame.astype(str).sort_values(list(frame.columns)).to_csv(index=False)
+            prints[table] = hashlib.sha256(text.encode()).hexdigest()
+    return prints
+
+
+def exclusions(table: str) -> str:
+    """Columns that may differ between runs (timestamps of the run itself)."""
+    return "loaded_at, run_id" if table == "ops.delivery" else ""

@@ -1,0 +1,154 @@
+"""Employer feedback: content, formula escaping, and `monitor check --feedback`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from flows.cli import app
+from pipeline.check import check_feedback, check_file
+from pipeline.feedback_writer import escape_cell, write_feedback_files
+from pipeline.quality import days_late, delivery_quality
+from pipeline.settings import Settings
+from tests.conftest import PROFILE_FIXTURES, REFERENCE_DIR, load_spec, write_source
+
+HOSTILE = '=HYPERLINK("http://example.invalid","klik")'
+HEADER = "ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;Verzuimdagen;Schade;Aangifte;VPT;Nazorg;Medewerker;Toelichting"
+
+
+def hostile_delivery(tmp_path: Path) -> Path:
+    """A vendor CSV whose Kanaal cells hold a formula, a '+' and an '@' value."""
+    rows = [
+        f"V1;03-07-2025;22:10;04-07-2025;0344;VB;{HOSTILE};HH;N;2;0;0;N;J;J;J;M-1;",
+        "V2;04-07-2025;;;0344;VB;+31612345678;HH;N;1;0;0;N;N;N;N;M-2;",
+        "V3;05-07-2025;;;0344;VB;@SUM(A1);HH;N;1;0;0;N;N;N;N;M-3;",
+        "V4;06-07-2025;;;0344;VB;F;HH;N;1;0;-3;N;N;N;N;M-4;",
+        "V5;07-07-2025;;;0344;VB;<script>alert(1)</script>;HH;N;1;0;0;N;N;N;N;M-5;",
+    ]
+    spec = {"folder": "GM0344", "file_name": "incidenten_GM0344_2025Q3.csv", "encoding": "cp1252",
+            "text": "\r\n".join([HEADER, *rows]) + "\r\n"}  # fmt: skip
+    return write_source(spec, tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(reference_dir=REFERENCE_DIR, inbox_dir=tmp_path / "inbox",
+                    warehouse_path=tmp_path / "wh" / "monitor.duckdb")  # fmt: skip
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+31", "-3", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_text_is_escaped(value: str) -> None:
+    assert escape_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["gewoon", "3", 5, None, "a=b"])
+def test_other_values_are_left_alone(value: object) -> None:
+    assert escape_cell(value) == value
+
+
+def test_hostile_values_come_back_escaped_in_xlsx_csv_and_html(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = hostile_delivery(tmp_path)
+    processed = check_file(path, "GM0344", settings, dt.date(2025, 10, 20))
+    feedback = check_feedback(processed, settings, dt.datetime(2025, 10, 20, tzinfo=dt.UTC))
+    out = write_feedback_files(tmp_path / "out" / "terugkoppeling.xlsx", feedback)
+
+    sheet = load_workbook(out)["Meldingen"]
+    header = [c.value for c in sheet[1]]
+    waarde = header.index("waarde")
+    cells = {row[header.index("rij")].value: row[waarde] for row in sheet.iter_rows(min_row=2)}
+    assert cells[2].value == "'" + HOSTILE and cells[2].data_type == "s"
+    assert cells[3].value == "'+31612345678" and cells[4].value == "'@SUM(A1)"
+    assert cells[5].value == "'-3"  # E05 on verzuim_dagen
+    assert not any(
+        c.data_type == "f"
+        for row in load_workbook(out).worksheets
+        for r in row.iter_rows()
+        for c in r
+    )
+
+    lines = [
+        x
+        for x in out.with_suffix(".csv").read_text("utf-8-sig").splitlines()
+        if not x.startswith("#")
+    ]
+    values = [r["waarde"] for r in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";")]
+    assert "'" + HOSTILE in values and all(not v.startswith(("=", "+", "@", "-")) for v in values)
+
+    page = out.with_suffix(".html").read_text("utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_feedback_names_row_column_expected_value_and_fix(
+    tmp_path: Path, settings: Settings
+) -> None:
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    feedback = check_feedback(processed, settings, dt.datetime(2025, 10, 20, tzinfo=dt.UTC))
+    by_row = {(r.rij, r.code): r for r in feedback.edits.itertuples()}
+
+    e05 = by_row[(4, "E05")]
+    assert (e05.kolom, e05.veld, e05.waarde) == ("Daders", "aantal_daders", "twee")
+    assert "geheel getal" in e05.verwacht and e05.oplossing.startswith("Vul een geheel getal")
+    e02 = by_row[(7, "E02")]
+    assert e02.kolom == "Plaats CBS" and "gemeentecode" in e02.verwacht
+    summary = dict(feedback.summary)
+    assert summary["Organisatie"] == "GM0344 (Utrecht)"
+    assert (summary["Rijen ontvangen"], summary["Rijen geladen"], summary["Rijen afgekeurd"]) == (
+        "6",
+        "2",
+        "4",
+    )
+    assert summary["Status"].startswith("gecontroleerd")
+    assert int(summary["Kwaliteitsscore (0-100)"]) < 100
+
+
+def test_quality_score_weighs_errors_unknowns_and_lateness(
+    tmp_path: Path, settings: Settings
+) -> None:
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    on_time = delivery_quality(processed, dt.datetime(2025, 10, 30, 12, tzinfo=dt.UTC), 30)
+    late = delivery_quality(processed, dt.datetime(2025, 11, 29, 12, tzinfo=dt.UTC), 30)
+    very_late = delivery_quality(processed, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), 30)
+
+    assert on_time.aandeel_foutloos == pytest.approx(2 / 6, abs=0.001)
+    assert (on_time.dagen_te_laat, late.dagen_te_laat) == (0, 30)
+    assert (
+        on_time.tijdigheid == 1
+        and late.tijdigheid == pytest.approx(0.5)
+        and very_late.tijdigheid == 0
+    )
+    expected = round(100 * (0.5 * on_time.aandeel_foutloos + 0.25 * on_time.aandeel_bekend + 0.25))
+    assert on_time.kwaliteitsscore == expected
+    assert late.kwaliteitsscore < on_time.kwaliteitsscore
+
+
+def test_lateness_counts_dutch_calendar_days() -> None:
+    due = dt.date(2025, 10, 30)  # winter time: UTC+1
+    assert (
+        days_late(dt.datetime(2025, 10, 30, 23, 30, tzinfo=dt.UTC), due) == 1
+    )  # 00:30 on the 31st
+    assert (
+        days_late(dt.datetime(2025, 10, 30, 22, 30, tzinfo=dt.UTC), due) == 0
+    )  # 23:30 on the 30th
+
+
+def test_check_feedback_option_writes_the_three_files(tmp_path: Path) -> None:
+    path = hostile_delivery(tmp_path)
+    out = tmp_path / "feedback" / "mijn_controle.xlsx"
+    result = CliRunner().invoke(
+        app, ["check", str(path), "--org", "GM0344", "--feedback", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        out.is_file() and out.with_suffix(".csv").is_file() and out.with_suffix(".html").is_file()
+    )
+    assert load_workbook(out).sheetnames == ["Samenvatting", "Meldingen", "Controles", "Uitleg"]
