@@ -68,8 +68,11 @@ class Warehouse:
         self._lock = threading.Lock()
 
     def ensure_schema(self) -> None:
-        """Create schemas, tables and views that do not exist yet."""
+        """Create schemas, tables and views that do not exist yet, with their Dutch comments."""
         self.con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        comments = SQL_DIR / "comments.sql"
+        if comments.is_file():
+            self.con.execute(comments.read_text(encoding="utf-8"))
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Replace a (reference) table with a DataFrame's contents."""
