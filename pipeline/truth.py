@@ -109,10 +109,11 @@ def compare_edits(wh: Warehouse, truth_dir: Path, result: TruthComparison) -> No
 
 
 def compare_ledger(wh: Warehouse, truth_dir: Path, result: TruthComparison) -> None:
-    """Every delivery file has the expected status, nil return flag and row counts."""
+    """Every delivery file has the expected status, nil return flag, row counts and (when the
+    truth has it) received time."""
     truth = read_truth(truth_dir, "deliveries")
     ledger = wh.query("SELECT bronbestand, status, geen_incidenten, rows_in, rows_loaded, "
-                      "rows_rejected FROM ops.delivery")  # fmt: skip
+                      "rows_rejected, epoch_ms(received_at) AS received_ms FROM ops.delivery")  # fmt: skip
     ledger["geen_incidenten"] = ledger["geen_incidenten"].map({True: "ja", False: "nee"})
     merged = truth.merge(ledger.astype(str), on="bronbestand", how="outer", suffixes=("", "_wh"),
                          indicator=True)  # fmt: skip
@@ -127,6 +128,16 @@ def compare_ledger(wh: Warehouse, truth_dir: Path, result: TruthComparison) -> N
                 )
         if row["geen_incidenten"] and row["geen_incidenten"] != row["geen_incidenten_wh"]:
             result.ledger_differences.append(f"{row['bronbestand']} geen_incidenten verschilt")
+        if row.get("received_at") and _epoch_ms(row["received_at"]) != row["received_ms"]:
+            result.ledger_differences.append(
+                f"{row['bronbestand']} received_at: verwacht {row['received_at']}, "
+                f"grootboek {pd.to_datetime(int(row['received_ms']), unit='ms', utc=True)}"
+            )
+
+
+def _epoch_ms(moment: str) -> str:
+    """An ISO 8601 moment (truth's received_at) as milliseconds since the epoch, as text."""
+    return str(int(pd.Timestamp(moment).timestamp() * 1000))
 
 
 def compare_with_truth(wh: Warehouse, sample_dir: Path, key: bytes) -> TruthComparison:

@@ -12,6 +12,8 @@ from pipeline.sample.defects import eligible_deliveries, inject_defects
 from pipeline.sample.formats import FORMATS
 from pipeline.sample.incidents import build_source, draw_incidents
 from pipeline.sample.model import (
+    LATE_DAYS,
+    RECEIVED_DAYS,
     REJECTED,
     SUPERSEDED,
     DeliveryFile,
@@ -65,13 +67,14 @@ def _regular_delivery(
     """Build an organisation's delivery for one quarter (under the old code if legacy)."""
     legacy_code, bron_code, legacy_quarter = plan.cases.legacy
     bron = bron_code if (org.code, quarter) == (legacy_code, legacy_quarter) else org.code
+    days = LATE_DAYS if (org.code, quarter) == plan.coverage.late else RECEIVED_DAYS
     delivery = DeliveryFile(
         organisation=org,
         bron_code=bron,
         quarter=quarter,
         year=plan.year,
         file_name=FORMATS[org.profiel].file_name(bron, plan.year, quarter),
-        received=received_time(plan.year, quarter, org.index),
+        received=received_time(plan.year, quarter, org.index, days),
     )
     count = plan.counts[(org.code, quarter)]
     delivery.rows = [PlannedRow(incident) for incident in factory.draw(delivery, count)]
@@ -128,16 +131,19 @@ def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
     """Draw every delivery file of the plan, with special cases and injected defects."""
     _, incident_rng, defect_rng = random_streams(plan.seed)
     factory = IncidentFactory(plan, incident_rng)
-    files = [
+    drawn = [
         _regular_delivery(plan, org, quarter, factory)
         for org in plan.organisations
         for quarter in QUARTERS
         if (org.code, quarter) in plan.counts
     ]
+    # the covered gemeente's incidents are drawn (so every other draw stays as it was), not written
+    covered = plan.coverage.levert_voor.organisatiecode
+    files = [f for f in drawn if f.organisation.code != covered]
     original = _find(files, plan.cases.redelivery)
     files.append(_correction(original, factory, defect_rng))
     original.status = SUPERSEDED
     files.append(_unreadable(_find(files, plan.cases.unreadable)))
-    eligible = eligible_deliveries(files, plan.cases.special_deliveries())
+    eligible = eligible_deliveries(files, plan.special_deliveries())
     inject_defects(eligible, factory.draw_one, defect_rng)
     return sorted(files, key=lambda f: (f.organisation.index, f.quarter, f.received))

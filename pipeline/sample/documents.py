@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.sample.excel import Sheet, write_workbook
+from pipeline.sample.excel import CREATOR, Sheet, write_workbook
 from pipeline.sample.formats import FORMATS, Cells
 from pipeline.sample.model import (
     BRANDWEER,
@@ -21,19 +21,12 @@ from pipeline.sample.model import (
     quarter_start,
 )
 from pipeline.sample.population import Reference
+from pipeline.template import Aanlevering, build_template, incident_columns, save_reproducibly
 
 UNREADABLE_BYTES = (
     b"<!DOCTYPE html>\r\n<html><head><title>Sessie verlopen</title></head>"
     b"<body><p>Uw sessie is verlopen. Log opnieuw in om het bestand te downloaden.</p>"
     b"</body></html>\r\n"
-)
-TEMPLATE_EXPLANATION = (
-    ("Landelijk sjabloon agressie en geweld tegen hulpverleners",),
-    ("Vul op het tabblad Aanlevering de organisatiecode, de periode en de fte in.",),
-    ("Vul op het tabblad Incidenten per incident één regel in, met de landelijke codes.",),
-    ("Meerdere gedragstypen scheidt u met een komma, bijvoorbeeld: verbaal, bedreiging.",),
-    ("Geen incidenten in deze periode? Zet geen_incidenten op ja en laat Incidenten leeg.",),
-    ("Vul nooit namen, BSN, adressen of telefoonnummers in.",),
 )
 BRANDWEER_EXPLANATION = (
     ("Registratie agressie en geweld tegen brandweermensen",),
@@ -59,21 +52,20 @@ def _table(columns: tuple[str, ...], rows: list[Cells]) -> list[list[object]]:
     return [list(columns), *([cells[name] for name in columns] for cells in rows)]
 
 
-def _template_sheets(delivery: DeliveryFile, rows: list[Cells]) -> list[Sheet]:
-    """Lay out the national template: Toelichting, Aanlevering and Incidenten."""
+def write_template_delivery(path: Path, delivery: DeliveryFile, rows: list[Cells]) -> None:
+    """Write a delivery in the generated national template, its Aanlevering filled in."""
     org = delivery.organisation
-    aanlevering = [
-        ("veld", "waarde"),
-        ("organisatiecode", delivery.bron_code),
-        ("periode", delivery.periode),
-        (f"fte_{org.beroepsgroep}", org.fte),
-        ("geen_incidenten", "ja" if delivery.geen_incidenten else "nee"),
-    ]
-    return [
-        Sheet("Toelichting", TEMPLATE_EXPLANATION),
-        Sheet("Aanlevering", aanlevering),
-        Sheet("Incidenten", _table(FORMATS[TEMPLATE].columns, rows), "yyyy-mm-dd"),
-    ]
+    aanlevering = Aanlevering(
+        organisatiecode=delivery.bron_code,
+        periode=delivery.periode,
+        beroepsgroep=org.beroepsgroep,
+        fte=org.fte,
+        geen_incidenten=delivery.geen_incidenten,
+    )
+    table = ([cells[name] for name in incident_columns()] for cells in rows)
+    save_reproducibly(
+        build_template(aanlevering, table), path, workbook_stamp(delivery.year), CREATOR
+    )
 
 
 def _gir_sheets(delivery: DeliveryFile, rows: list[Cells]) -> list[Sheet]:
@@ -130,7 +122,9 @@ def write_delivery(path: Path, delivery: DeliveryFile, reference: Reference) -> 
         path.write_bytes(csv_bytes(rows))
     elif profiel == POLITIE:
         path.write_bytes(jsonl_bytes(rows))
+    elif profiel == TEMPLATE:
+        write_template_delivery(path, delivery, rows)
     else:
-        layouts = {TEMPLATE: _template_sheets, GIR: _gir_sheets, BRANDWEER: _brandweer_sheets}
+        layouts = {GIR: _gir_sheets, BRANDWEER: _brandweer_sheets}
         sheets = layouts[profiel](delivery, rows)
         write_workbook(path, sheets, workbook_stamp(delivery.year))

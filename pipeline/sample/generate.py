@@ -11,7 +11,12 @@ from pathlib import Path
 
 from pipeline.sample.deliveries import build_deliveries
 from pipeline.sample.documents import write_delivery
-from pipeline.sample.manifest import MANIFEST_NAME, OUTPUT_FOLDERS, write_manifest
+from pipeline.sample.manifest import (
+    LEVERT_VOOR_NAME,
+    MANIFEST_NAME,
+    OUTPUT_FOLDERS,
+    write_manifest,
+)
 from pipeline.sample.model import LOADED, DeliveryFile, SampleError, load_gedragscodes
 from pipeline.sample.plan import SamplePlan, plan_sample
 from pipeline.sample.population import Reference
@@ -19,11 +24,13 @@ from pipeline.sample.truth import (
     DELIVERY_COLUMNS,
     FTE_COLUMNS,
     INCIDENT_COLUMNS,
+    LEVERT_VOOR_COLUMNS,
     REJECT_COLUMNS,
     WARNING_COLUMNS,
     delivery_rows,
     fte_rows,
     incident_rows,
+    levert_voor_rows,
     reject_rows,
     warning_rows,
     write_csv,
@@ -72,8 +79,12 @@ def write_inbox(inbox: Path, files: list[DeliveryFile], reference: Reference) ->
 
 
 def write_truth(out: Path, plan: SamplePlan, files: list[DeliveryFile]) -> tuple[int, int]:
-    """Write the FTE reference and the four truth files; return incident and reject counts."""
-    write_csv(out / "reference" / f"fte_{plan.year}.csv", FTE_COLUMNS, fte_rows(plan.organisations))
+    """Write the FTE and levert-voor references and the four truth files; return incident and
+    reject counts."""
+    reference = out / "reference"
+    write_csv(reference / f"fte_{plan.year}.csv", FTE_COLUMNS, fte_rows(plan.organisations))
+    relations = levert_voor_rows([plan.coverage.levert_voor])
+    write_csv(reference / LEVERT_VOOR_NAME, LEVERT_VOOR_COLUMNS, relations)
     truth = out / "truth"
     codes = load_gedragscodes()
     incidents = write_csv(truth / "incidents.csv", INCIDENT_COLUMNS, incident_rows(files, codes))

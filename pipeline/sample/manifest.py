@@ -9,9 +9,11 @@ from typing import Any
 
 from pipeline.sample.model import SUPERSEDED, DeliveryFile, periode
 from pipeline.sample.plan import SamplePlan
+from pipeline.sample.truth import iso_utc
 
 MANIFEST_NAME = "sample.json"
 OUTPUT_FOLDERS = ("inbox", "reference", "truth")
+LEVERT_VOOR_NAME = "levert_voor.csv"
 
 
 def _where(delivery: DeliveryFile) -> dict[str, str]:
@@ -54,6 +56,32 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
             "periode": periode(plan.year, missing_quarter),
         },
         "duplicate_incidentnummers": duplicates,
+        **_coverage_cases(plan, files),
+    }
+
+
+def _coverage_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any]:
+    """Describe the covered-by relation and the late delivery."""
+    relation = plan.coverage.levert_voor
+    late = _of(files, plan.coverage.late)
+    return {
+        "levert_voor": [
+            {
+                "leverancier": relation.leverancier,
+                "organisatiecode": relation.organisatiecode,
+                "vanaf": relation.vanaf,
+                "tot": relation.tot,
+            }
+        ],
+        "late": [
+            {
+                "organisatiecode": f.organisation.code,
+                "periode": f.periode,
+                "bronbestand": f.file_name,
+                "received_at": iso_utc(f.received),
+            }
+            for f in late
+        ],
     }
 
 

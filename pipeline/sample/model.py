@@ -22,6 +22,8 @@ PROFILES = (TEMPLATE, GIR, VENDOR_CSV, BRANDWEER, POLITIE)
 LOADED = "loaded"
 REJECTED = "rejected"
 SUPERSEDED = "superseded"
+RECEIVED_DAYS = 10  # a delivery arrives this many days after its quarter
+LATE_DAYS = 50  # the late delivery of the sample
 
 
 class SampleError(PipelineError, ValueError):
@@ -142,7 +144,7 @@ def quarter_end(year: int, quarter: int) -> date:
     return quarter_start(year, quarter + 1) - timedelta(days=1)
 
 
-def received_time(year: int, quarter: int, index: int) -> datetime:
-    """Return when a delivery arrives: 10 days after the quarter, 09:00 UTC, plus index minutes."""
-    day = quarter_end(year, quarter) + timedelta(days=10)
+def received_time(year: int, quarter: int, index: int, days: int = RECEIVED_DAYS) -> datetime:
+    """Return when a delivery arrives: `days` (10) after the quarter, 09:00 UTC, plus index minutes."""
+    day = quarter_end(year, quarter) + timedelta(days=days)
     return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC) + timedelta(minutes=index)

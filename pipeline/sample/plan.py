@@ -7,7 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.sample.model import GIR, TEMPLATE, VENDOR_CSV, Organisation, SampleError
+from pipeline.sample.model import (
+    GIR,
+    TEMPLATE,
+    VENDOR_CSV,
+    Organisation,
+    SampleError,
+    periode,
+)
 from pipeline.sample.population import (
     LEGACY_SUCCESSOR,
     Reference,
@@ -24,6 +31,9 @@ MISSING_QUARTER = 3
 LEGACY_QUARTER = 1
 REDELIVERY_MIN_ROWS = 3
 REDELIVERY_CANDIDATES = 30
+COVERED_CANDIDATES = 20
+MISSING_IN_NIGHTLY_TEST = "GM1969"
+LATE_PROFILES = (TEMPLATE, GIR, VENDOR_CSV)
 
 OrgQuarter = tuple[str, int]
 
@@ -43,6 +53,35 @@ class SpecialCases:
         legacy_code, _, legacy_quarter = self.legacy
         return {(legacy_code, legacy_quarter), self.nil_return, self.redelivery, self.unreadable}
 
+    def organisations(self) -> set[str]:
+        """Return the organisations that carry one of these special cases (legacy code too)."""
+        deliveries = [self.nil_return, self.redelivery, self.unreadable, self.missing]
+        return {self.legacy[0], self.legacy[1], *(code for code, _ in deliveries)}
+
+
+@dataclass(frozen=True)
+class LevertVoor:
+    """A covered-by relation: `leverancier` delivers for `organisatiecode` from `vanaf` on."""
+
+    leverancier: str
+    organisatiecode: str
+    vanaf: str
+    tot: str | None
+    toelichting: str
+
+
+@dataclass(frozen=True)
+class CoverageCases:
+    """The covered gemeente (no files of its own) and the one delivery received late."""
+
+    levert_voor: LevertVoor
+    late: OrgQuarter
+
+    def special_deliveries(self) -> set[OrgQuarter]:
+        """Return the deliveries that must stay free of injected row defects."""
+        covered = self.levert_voor.organisatiecode
+        return {self.late, *((covered, quarter) for quarter in QUARTERS)}
+
 
 @dataclass(frozen=True)
 class SamplePlan:
@@ -55,6 +94,11 @@ class SamplePlan:
     organisations: tuple[Organisation, ...]
     counts: dict[OrgQuarter, int]
     cases: SpecialCases
+    coverage: CoverageCases
+
+    def special_deliveries(self) -> set[OrgQuarter]:
+        """Return every delivery that carries a special case (no injected row defects)."""
+        return self.cases.special_deliveries() | self.coverage.special_deliveries()
 
 
 def random_streams(seed: int) -> list[np.random.Generator]:
@@ -96,6 +140,44 @@ def choose_special_cases(
     )
 
 
+def _free_gemeenten(
+    organisations: tuple[Organisation, ...], cases: SpecialCases
+) -> list[Organisation]:
+    """Return the gemeenten without any special case (nor the nightly test's missing one)."""
+    taken = cases.organisations() | {MISSING_IN_NIGHTLY_TEST}
+    biggest = max((o for o in organisations if o.profiel == TEMPLATE), key=lambda o: o.inwoners)
+    taken.add(biggest.code)
+    return [o for o in organisations if o.beroepsgroep == "boa" and o.code not in taken]
+
+
+def choose_coverage_cases(
+    year: int, organisations: tuple[Organisation, ...], cases: SpecialCases,
+    counts: dict[OrgQuarter, int], rng: np.random.Generator,
+) -> CoverageCases:  # fmt: skip
+    """Choose a small gemeente covered by the largest free gemeente of its region, and one
+    late delivery of another free gemeente in a normal format that has no nil return.
+
+    Drawn after the counts, so the rest of the plan is the same as without these cases.
+    """
+    free = _free_gemeenten(organisations, cases)
+    regions = {o.regio for o in free if sum(p.regio == o.regio for p in free) > 1}
+    small = sorted((o for o in free if o.regio in regions), key=lambda o: (o.inwoners, o.code))
+    covered = _pick(rng, small[:COVERED_CANDIDATES])
+    neighbours = [o for o in free if o.regio == covered.regio and o.code != covered.code]
+    leverancier = max(neighbours, key=lambda o: (o.inwoners, o.code))
+    relation = LevertVoor(
+        leverancier=leverancier.code,
+        organisatiecode=covered.code,
+        vanaf=periode(year, QUARTERS[0]),
+        tot=None,
+        toelichting=f"Gezamenlijke handhavingsdienst: {leverancier.naam} levert ook voor "
+        f"{covered.naam}",
+    )
+    late = [o for o in free if o.profiel in LATE_PROFILES and o.code not in
+            (covered.code, leverancier.code) and all(counts[(o.code, q)] for q in QUARTERS)]  # fmt: skip
+    return CoverageCases(relation, (_pick(rng, late).code, int(rng.integers(1, 5))))
+
+
 def draw_counts(
     organisations: tuple[Organisation, ...], cases: SpecialCases, rng: np.random.Generator
 ) -> dict[OrgQuarter, int]:
@@ -133,7 +215,8 @@ def plan_sample(
     organisations = build_organisations(reference, rng, scale)
     cases = choose_special_cases(organisations, reference, rng)
     counts = draw_counts(organisations, cases, rng)
-    return SamplePlan(year, seed, scale, reference, organisations, counts, cases)
+    coverage = choose_coverage_cases(year, organisations, cases, counts, rng)
+    return SamplePlan(year, seed, scale, reference, organisations, counts, cases, coverage)
 
 
 def planned_volumes(plan: SamplePlan) -> dict[str, int]:

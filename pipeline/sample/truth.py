@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipeline.sample.formats import FORMATS
@@ -17,6 +17,7 @@ from pipeline.sample.model import (
     Organisation,
     PlannedRow,
 )
+from pipeline.sample.plan import LevertVoor
 
 INCIDENT_COLUMNS = (
     "organisatiecode",
@@ -71,7 +72,9 @@ DELIVERY_COLUMNS = (
     "rows_in",
     "rows_loaded",
     "rows_rejected",
+    "received_at",
 )
+LEVERT_VOOR_COLUMNS = ("leverancier", "organisatiecode", "vanaf", "tot", "toelichting")
 FTE_COLUMNS = ("organisatiecode", "beroepsgroep", "fte")
 PASSTHROUGH = (
     "kanaal",
@@ -184,7 +187,19 @@ def delivery_rows(files: list[DeliveryFile]) -> Iterator[TruthRow]:
             rows_in,
             rows_in - rejected,
             rejected,
+            iso_utc(delivery.received),
         )
+
+
+def iso_utc(moment: datetime) -> str:
+    """Format a moment as ISO 8601 in UTC, e.g. `2025-04-10T09:00:00+00:00`."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def levert_voor_rows(relations: Iterable[LevertVoor]) -> Iterator[TruthRow]:
+    """Yield the covered-by relations as the Taskforce's reference file spells them."""
+    for r in relations:
+        yield r.leverancier, r.organisatiecode, r.vanaf, r.tot, r.toelichting
 
 
 def fte_rows(organisations: Iterable[Organisation]) -> Iterator[TruthRow]:

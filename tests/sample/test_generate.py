@@ -7,8 +7,10 @@ import hashlib
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 from python_calamine import CalamineWorkbook
@@ -20,6 +22,8 @@ from pipeline.sample import (
     plan_sample,
     planned_volumes,
 )
+from pipeline.sample.formats import FORMATS
+from pipeline.template import Aanlevering, build_template, incident_columns, save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
@@ -125,7 +129,8 @@ def test_manifest_lists_every_file_with_its_hash(sample: Path, manifest: dict) -
 def test_every_organisation_delivers_every_quarter_but_one(
     deliveries: list[dict[str, str]], manifest: dict
 ) -> None:
-    """368 organisations × 4 quarters are covered, except the one missing quarter."""
+    """368 organisations × 4 quarters are delivered, except the missing quarter and the
+    gemeente another organisation delivers for."""
     covered = {
         (d["organisatiecode"], d["periode"]) for d in deliveries if d["status"] != "rejected"
     }
@@ -133,7 +138,9 @@ def test_every_organisation_delivers_every_quarter_but_one(
     regios = [f"VR{n:02d}" for n in range(1, 26)]
     expected = {(code, f"{YEAR}Q{q}") for code in [*gemeenten, *regios, "POL"] for q in range(1, 5)}
     missing = manifest["cases"]["missing_quarter"]
-    assert expected - covered == {(missing["organisatiecode"], missing["periode"])}
+    (relation,) = manifest["cases"]["levert_voor"]
+    gedekt = {(relation["organisatiecode"], f"{YEAR}Q{q}") for q in range(1, 5)}
+    assert expected - covered == {(missing["organisatiecode"], missing["periode"])} | gedekt
     assert covered <= expected
     assert missing["periode"] == f"{YEAR}Q3"
 
@@ -240,7 +247,7 @@ def test_xlsx_formats_have_their_sheets_and_headers(
     """Template, GIR and brandweer workbooks open with calamine and carry their layout."""
     first = {d["profiel"]: d for d in reversed(deliveries) if d["status"] == "loaded"}
     template = CalamineWorkbook.from_path(str(inbox_path(sample, first["nationaal_sjabloon"])))
-    assert template.sheet_names == ["Toelichting", "Aanlevering", "Incidenten"]
+    assert template.sheet_names == ["Toelichting", "Aanlevering", "Incidenten", "Codelijsten"]
     aanlevering = template.get_sheet_by_name("Aanlevering").to_python()
     assert [row[0] for row in aanlevering][:3] == ["veld", "organisatiecode", "periode"]
     assert template.get_sheet_by_name("Incidenten").to_python()[0][:3] == [
@@ -323,6 +330,95 @@ def test_received_time_is_ten_days_after_the_quarter(
     police = next(d for d in deliveries if d["bronbestand"] == f"POL_{YEAR}Q1.jsonl")
     mtime = datetime.fromtimestamp(inbox_path(sample, police).stat().st_mtime, UTC)
     assert mtime == datetime(YEAR, 4, 10, 9, 0, tzinfo=UTC) + timedelta(minutes=367)
+
+
+def test_template_deliveries_use_the_generated_template(
+    sample: Path, deliveries: list[dict[str, str]]
+) -> None:
+    """Template deliveries carry the generated template's explanation and validations."""
+    first = next(
+        d for d in deliveries if d["profiel"] == "nationaal_sjabloon" and d["rows_in"] != "0"
+    )
+    workbook = openpyxl.load_workbook(inbox_path(sample, first))
+    empty = openpyxl.load_workbook(BytesIO(template_bytes()))
+    assert workbook.sheetnames == empty.sheetnames
+    explanation = [row for row in workbook["Toelichting"].iter_rows(values_only=True)]
+    assert explanation == list(empty["Toelichting"].iter_rows(values_only=True))
+    incidents = workbook["Incidenten"]
+    assert incidents.freeze_panes == "A2"
+    validations = incidents.data_validations.dataValidation
+    assert len(validations) == len(empty["Incidenten"].data_validations.dataValidation)
+    assert incidents.max_row == int(first["rows_in"]) + 1
+
+
+def test_sample_template_columns_are_the_generated_templates() -> None:
+    """The sample spells template rows in the columns the generated template has."""
+    assert FORMATS["nationaal_sjabloon"].columns == incident_columns()
+
+
+def template_bytes() -> bytes:
+    """An empty template for boa, as bytes."""
+    buffer = BytesIO()
+    save_reproducibly(build_template(Aanlevering(beroepsgroep="boa")), buffer, datetime(2025, 1, 1))
+    return buffer.getvalue()
+
+
+def test_levert_voor_relation_and_covered_gemeente_without_files(
+    sample: Path, deliveries: list[dict[str, str]], manifest: dict
+) -> None:
+    """One covered-by relation in reference/levert_voor.csv; the covered gemeente has no files,
+    its leverancier delivers every quarter, both in the same veiligheidsregio."""
+    rows = read_csv(sample / "reference" / "levert_voor.csv")
+    assert list(rows[0]) == ["leverancier", "organisatiecode", "vanaf", "tot", "toelichting"]
+    assert len(rows) == 1 and rows[0]["vanaf"] == f"{YEAR}Q1" and rows[0]["tot"] == ""
+    assert rows[0]["toelichting"].startswith("Gezamenlijke handhavingsdienst")
+    (relation,) = manifest["cases"]["levert_voor"]
+    assert relation == {
+        k: rows[0][k] or None for k in ("leverancier", "organisatiecode", "vanaf", "tot")
+    }
+    covered, leverancier = relation["organisatiecode"], relation["leverancier"]
+    assert not (sample / "inbox" / covered).exists()
+    assert not [d for d in deliveries if d["organisatiecode"] == covered]
+    assert not [i for i in read_truth(sample, "incidents") if i["organisatiecode"] == covered]
+    own = {
+        d["periode"]
+        for d in deliveries
+        if d["organisatiecode"] == leverancier and d["status"] == "loaded"
+    }
+    assert own == {f"{YEAR}Q{q}" for q in range(1, 5)}
+    regio = {
+        g["gemeentecode"]: g["veiligheidsregiocode"] for g in read_csv(REFERENCE / "gemeenten.csv")
+    }
+    assert regio[covered] == regio[leverancier] and covered != "GM1969"
+    special = {c["organisatiecode"] for name in ("pre_2023_code", "nil_returns", "unreadable")
+               for c in manifest["cases"][name]}  # fmt: skip
+    assert not {covered, leverancier} & special
+
+
+def test_late_delivery_arrives_fifty_days_after_its_quarter(
+    sample: Path, deliveries: list[dict[str, str]], manifest: dict
+) -> None:
+    """The late delivery's mtime and received_at lie 50 days after its quarter; others 10."""
+    (late,) = manifest["cases"]["late"]
+    delivery = next(d for d in deliveries if d["bronbestand"] == late["bronbestand"])
+    mtime = datetime.fromtimestamp(inbox_path(sample, delivery).stat().st_mtime, UTC)
+    assert mtime == datetime.fromisoformat(late["received_at"])
+    assert mtime == datetime.fromisoformat(delivery["received_at"])
+    quarter = int(late["periode"][-1])
+    end = date(YEAR, 12, 31) if quarter == 4 else date(YEAR, 3 * quarter + 1, 1) - timedelta(days=1)
+    assert mtime.date() == end + timedelta(days=50)
+    assert delivery["profiel"] in ("nationaal_sjabloon", "gir_gemeente", "vendor_csv")
+    assert delivery["geen_incidenten"] == "nee"
+
+
+def test_every_delivery_has_its_received_time(
+    sample: Path, deliveries: list[dict[str, str]]
+) -> None:
+    """truth/deliveries.csv holds received_at (ISO 8601, UTC) = the file's mtime."""
+    for d in deliveries:
+        received = datetime.fromisoformat(d["received_at"])
+        assert received.utcoffset() == timedelta(0)
+        assert inbox_path(sample, d).stat().st_mtime == received.timestamp(), d["bronbestand"]
 
 
 def test_fte_reference_covers_every_organisation(sample: Path) -> None:
