@@ -126,6 +126,34 @@ def schema(
 
 
 @app.command()
+def template(
+    out: Annotated[Path, typer.Option(help="Waar het sjabloon komt (.xlsx).")] = Path(
+        "landelijk_sjabloon.xlsx"
+    ),
+    beroepsgroep: Annotated[
+        str | None,
+        typer.Option(help="Alleen de fte-regel van deze beroepsgroep (boa, brandweer, politie)."),
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Vul uw organisatiecode alvast in.")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Vul de periode alvast in, bijv. 2025Q1.")
+    ] = None,
+) -> None:
+    """Schrijf het landelijke aanleversjabloon (xlsx) met keuzelijsten uit de codelijsten."""
+    from pipeline.template import TemplateError, write_template
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_template(out, beroepsgroep=beroepsgroep, organisatiecode=org, periode=period)
+    except TemplateError as exc:
+        err.print(f"[red]Sjabloon niet gemaakt:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"Landelijk sjabloon geschreven naar {out}")
+
+
+@app.command()
 def serve(
     cron: Annotated[str | None, typer.Option(help="Cron-schema (standaard 0 2 * * *).")] = None,
     timezone: Annotated[

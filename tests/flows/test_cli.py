@@ -98,3 +98,23 @@ def test_check_maps_an_old_gemeentecode_and_refuses_an_unreadable_file(tmp_path:
     result = runner.invoke(app, ["check", str(broken), "--org", "GM0014", "--json"])
     assert result.exit_code == 2
     assert [e["code"] for e in json.loads(result.output)["edits"]] == ["S01"]
+
+
+def test_template_command_writes_the_national_template_and_refuses_a_bad_period(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "sub" / "sjabloon.xlsx"
+    result = runner.invoke(
+        app, ["template", "--out", str(out), "--org", "GM0344", "--period", "2025Q3"]
+    )
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["Toelichting", "Aanlevering", "Incidenten", "Codelijsten"]
+    values = {row[0]: row[1] for row in book["Aanlevering"].iter_rows(values_only=True)}
+    assert (values["organisatiecode"], values["periode"]) == ("GM0344", "2025Q3")
+    assert book["Incidenten"].data_validations.dataValidation
+
+    bad = runner.invoke(app, ["template", "--out", str(tmp_path / "x.xlsx"), "--period", "2025-3"])
+    assert bad.exit_code == 2 and "heeft niet de vorm 2025Q1" in bad.output
