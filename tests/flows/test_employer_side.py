@@ -164,3 +164,25 @@ def test_data_docs_site_is_built_with_a_capped_history(nightly_run: dict[str, An
     assert len(stored) == settings.datadocs_keep  # the small sample has more reports than that
     pages = [p for p in (index.parent / "validations").rglob("*.html")]
     assert len(pages) == settings.datadocs_keep
+
+
+def test_covered_and_late_deliveries_show_in_the_informatiepositie(
+    nightly_run: dict[str, Any],
+) -> None:
+    cases = json.loads((nightly_run["sample"] / "sample.json").read_text())["cases"]
+    (relation,) = cases["levert_voor"]
+    (late,) = cases["late"]
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        levering = wh.query("SELECT * FROM mart.levering").set_index(["organisatiecode", "periode"])
+        quality = wh.query(
+            "SELECT * FROM mart.kwaliteit_levering WHERE bronbestand = ?", [late["bronbestand"]]
+        )
+    covered = levering.loc[relation["organisatiecode"]]
+    assert (covered["status"] == "gedekt").all() and (
+        covered["gedekt_door"] == relation["leverancier"]
+    ).all()
+    assert covered["geleverd"].all()
+    row = levering.loc[(late["organisatiecode"], late["periode"])]
+    assert row["te_laat"] and row["dagen_te_laat"] == 20 and row["status"] == "geleverd"
+    assert levering["te_laat"].sum() == 1
+    assert quality["dagen_te_laat"].tolist() == [20] and quality["tijdigheid"].iloc[0] < 1
