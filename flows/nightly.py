@@ -58,9 +58,9 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
     logger = get_run_logger()
     settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse)
     started = dt.datetime.now(dt.UTC)
-    with build_next_version(settings.warehouse_path) as wh:
+    with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
-        write_reference_tables(wh, inputs)
+        write_reference_tables(wh, inputs, settings.coverage_floor)
         run_id = wh.start_run(started)
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)

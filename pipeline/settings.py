@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     feedback_dir: Path | None = None  # default: feedback/ beside the warehouse's folder
     reports_dir: Path | None = None  # default: reports/ beside the warehouse's folder
     datadocs_keep: int = 200  # validation reports kept for the Data Docs site
+    keep_versions: int = 7  # published warehouse versions kept under data/warehouse/versies/
 
     @property
     def sample_manifest(self) -> Path:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from schemas.codelists import load_codelists
 from schemas.errors import WarehouseError
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -36,6 +38,11 @@ QUALITY_COLUMNS = ("delivery_id", "aandeel_foutloos", "aandeel_bekend", "tijdigh
                    "dagen_te_laat", "kwaliteitsscore")  # fmt: skip
 DQ_COLUMNS = ("delivery_id", "code", "kolom", "expectation", "success", "observed", "threshold",
               "bericht")  # fmt: skip
+LEDGER_COLUMNS = (
+    "delivery_id, organisatiecode, organisatiecode_bron, periode, profile_id, profile_version, "
+    "bronbestand, sha256, size_bytes, received_at, loaded_at, run_id, status, superseded_by, "
+    "geen_incidenten, rows_in, rows_loaded, rows_rejected, rows_warned, codelijst_versie"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class LedgerEntry:
     rows_rejected: int
     rows_warned: int
     rejected: bool
+    codelijst_versie: int = field(default_factory=lambda: load_codelists().version)
 
 
 class Warehouse:
@@ -121,8 +129,9 @@ class Warehouse:
             )
 
     def refresh_marts(self) -> None:
-        """(Re)create the mart views."""
+        """(Re)create the mart views, after commenting the freshly written reference tables."""
         with self._lock:
+            self.con.execute((SQL_DIR / "ref_comments.sql").read_text(encoding="utf-8"))
             self.con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
 
     def close(self) -> None:
@@ -184,12 +193,13 @@ class Warehouse:
             elif current is not None:
                 self._supersede(int(current[0]), delivery_id)
         self.con.execute(
-            "INSERT INTO ops.delivery VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
              entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
              entry.size_bytes, entry.received_at, run_id, status, superseded_by,
              entry.geen_incidenten, entry.rows_in, entry.rows_loaded, entry.rows_rejected,
-             entry.rows_warned],
+             entry.rows_warned, entry.codelijst_versie],
         )  # fmt: skip
         return delivery_id, status
 
@@ -255,12 +265,13 @@ class Warehouse:
         assert row is not None
         delivery_id = int(row[0])
         self.con.execute(
-            "INSERT INTO ops.delivery VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?)",
+            f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
             [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
              entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
              entry.size_bytes, entry.received_at, run_id,
              "rejected" if entry.rejected else "loaded", entry.geen_incidenten, entry.rows_in,
-             entry.rows_loaded, entry.rows_rejected, entry.rows_warned],
+             entry.rows_loaded, entry.rows_rejected, entry.rows_warned, entry.codelijst_versie],
         )  # fmt: skip
         return delivery_id
 
@@ -291,14 +302,39 @@ def next_version_path(published: Path) -> Path:
 
 
 @contextmanager
-def build_next_version(published: Path) -> Iterator[Warehouse]:
+def build_next_version(published: Path, keep_versions: int = 0) -> Iterator[Warehouse]:
     """Copy the published warehouse, let the caller load into the copy, then swap it in.
 
     One writer at a time: a second run while one is building fails at once (WarehouseError).
+    With `keep_versions`, each published version is also kept (hard-linked, so it costs no
+    copy) under `versies/` beside it, the newest `keep_versions` of them.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(published):
-        yield from _build(published)
+        yield from _build(published, keep_versions)
+
+
+def versions_dir(published: Path) -> Path:
+    """Where earlier published versions are kept."""
+    return published.parent / "versies"
+
+
+def kept_versions(published: Path) -> list[Path]:
+    """The kept versions, oldest first (their names sort by publication time)."""
+    return sorted(versions_dir(published).glob(f"{published.stem}-*{published.suffix}"))
+
+
+def _keep_version(building: Path, published: Path, keep: int) -> None:
+    """Hard-link the new version into versies/ and drop all but the newest `keep`.
+
+    Safe because a version is never written again: the next run copies it before loading.
+    """
+    folder = versions_dir(published)
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    os.link(building, folder / f"{published.stem}-{stamp}{published.suffix}")
+    for old in kept_versions(published)[:-keep]:
+        old.unlink()
 
 
 @contextmanager
@@ -315,7 +351,7 @@ def _writer_lock(published: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _build(published: Path) -> Iterator[Warehouse]:
+def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
     """The build itself: copy, open, yield, then close and swap (or discard on failure)."""
     building = next_version_path(published)
     for stale in (building, building.with_name(building.name + ".wal")):
@@ -334,6 +370,8 @@ def _build(published: Path) -> Iterator[Warehouse]:
         building.unlink(missing_ok=True)
         raise
     warehouse.close()
+    if keep_versions > 0:
+        _keep_version(building, published, keep_versions)
     building.replace(published)
 
 
