@@ -134,6 +134,7 @@ def _safe(text: str) -> str:
 
 def build_data_docs(reports_dir: Path) -> Path:
     """Rebuild the Data Docs site from the stored reports; returns the path of its index.html."""
+    reports_dir = reports_dir.resolve()  # GX's filesystem store needs an absolute path
     reports = [_read_report(path) for path in sorted((reports_dir / STORE_DIR).glob("*.json"))]
     reports_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".datadocs-new-", dir=reports_dir))

@@ -127,3 +127,10 @@ def test_a_report_that_is_not_gx_json_fails_the_build(tmp_path: Path) -> None:
     (store / "20250101T000000.000000Z_GM0001_2025Q1_abc.json").write_text('{"oops": 1}')
     with pytest.raises(DataDocsError, match="not a GX validation result"):
         build_data_docs(tmp_path)
+
+
+def test_a_relative_reports_dir_builds_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` passes data/reports, relative to the working directory."""
+    monkeypatch.chdir(tmp_path)
+    index = build_data_docs(Path("data/reports"))
+    assert index.is_absolute() and index.is_file()
