@@ -8,7 +8,7 @@ SAMPLE := data/sample
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install run sample test lint bench clean
+.PHONY: install run sample test lint bench clean browser-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# Open the Data Docs site, one employer feedback page and the report in headless Chromium
+# (Debian package `chromium`): fails on any console error or failed load, saves screenshots.
+browser-check: $(STAMP)
+	$(BIN)/python scripts/browser_check.py data/reports/datadocs/index.html \
+		$$(ls data/feedback/*/*.html | head -n 1) \
+		$$(ls data/reports/rapport/index.html 2>/dev/null) \
+		--screenshots data/reports/screenshots
 
 bench: $(STAMP)
 	$(BIN)/python bench/nightly.py
