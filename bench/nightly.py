@@ -47,7 +47,7 @@ def run_plain(settings: Settings) -> None:
     load_seconds = process_seconds = 0.0
     with build_next_version(settings.warehouse_path) as wh:
         inputs = prepare_inputs(settings, dt.date.today(), wh.row_count_history())
-        write_reference_tables(wh, inputs)
+        write_reference_tables(wh, inputs, settings.coverage_floor)
         run_id = wh.start_run(dt.datetime.now(dt.UTC))
         files, _ = new_files(settings.inbox_dir, wh.known_hashes())
         rows = 0

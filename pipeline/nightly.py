@@ -71,6 +71,7 @@ class RunSummary:
     per_beroepsgroep: list[dict[str, object]] = field(default_factory=list)
     coverage: list[dict[str, object]] = field(default_factory=list)
     feedback_dir: str = ""
+    report: str = ""
     datadocs: str | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -118,8 +119,11 @@ def prepare_inputs(
     )
 
 
-def write_reference_tables(warehouse: Warehouse, inputs: ProcessingInputs) -> None:
-    """Refresh the `ref` schema: organisations, gemeenten, regions, herindelingen, codes, edits, FTE."""
+def write_reference_tables(
+    warehouse: Warehouse, inputs: ProcessingInputs, coverage_floor: float = 0.6
+) -> None:
+    """Refresh the `ref` schema: organisations, gemeenten, regions, herindelingen, codes, edits,
+    FTE, periods and the indicator settings (`ref.instelling`: the coverage floor)."""
     ref = inputs.reference
     warehouse.replace_table("ref.organisatie", ref.organisations())
     warehouse.replace_table("ref.gemeente", ref.gemeenten)
@@ -133,10 +137,12 @@ def write_reference_tables(warehouse: Warehouse, inputs: ProcessingInputs) -> No
     warehouse.replace_table("ref.edit", edits.assign(versie=EDIT_CATALOGUE_VERSION))
     warehouse.replace_table("ref.fte", inputs.fte.astype({"jaar": "int64", "fte": "float64"}))
     warehouse.replace_table(
-        "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS)
+        "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS).astype("string")
     )
     calendar = quarter_calendar(FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days)
     warehouse.replace_table("ref.periode", calendar)
+    settings = pd.DataFrame({"naam": ["dekkingsdrempel"], "waarde": [float(coverage_floor)]})
+    warehouse.replace_table("ref.instelling", settings)
 
 
 def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
@@ -209,6 +215,19 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
     except (DataDocsError, OSError) as exc:
         log.warning("Data Docs niet gebouwd: %s", exc)
         return None
+
+
+def publish_report(settings: Settings, out: Path | None = None) -> Path:
+    """Build the protected publication from the published warehouse and write the report."""
+    from pipeline.publish import build_publication
+    from pipeline.report_writer import write_report
+    from pipeline.warehouse import open_published
+
+    with open_published(settings.warehouse_path) as wh:
+        publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
+                                        dt.datetime.now(dt.UTC))  # fmt: skip
+    files = write_report(out or settings.report_directory, publication)
+    return files.html
 
 
 def _reason(processed: ProcessedDelivery) -> str | None:

@@ -134,3 +134,7 @@ CREATE TABLE IF NOT EXISTS ops.api_cursor (
     cursor     VARCHAR,
     updated_at TIMESTAMPTZ NOT NULL
 );
+
+-- issue 5: indicator settings
+CREATE TABLE IF NOT EXISTS ref.instelling (naam VARCHAR, waarde DOUBLE);
+ALTER TABLE ops.delivery ADD COLUMN IF NOT EXISTS codelijst_versie INTEGER;
