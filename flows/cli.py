@@ -154,6 +154,25 @@ def template(
 
 
 @app.command()
+def report(
+    out: Annotated[
+        Path | None, typer.Option(help="Map voor het rapport (standaard data/reports/rapport).")
+    ] = None,
+    warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
+) -> None:
+    """Maak het landelijke rapport: HTML (offline), Excel en CSV/Parquet, na onthullingscontrole."""
+    from pipeline.nightly import publish_report
+    from schemas.errors import PipelineError
+
+    try:
+        html = publish_report(_settings(warehouse=warehouse), out)
+    except PipelineError as exc:
+        err.print(f"[red]Rapport niet gemaakt:[/] {exc}")
+        raise typer.Exit(2) from exc
+    console.print(f"Rapport geschreven: {html} (met monitor.xlsx, csv/ en parquet/ ernaast)")
+
+
+@app.command()
 def serve(
     cron: Annotated[str | None, typer.Option(help="Cron-schema (standaard 0 2 * * *).")] = None,
     timezone: Annotated[

@@ -26,6 +26,7 @@ from pipeline.nightly import (
     new_files,
     prepare_inputs,
     publish_data_docs,
+    publish_report,
     summarise,
     sync_api_source,
     write_delivery_feedback,
@@ -84,6 +85,7 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
                              warehouse=str(settings.warehouse_path))  # fmt: skip
         summarise(wh, summary)
     summary.feedback_dir = str(settings.feedback_directory)
+    summary.report = str(publish_report(settings))
     if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
         docs = publish_data_docs(settings, reports)
         summary.datadocs = str(docs) if docs else None

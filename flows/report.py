@@ -51,6 +51,7 @@ def print_summary(console: Console, summary: RunSummary) -> None:
                       f"{pull.rows_rejected} afgekeurd{f' ({pull.reason})' if pull.reason else ''}")  # fmt: skip
     console.print(f"Warehouse: {summary.warehouse}")
     console.print(f"Terugkoppeling aan werkgevers: {summary.feedback_dir}")
+    console.print(f"Rapport (landelijk beeld, beveiligd tegen onthulling): {summary.report}")
     if summary.datadocs:
         console.print(f"Kwaliteitscontroles (Great Expectations Data Docs): {summary.datadocs}")
 

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     reports_dir: Path | None = None  # default: reports/ beside the warehouse's folder
     datadocs_keep: int = 200  # validation reports kept for the Data Docs site
     keep_versions: int = 7  # published warehouse versions kept under data/warehouse/versies/
+    disclosure_k: int = 5  # published counts from 1 to k-1 are suppressed (plus secondary cells)
 
     @property
     def sample_manifest(self) -> Path:
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     def reports_directory(self) -> Path:
         """Where the report and the Data Docs site are written."""
         return self.reports_dir or self.warehouse_path.parent.parent / "reports"
+
+    @property
+    def report_directory(self) -> Path:
+        """Where `monitor report` and the nightly run write the published report."""
+        return self.reports_directory / "rapport"
 
     @property
     def fte_directory(self) -> Path:

@@ -186,3 +186,25 @@ def test_covered_and_late_deliveries_show_in_the_informatiepositie(
     assert row["te_laat"] and row["dagen_te_laat"] == 20 and row["status"] == "geleverd"
     assert levering["te_laat"].sum() == 1
     assert quality["dagen_te_laat"].tolist() == [20] and quality["tijdigheid"].iloc[0] < 1
+
+
+def test_data_docs_and_a_feedback_page_open_in_chromium_without_errors(
+    nightly_run: dict[str, Any], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    import pytest
+
+    if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed (Debian package chromium)")
+    settings = nightly_run["settings"]
+    feedback = next(settings.feedback_directory.glob("POL/*.html"))
+    pages = [settings.reports_directory / "datadocs" / "index.html", feedback]
+    script = Path(__file__).resolve().parents[2] / "scripts" / "browser_check.py"
+    done = subprocess.run([sys.executable, str(script), *map(str, pages), "--screenshots", str(tmp_path),
+                           "--json"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = json.loads(done.stdout)
+    assert done.returncode == 0 and result["ok"], result
+    assert len(list(tmp_path.glob("*.png"))) == 2
