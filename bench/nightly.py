@@ -17,7 +17,15 @@ from collections import defaultdict
 from pathlib import Path
 
 import pipeline.process as process
-from pipeline.nightly import load_processed, new_files, prepare_inputs, write_reference_tables
+from pipeline.nightly import (
+    load_processed,
+    new_files,
+    prepare_inputs,
+    publish_data_docs,
+    publish_report,
+    write_delivery_feedback,
+    write_reference_tables,
+)
 from pipeline.sample import generate_sample
 from pipeline.settings import Settings
 from pipeline.warehouse import build_next_version
@@ -44,7 +52,8 @@ def run_plain(settings: Settings) -> None:
     """Every delivery through process_file and load_processed, as the flow does, without Prefect."""
     stages = timed_stages()
     started = time.perf_counter()
-    load_seconds = process_seconds = 0.0
+    load_seconds = process_seconds = feedback_seconds = 0.0
+    reports = []
     with build_next_version(settings.warehouse_path) as wh:
         inputs = prepare_inputs(settings, dt.date.today(), wh.row_count_history())
         write_reference_tables(wh, inputs, settings.coverage_floor)
@@ -55,18 +64,31 @@ def run_plain(settings: Settings) -> None:
             t0 = time.perf_counter()
             result = process.process_file(file, inputs)
             t1 = time.perf_counter()
-            load_processed(wh, result, run_id)
+            loaded = load_processed(wh, result, run_id)
+            t2 = time.perf_counter()
+            write_delivery_feedback(settings.feedback_directory, result, loaded, inputs.reference)
+            feedback_seconds += time.perf_counter() - t2
             process_seconds += t1 - t0
-            load_seconds += time.perf_counter() - t1
+            load_seconds += t2 - t1
             rows += result.rows_in
+            if result.gx_report is not None:
+                reports.append(result.gx_report)
         wh.refresh_marts()
     total = time.perf_counter() - started
+    t0 = time.perf_counter()
+    publish_data_docs(settings, reports)
+    t1 = time.perf_counter()
+    publish_report(settings)
+    t2 = time.perf_counter()
     n = max(1, len(files))
     print(f"plain pipeline: {len(files)} deliveries, {rows} rows in {total:.1f} s "
           f"= {rows / total:,.0f} rows/s, {1000 * total / n:.1f} ms per delivery")  # fmt: skip
     print(
         f"  process {1000 * process_seconds / n:.1f} ms/delivery, load {1000 * load_seconds / n:.1f} ms/delivery"
     )
+    print(f"  feedback (xlsx + csv + html) {1000 * feedback_seconds / n:.1f} ms/delivery")
+    print(f"  after the load: Data Docs ({len(reports)} reports, newest {settings.datadocs_keep} kept) "
+          f"{t1 - t0:.1f} s, report with disclosure control {t2 - t1:.1f} s")  # fmt: skip
     for name, seconds in stages.items():
         print(f"    {name}: {1000 * seconds / n:.1f} ms/delivery")
     print(

@@ -173,6 +173,18 @@ def report(
 
 
 @app.command()
+def docs(
+    out: Annotated[Path, typer.Option(help="Waar het datawoordenboek komt.")] = Path(
+        "docs/data_dictionary.md"
+    ),
+) -> None:
+    """Maak het datawoordenboek (Markdown) opnieuw uit de standaard en het warehouse-commentaar."""
+    from pipeline.dictionary import write_dictionary
+
+    console.print(f"Datawoordenboek geschreven naar {write_dictionary(out)}")
+
+
+@app.command()
 def serve(
     cron: Annotated[str | None, typer.Option(help="Cron-schema (standaard 0 2 * * *).")] = None,
     timezone: Annotated[

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import get_column_letter
 
 from pipeline.feedback import Feedback, feedback_dir
 from schemas.edits import EDITS
@@ -53,45 +54,49 @@ def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
 
 
 def write_xlsx(path: Path, feedback: Feedback) -> None:
-    """The workbook: Samenvatting, Meldingen, Controles, Uitleg."""
-    book = Workbook()
-    summary = book.active
-    assert summary is not None
-    summary.title = "Samenvatting"
-    _fill(summary, ["onderdeel", "waarde"], [list(line) for line in feedback.summary])
-    summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 50, 60
-    _table(book.create_sheet("Meldingen"), feedback.edits)
-    _table(book.create_sheet("Controles"), feedback.checks)
+    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (streamed: write-only mode)."""
+    book = Workbook(write_only=True)
+    summary = pd.DataFrame(
+        [list(line) for line in feedback.summary], columns=["onderdeel", "waarde"]
+    )
     catalogue = [[e.code, "fout" if e.severity == "error" else "waarschuwing", e.title_nl,
                   e.expected_nl, e.fix_nl] for e in EDITS.values()]  # fmt: skip
-    _table(book.create_sheet("Uitleg"),
-           pd.DataFrame(catalogue, columns=["code", "ernst", "omschrijving", "verwacht", "oplossing"]))  # fmt: skip
+    sheets = {
+        "Samenvatting": summary,
+        "Meldingen": feedback.edits,
+        "Controles": feedback.checks,
+        "Uitleg": pd.DataFrame(
+            catalogue, columns=["code", "ernst", "omschrijving", "verwacht", "oplossing"]
+        ),
+    }
+    for name, frame in sheets.items():
+        _table(book, name, frame)
     book.save(path)
 
 
-def _table(sheet: Worksheet, frame: pd.DataFrame) -> None:
-    """A frame as a sheet with a frozen, styled header and sensible widths."""
-    rows = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
-    _fill(sheet, list(frame.columns), rows)
+def _table(book: Workbook, name: str, frame: pd.DataFrame) -> None:
+    """A frame as a sheet with a frozen, styled header, sensible widths and a filter."""
+    sheet = book.create_sheet(name)
+    widths = {"onderdeel": 50, "waarde": 60} if name == "Samenvatting" else WIDTHS
     for index, column in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = WIDTHS.get(str(column), 40)
+        sheet.column_dimensions[get_column_letter(index)].width = widths.get(str(column), 40)
     sheet.freeze_panes = "A2"
     if len(frame):
-        sheet.auto_filter.ref = sheet.dimensions
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    sheet.append([_styled(sheet, str(c), header=True) for c in frame.columns])
+    for values in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        sheet.append([_styled(sheet, v) for v in values])
 
 
-def _fill(sheet: Worksheet, header: list[str], rows: list[list[Any]]) -> None:
-    """Header plus rows; every text cell escaped and stored as text, never as a formula."""
-    sheet.append(header)
-    for cell in sheet[1]:
+def _styled(sheet: Any, value: Any, header: bool = False) -> WriteOnlyCell:
+    """One cell: text escaped and stored as text (never a formula), headers styled."""
+    cell = WriteOnlyCell(sheet, value=escape_cell(value))
+    if header:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    for values in rows:
-        sheet.append([escape_cell(v) for v in values])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
+    elif isinstance(cell.value, str):
+        cell.data_type = "s"
+        cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
+    return cell
 
 
 def edits_csv(feedback: Feedback) -> str:
