@@ -237,13 +237,14 @@ COMMENT ON COLUMN mart.dekking.fte_pct IS 'Dekking in fte: 100 × fte_gedekt / f
 
 -- Series breaks (DESIGN §8): an organisation's counting delivery for a quarter (the last loaded
 -- one) comes from another registration system (profile), another profile version or another
--- code-list version than its previous loaded quarter. A change of system is not also reported
--- as a change of profile version.
+-- code-list version than its previous loaded quarter with incidents (nil returns are skipped).
+-- A change of system is not also reported as a change of profile version.
 CREATE OR REPLACE VIEW mart.reeksbreuk AS
 WITH telt AS (
     SELECT organisatiecode, periode, profile_id, profile_version, codelijst_versie
     FROM ops.delivery
     WHERE status = 'loaded' AND organisatiecode IS NOT NULL AND periode IS NOT NULL
+      AND NOT geen_incidenten  -- a nil return (often via the template) is no change of system
     QUALIFY row_number() OVER (PARTITION BY organisatiecode, periode ORDER BY delivery_id DESC) = 1),
      met_vorige AS (
     SELECT *, lag(periode) OVER w AS vorige_periode, lag(profile_id) OVER w AS vorig_profiel,

@@ -145,3 +145,28 @@ def test_every_mart_view_and_column_has_a_dutch_comment(warehouse: Warehouse) ->
     missing = columns[columns["comment"].fillna("").str.strip().eq("")]
     assert missing.empty, missing.to_string()
     assert len(columns) > 100
+
+
+def test_a_nil_return_through_the_template_is_no_series_break(
+    tmp_path: Path, processing_inputs: ProcessingInputs
+) -> None:
+    with build_next_version(tmp_path / "monitor.duckdb") as wh:
+        write_reference_tables(wh, processing_inputs)
+        load(wh, "GM0014", "2025Q1", "gir_gemeente", 1, 1)
+        nil = LedgerEntry(
+            organisatiecode="GM0014", organisatiecode_bron="GM0014", periode="2025Q2",
+            profile_id="nationaal_sjabloon", profile_version=1, bronbestand="GM0014_2025Q2.xlsx",
+            sha256="nil".ljust(64, "0"), size_bytes=100, received_at=RECEIVED["2025Q2"],
+            geen_incidenten=True, rows_in=0, rows_loaded=0, rows_rejected=0, rows_warned=0,
+            rejected=False,
+        )  # fmt: skip
+        empty = pd.DataFrame()
+        wh.load_delivery(nil, empty, empty, empty, empty, run_id=1)
+        load(wh, "GM0014", "2025Q3", "gir_gemeente", 1, 1)
+        wh.refresh_marts()
+        assert wh.query("SELECT * FROM mart.reeksbreuk").empty
+        load(wh, "GM0014", "2025Q4", "vendor_csv", 1, 1)
+        wh.refresh_marts()
+        assert wh.query("SELECT periode, soort FROM mart.reeksbreuk").values.tolist() == [
+            ["2025Q4", "registratiesysteem"]
+        ]
