@@ -135,7 +135,13 @@ def write_reference_tables(
     warehouse.replace_table("ref.code", pd.DataFrame(codes).assign(versie=codelists.version))
     edits = pd.DataFrame([e.model_dump(mode="json") for e in EDITS.values()])
     warehouse.replace_table("ref.edit", edits.assign(versie=EDIT_CATALOGUE_VERSION))
-    warehouse.replace_table("ref.fte", inputs.fte.astype({"jaar": "int64", "fte": "float64"}))
+    fte_types = {
+        "organisatiecode": "string",
+        "beroepsgroep": "string",
+        "jaar": "int64",
+        "fte": "float64",
+    }
+    warehouse.replace_table("ref.fte", inputs.fte.astype(fte_types))
     warehouse.replace_table(
         "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS).astype("string")
     )
