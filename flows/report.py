@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
@@ -89,10 +90,17 @@ def status_data(warehouse_path: Path, periode: str | None = None) -> dict[str, A
             "FROM mart.kwaliteit_organisatie_jaar ORDER BY gemiddelde_score, organisatiecode LIMIT 10"
         )
         runs = wh.query("SELECT * FROM ops.run ORDER BY run_id DESC LIMIT 1")
-    clean = lambda f: f.astype(object).where(f.notna(), None).to_dict("records")  # noqa: E731
     return {"grootboek": clean(ledger), "dekking": clean(coverage), "ontbreekt": clean(missing),
             "te_laat": clean(late), "gedekt": clean(covered), "laagste_kwaliteit": clean(quality),
             "laatste_run": clean(runs)}  # fmt: skip
+
+
+def clean(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain values: missing as None, dates as dd-mm-jjjj."""
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%d-%m-%Y")
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def print_status(console: Console, data: dict[str, Any]) -> None:
