@@ -32,7 +32,6 @@ def check_file(
         pseudonym_key=secrets.token_bytes(32),  # nothing is stored: any key will do
         max_file_bytes=settings.max_file_bytes,
         today=today,
-        deadline_days=settings.delivery_deadline_days,
     )
     return process_file(file, inputs)
 
@@ -40,9 +39,8 @@ def check_file(
 def check_feedback(processed: ProcessedDelivery, settings: Settings, now: dt.datetime) -> Feedback:
     """The feedback the nightly run would give, as if the file were delivered `now`."""
     quality = delivery_quality(processed, now, settings.delivery_deadline_days)
-    code = processed.meta.organisatiecode if processed.meta else processed.file.folder
-    name = load_reference(settings.reference_dir).organisation_names.get(code)
-    return build_feedback(processed, DeliveryOutcome(None, "checked", now, quality, name))
+    names = load_reference(settings.reference_dir).organisation_names
+    return build_feedback(processed, DeliveryOutcome(None, "checked", now, quality), names)
 
 
 def check_report(processed: ProcessedDelivery) -> dict[str, Any]:

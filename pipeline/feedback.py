@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,6 @@ class DeliveryOutcome:
     status: str
     received_at: dt.datetime
     quality: Quality
-    organisatienaam: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,10 @@ class Feedback:
     checks: pd.DataFrame  # CHECK_COLUMNS, one row per batch check
 
 
-def build_feedback(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> Feedback:
-    """The feedback content of one processed delivery."""
+def build_feedback(
+    processed: ProcessedDelivery, outcome: DeliveryOutcome, names: Mapping[str, str]
+) -> Feedback:
+    """The feedback content of one processed delivery; `names` maps organisatiecode → name."""
     meta, file = processed.meta, processed.file
     organisatiecode = meta.organisatiecode if meta else file.folder
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", file.path.stem)
@@ -59,7 +61,7 @@ def build_feedback(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> Fe
     return Feedback(
         name=name,
         organisatiecode=re.sub(r"[^A-Za-z0-9]+", "_", organisatiecode.upper()),
-        summary=_summary(processed, outcome),
+        summary=_summary(processed, outcome, names.get(organisatiecode)),
         edits=edit_rows(processed),
         checks=check_rows(processed.dq),
     )
@@ -70,7 +72,9 @@ def feedback_dir(root: Path, feedback: Feedback) -> Path:
     return root / feedback.organisatiecode
 
 
-def _summary(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> tuple[tuple[str, str], ...]:
+def _summary(
+    processed: ProcessedDelivery, outcome: DeliveryOutcome, naam: str | None
+) -> tuple[tuple[str, str], ...]:
     """The summary lines: who, what, when, and the counts and quality score."""
     meta, q = processed.meta, outcome.quality
     errors = (
@@ -78,8 +82,8 @@ def _summary(processed: ProcessedDelivery, outcome: DeliveryOutcome) -> tuple[tu
     )
     warnings = len(processed.edits) - int(errors)
     organisation = meta.organisatiecode if meta else processed.file.folder
-    if outcome.organisatienaam:
-        organisation = f"{organisation} ({outcome.organisatienaam})"
+    if naam:
+        organisation = f"{organisation} ({naam})"
     lines = [
         ("Organisatie", organisation),
         ("Bestand", processed.file.path.name),

@@ -187,7 +187,7 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
     quality = delivery_quality(processed, file.received_at, deadline_days)
     delivery_id, status = warehouse.load_delivery(
         entry, processed.incidents, processed.edits, processed.dq, fte, run_id,
-        quality.as_frame(0).drop(columns="delivery_id"),
+        quality.as_frame(),
     )  # fmt: skip
     if history is not None and meta is not None and status != "rejected":
         history.setdefault(meta.organisatiecode, []).append(processed.rows_in)
@@ -202,10 +202,9 @@ def write_delivery_feedback(
 ) -> Path:
     """Write the employer's feedback on one loaded (or rejected) delivery; returns the xlsx."""
     assert result.quality is not None, "feedback needs the delivery's quality score"
-    code = processed.meta.organisatiecode if processed.meta else processed.file.folder
     outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
-                              result.quality, reference.organisation_names.get(code))  # fmt: skip
-    return write_feedback(root, build_feedback(processed, outcome))
+                              result.quality)  # fmt: skip
+    return write_feedback(root, build_feedback(processed, outcome, reference.organisation_names))
 
 
 def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:

@@ -31,9 +31,9 @@ class Quality:
     dagen_te_laat: int  # days after the deadline (0 when on time)
     kwaliteitsscore: int
 
-    def as_frame(self, delivery_id: int) -> pd.DataFrame:
-        """One row of `ops.delivery_kwaliteit`."""
-        return pd.DataFrame([{"delivery_id": delivery_id, **asdict(self)}])
+    def as_frame(self) -> pd.DataFrame:
+        """One row of `ops.delivery_kwaliteit` (the warehouse adds the delivery id)."""
+        return pd.DataFrame([asdict(self)])
 
 
 def deadline(periode_end: dt.date, deadline_days: int) -> dt.date:

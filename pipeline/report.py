@@ -16,12 +16,11 @@ import numbers
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from pipeline.publication import SUPPRESSED_MARK, Publication, PublishedTable
-from pipeline.quality import DAYS_LATE_FOR_ZERO, KEY_FIELDS, WEIGHTS
+from pipeline.quality import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
 from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
 
@@ -37,7 +36,6 @@ TEXT_COLUMNS = frozenset({"beroepsgroep", "veiligheidsregiocode", "veiligheidsre
 CARD_FIGURES = ("incidenten", "per_1000_fte", "incidenten_per_1000_fte", "aangifte_pct",
                 "letsel_pct", "met_letsel")  # fmt: skip
 SHARE_COLUMNS = frozenset({"aandeel_foutloos", "aandeel_bekend", "tijdigheid"})  # 0–1, shown as %
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")  # fmt: skip
 LABELS = {
