@@ -23,9 +23,10 @@ $(SAMPLE)/sample.json: | $(STAMP)
 
 sample: $(SAMPLE)/sample.json
 
+# The sample runs in explicit sample mode (demo key, FTE beside the inbox); never inferred.
 run: $(STAMP) $(SAMPLE)/sample.json
-	$(BIN)/monitor run --inbox $(SAMPLE)/inbox
-	$(BIN)/monitor verify --sample $(SAMPLE)
+	MONITOR_SAMPLE_MODE=true $(BIN)/monitor run --inbox $(SAMPLE)/inbox
+	MONITOR_SAMPLE_MODE=true $(BIN)/monitor verify --sample $(SAMPLE)
 
 test: $(STAMP)
 	$(BIN)/pytest

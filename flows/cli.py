@@ -272,6 +272,21 @@ def check(
         raise typer.Exit(2)
 
 
+key_app = typer.Typer(help="De pseudonimiseringssleutel (MONITOR_PSEUDONYM_KEY).",
+                      no_args_is_help=True)  # fmt: skip
+app.add_typer(key_app, name="key")
+
+
+@key_app.command("new")
+def key_new() -> None:
+    """Druk een nieuwe, willekeurige sleutel af (64 tekens) voor MONITOR_PSEUDONYM_KEY."""
+    from pipeline.pseudonym import new_key
+
+    sys.stdout.write(new_key() + "\n")
+    err.print("Bewaar deze sleutel geheim en blijvend (bijv. in een secret store): met een andere "
+              "sleutel krijgen dezelfde medewerkers andere pseudoniemen.")  # fmt: skip
+
+
 profile_app = typer.Typer(help="Mappingprofielen voor nieuwe registratiesystemen.",
                           no_args_is_help=True)  # fmt: skip
 app.add_typer(profile_app, name="profile")

@@ -54,10 +54,13 @@ def sync_api(
 
 
 @flow(name="nightly", log_prints=False, persist_result=False)
-def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummary:
+def nightly(
+    inbox: str | None = None, warehouse: str | None = None, sample_mode: bool = False
+) -> RunSummary:
     """The nightly run: every new delivery in the inbox into the next warehouse version."""
     logger = get_run_logger()
-    settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse)
+    settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse,
+                             sample_mode=sample_mode or None)  # fmt: skip
     started = dt.datetime.now(dt.UTC)
     with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
@@ -97,7 +100,7 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
 def run_nightly(settings: Settings) -> RunSummary:
     """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set)."""
     state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
-                    return_state=True)  # fmt: skip
+                    sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
     summary: RunSummary = state.result()  # re-raises when the flow failed
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:

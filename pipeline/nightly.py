@@ -18,6 +18,7 @@ from pipeline.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.feedback import DeliveryOutcome, build_feedback
 from pipeline.feedback_writer import write_feedback
 from pipeline.process import ProcessedDelivery, ProcessingInputs
+from pipeline.pseudonym import checked_key
 from pipeline.quality import Quality, delivery_quality
 from pipeline.reference import (
     LEVERT_VOOR_COLUMNS,
@@ -80,15 +81,12 @@ class RunSummary:
 
 
 def pseudonym_key(settings: Settings) -> bytes:
-    """The HMAC key: from MONITOR_PSEUDONYM_KEY, or the demo key for a generated sample only."""
-    if settings.pseudonym_key is not None:
-        return settings.pseudonym_key.get_secret_value().encode()
-    if settings.is_sample:
-        log.info("demo pseudonym key in use: allowed for the generated sample only")
-        return DEMO_PSEUDONYM_KEY.encode()
-    raise ConfigurationError(
-        "MONITOR_PSEUDONYM_KEY is not set; the pipeline will not store ids without it"
-    )
+    """The HMAC key from MONITOR_PSEUDONYM_KEY (≥ 32 bytes); the demo key only in sample mode."""
+    secret = settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
+    key = checked_key(secret, sample_mode=settings.sample_mode, demo_key=DEMO_PSEUDONYM_KEY)
+    if secret is None or not secret.strip():
+        log.info("demo pseudonym key in use: allowed in sample mode only")
+    return key
 
 
 def load_all_fte(fte_dir: Path) -> pd.DataFrame:

@@ -4,8 +4,46 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 import pandas as pd
+
+from schemas.errors import ConfigurationError
+
+MIN_KEY_BYTES = 32  # an HMAC key shorter than this can be guessed; refused (DESIGN §11)
+NEW_KEY_BYTES = 48  # `monitor key new`: 48 random bytes, 64 characters of URL-safe base64
+
+
+def new_key() -> str:
+    """A fresh random pseudonym key for MONITOR_PSEUDONYM_KEY (64 URL-safe characters)."""
+    return secrets.token_urlsafe(NEW_KEY_BYTES)
+
+
+def checked_key(key: str | None, *, sample_mode: bool, demo_key: str) -> bytes:
+    """The HMAC key as bytes, or a Dutch ConfigurationError saying why it is refused.
+
+    No key: only in sample mode, where the public demo key is used. The demo key itself is
+    refused outside sample mode; any other key must be at least MIN_KEY_BYTES bytes.
+    """
+    if key is None or not key.strip():
+        if sample_mode:
+            return demo_key.encode()
+        raise ConfigurationError(
+            "MONITOR_PSEUDONYM_KEY is niet gezet (of leeg); zonder sleutel worden geen "
+            "medewerker-id's opgeslagen. Maak er een met `monitor key new`."
+        )
+    if key == demo_key and not sample_mode:
+        raise ConfigurationError(
+            "MONITOR_PSEUDONYM_KEY is de openbare demosleutel; die mag alleen in de "
+            "voorbeeldmodus (MONITOR_SAMPLE_MODE=true). Maak een eigen sleutel met `monitor key new`."
+        )
+    raw = key.encode()
+    if len(raw) < MIN_KEY_BYTES:
+        raise ConfigurationError(
+            f"MONITOR_PSEUDONYM_KEY is te kort ({len(raw)} bytes; minstens {MIN_KEY_BYTES}): "
+            "een korte sleutel is te raden. Maak er een met `monitor key new`."
+        )
+    return raw
 
 
 def pseudonymise(ids: pd.Series, organisatiecode: str, key: bytes) -> pd.Series:

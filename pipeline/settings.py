@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Allowed only when the inbox belongs to a generated sample (DESIGN §9).
+# Allowed only in explicit sample mode, MONITOR_SAMPLE_MODE=true (DESIGN §9).
 DEMO_PSEUDONYM_KEY = "demo-sleutel-alleen-voor-de-voorbeelddata"
 
 
@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     fte_dir: Path | None = None  # default: the reference dir (a sample brings its own)
     warehouse_path: Path = Path("data/warehouse/monitor.duckdb")
     pseudonym_key: SecretStr | None = None
+    sample_mode: bool = False  # the generated national sample: demo key allowed, FTE beside it
     max_file_bytes: int = 200 * 1024 * 1024
     coverage_floor: float = 0.60
     schedule_cron: str = "0 2 * * *"
@@ -43,8 +44,8 @@ class Settings(BaseSettings):
 
     @property
     def is_sample(self) -> bool:
-        """True when the inbox is a generated sample (demo key allowed, FTE beside it)."""
-        return self.sample_manifest.is_file()
+        """True only in explicit sample mode (MONITOR_SAMPLE_MODE); never guessed from files."""
+        return self.sample_mode
 
     @property
     def feedback_directory(self) -> Path:

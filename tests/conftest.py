@@ -17,7 +17,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = ROOT / "data" / "reference"
 PROFILE_FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
-TEST_KEY = b"test-sleutel"
+TEST_KEY = b"test-sleutel-van-minstens-32-bytes-lang"
 
 
 def write_source(spec: dict[str, Any], inbox: Path) -> Path:

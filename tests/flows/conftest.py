@@ -23,7 +23,8 @@ def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None)
     root = tmp_path_factory.mktemp("nightly")
     sample = root / "sample"
     generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE)
-    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb")
+    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb",
+                        sample_mode=True)  # fmt: skip
     first = run_nightly(settings)
     first_state = warehouse_fingerprint(settings.warehouse_path)
     feedback_state = {p: p.stat().st_mtime_ns for p in settings.feedback_directory.rglob("*")}

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from pipeline.settings import Settings
+from tests.conftest import TEST_KEY
 from tests.connectors.test_api import PATH, TOKEN, Registration, handler_for, incident
 
 
@@ -29,7 +30,7 @@ def test_nightly_flow_pulls_api_sources_incrementally(tmp_path: Path, prefect_ha
               "page_size": 2, "token_env": "MONITOR_API_TOKEN_TEST", "backoff_seconds": 0.01}  # fmt: skip
     (sources / "politie_api.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     monkeypatch.setenv("MONITOR_API_TOKEN_TEST", TOKEN)
-    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", "test-sleutel")
+    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", TEST_KEY.decode())
     monkeypatch.setenv("MONITOR_API_SOURCES", '["politie_api"]')  # the flow reads its settings
     monkeypatch.setenv("MONITOR_API_SOURCES_DIR", str(sources))
     (tmp_path / "inbox").mkdir()

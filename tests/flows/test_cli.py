@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
+from tests.conftest import PROFILE_FIXTURES, TEST_KEY, load_spec, write_source
 
 runner = CliRunner()
 
@@ -49,7 +49,7 @@ def test_run_json_status_and_verify_on_a_small_inbox(
     for folder in sorted(PROFILE_FIXTURES.iterdir()):
         write_source(load_spec(folder / "source.yaml"), inbox)
     warehouse = tmp_path / "wh" / "monitor.duckdb"
-    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", "test-sleutel")
+    monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", TEST_KEY.decode())
 
     result = runner.invoke(
         app, ["run", "--inbox", str(inbox), "--warehouse", str(warehouse), "--json"]

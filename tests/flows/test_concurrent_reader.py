@@ -72,7 +72,7 @@ def test_a_reader_in_another_process_sees_the_old_or_the_new_state_and_never_blo
     root = tmp_path / "sample"
     copy_inbox(sample, root, organisations[:15])
     settings = Settings(inbox_dir=root / "inbox", warehouse_path=tmp_path / "wh" / "monitor.duckdb",
-                        keep_versions=3)  # fmt: skip
+                        keep_versions=3, sample_mode=True)  # fmt: skip
     run_nightly(settings)
     old = state(settings.warehouse_path)
     copy_inbox(sample, root, organisations[15:])

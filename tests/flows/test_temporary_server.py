@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
+from tests.conftest import PROFILE_FIXTURES, TEST_KEY, load_spec, write_source
 
 
 def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None:
@@ -16,7 +16,7 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
     for folder in sorted(PROFILE_FIXTURES.iterdir()):
         write_source(load_spec(folder / "source.yaml"), inbox)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), MONITOR_PSEUDONYM_KEY="test-sleutel")
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), MONITOR_PSEUDONYM_KEY=TEST_KEY.decode())
     command = [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox),
                "--warehouse", str(tmp_path / "wh" / "monitor.duckdb"), "--json"]  # fmt: skip
 

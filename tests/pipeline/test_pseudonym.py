@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pipeline.pseudonym import pseudonymise
 
-KEY = b"test-sleutel"
+KEY = b"test-sleutel-van-minstens-32-bytes-lang"
 HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
