@@ -89,12 +89,12 @@ def pseudonym_key(settings: Settings) -> bytes:
     return key
 
 
-def load_all_fte(fte_dir: Path) -> pd.DataFrame:
-    """Every yearly FTE file in a directory."""
+def load_all_fte(fte_dir: Path, reference: Reference | None = None) -> pd.DataFrame:
+    """Every yearly FTE file in a directory, validated (against `reference` when given)."""
     years = sorted(
         int(p.stem.removeprefix("fte_")) for p in fte_dir.glob("fte_[0-9][0-9][0-9][0-9].csv")
     )
-    frames = [load_fte(fte_dir, y) for y in years]
+    frames = [load_fte(fte_dir, y, reference) for y in years]
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else load_fte(fte_dir, 0)
 
@@ -107,7 +107,7 @@ def prepare_inputs(
     return ProcessingInputs(
         reference=reference,
         profiles=load_profiles(),
-        fte=load_all_fte(settings.fte_directory),
+        fte=load_all_fte(settings.fte_directory, reference),
         pseudonym_key=pseudonym_key(settings),
         max_file_bytes=settings.max_file_bytes,
         today=today,

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
 
+from pipeline.reference_files import (
+    FteRow,
+    GemeenteRow,
+    HerindelingRow,
+    LevertVoorRow,
+    RegioRow,
+    read_rows,
+    refuse_duplicates,
+    refuse_unknown,
+)
 from schemas.errors import ReferenceDataError
 from schemas.incident import OrganisatieSoort, Periode
 
@@ -102,31 +111,48 @@ def _successors(herindelingen: pd.DataFrame) -> tuple[dict[str, str], frozenset[
 
 @cache
 def load_reference(reference_dir: Path) -> Reference:
-    """Read the reference CSVs; fail loudly when one is missing or malformed."""
-    try:
-        read = lambda name: pd.read_csv(reference_dir / name, dtype=str, keep_default_na=False)  # noqa: E731
-        gemeenten = read("gemeenten.csv")
-        regios = read("veiligheidsregios.csv")
-        herindelingen = read("herindelingen.csv")
-    except (OSError, pd.errors.ParserError) as exc:
-        raise ReferenceDataError(f"reference data in {reference_dir} unreadable: {exc}") from exc
-    if len(gemeenten) == 0 or gemeenten["gemeentecode"].duplicated().any():
-        raise ReferenceDataError(f"{reference_dir}/gemeenten.csv: empty or duplicate codes")
+    """Read and validate the reference CSVs; a broken file fails naming file, line and problem."""
+    gemeenten = read_rows(reference_dir / "gemeenten.csv", GemeenteRow,
+                          ["gemeentecode", "gemeentenaam", "veiligheidsregiocode"])  # fmt: skip
+    regios = read_rows(reference_dir / "veiligheidsregios.csv", RegioRow,
+                       ["veiligheidsregiocode", "veiligheidsregionaam"])  # fmt: skip
+    herindelingen = read_rows(reference_dir / "herindelingen.csv", HerindelingRow,
+                              ["oude_gemeentecode", "nieuwe_gemeentecode", "deel",
+                               "oude_gemeentenaam", "toelichting"])  # fmt: skip
+    if len(gemeenten) == 0:
+        raise ReferenceDataError(f"{reference_dir / 'gemeenten.csv'}: geen gemeenten")
+    refuse_duplicates(reference_dir / "gemeenten.csv", gemeenten, ["gemeentecode"])
+    refuse_duplicates(reference_dir / "veiligheidsregios.csv", regios, ["veiligheidsregiocode"])
+    regions = set(regios["veiligheidsregiocode"])
+    refuse_unknown(reference_dir / "gemeenten.csv", gemeenten, "veiligheidsregiocode", regions,
+                   "veiligheidsregio")  # fmt: skip
+    path = reference_dir / "herindelingen.csv"
+    refuse_duplicates(path, herindelingen, ["oude_gemeentecode", "nieuwe_gemeentecode"])
+    known = set(gemeenten["gemeentecode"]) | set(herindelingen["oude_gemeentecode"])
+    refuse_unknown(path, herindelingen, "nieuwe_gemeentecode", known, "nieuwe gemeente")
     successor, split = _successors(herindelingen)
     return Reference(gemeenten, regios, herindelingen, successor, split)
 
 
-def load_fte(fte_dir: Path, jaar: int) -> pd.DataFrame:
-    """The Taskforce's FTE file for one year: organisatiecode, beroepsgroep, jaar, fte."""
+def load_fte(fte_dir: Path, jaar: int, reference: Reference | None = None) -> pd.DataFrame:
+    """The Taskforce's FTE file for one year: organisatiecode, beroepsgroep, jaar, fte.
+
+    Every row is validated (a number ≥ 0, a quoted decimal comma accepted); with `reference`,
+    unknown organisations and a repeated organisation and beroepsgroep are refused too.
+    """
     path = fte_dir / f"fte_{jaar}.csv"
     if not path.is_file():
         return pd.DataFrame(columns=["organisatiecode", "beroepsgroep", "jaar", "fte"])
-    frame = pd.read_csv(path, dtype={"organisatiecode": str, "beroepsgroep": str})
-    missing = {"organisatiecode", "beroepsgroep", "fte"} - set(frame.columns)
-    if missing:
-        raise ReferenceDataError(f"{path}: columns {sorted(missing)} missing")
+    frame = read_rows(path, FteRow, ["organisatiecode", "beroepsgroep", "fte"])
+    frame["organisatiecode"] = frame["organisatiecode"].str.strip().str.upper()
+    frame["beroepsgroep"] = frame["beroepsgroep"].str.strip().str.lower()
+    refuse_duplicates(path, frame, ["organisatiecode", "beroepsgroep"])
+    if reference is not None:
+        known = {c for c in frame["organisatiecode"] if reference.is_known_organisation(c)}
+        refuse_unknown(path, frame, "organisatiecode", known, "organisatie")
+    frame["fte"] = [FteRow._fte(v) for v in frame["fte"]]
     frame["jaar"] = jaar
-    return frame[["organisatiecode", "beroepsgroep", "jaar", "fte"]]
+    return frame[["organisatiecode", "beroepsgroep", "jaar", "fte"]].reset_index(drop=True)
 
 
 LEVERT_VOOR_FILE = "levert_voor.csv"
@@ -142,20 +168,13 @@ def load_levert_voor(directory: Path, reference: Reference) -> pd.DataFrame:
     path = directory / LEVERT_VOOR_FILE
     if not path.is_file():
         return pd.DataFrame(columns=LEVERT_VOOR_COLUMNS)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = set(LEVERT_VOOR_COLUMNS) - set(frame.columns) - {"toelichting"}
-    if missing:
-        raise ReferenceDataError(f"{path}: columns {sorted(missing)} missing")
+    frame = read_rows(path, LevertVoorRow, ["leverancier", "organisatiecode", "vanaf", "tot"])
+    for column in ("leverancier", "organisatiecode"):
+        known = {c.strip().upper() for c in frame[column]
+                 if reference.is_known_organisation(c.strip().upper())}  # fmt: skip
+        refuse_unknown(path, frame, column, known, "organisatie")
+    refuse_duplicates(path, frame, ["leverancier", "organisatiecode", "vanaf"])
     frame = frame.reindex(columns=LEVERT_VOOR_COLUMNS).fillna("")
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        for code in (row.leverancier, row.organisatiecode):
-            if not reference.is_known_organisation(code.strip().upper()):
-                raise ReferenceDataError(f"{path}, regel {number}: organisatie {code!r} onbekend")
-        for period in (row.vanaf, row.tot):
-            if period and not re.fullmatch(r"\d{4}Q[1-4]", period.strip().upper()):
-                raise ReferenceDataError(
-                    f"{path}, regel {number}: periode {period!r} is geen jjjjQk"
-                )
     for column in ("leverancier", "organisatiecode"):
         frame[column] = [reference.current_code(c.strip().upper()) for c in frame[column]]
     for column in ("vanaf", "tot"):
