@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -38,6 +38,28 @@ def _write_text(text: str, out: Path | None, done: str) -> None:
     console.print(f"{done} {out}")
 
 
+def _ready_settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
+    """Settings after the fail-early checks; exit 2 with every problem, in Dutch, if any."""
+    from pipeline.preflight import NotReadyError, check_ready
+
+    settings = _settings(inbox, warehouse)
+    try:
+        check_ready(settings)
+    except NotReadyError as exc:
+        err.print("[red]Niet gestart:[/]", highlight=False)
+        for problem in exc.problems:
+            err.print(f"- {problem}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    return settings
+
+
+def _refuse_concurrent(warehouse: Path) -> NoReturn:
+    """One line, exit 3: another run holds the warehouse's writer lock."""
+    err.print(f"Niet gestart: er draait al een nachtelijke run op {warehouse}; probeer het later "
+              "opnieuw.", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+    raise typer.Exit(3)
+
+
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Map voor de voorbeelddata.")] = Path("data/sample"),
@@ -62,9 +84,17 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
+    from pipeline.warehouse import RunInProgressError, run_in_progress
+
+    settings = _ready_settings(inbox, warehouse)
+    if run_in_progress(settings.warehouse_path):
+        _refuse_concurrent(settings.warehouse_path)
     from flows.nightly import run_nightly
 
-    summary = run_nightly(_settings(inbox, warehouse))
+    try:
+        summary = run_nightly(settings)
+    except RunInProgressError:  # started between our check and the flow's lock
+        _refuse_concurrent(settings.warehouse_path)
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), default=str, indent=2) + "\n")
         return
@@ -192,6 +222,7 @@ def serve(
     ] = None,
 ) -> None:
     """Bied de nachtelijke flow aan als Prefect-deployment met een nachtelijk schema."""
+    settings = _ready_settings()  # before anything else: not at 02:00
     from prefect.settings import get_current_settings
 
     from flows.nightly import serve_nightly
@@ -201,7 +232,6 @@ def serve(
                   "start `prefect server start` en zet PREFECT_API_URL (bijv. http://127.0.0.1:4200/api). "
                   "Zonder server: draai `monitor run` vanuit cron of een systemd-timer.")  # fmt: skip
         raise typer.Exit(2)
-    settings = _settings()
     serve_nightly(settings, cron or settings.schedule_cron, timezone or settings.schedule_timezone)
 
 

@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 
 from connectors import InboxFile
 from connectors.sources import SourceConfig
+from flows.server_watch import watch_temporary_server
 from pipeline.api_sync import SyncResult
 from pipeline.nightly import (
     RunSummary,
@@ -69,12 +70,11 @@ def nightly(
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        results, reports = [], []
+        results, reports, outcomes = [], [], []
         for f in files:
             processed = process_delivery(f, quoted)  # type: ignore[call-overload]
             result = load_processed(wh, processed, run_id, inputs.history, inputs.deadline_days)
-            write_delivery_feedback(settings.feedback_directory, processed, result,
-                                    inputs.reference)  # fmt: skip
+            outcomes.append((processed, result))
             results.append(result)
             if processed.gx_report is not None:
                 reports.append(processed.gx_report)
@@ -87,6 +87,9 @@ def nightly(
                              files_skipped=skipped, deliveries=results, api_pulls=pulls,
                              warehouse=str(settings.warehouse_path))  # fmt: skip
         summarise(wh, summary)
+    for processed, result in outcomes:  # only once the version is published: a killed run
+        write_delivery_feedback(settings.feedback_directory, processed, result,  # writes none
+                                inputs.reference)  # fmt: skip
     summary.feedback_dir = str(settings.feedback_directory)
     summary.report = str(publish_report(settings))
     if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
@@ -99,6 +102,10 @@ def nightly(
 
 def run_nightly(settings: Settings) -> RunSummary:
     """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set)."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        watch_temporary_server()  # a killed run leaves no orphan server
     state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                     sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
     summary: RunSummary = state.result()  # re-raises when the flow failed

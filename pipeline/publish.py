@@ -60,7 +60,7 @@ def build_publication(
                            gedrag[gedrag["beroepsgroep"] == bg], areas, k)
              for bg in sorted(indicators["beroepsgroep"].unique())]  # fmt: skip
     protected = [pd.concat([p[i] for p in parts], ignore_index=True) for i in range(3)] if parts else [
-        pd.DataFrame() for _ in range(3)]  # fmt: skip
+        frame.iloc[0:0] for frame in (indicators, zwaarste, gedrag)]  # a first, empty night  # fmt: skip
     quarters = sorted(p for p in indicators["periode"].unique() if "Q" in str(p))
     return Publication(
         generated_at=now, perioden=tuple(quarters), k=k, coverage_floor=coverage_floor,
@@ -228,6 +228,8 @@ def trend(indicators: pd.DataFrame) -> pd.DataFrame:
         "per_1000_fte_status",
         "volledig",
     ]
+    if national.empty:
+        return pd.DataFrame(columns=columns)
     return national[columns].sort_values(["beroepsgroep", "periode"]).reset_index(drop=True)
 
 
@@ -302,7 +304,7 @@ def published_tables(
         data = (
             frame[columns].sort_values([*order, category]).reset_index(drop=True)
             if len(frame)
-            else frame
+            else frame.reindex(columns=columns)  # a first, empty night
         )
         note = (
             "Elk incident telt één keer, bij zijn zwaarste gedragstype."

@@ -122,7 +122,9 @@ class FteRow(_Row):
     @field_validator("beroepsgroep")
     @classmethod
     def _group(cls, v: str) -> str:
-        return _pattern(v.lower(), "|".join(BEROEPSGROEPEN), "beroepsgroep (boa, brandweer, politie)")
+        return _pattern(
+            v.lower(), "|".join(BEROEPSGROEPEN), "beroepsgroep (boa, brandweer, politie)"
+        )
 
     @field_validator("fte", mode="before")
     @classmethod
@@ -210,7 +212,9 @@ def refuse_duplicates(path: Path, frame: pd.DataFrame, columns: list[str]) -> No
         raise ReferenceDataError(f"{path}, regel {line}: {key} staat er dubbel in")
 
 
-def refuse_unknown(path: Path, frame: pd.DataFrame, column: str, known: set[str], what: str) -> None:
+def refuse_unknown(
+    path: Path, frame: pd.DataFrame, column: str, known: set[str], what: str
+) -> None:
     """Fail on the first row whose code in `column` is not in `known`."""
     for position, code in enumerate(frame[column]):
         if code.strip().upper() not in known:

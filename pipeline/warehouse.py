@@ -337,6 +337,24 @@ def _keep_version(building: Path, published: Path, keep: int) -> None:
         old.unlink()
 
 
+class RunInProgressError(WarehouseError):
+    """Another run is building this warehouse right now."""
+
+
+def run_in_progress(published: Path) -> bool:
+    """True while another process holds the writer lock of this warehouse."""
+    lock = published.with_name(f"{published.name}.lock")
+    if not lock.is_file():
+        return False
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 @contextmanager
 def _writer_lock(published: Path) -> Iterator[None]:
     """An exclusive lock beside the warehouse, held for the whole build and swap."""
@@ -344,7 +362,9 @@ def _writer_lock(published: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise WarehouseError(f"another run is building {published} right now") from exc
+            raise RunInProgressError(
+                f"another run is building {published} right now (er draait al een run)"
+            ) from exc
         try:
             yield
         finally:

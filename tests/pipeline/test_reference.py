@@ -171,7 +171,9 @@ def test_reference_rejects_duplicate_gemeentecodes(tmp_path: Path) -> None:
     gemeenten = pd.read_csv(directory / "gemeenten.csv", dtype=str, keep_default_na=False)
     pd.concat([gemeenten, gemeenten.head(1)]).to_csv(directory / "gemeenten.csv", index=False)
 
-    with pytest.raises(ReferenceDataError, match=r"gemeenten.csv, regel 344: GM0014 staat er dubbel in"):
+    with pytest.raises(
+        ReferenceDataError, match=r"gemeenten.csv, regel 344: GM0014 staat er dubbel in"
+    ):
         load_reference(directory)
 
 

@@ -122,7 +122,10 @@ def test_a_herindeling_into_an_unknown_gemeente_is_refused(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("rows", "problem"),
     [
-        ("POL,GM0363,2025Q1,\nPOL,GM0363,2025Q1,\n", "regel 3: POL, GM0363, 2025Q1 staat er dubbel"),
+        (
+            "POL,GM0363,2025Q1,\nPOL,GM0363,2025Q1,\n",
+            "regel 3: POL, GM0363, 2025Q1 staat er dubbel",
+        ),
         ("POL,GM9999,2025Q1,\n", "regel 2: organisatie 'GM9999' onbekend"),
         ("POL,GM0363,2025-1,\n", "regel 2: kolom 'vanaf': '2025-1' is geen periode"),
     ],
