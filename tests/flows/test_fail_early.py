@@ -89,9 +89,7 @@ def test_a_broken_fte_file_stops_the_run_before_any_load(
     assert not warehouse.exists()
 
 
-def test_every_problem_is_named_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_every_problem_is_named_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", "kort")
     monkeypatch.setenv("MONITOR_REFERENCE_DIR", str(tmp_path / "geen-referentie"))
 

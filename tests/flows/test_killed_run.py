@@ -1,0 +1,66 @@
+"""A killed `monitor run` leaves no orphan Prefect server (issue 9 point 9)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def prefect_servers(parent: int | None = None) -> dict[int, int]:
+    """Prefect server processes (pid → parent pid), of one parent when given."""
+    found = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            ppid = int(Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = Path(f"/proc/{name}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"prefect.server.api.server" in command and parent in (None, ppid):
+            found[int(name)] = ppid
+    return found
+
+
+def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc")
+def test_a_run_killed_with_sigkill_leaves_no_prefect_server(tmp_path: Path) -> None:
+    (tmp_path / "inbox" / "GM0363").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), MONITOR_PSEUDONYM_KEY=TEST_KEY.decode(),
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300",
+               PYTHONPATH=str(ROOT))  # fmt: skip
+    command = [sys.executable, "-m", "flows.cli", "run", "--inbox", str(tmp_path / "inbox"),
+               "--warehouse", str(tmp_path / "wh" / "monitor.duckdb")]  # fmt: skip
+    run = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert wait_for(lambda: prefect_servers(run.pid), 240), "no temporary server started"
+        server = next(iter(prefect_servers(run.pid)))
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=10)
+
+        gone = wait_for(lambda: server not in prefect_servers(), 30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for pid in prefect_servers():  # never leave ours behind, even when the test fails
+            if str(tmp_path) in Path(f"/proc/{pid}/environ").read_text(errors="ignore"):
+                os.kill(pid, signal.SIGKILL)
+    assert gone, f"Prefect server {server} outlived the killed run"
