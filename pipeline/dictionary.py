@@ -92,7 +92,7 @@ def empty_warehouse(directory: Path) -> Iterator[Warehouse]:
         reference_dir=REFERENCE_DIR,
         fte_dir=REFERENCE_DIR,
         warehouse_path=directory / "monitor.duckdb",
-        pseudonym_key=SecretStr("alleen-voor-het-datawoordenboek"),
+        pseudonym_key=SecretStr("alleen-voor-het-datawoordenboek-geen-geheim"),
     )
     with build_next_version(settings.warehouse_path) as warehouse:
         inputs = prepare_inputs(settings, dt.date.today(), history={})

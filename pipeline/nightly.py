@@ -179,7 +179,7 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
         received_at=file.received_at, geen_incidenten=bool(meta and meta.geen_incidenten),
         rows_in=processed.rows_in, rows_loaded=processed.rows_loaded,
         rows_rejected=processed.rows_rejected, rows_warned=processed.rows_warned,
-        rejected=processed.rejected,
+        rejected=processed.rejected, voorlopig=bool(meta and meta.voorlopig),
     )  # fmt: skip
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
     quality = delivery_quality(processed, file.received_at, deadline_days)

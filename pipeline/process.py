@@ -41,6 +41,7 @@ class DeliveryMeta:
     periode: Periode
     geen_incidenten: bool
     fte: pd.DataFrame  # beroepsgroep, fte, bron
+    voorlopig: bool = False  # the quarter was still running when the delivery was processed
 
 
 @dataclass(frozen=True)
@@ -176,9 +177,13 @@ def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups
         periode = Periode.parse(periode_text or f"{groups.get('jaar')}Q{groups.get('kwartaal')}")
     except ValueError as exc:
         raise DeliveryError("S05", f"periode niet te bepalen ({exc})", file=name) from exc
+    if periode.start > inputs.today:
+        raise DeliveryError("S05", f"periode {periode.code} is nog niet begonnen (vandaag is "
+                            f"{inputs.today:%d-%m-%Y}); lever een kwartaal aan als het loopt of voorbij is",
+                            file=name)  # fmt: skip
     nil = raw.rows_in == 0 and str(raw.metadata.get("geen_incidenten", "")).lower() in YES
     fte = _fte(profile, raw, current, periode, inputs)
-    return DeliveryMeta(current, folder, periode, nil, fte)
+    return DeliveryMeta(current, folder, periode, nil, fte, voorlopig=inputs.today <= periode.end)
 
 
 def _declared(

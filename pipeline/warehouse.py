@@ -41,7 +41,8 @@ DQ_COLUMNS = ("delivery_id", "code", "kolom", "expectation", "success", "observe
 LEDGER_COLUMNS = (
     "delivery_id, organisatiecode, organisatiecode_bron, periode, profile_id, profile_version, "
     "bronbestand, sha256, size_bytes, received_at, loaded_at, run_id, status, superseded_by, "
-    "geen_incidenten, rows_in, rows_loaded, rows_rejected, rows_warned, codelijst_versie"
+    "geen_incidenten, rows_in, rows_loaded, rows_rejected, rows_warned, codelijst_versie, "
+    "voorlopig"
 )
 
 
@@ -65,6 +66,7 @@ class LedgerEntry:
     rows_warned: int
     rejected: bool
     codelijst_versie: int = field(default_factory=lambda: load_codelists().version)
+    voorlopig: bool = False  # the running quarter: figures are provisional
 
 
 class Warehouse:
@@ -194,12 +196,12 @@ class Warehouse:
                 self._supersede(int(current[0]), delivery_id)
         self.con.execute(
             f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
              entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
              entry.size_bytes, entry.received_at, run_id, status, superseded_by,
              entry.geen_incidenten, entry.rows_in, entry.rows_loaded, entry.rows_rejected,
-             entry.rows_warned, entry.codelijst_versie],
+             entry.rows_warned, entry.codelijst_versie, entry.voorlopig],
         )  # fmt: skip
         return delivery_id, status
 
@@ -266,12 +268,13 @@ class Warehouse:
         delivery_id = int(row[0])
         self.con.execute(
             f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
             [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
              entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
              entry.size_bytes, entry.received_at, run_id,
              "rejected" if entry.rejected else "loaded", entry.geen_incidenten, entry.rows_in,
-             entry.rows_loaded, entry.rows_rejected, entry.rows_warned, entry.codelijst_versie],
+             entry.rows_loaded, entry.rows_rejected, entry.rows_warned, entry.codelijst_versie,
+             entry.voorlopig],
         )  # fmt: skip
         return delivery_id
 

@@ -35,6 +35,7 @@ COMMENT ON COLUMN ops.delivery.rows_loaded IS 'Aantal rijen zonder fout, geladen
 COMMENT ON COLUMN ops.delivery.rows_rejected IS 'Aantal rijen met minstens één fout (E-controle), afgekeurd.';
 COMMENT ON COLUMN ops.delivery.rows_warned IS 'Aantal geladen rijen met minstens één waarschuwing (W-controle).';
 COMMENT ON COLUMN ops.delivery.codelijst_versie IS 'Versie van de landelijke codelijsten waarmee de levering is verwerkt.';
+COMMENT ON COLUMN ops.delivery.voorlopig IS 'Waar als de levering een kwartaal betreft dat bij ontvangst nog liep: de cijfers zijn voorlopig.';
 
 -- ops.delivery_fte ------------------------------------------------------------------------------
 COMMENT ON TABLE ops.delivery_fte IS 'Fte per levering en beroepsgroep: de noemer voor incidenten per 1.000 fte en voor de fte-dekking.';

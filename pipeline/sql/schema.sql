@@ -138,3 +138,6 @@ CREATE TABLE IF NOT EXISTS ops.api_cursor (
 -- issue 5: indicator settings
 CREATE TABLE IF NOT EXISTS ref.instelling (naam VARCHAR, waarde DOUBLE);
 ALTER TABLE ops.delivery ADD COLUMN IF NOT EXISTS codelijst_versie INTEGER;
+
+-- issue 9: a delivery for the running quarter is voorlopig
+ALTER TABLE ops.delivery ADD COLUMN IF NOT EXISTS voorlopig BOOLEAN DEFAULT false;

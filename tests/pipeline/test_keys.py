@@ -23,7 +23,7 @@ def settings(key: str | None, tmp_path: Path, **extra: object) -> Settings:
 
 @pytest.mark.parametrize("key", ["", "   ", "kort", "k" * 31])
 def test_an_empty_or_short_key_is_refused_in_dutch(key: str, tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="MONITOR_PSEUDONYM_KEY is (te kort|niet gezet)"):
+    with pytest.raises(ConfigurationError, match=r"MONITOR_PSEUDONYM_KEY is (te kort|niet gezet)"):
         pseudonym_key(settings(key, tmp_path))
 
 

@@ -180,7 +180,7 @@ def test_reference_rejects_duplicate_gemeentecodes(tmp_path: Path) -> None:
 def test_reference_missing_a_file_raises(tmp_path: Path) -> None:
     shutil.copy(REFERENCE_DIR / "gemeenten.csv", tmp_path / "gemeenten.csv")
 
-    with pytest.raises(ReferenceDataError, match="veiligheidsregios.csv: niet te lezen"):
+    with pytest.raises(ReferenceDataError, match=r"veiligheidsregios\.csv: niet te lezen"):
         load_reference(tmp_path)
 
 
