@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import math
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -161,8 +162,22 @@ class DeliveryLabel:
 
     @property
     def run_name(self) -> str:
-        """The GX run name: 'GM0363 2025Q1 incidenten.xlsx'."""
-        return f"{self.organisatiecode} {self.periode} {self.bestand}"
+        """The GX run name: 'GM0363 2025Q1 incidenten.xlsx', safe to show unescaped.
+
+        GX's Data Docs put the run name and the batch parameters into their pages without
+        escaping them, so only letters, digits, dots, dashes and spaces reach GX; the real file
+        name stays in our own tables (ops.delivery.bronbestand).
+        """
+        return gx_safe(f"{self.organisatiecode} {self.periode} {self.bestand}")
+
+    def gx_parameters(self) -> dict[str, str]:
+        """The label as batch parameters for the Data Docs, made safe like the run name."""
+        return {key: gx_safe(value) for key, value in asdict(self).items()}
+
+
+def gx_safe(text: str) -> str:
+    """Only ASCII letters, digits, dots, dashes and spaces: nothing a page can read as markup."""
+    return re.sub(r"[^A-Za-z0-9. -]+", "_", text).strip() or "_"
 
 
 @dataclass(frozen=True)
@@ -294,7 +309,7 @@ def _report_json(
         expectation_suite=copy.deepcopy(suite_json),
     )
     if label is not None:
-        document["meta"]["batch_parameters"] = asdict(label)  # shown as a table in the docs
+        document["meta"]["batch_parameters"] = label.gx_parameters()  # a table in the docs
     return document
 
 

@@ -185,6 +185,7 @@ def _render_site(site: Path, reports: list[tuple[str, dict[str, Any]]]) -> None:
             context.suites.add(ExpectationSuite(name=name, expectations=expectations, meta=meta))
     schema = ExpectationSuiteValidationResultSchema()
     for stem, report in reports:
+        _make_names_safe(report)
         run = report["meta"].get("run_id") or {}
         key = ValidationResultIdentifier(
             ExpectationSuiteIdentifier(name=report["suite_name"]),
@@ -193,6 +194,20 @@ def _render_site(site: Path, reports: list[tuple[str, dict[str, Any]]]) -> None:
         )
         context.validation_results_store.set(key, schema.load(report))
     context.build_data_docs(site_names=[_SITE_NAME])
+
+
+def _make_names_safe(report: dict[str, Any]) -> None:
+    """GX shows the run name and batch parameters unescaped: keep only safe characters in them.
+
+    Reports made since pipeline.batch.gx_safe are safe already; this covers older stored ones.
+    """
+    meta = report.setdefault("meta", {})
+    run = meta.get("run_id")
+    if isinstance(run, dict) and run.get("run_name") is not None:
+        run["run_name"] = _safe(str(run["run_name"]))
+    parameters = meta.get("batch_parameters")
+    if isinstance(parameters, dict):
+        meta["batch_parameters"] = {_safe(str(k)): _safe(str(v)) for k, v in parameters.items()}
 
 
 def _make_offline(site: Path) -> None:
