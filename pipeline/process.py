@@ -18,6 +18,7 @@ import pandas as pd
 from connectors import InboxFile, RawTable, read_delivery
 from connectors.recognise import recognise
 from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
+from pipeline.redaction import employee_ids, minimise_edits
 from pipeline.reference import Reference
 from pipeline.validate import validate_delivery
 from schemas.edits import EDITS, Severity
@@ -121,7 +122,8 @@ def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta
     incidents = validated.incidents.rename(columns={"_rij": "rij"}).assign(
         periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
-    edits = validated.edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
+    edits = minimise_edits(validated.edits, employee_ids(raw, profile))  # no raw ids kept
+    edits = edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
     edits["bericht"] = [
         message(c, v, w)
         for c, v, w in zip(edits["code"], edits["veld"], edits["waarde"], strict=True)
