@@ -78,7 +78,7 @@ def _fits(veld: str, text: str) -> bool:
     if veld in _DATE:
         return bool(_DATE_TEXT.fullmatch(text))
     if veld in _NUMBER:
-        return bool(_NUMBER_TEXT.fullmatch(text))
+        return bool(_NUMBER_TEXT.fullmatch(text)) and not _IDENTIFIER.search(text)
     if veld in _GEMEENTE:
         return bool(_GEMEENTE_TEXT.fullmatch(text))
     if veld in _CODE:

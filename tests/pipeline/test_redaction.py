@@ -33,6 +33,7 @@ def test_code_date_and_number_values_are_kept(veld: str, waarde: str) -> None:
     [
         ("nazorg_aangeboden", "MW-7731"),  # an employee id shifted into a code column
         ("verzuim_dagen", "4401234"),  # a numeric id in a number column
+        ("verzuim_dagen", "55123"),  # five digits or more: an identifier, not a day count
         ("kanaal", "zie MW-7731"),  # holding an id
         ("kanaal", "P-998877"),  # looks like an identifier, whoever's it is
         ("kanaal", "+31612345678"),
