@@ -124,11 +124,11 @@ def main() -> None:
         print(f"sample: {summary.delivery_files} files, {summary.truth_incidents} incidents "
               f"(scale {args.scale}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
         inbox = root / "sample" / "inbox"
-        run_plain(Settings(inbox_dir=inbox, warehouse_path=root / "plain" / "monitor.duckdb",
-                           sample_mode=True))
+        plain = root / "plain" / "monitor.duckdb"
+        run_plain(Settings(inbox_dir=inbox, warehouse_path=plain, sample_mode=True))
         if args.flow:
-            run_flow(Settings(inbox_dir=inbox, warehouse_path=root / "flow" / "monitor.duckdb",
-                              sample_mode=True))
+            flow = root / "flow" / "monitor.duckdb"
+            run_flow(Settings(inbox_dir=inbox, warehouse_path=flow, sample_mode=True))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -64,7 +64,9 @@ def minimise_edits(edits: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
     if edits.empty or "waarde" not in edits.columns:
         return edits
     known = frozenset(ids)
-    values = [minimal_value(v, w, known) for v, w in zip(edits["veld"], edits["waarde"], strict=True)]
+    values = [
+        minimal_value(v, w, known) for v, w in zip(edits["veld"], edits["waarde"], strict=True)
+    ]
     return edits.assign(waarde=pd.Series(values, index=edits.index, dtype=object))
 
 
