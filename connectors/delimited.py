@@ -14,12 +14,14 @@ import logging
 from pathlib import Path
 
 from connectors.base import (
+    HEADER_SCAN_ROWS,
     RawTable,
     drop_blank_rows,
     drop_trailing_totals,
     find_header,
     frame_from_rows,
 )
+from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
@@ -128,6 +130,11 @@ def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
     start = 1
     try:
         for record in reader:
+            if len(record) > MAX_COLUMNS:
+                raise over_limit(f"regel {start} heeft te veel kolommen", MAX_COLUMNS, file,
+                                 found=len(record))  # fmt: skip
+            if len(rows) >= MAX_ROWS + HEADER_SCAN_ROWS:
+                raise over_limit("het bestand heeft te veel regels", MAX_ROWS, file)
             rows.append([v.strip() or None for v in record])
             numbers.append(start)
             start = reader.line_num + 1
