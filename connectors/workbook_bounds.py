@@ -90,7 +90,9 @@ def _stream_member(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, 
                                  MAX_UNZIPPED_BYTES, path.name)  # fmt: skip
             if extent is not None:
                 text = carry + chunk
-                cut = text.rfind(b">") + 1  # scan whole tags only; the rest waits for the next chunk
+                cut = (
+                    text.rfind(b">") + 1
+                )  # scan whole tags only; the rest waits for the next chunk
                 _scan(path, info.filename, text[:cut], extent)
                 carry = text[cut:][-4096:]
     return total

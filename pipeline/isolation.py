@@ -13,6 +13,7 @@ check of a later delivery sees the earlier one in `history`, exactly as in a seq
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -119,14 +120,14 @@ class DeliveryPool:
             if idle is None:
                 return
             folder = jobs.files[index].folder
-            earlier_open = any(jobs.files[i].folder == folder for i in range(jobs.handed_back, index))
+            earlier_open = any(
+                jobs.files[i].folder == folder for i in range(jobs.handed_back, index)
+            )
             if index in jobs.started or earlier_open:
                 continue
             idle.job, idle.started = index, time.monotonic()
-            try:
+            with contextlib.suppress(OSError):  # a worker that died idle: _collect sees it
                 idle.conn.send((index, jobs.files[index], {k: list(v) for k, v in history.items()}))
-            except OSError:  # the worker died while idle: _collect sees its sentinel
-                pass
             jobs.started.add(index)
 
     def _collect(self, jobs: _Jobs) -> None:

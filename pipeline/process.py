@@ -95,6 +95,11 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     """Do everything the nightly flow does to one file, except loading it."""
     profile = None
     try:
+        if file.symlink:
+            raise DeliveryError(
+                "S01", "dit is een snelkoppeling (symbolische link), geen bestand; zo'n link wordt "
+                "nooit gevolgd: zet het bestand zelf in uw map", file=file.path.name,
+            )  # fmt: skip
         check_size(file, inputs.max_file_bytes)
         read = lambda path, candidate: read_delivery(path, candidate, inputs.max_file_bytes)  # noqa: E731
         recognised = recognise(file.path, inputs.profiles, read, organisatiecode=file.folder)

@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     fte_dir: Path | None = None  # default: the reference dir (a sample brings its own)
     warehouse_path: Path = Path("data/warehouse/monitor.duckdb")
     pseudonym_key: SecretStr | None = None
-    max_file_bytes: int = 200 * 1024 * 1024
+    max_file_bytes: int = 200 * 1024 * 1024  # every delivery file, whatever its name (S01)
+    delivery_timeout_s: float = 120.0  # wall time of one delivery in its worker (S01 beyond)
+    delivery_memory_mb: int = 1536  # resident memory of one delivery's worker (S01 beyond)
+    delivery_workers: int = 2  # worker processes that process deliveries side by side
     coverage_floor: float = 0.60
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "Europe/Amsterdam"
