@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import logging
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from connectors.base import (
@@ -122,9 +123,20 @@ def _has_header(rows: Rows, header_at: int | None) -> bool:
     return header_at is not None and sum(c is not None for c in rows[header_at]) >= 2
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text with their endings, one at a time (as `open(newline="")` splits them).
+
+    Not io.StringIO: that copies the whole text into four bytes a character first.
+    """
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
     """Records with the line number each starts on (a quoted newline keeps its record whole)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     rows: Rows = []
     numbers: list[int] = []
     start = 1
