@@ -32,7 +32,7 @@ from schemas.errors import DeliveryError, PipelineError
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1  # how often the watchdog looks at time and memory of busy workers
 LOOKAHEAD_PER_WORKER = 4  # files started ahead of the one the caller waits for
-WORKER_START_SECONDS = 120  # a worker imports pandas and GX before it is ready
+WORKER_START_SECONDS = 600  # the first worker waits for the fork server to import pandas and GX
 ADDRESS_SPACE_HEADROOM_MB = 512  # RLIMIT_AS above the warmed-up worker, beyond the RSS limit
 # The fork server imports these once, so every worker (and every replacement) starts warm;
 # great_expectations is imported lazily by pipeline.batch and takes seconds to import.
