@@ -58,7 +58,7 @@ def run_plain(settings: Settings) -> None:
         inputs = prepare_inputs(settings, dt.date.today(), wh.row_count_history())
         write_reference_tables(wh, inputs, settings.coverage_floor)
         run_id = wh.start_run(dt.datetime.now(dt.UTC))
-        files, _ = new_files(settings.inbox_dir, wh.known_hashes())
+        files, _ = new_files(settings.inbox_dir, wh.known_files())
         rows = 0
         for file in files:
             t0 = time.perf_counter()

@@ -78,11 +78,13 @@ def frame_from_rows(
 def _unique_headers(header: list[str]) -> list[str]:
     """Header texts made unique and non-empty (`kolom_7` for an empty one)."""
     names: list[str] = []
+    taken: set[str] = set()  # a set, not the list: linear in the number of columns
     for i, name in enumerate(header, start=1):
         text = (name or "").strip() or f"kolom_{i}"
-        while text in names:
+        while text in taken:
             text = f"{text}_{i}"
         names.append(text)
+        taken.add(text)
     return names
 
 

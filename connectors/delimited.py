@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import logging
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from connectors.base import (
+    HEADER_SCAN_ROWS,
     RawTable,
     drop_blank_rows,
     drop_trailing_totals,
     find_header,
     frame_from_rows,
 )
+from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
@@ -120,14 +123,30 @@ def _has_header(rows: Rows, header_at: int | None) -> bool:
     return header_at is not None and sum(c is not None for c in rows[header_at]) >= 2
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text with their endings, one at a time (as `open(newline="")` splits them).
+
+    Not io.StringIO: that copies the whole text into four bytes a character first.
+    """
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
     """Records with the line number each starts on (a quoted newline keeps its record whole)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     rows: Rows = []
     numbers: list[int] = []
     start = 1
     try:
         for record in reader:
+            if len(record) > MAX_COLUMNS:
+                raise over_limit(f"regel {start} heeft te veel kolommen", MAX_COLUMNS, file,
+                                 found=len(record))  # fmt: skip
+            if len(rows) >= MAX_ROWS + HEADER_SCAN_ROWS:
+                raise over_limit("het bestand heeft te veel regels", MAX_ROWS, file)
             rows.append([v.strip() or None for v in record])
             numbers.append(start)
             start = reader.line_num + 1

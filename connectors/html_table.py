@@ -11,6 +11,9 @@ from __future__ import annotations
 import codecs
 from html.parser import HTMLParser
 
+from connectors.base import HEADER_SCAN_ROWS
+from connectors.limits import MAX_CELLS, MAX_COLUMNS, MAX_HTML_SPAN, MAX_ROWS, over_limit
+
 HTML_STARTS = (b"<html", b"<table", b"<!doctype")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -36,25 +39,37 @@ def decode_html(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_html_tables(data: bytes) -> dict[str, list[list[str]]]:
-    """Every table of the document as rows of cell texts, keyed `tabel 1`, `tabel 2`, …"""
-    parser = _TableParser()
+def read_html_tables(data: bytes, file: str = "") -> dict[str, list[list[str]]]:
+    """Every table of the document as rows of cell texts, keyed `tabel 1`, `tabel 2`, …
+
+    Spans, row widths and the number of cells are capped while parsing (`connectors.limits`).
+    """
+    parser = _TableParser(file)
     parser.feed(decode_html(data))
     parser.close()
     return {f"tabel {i}": rows for i, rows in enumerate(parser.tables, start=1)}
 
 
-def _span(attrs: list[tuple[str, str | None]], name: str) -> int:
-    """A colspan/rowspan attribute as a count between 1 and 1000 (1 when absent or bad)."""
-    value = dict(attrs).get(name) or "1"
-    return min(1000, max(1, int(value))) if value.strip().isdecimal() else 1
+def _span(attrs: list[tuple[str, str | None]], name: str, file: str) -> int:
+    """A colspan/rowspan attribute as a count of at least 1 (1 when absent or bad).
+
+    A span above MAX_HTML_SPAN is refused (S01): it would only make empty cells.
+    """
+    value = (dict(attrs).get(name) or "1").strip()
+    if not value.isdecimal():
+        return 1
+    if len(value) > 6 or int(value) > MAX_HTML_SPAN:
+        raise over_limit(f"HTML-cel met {name}={value[:12]}", MAX_HTML_SPAN, file)
+    return max(1, int(value))
 
 
 class _TableParser(HTMLParser):
     """Collects the cell texts of every top-level table; nested tables fold into their cell."""
 
-    def __init__(self) -> None:
+    def __init__(self, file: str = "") -> None:
         super().__init__(convert_charrefs=True)
+        self.file = file
+        self._cells = 0  # cells made so far, spans included
         self.tables: list[list[list[str]]] = []
         self._depth = 0  # table nesting
         self._row: list[str] | None = None
@@ -78,8 +93,8 @@ class _TableParser(HTMLParser):
             self._end_cell()
             if self._row is None:  # a cell without <tr>: browsers open a row for it
                 self._row = []
-            self._cell, self._colspan = [], _span(attrs, "colspan")
-            rowspan = _span(attrs, "rowspan")
+            self._cell, self._colspan = [], _span(attrs, "colspan", self.file)
+            rowspan = _span(attrs, "rowspan", self.file)
             if rowspan > 1:
                 for offset in range(self._colspan):
                     self._pending[len(self._row) + offset] = rowspan - 1
@@ -115,9 +130,21 @@ class _TableParser(HTMLParser):
         self._row.extend([""] * (self._colspan - 1))
         self._cell, self._colspan = None, 1
         self._fill_rowspans()
+        self._check_size()
+
+    def _check_size(self) -> None:
+        """Refuse a row wider than MAX_COLUMNS or a file with more than MAX_CELLS cells."""
+        width = len(self._row or [])
+        if width > MAX_COLUMNS:
+            raise over_limit("HTML-tabelrij met te veel kolommen", MAX_COLUMNS, self.file, width)
+        if self._cells + width > MAX_CELLS:
+            raise over_limit("HTML-tabellen met te veel cellen", MAX_CELLS, self.file)
 
     def _end_row(self) -> None:
         self._end_cell()
         if self._row is not None:
             self.tables[-1].append(self._row)
+            self._cells += len(self._row)
+            if len(self.tables[-1]) > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise over_limit("HTML-tabel met te veel rijen", MAX_ROWS, self.file)
         self._row = None

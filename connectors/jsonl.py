@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from connectors.base import RawTable, cell_text, frame_from_rows
+from connectors.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_ROWS, over_limit
 from schemas.errors import DeliveryError
 
 LIST_SEPARATOR = "|"
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def json_cell(value: Any) -> str | None:
@@ -20,6 +24,39 @@ def json_cell(value: Any) -> str | None:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return cell_text(value)
+
+
+def parse_record(line: str, number: int, file: str) -> dict[str, Any]:
+    """One line as a JSON object; too deep, invalid or not an object is S01."""
+    if json_depth(line) > MAX_JSON_DEPTH:
+        raise over_limit(f"regel {number} is te diep genest", MAX_JSON_DEPTH, file)
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DeliveryError("S01", f"regel {number}: geen geldige JSON ({exc.msg})",
+                            file=file) from exc  # fmt: skip
+    except RecursionError as exc:  # nesting the depth scan did not see (it should not happen)
+        raise over_limit(f"regel {number} is te diep genest", MAX_JSON_DEPTH, file) from exc
+    if not isinstance(record, dict):
+        raise DeliveryError("S01", f"regel {number}: geen JSON-object", file=file)
+    return record
+
+
+def json_depth(line: str) -> int:
+    """How deep a JSON text nests, counted on its brackets outside strings, before parsing.
+
+    An upper bound when the line opens few brackets; stops counting just past MAX_JSON_DEPTH:
+    the caller only needs to know whether it is too deep.
+    """
+    opened = line.count("[") + line.count("{")
+    if opened <= MAX_JSON_DEPTH:
+        return opened  # no deeper than the brackets it opens: no need to count exactly
+    depth = 0
+    for bracket in _BRACKET.findall(_JSON_STRING.sub("", line)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            return depth
+    return depth
 
 
 def read_jsonl(path: Path) -> RawTable:
@@ -33,15 +70,12 @@ def read_jsonl(path: Path) -> RawTable:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DeliveryError("S01", f"regel {number}: geen geldige JSON ({exc.msg})",
-                                file=path.name) from exc  # fmt: skip
-        if not isinstance(record, dict):
-            raise DeliveryError("S01", f"regel {number}: geen JSON-object", file=path.name)
-        records.append(record)
+        if len(records) >= MAX_ROWS:
+            raise over_limit("het bestand heeft te veel records", MAX_ROWS, path.name)
+        records.append(parse_record(line, number, path.name))
         numbers.append(number)
     header = list(dict.fromkeys(k for r in records for k in r))
+    if len(header) > MAX_COLUMNS:
+        raise over_limit("te veel verschillende velden", MAX_COLUMNS, path.name, len(header))
     rows = [[json_cell(r.get(k)) for k in header] for r in records]
     return RawTable(cells=frame_from_rows(header, rows, numbers), file=path.name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -26,13 +25,12 @@ from connectors.base import (
     header_hits,
 )
 from connectors.html_table import looks_like_html, read_html_tables
+from connectors.workbook_bounds import check_workbook_zip
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
 log = logging.getLogger(__name__)
 
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 ZIP_MAGIC = b"PK\x03\x04"  # xlsx, xlsm, ods
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # xls (BIFF)
 
@@ -57,19 +55,6 @@ class Header:
     hits: int  # how many expected columns it names
 
 
-def check_zip(path: Path) -> None:
-    """Refuse what is not a zip, and zip bombs, before any spreadsheet library opens it."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DeliveryError("S01", f"geen geldig Excel-bestand ({exc})", file=path.name) from exc
-    unzipped = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
-    if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:
-        raise DeliveryError("S01", "bestand pakt verdacht groot uit (zip-bom?)", file=path.name)
-
-
 def read_sheet_rows(workbook: CalamineWorkbook, name: str) -> Rows:
     """All rows of one sheet as text cells; index + 1 is the row number Excel shows."""
     sheet = workbook.get_sheet_by_name(name)
@@ -80,12 +65,12 @@ def open_sheets(path: Path) -> list[Sheet]:
     """The sheets of a delivery, by what its first bytes say it is (not by its extension)."""
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC):
-        check_zip(path)
+        check_workbook_zip(path)
         return _calamine_sheets(path, data)
     if data.startswith(OLE2_MAGIC):
         return _calamine_sheets(path, data)
     if looks_like_html(data[:1024]):
-        tables = read_html_tables(data)
+        tables = read_html_tables(data, path.name)
         if not tables:
             raise DeliveryError("S01", "HTML-bestand zonder tabel", file=path.name)
         return [Sheet(name, True, _fixed(rows)) for name, rows in tables.items()]

@@ -1,4 +1,5 @@
-"""The Prefect flow `nightly`: discover deliveries, one task per delivery, marts, summary.
+"""The Prefect flow `nightly`: discover deliveries, process them in worker processes, load each
+in a task of its own, marts, summary.
 
 Business logic lives in `pipeline`; this module only wires it.
 """
@@ -16,14 +17,18 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.utilities.annotations import quote
 
-from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.server_watch import watch_temporary_server
 from pipeline.api_sync import SyncResult
+from pipeline.isolation import DeliveryPool
 from pipeline.nightly import (
+    LoadResult,
     RunSummary,
+    delivery_limits,
     enabled_api_sources,
+    flag_misdirected,
     load_processed,
+    misdirected_files,
     new_files,
     prepare_inputs,
     publish_data_docs,
@@ -33,16 +38,17 @@ from pipeline.nightly import (
     write_delivery_feedback,
     write_reference_tables,
 )
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.process import ProcessedDelivery, ProcessingInputs
 from pipeline.settings import Settings, load_settings
 from pipeline.warehouse import Warehouse, build_next_version
 
 
-@task(name="process-delivery", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="{file.folder}/{file.path.name}")  # fmt: skip
-def process_delivery(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
-    """Read, harmonise, validate and batch-check one delivery."""
-    return process_file(file, inputs)
+@task(name="load-delivery", cache_policy=NO_CACHE, persist_result=False,
+      task_run_name="{processed.file.folder}/{processed.file.path.name}")  # fmt: skip
+def load_delivery(warehouse: Warehouse, processed: ProcessedDelivery, inputs: ProcessingInputs,
+                  run_id: int) -> LoadResult:  # fmt: skip
+    """Load one delivery its worker processed (or rejected) into the next warehouse version."""
+    return load_processed(warehouse, processed, run_id, inputs.history, inputs.deadline_days)
 
 
 @task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
@@ -67,17 +73,22 @@ def nightly(
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
         write_reference_tables(wh, inputs, settings.coverage_floor)
         run_id = wh.start_run(started)
-        files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
+        known = wh.known_files()
+        files, skipped = new_files(settings.inbox_dir, known)
+        misdirected = misdirected_files(files, known)
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
         results, reports, outcomes = [], [], []
-        for f in files:
-            processed = process_delivery(f, quoted)  # type: ignore[call-overload]
-            result = load_processed(wh, processed, run_id, inputs.history, inputs.deadline_days)
-            outcomes.append((processed, result))
-            results.append(result)
-            if processed.gx_report is not None:
-                reports.append(processed.gx_report)
+        with DeliveryPool(inputs, delivery_limits(settings)) as pool:
+            for processed in pool.process(files, inputs.history):
+                key = (processed.file.folder.upper(), processed.file.sha256)
+                if key in misdirected:
+                    processed = flag_misdirected(processed, misdirected[key])
+                result = load_delivery(quote(wh), quote(processed), quoted, run_id)  # type: ignore[call-overload]
+                outcomes.append((processed, result))
+                results.append(result)
+                if processed.gx_report is not None:
+                    reports.append(processed.gx_report)
         pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
                  for config in enabled_api_sources(settings)]  # fmt: skip
         wh.refresh_marts()

@@ -428,3 +428,9 @@ def _raised(exception_info: Any) -> str | None:
         if isinstance(info, dict) and info.get("raised_exception"):
             return str(info.get("exception_message") or "onbekende fout")
     return None
+
+
+def warm_up() -> None:
+    """Import GX and build its runtime now: a worker process does this before its memory limit."""
+    with _GX_LOCK:
+        _runtime()

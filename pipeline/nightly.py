@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
 from pipeline.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.feedback import DeliveryOutcome, build_feedback
 from pipeline.feedback_writer import write_feedback
+from pipeline.isolation import Limits
 from pipeline.process import ProcessedDelivery, ProcessingInputs
 from pipeline.pseudonym import checked_key
 from pipeline.quality import Quality, delivery_quality
@@ -149,15 +150,56 @@ def write_reference_tables(
     warehouse.replace_table("ref.instelling", settings)
 
 
-def new_files(inbox: Path, known: set[str]) -> tuple[list[InboxFile], int]:
-    """Inbox files not yet in the ledger (by sha256), and how many were skipped as known."""
+def delivery_limits(settings: Settings) -> Limits:
+    """Time, memory and worker count for the delivery worker processes, from the settings."""
+    return Limits(settings.delivery_timeout_s, settings.delivery_memory_mb,
+                  settings.delivery_workers)  # fmt: skip
+
+
+def new_files(inbox: Path, known: set[tuple[str, str]]) -> tuple[list[InboxFile], int]:
+    """Inbox files not yet in the ledger, and how many were skipped as known.
+
+    Identity is the sha256 within an organisation (`known` holds organisation folder and sha256):
+    the same bytes from two organisations are two deliveries.
+    """
     files = discover_inbox(inbox)
     fresh, seen = [], set(known)
     for f in files:
-        if f.sha256 not in seen:
+        key = (f.folder.upper(), f.sha256)
+        if key not in seen:
             fresh.append(f)
-            seen.add(f.sha256)  # the same file twice in one inbox is one delivery
+            seen.add(key)  # the same file twice in one folder is one delivery
     return fresh, len(files) - len(fresh)
+
+
+def misdirected_files(
+    files: list[InboxFile], known: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[str]]:
+    """Per new file (folder, sha256): the other organisations that delivered the same bytes,
+    in the ledger or tonight. Only files that share their bytes with another organisation."""
+    owners: dict[str, set[str]] = {}
+    for folder, sha256 in known:
+        owners.setdefault(sha256, set()).add(folder)
+    for f in files:
+        owners.setdefault(f.sha256, set()).add(f.folder.upper())
+    shared = {}
+    for f in (f for f in files if not f.symlink):
+        others = sorted(owners[f.sha256] - {f.folder.upper()})
+        if others:
+            shared[(f.folder.upper(), f.sha256)] = others
+    return shared
+
+
+def flag_misdirected(processed: ProcessedDelivery, others: list[str]) -> ProcessedDelivery:
+    """Add W08 (possibly misdirected: the same file came from another organisation) to a delivery."""
+    edit = EDITS["W08"]
+    text = (f"W08 {edit.title_nl}: precies hetzelfde bestand is ook aangeleverd door "
+            f"{', '.join(others)}. {edit.fix_nl}")  # fmt: skip
+    row = pd.DataFrame([{"rij": None, "veld": None, "code": "W08", "severity": edit.severity.value,
+                         "waarde": None, "bericht": text, "tabblad": None,
+                         "bronbestand": processed.file.path.name}])  # fmt: skip
+    edits = pd.concat([processed.edits, row], ignore_index=True) if len(processed.edits) else row
+    return replace(processed, edits=edits)
 
 
 def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int,

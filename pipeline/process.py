@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
+from connectors.limits import over_limit
 from connectors.recognise import recognise
 from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
 from pipeline.redaction import employee_ids, minimise_edits
@@ -96,6 +97,12 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     """Do everything the nightly flow does to one file, except loading it."""
     profile = None
     try:
+        if file.symlink:
+            raise DeliveryError(
+                "S01", "dit is een snelkoppeling (symbolische link), geen bestand; zo'n link wordt "
+                "nooit gevolgd: zet het bestand zelf in uw map", file=file.path.name,
+            )  # fmt: skip
+        check_size(file, inputs.max_file_bytes)
         read = lambda path, candidate: read_delivery(path, candidate, inputs.max_file_bytes)  # noqa: E731
         recognised = recognise(file.path, inputs.profiles, read, organisatiecode=file.folder)
         profile, groups = recognised.profile, recognised.groups
@@ -109,6 +116,13 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
     return _map_and_check(file, profile, raw, meta, inputs)
+
+
+def check_size(file: InboxFile, max_bytes: int) -> None:
+    """The size limit, for every file whatever its name or format (S01)."""
+    size = file.path.stat().st_size
+    if size > max_bytes:
+        raise over_limit("bestand is te groot (bytes)", max_bytes, file.path.name, size)
 
 
 def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,

@@ -23,7 +23,10 @@ class Settings(BaseSettings):
     warehouse_path: Path = Path("data/warehouse/monitor.duckdb")
     pseudonym_key: SecretStr | None = None
     sample_mode: bool = False  # the generated national sample: demo key allowed, FTE beside it
-    max_file_bytes: int = 200 * 1024 * 1024
+    max_file_bytes: int = 200 * 1024 * 1024  # every delivery file, whatever its name (S01)
+    delivery_timeout_s: float = 120.0  # wall time of one delivery in its worker (S01 beyond)
+    delivery_memory_mb: int = 1536  # resident memory of one delivery's worker (S01 beyond)
+    delivery_workers: int = 2  # worker processes that process deliveries side by side
     coverage_floor: float = 0.60
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "Europe/Amsterdam"

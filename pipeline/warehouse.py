@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -22,6 +23,8 @@ import pandas as pd
 
 from schemas.codelists import load_codelists
 from schemas.errors import WarehouseError
+
+log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
 INCIDENT_COLUMNS = (
@@ -79,7 +82,9 @@ class Warehouse:
 
     def ensure_schema(self) -> None:
         """Create schemas, tables and views that do not exist yet, with their Dutch comments."""
-        self.con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        schema = (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
+        self.con.execute(schema)
+        self._migrate_delivery_identity(schema)
         comments = SQL_DIR / "comments.sql"
         if comments.is_file():
             self.con.execute(comments.read_text(encoding="utf-8"))
@@ -96,6 +101,35 @@ class Warehouse:
         """Run a query and return the result as a DataFrame."""
         with self._lock:
             return self.con.execute(sql, params or []).df()
+
+    def _migrate_delivery_identity(self, schema: str) -> None:
+        """A ledger from before identity per organisation (sha256 UNIQUE on its own) is rebuilt
+        with UNIQUE (organisatiecode_bron, sha256), its rows and ids unchanged."""
+        old = self.con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'ops' AND table_name = "
+            "'delivery' AND constraint_type = 'UNIQUE' AND constraint_column_names = ['sha256']"
+        ).fetchone()
+        if not old or not old[0]:
+            return
+        columns = ", ".join(self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'ops' "
+            "AND table_name = 'delivery' ORDER BY column_index").df()["column_name"])  # fmt: skip
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("ALTER TABLE ops.delivery RENAME TO delivery_v1")
+        self.con.execute(schema)  # the ledger as it is now (the other tables are there already)
+        self.con.execute(
+            f"INSERT INTO ops.delivery ({columns}) SELECT {columns} FROM ops.delivery_v1"
+        )
+        self.con.execute("DROP TABLE ops.delivery_v1")
+        self.con.execute("COMMIT")
+        log.info("grootboek omgezet: identiteit is nu sha256 per organisatie")
+
+    def known_files(self) -> set[tuple[str, str]]:
+        """Organisation folder (upper case) and sha256 of every delivery in the ledger."""
+        rows = self.con.execute(
+            "SELECT DISTINCT upper(organisatiecode_bron), sha256 FROM ops.delivery"
+        ).fetchall()
+        return {(r[0], r[1]) for r in rows}
 
     def known_hashes(self) -> set[str]:
         """The sha256 of every delivery already in the ledger."""

@@ -89,6 +89,15 @@ EDITS: dict[str, Edit] = {
             "Een periode als jjjjQk, bijvoorbeeld 2025Q1.",
         ),
         _edit(
+            "W08",
+            W,
+            D,
+            "Mogelijk verkeerd geadresseerd",
+            "Controleer of dit bestand van uw organisatie is; zo niet, verwijder het uit uw map "
+            "en laat het de Taskforce weten.",
+            "Een bestand dat alleen uw eigen organisatie aanlevert.",
+        ),
+        _edit(
             "E01",
             E,
             R,

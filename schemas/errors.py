@@ -25,6 +25,15 @@ class DeliveryError(PipelineError):
         self.file = file
         self.detail = detail
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Picklable with its keyword arguments (it crosses from a worker process)."""
+        return (_delivery_error, (self.code, self.message, self.file, self.detail))
+
+
+def _delivery_error(code: str, message: str, file: str, detail: str) -> DeliveryError:
+    """Rebuild a DeliveryError after pickling."""
+    return DeliveryError(code, message, file=file, detail=detail)
+
 
 class WarehouseError(PipelineError):
     """The DuckDB warehouse is unavailable or inconsistent."""

@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS ops.delivery (
     profile_id           VARCHAR,
     profile_version      INTEGER,
     bronbestand          VARCHAR NOT NULL,
-    sha256               VARCHAR NOT NULL UNIQUE,
+    sha256               VARCHAR NOT NULL,
     size_bytes           BIGINT,
     received_at          TIMESTAMPTZ NOT NULL,
     loaded_at            TIMESTAMPTZ NOT NULL,
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS ops.delivery (
     rows_loaded          INTEGER NOT NULL,
     rows_rejected        INTEGER NOT NULL,
     rows_warned          INTEGER NOT NULL DEFAULT 0,
-    CHECK (rows_in = rows_loaded + rows_rejected)
+    CHECK (rows_in = rows_loaded + rows_rejected),
+    UNIQUE (organisatiecode_bron, sha256)
 );
 
 CREATE TABLE IF NOT EXISTS ops.delivery_fte (

@@ -1,0 +1,122 @@
+"""Hostile delivery files, generated at test time (nothing large is committed).
+
+Each generator writes one file into a folder and returns its path. The cases are the ones found
+in testing (issue 9): a dimension bomb, deep JSON, a million-column header, a padded zip bomb,
+an HTML 'xls' full of spans, a file too large for its (unknown) name.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="Incidenten" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+SHEET_START = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+SHEET_END = b"</sheetData></worksheet>"
+
+
+def _workbook(path: Path, write_sheet: Callable[[zipfile.ZipFile], None]) -> Path:
+    """An xlsx with one sheet whose XML `write_sheet` writes (a valid package around it)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        write_sheet(archive)
+    return path
+
+
+def dimension_bomb(folder: Path, name: str = "GM0014_2025Q1_dimensie.xlsx") -> Path:
+    """2 KB: one value cell at XFD1048576, so a reader allocates the whole sheet."""
+    sheet = SHEET_START + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + SHEET_END
+    return _workbook(folder / name, lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet))
+
+
+def padded_zip_bomb(folder: Path, name: str = "GM0014_2025Q1_zipbom.xlsx") -> Path:
+    """About 200 MB of cells in a few MB: under the declared-size cap, random padding keeps the
+    compression ratio under its cap too."""
+    row = b"".join(b'<c r="%s1"><v>1</v></c>' % bytes([65 + i]) for i in range(20))
+    block = b'<row r="1">' + row + b"</row>"
+    chunk = block * ((1 << 20) // len(block) + 1)
+
+    def write(archive: zipfile.ZipFile) -> None:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_START)
+            for _ in range(200):
+                sheet.write(chunk)
+            sheet.write(SHEET_END)
+        archive.writestr("xl/media/padding.bin", os.urandom(2 << 20), zipfile.ZIP_STORED)
+
+    return _workbook(folder / name, write)
+
+
+def deep_json(folder: Path, name: str = "GM0014_2025Q1_diep.jsonl", depth: int = 100_000) -> Path:
+    """One JSON-lines record nested 100,000 deep."""
+    path = folder / name
+    path.write_text('{"a": ' + "[" * depth + "]" * depth + "}\n", encoding="utf-8")
+    return path
+
+
+def million_columns(folder: Path, name: str = "GM0014_2025Q1_kolommen.csv") -> Path:
+    """A CSV whose header row has 1,000,000 columns (2 MB)."""
+    path = folder / name
+    path.write_text(";".join("k" for _ in range(1_000_000)) + "\n1\n", encoding="utf-8")
+    return path
+
+
+def html_spans(folder: Path, name: str = "GM0014_2025Q1_spans.xls") -> Path:
+    """An HTML 'xls' of 5 MB whose cells each span 1000 columns."""
+    path = folder / name
+    cells = '<td colspan="1000">x</td>' * 200
+    rows = f"<tr>{cells}</tr>" * 1000
+    path.write_text(f"<html><body><table>{rows}</table></body></html>", encoding="utf-8")
+    return path
+
+
+def oversized_unknown(folder: Path, size: int, name: str = "export_onbekend.csv") -> Path:
+    """A CSV no profile knows by name, `size` bytes of valid rows."""
+    path = folder / name
+    line = b"incidentnummer;datum;gedrag\n" + b"1;2025-01-01;verbaal\n" * (size // 21 + 1)
+    path.write_bytes(line[:size])
+    return path
+
+
+HOSTILE_CASES: dict[str, Callable[[Path], Path]] = {
+    "dimensie-bom": dimension_bomb,
+    "zip-bom-opgevuld": padded_zip_bomb,
+    "diepe-json": deep_json,
+    "miljoen-kolommen": million_columns,
+    "html-spans": html_spans,
+}

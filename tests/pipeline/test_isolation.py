@@ -1,0 +1,117 @@
+"""Each delivery in a worker process with a time and memory limit (issue 9, point 1).
+
+Real worker processes, real files; the faults are real too: a worker killed by a signal while
+it works, a delivery slower than its time limit, one bigger than its memory limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from connectors import InboxFile, discover_inbox
+from connectors.profiles import load_profiles
+from pipeline.isolation import DeliveryPool, Limits
+from pipeline.nightly import load_all_fte
+from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.reference import load_reference
+from tests.conftest import REFERENCE_DIR
+
+HEADER = ("ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;"
+          "Verzuimdagen;Schade;Aangifte;VPT;Nazorg;Medewerker;Toelichting")  # fmt: skip
+
+
+def vendor_csv(inbox: Path, org: str, quarter: int, rows: int) -> Path:
+    """A vendor CSV of `rows` valid incidents for gemeente `org` (GMnnnn)."""
+    folder = inbox / org
+    folder.mkdir(parents=True, exist_ok=True)
+    month = 3 * quarter - 2
+    lines = [f"V{i};{1 + i % 28:02d}-{month:02d}-2025;;;{org[2:]};VB;F;HH;N;1;0;0;N;N;N;N;M-{i % 50};"
+             for i in range(1, rows + 1)]  # fmt: skip
+    path = folder / f"incidenten_{org}_2025Q{quarter}.csv"
+    path.write_text("\r\n".join([HEADER, *lines]) + "\r\n", encoding="cp1252")
+    return path
+
+
+@pytest.fixture(scope="module")
+def inputs() -> ProcessingInputs:
+    return ProcessingInputs(reference=load_reference(REFERENCE_DIR), profiles=load_profiles(),
+                            fte=load_all_fte(REFERENCE_DIR), pseudonym_key=b"k" * 32,
+                            max_file_bytes=200 * 2**20, today=dt.date(2026, 1, 20))  # fmt: skip
+
+
+def inbox_files(inbox: Path) -> dict[str, InboxFile]:
+    return {f.path.name: f for f in discover_inbox(inbox)}
+
+
+def reason(processed: ProcessedDelivery) -> str:
+    assert processed.failure is not None, "the delivery was not rejected"
+    return f"{processed.failure.code} {processed.failure.message}"
+
+
+def test_pool_gives_what_process_file_gives_in_file_order(
+    tmp_path: Path, inputs: ProcessingInputs
+) -> None:
+    for org, quarter, rows in [("GM0344", 1, 7), ("GM0014", 1, 3), ("GM0344", 2, 5)]:
+        vendor_csv(tmp_path, org, quarter, rows)
+    files = discover_inbox(tmp_path)
+    with DeliveryPool(inputs, Limits(workers=2)) as pool:
+        results = list(pool.process(files, {}))
+    assert [r.file.path.name for r in results] == [f.path.name for f in files]
+    assert sorted(r.rows_loaded for r in results) == [3, 5, 7]
+    for result, file in zip(results, files, strict=True):
+        alone = process_file(file, inputs)
+        assert not result.rejected
+        assert result.incidents.equals(alone.incidents)
+
+
+def test_a_killed_worker_fails_only_the_delivery_it_was_doing(
+    tmp_path: Path, inputs: ProcessingInputs
+) -> None:
+    vendor_csv(tmp_path, "GM0344", 1, 10_000)
+    vendor_csv(tmp_path, "GM0014", 1, 4)
+    files = inbox_files(tmp_path)
+    order = [files["incidenten_GM0344_2025Q1.csv"], files["incidenten_GM0014_2025Q1.csv"]]
+    with DeliveryPool(inputs, Limits(workers=1)) as pool:
+        killer = threading.Thread(target=kill_when_busy, args=(pool,), daemon=True)
+        killer.start()
+        big, small = list(pool.process(order, {}))
+    assert "afgebroken" in reason(big) and "stopte onverwacht" in reason(big)
+    assert reason(big).startswith("S01")
+    assert not small.rejected and small.rows_loaded == 4
+
+
+def kill_when_busy(pool: DeliveryPool) -> None:
+    """Send SIGKILL to the pool's (only) worker once it is working on a file."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        worker = pool._workers[0]
+        if worker.job is not None and worker.process.pid is not None:
+            time.sleep(0.2)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            return
+        time.sleep(0.01)
+
+
+def test_a_delivery_over_its_time_limit_is_an_s01(tmp_path: Path, inputs: ProcessingInputs) -> None:
+    vendor_csv(tmp_path, "GM0344", 1, 10_000)
+    with DeliveryPool(inputs, Limits(timeout_s=0.5, workers=1)) as pool:
+        started = time.monotonic()
+        (slow,) = pool.process(discover_inbox(tmp_path), {})
+        assert time.monotonic() - started < 10
+    assert "langer dan 0.5 seconden" in reason(slow)
+
+
+def test_a_delivery_over_its_memory_limit_is_an_s01(
+    tmp_path: Path, inputs: ProcessingInputs
+) -> None:
+    vendor_csv(tmp_path, "GM0344", 1, 90_000)
+    with DeliveryPool(inputs, Limits(memory_mb=500, workers=1)) as pool:
+        (big,) = pool.process(discover_inbox(tmp_path), {})
+    assert reason(big).startswith("S01") and "afgebroken" in reason(big)
