@@ -14,7 +14,7 @@ import pandas as pd
 
 from connectors.base import ROW_COLUMN, RawTable, normalise_header
 from pipeline.reference import Reference
-from schemas.codelists import load_codelists
+from schemas.codelists import FIELD_CODELIST, fold, load_codelists
 from schemas.profile import (
     CODE_FIELDS,
     DATE_FIELDS,
@@ -91,12 +91,24 @@ def _edits(
                          "waarde": values[mask].astype(object)})  # fmt: skip
 
 
-def _lookup(mapping: FieldMap, allowed: tuple[str, ...]) -> dict[str, str | None]:
-    """Normalised source value → national code: the profile's codes, then the national codes."""
-    table: dict[str, str | None] = {c.lower(): c for c in allowed}
-    if mapping.yes_no_variants:
-        table.update(YES_NO_VARIANTS)
-    table.update({normalise_header(k): v for k, v in mapping.codes.items()})
+def _code_table(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> dict[object, str | None]:
+    """Each distinct cell that maps → its code: the profile's codes (as written, case and spaces
+    ignored), then the code list's codes, labels and synonyms (accents and punctuation ignored
+    too). Unknown cells are left out: never a fuzzy guess."""
+    codelists = load_codelists()
+    listname = codelists.list_for(allowed)
+    national = codelists.lookup(listname) if listname else {fold(c): c for c in allowed}
+    own: dict[str, str | None] = dict(YES_NO_VARIANTS) if mapping.yes_no_variants else {}
+    own |= {normalise_header(k): v for k, v in mapping.codes.items()}
+    table: dict[object, str | None] = {}
+    for value in pd.unique(values.dropna()):
+        text = str(value)
+        if normalise_header(text) in own:
+            table[value] = own[normalise_header(text)]
+        elif fold(text) in national:
+            table[value] = national[fold(text)]
     return table
 
 
@@ -104,10 +116,9 @@ def map_codes(
     values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series]:
     """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing."""
-    table = _lookup(mapping, allowed)
-    norm = values.map(normalise_header, na_action="ignore")
-    known = norm.isin(list(table))
-    codes = norm.map(table).where(known, None).astype(object)
+    table = _code_table(values, mapping, allowed)
+    known = values.isin(list(table))
+    codes = values.map(table).where(known, None).astype(object)
     codes = codes.where(codes.notna(), None)
     return codes, values.notna() & ~known
 
@@ -119,24 +130,33 @@ def map_multi_codes(
 
     Without a separator in the profile the cell splits on DEFAULT_SPLIT, unless the whole cell
     is itself a known code (a profile code like `schelden en tieren` stays one code).
+    Returns (lists, mask of cells with at least one unknown part).
     """
+    lists, unknown = split_codes(values, mapping, allowed)
+    return lists, unknown.notna()
+
+
+def split_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """(lists of known codes, the unknown parts of each cell joined by ', ' or None)."""
     order = {c: i for i, c in enumerate(allowed)}
     whole = pd.Series(False, index=values.index)
     if mapping.split is None:
-        norm = values.map(normalise_header, na_action="ignore")
-        whole = norm.isin(list(_lookup(mapping, allowed)))
+        whole = values.isin(list(_code_table(values, mapping, allowed)))
     split = values[~whole].str.split(mapping.split or DEFAULT_SPLIT, regex=True).explode()
     tokens = pd.concat([values[whole], split])
     tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
     codes, bad = map_codes(tokens, mapping, allowed)
-    bad_rows = bad.groupby(level=0).any().reindex(values.index, fill_value=False)
+    unknown = tokens[bad].astype(str).str.strip().groupby(level=0).agg(", ".join)
     found = codes.dropna()
     ranked = pd.DataFrame(
         {"row": found.index, "code": found.to_numpy(), "order": found.map(order).to_numpy()}
     )
     ranked = ranked.drop_duplicates(["row", "code"]).sort_values(["row", "order"], kind="stable")
     lists = ranked.groupby("row", sort=False)["code"].agg(list)
-    return lists.reindex(values.index).astype(object), bad_rows
+    unknown = unknown.reindex(values.index).astype(object)
+    return lists.reindex(values.index).astype(object), unknown.where(unknown.notna(), None)
 
 
 def map_ticks(
@@ -285,15 +305,30 @@ class DeliveryContext:
 def apply_profile(
     raw: RawTable, profile: MappingProfile, ctx: DeliveryContext, ref: Reference
 ) -> Harmonised:
-    """Map every field the profile names; unmapped national fields stay missing."""
+    """Map every field the profile names; unmapped national fields stay missing.
+
+    Only what makes an incident countable rejects it (E edits): bron_incidentnummer,
+    incidentdatum, at least one valid gedragstype and beroepsgroep (blank: the organisation's
+    own, DESIGN §6). An invalid value elsewhere is loaded as missing (or `onbekend`) with W06.
+    """
     cells, rows = raw.cells, raw.cells[ROW_COLUMN]
     columns: dict[str, pd.Series] = {}
     found: list[pd.DataFrame | None] = []
     for name, mapping in profile.fields.items():
         raw_values = _raw_values(cells, mapping)
         values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
+        shown = extra.pop("_onbekend_deel", raw_values)
+        if name == "beroepsgroep":
+            values, contradicts = default_beroepsgroep(values, ctx.organisatiecode)
+            found.append(_edits(contradicts, rows, name, "W08", raw_values))
+        if name not in REQUIRED_FIELDS:
+            values = _blank_invalid(name, values, bad)
+            code = "W06"
+        elif name == "gedragstypen":  # one valid type keeps the incident; the unknown part warns
+            found.append(_edits(bad & values.notna(), rows, name, "W06", shown))
+            bad = bad & values.isna()
         columns.update({name: values, **extra})
-        found.append(_edits(bad, rows, name, code, raw_values))
+        found.append(_edits(bad, rows, name, code, shown))
         if name in REQUIRED_FIELDS:
             found.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
     out = pd.DataFrame(columns, index=cells.index)
@@ -310,6 +345,34 @@ def apply_profile(
     edits = [e for e in found if e is not None]
     frame = pd.concat(edits, ignore_index=True) if edits else pd.DataFrame(columns=EDIT_COLUMNS)
     return Harmonised(out, frame)
+
+
+def suggest_codes(veld: str | None, waarde: object) -> tuple[str, ...]:
+    """The closest codes for an unknown value of a coded field (a hint in feedback only)."""
+    listname = FIELD_CODELIST.get(veld or "")
+    if listname is None or waarde is None or (not isinstance(waarde, str) and pd.isna(waarde)):
+        return ()
+    return load_codelists().suggest(listname, waarde)
+
+
+def default_beroepsgroep(values: pd.Series, organisatiecode: str) -> tuple[pd.Series, pd.Series]:
+    """Blank beroepsgroep → the organisation's own; (values, mask of values contradicting it)."""
+    own = load_codelists().default_beroepsgroep(organisatiecode)
+    if own is None:
+        return values, pd.Series(False, index=values.index)
+    contradicts = values.notna() & values.ne(own)
+    return values.where(values.notna(), own).astype(object), contradicts.astype(bool)
+
+
+def _blank_invalid(name: str, values: pd.Series, bad: pd.Series) -> pd.Series:
+    """An invalid optional value becomes missing, or `onbekend` where its code list has it."""
+    if not bad.any():
+        return values
+    listname = FIELD_CODELIST.get(name)
+    unknown = "onbekend" if listname and "onbekend" in load_codelists().codes(listname) else None
+    if unknown is None and name in INTEGER_FIELDS:
+        return values.mask(bad)
+    return values.astype(object).where(~bad, unknown)
 
 
 def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
@@ -332,9 +395,9 @@ def _map_field(
         allowed = codelists.for_field(name)
         if mapping.ticks:
             lists, bad = map_ticks(cells, mapping, allowed)
-        else:
-            lists, bad = map_multi_codes(values, mapping, allowed)
-        return lists, bad, "E02", {}
+            return lists, bad, "E02", {}
+        lists, unknown = split_codes(values, mapping, allowed)
+        return lists, unknown.notna(), "E02", {"_onbekend_deel": unknown.where(unknown.notna(), values)}
     if name in CODE_FIELDS:
         codes, bad = map_codes(values, mapping, codelists.for_field(name))
         return codes, bad, "E02", {}

@@ -17,7 +17,7 @@ import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
 from connectors.recognise import recognise
-from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
+from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns, suggest_codes
 from pipeline.reference import Reference
 from pipeline.validate import validate_delivery
 from schemas.edits import EDITS, Severity
@@ -87,7 +87,9 @@ def message(code: str, veld: str | None, waarde: object) -> str:
     edit = EDITS[code]
     where = f" in veld '{veld}'" if veld else ""
     shown = "" if waarde is None or pd.isna(waarde) else f" (waarde: '{str(waarde)[:80]}')"
-    return f"{code} {edit.title_nl}{where}{shown}. {edit.fix_nl}"
+    close = suggest_codes(veld, waarde) if code in ("E02", "W06") else ()
+    hint = f" Bedoelde u: {' of '.join(close)}?" if close else ""
+    return f"{code} {edit.title_nl}{where}{shown}.{hint} {edit.fix_nl}"
 
 
 def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
