@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from connectors.base import ROW_COLUMN, RawTable
-from schemas.codelists import FIELD_CODELIST, load_codelists
+from schemas.codelists import FIELD_CODELIST, fold, load_codelists
 from schemas.profile import (
     GEMEENTE_FIELDS,
     MAPPABLE_FIELDS,
@@ -56,20 +56,17 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = {f: tuple(norm(s) for s in names) for f, names in data["fields"].items()}
     unknown = sorted(set(fields) - set(MAPPABLE_FIELDS))
-    lists = load_codelists()
-    codes = {name: {norm(k): v for k, v in table.items()} for name, table in data["codes"].items()}
-    for name, table in codes.items():
-        bad = {v for v in table.values() if v is not None} - set(lists.codes(name))
-        unknown += [f"{name}:{code}" for code in sorted(bad)]
     if unknown:
-        raise ValueError(f"{path.name}: unknown fields or codes {unknown}")
+        raise ValueError(f"{path.name}: unknown fields {unknown}")
+    lists = load_codelists()
+    codes = {name: dict(lists.lookup(name)) for name in lists.lists}  # data per code list
     ticks = tuple(norm(str(v)) for v in data["tick_values"])
-    return Synonyms(fields, codes, ticks, dict(data["beroepsgroep_by_org"]))
+    return Synonyms(fields, codes, ticks, dict(lists.beroepsgroep_by_org))
 
 
 def norm(text: object) -> str:
-    """Text as compared: lower case, punctuation as spaces, single spaces."""
-    return " ".join(re.sub(r"[^\w✓✔]+", " ", str(text).lower()).split())
+    """Text as compared: no accents, lower case, punctuation as spaces, single spaces."""
+    return fold(text)
 
 
 def expected_headers() -> tuple[str, ...]:
@@ -279,11 +276,11 @@ def _allowed(listname: str) -> set[str]:
 
 
 def map_values(observed: list[str], listname: str) -> tuple[dict[str, str | None], list[str]]:
-    """Source values → national codes by label, synonym or a sure fuzzy match; and the misses."""
-    lists = load_codelists()
+    """Source values → national codes by code, label or synonym; and the misses.
+
+    A near miss is never mapped: it stays unmapped (E02 or W06 with a "bedoelde u" hint)."""
     allowed = _allowed(listname)
-    table: dict[str, str | None] = {norm(c.label): c.code for c in lists.lists[listname]}
-    table |= load_synonyms().codes.get(listname, {})
+    table: dict[str, str | None] = dict(load_codelists().lookup(listname))
     if listname == "janee":
         table |= {t: "ja" for t in load_synonyms().tick_values}
         table |= {"n": "nee", "0": "nee", "onwaar": "nee", "false": "nee", "no": "nee"}
@@ -292,13 +289,8 @@ def map_values(observed: list[str], listname: str) -> tuple[dict[str, str | None
     for value in observed:
         if value in allowed:
             continue  # a national code maps itself
-        key = norm(value)
-        if key in table:
-            codes[value] = table[key]
-            continue
-        best = process.extractOne(key, list(table), scorer=fuzz.token_sort_ratio)
-        if best is not None and best[1] / 100 >= VALUE_CONFIDENCE:
-            codes[value] = table[best[0]]
+        if norm(value) in table:
+            codes[value] = table[norm(value)]
         else:
             missing.append(value)
     return codes, missing

@@ -347,6 +347,13 @@ def apply_profile(
     return Harmonised(out, frame)
 
 
+def quarter_of_dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[int, int] | None:
+    """(jaar, kwartaal) when every readable date falls in one quarter; None otherwise."""
+    dates, _ = parse_dates(values, ISO_FORMATS + formats, dutch=True)
+    quarters = {(d.year, (d.month + 2) // 3) for d in dates.dropna()}
+    return quarters.pop() if len(quarters) == 1 else None
+
+
 def suggest_codes(veld: str | None, waarde: object) -> tuple[str, ...]:
     """The closest codes for an unknown value of a coded field (a hint in feedback only)."""
     listname = FIELD_CODELIST.get(veld or "")

@@ -11,13 +11,21 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
-from connectors.recognise import recognise
-from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns, suggest_codes
+from connectors.recognise import period_in_text, recognise
+from pipeline.harmonise import (
+    DeliveryContext,
+    apply_profile,
+    missing_columns,
+    quarter_of_dates,
+    source_column,
+    suggest_codes,
+)
 from pipeline.reference import Reference
 from pipeline.validate import validate_delivery
 from schemas.edits import EDITS, Severity
@@ -41,6 +49,7 @@ class DeliveryMeta:
     periode: Periode
     geen_incidenten: bool
     fte: pd.DataFrame  # beroepsgroep, fte, bron
+    periode_uit_data: bool = False  # no period in the file or its name: taken from the dates (W07)
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,8 @@ def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta
 
     ctx = DeliveryContext(meta.organisatiecode, meta.organisatiecode_bron, inputs.pseudonym_key)
     harmonised = apply_profile(raw, profile, ctx, inputs.reference)
-    validated = validate_delivery(harmonised, meta.periode, inputs.today)
+    validated = validate_delivery(harmonised, meta.periode, inputs.today,
+                                  period_from_data=meta.periode_uit_data)  # fmt: skip
     incidents = validated.incidents.rename(columns={"_rij": "rij"}).assign(
         periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
@@ -174,13 +184,34 @@ def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups
             "S04", f"organisatie {declared!r} in het bestand past niet bij map {folder}", file=name
         )
     periode_text = _declared(profile.delivery.periode, "periode", None, raw, groups)
-    try:
-        periode = Periode.parse(periode_text or f"{groups.get('jaar')}Q{groups.get('kwartaal')}")
-    except ValueError as exc:
-        raise DeliveryError("S05", f"periode niet te bepalen ({exc})", file=name) from exc
+    periode, from_data = delivery_period(periode_text, groups, name, raw, profile)
     nil = raw.rows_in == 0 and str(raw.metadata.get("geen_incidenten", "")).lower() in YES
     fte = _fte(profile, raw, current, periode, inputs)
-    return DeliveryMeta(current, folder, periode, nil, fte)
+    return DeliveryMeta(current, folder, periode, nil, fte, periode_uit_data=from_data)
+
+
+def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw: RawTable,
+                    profile: MappingProfile) -> tuple[Periode, bool]:  # fmt: skip
+    """The period: declared (sheet), else the file name in any Dutch spelling, else the quarter
+    all incident dates fall in (True: taken from the data, W07). S05 when none of these works."""
+    found = period_in_text(declared or "")
+    if found is None and groups.get("jaar") and groups.get("kwartaal"):
+        found = int(groups["jaar"]), int(groups["kwartaal"])
+    found = found or period_in_text(Path(name).stem)
+    if found is not None:
+        try:
+            return Periode(jaar=found[0], kwartaal=found[1]), False
+        except ValueError:
+            pass
+    mapping = profile.fields["incidentdatum"]
+    dates = (quarter_of_dates(source_column(raw.cells, mapping.column), mapping.formats)
+             if mapping.column and not missing_columns(raw.cells, profile) else None)  # fmt: skip
+    if dates is not None:
+        return Periode(jaar=dates[0], kwartaal=dates[1]), True
+    shown = f" (in het bestand staat '{declared[:40]}')" if declared else ""
+    raise DeliveryError("S05", "de periode staat niet in het bestand of in de bestandsnaam"
+                        f"{shown}, en de incidentdatums vallen niet allemaal in één kwartaal",
+                        file=name)  # fmt: skip
 
 
 def _declared(
