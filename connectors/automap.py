@@ -243,12 +243,16 @@ def _tick_columns(cells: pd.DataFrame, columns: list[str]) -> tuple[dict[str, st
     for column in columns:
         text = norm(column)
         values = _distinct(cells[column])
-        if text in header_words or not values or not set(values) <= set(syn.tick_values):
+        code, score = load_codelists().meaning("gedragstype", column), 1.0
+        if text in header_words or not set(values) <= set(syn.tick_values):
             continue
-        best = process.extractOne(text, list(names), scorer=fuzz.token_sort_ratio)
-        key, score = (text, 1.0) if text in names else (best[0], best[1] / 100 * 0.99)
-        if score >= VALUE_CONFIDENCE and names[key] not in ticks:
-            ticks[names[key]] = column
+        if not values and code is None:  # an empty column is a tick box only by its name
+            continue
+        if code is None:  # by meaning first, else a near spelling of a name
+            best = process.extractOne(text, list(names), scorer=fuzz.token_sort_ratio)
+            code, score = names[best[0]], best[1] / 100 * 0.99
+        if score >= VALUE_CONFIDENCE and code not in ticks:
+            ticks[code] = column
             scores.append(float(score))
     return ticks, min(scores, default=0.0)
 

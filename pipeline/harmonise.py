@@ -76,9 +76,18 @@ def source_column(cells: pd.DataFrame, name: str) -> pd.Series:
 
 
 def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
-    """Source columns the profile maps that the delivery lacks (S03)."""
-    present = {normalise_header(str(c)) for c in cells.columns}
-    return [c for c in profile.source_columns() if normalise_header(c) not in present]
+    """Source columns the profile maps that the delivery lacks (S03). A tick-box column is
+    found by its name or by its meaning (`Fysieke agressie (lichamelijk)` for fysiek_geweld)."""
+    names = [str(c) for c in cells.columns]
+    present = {normalise_header(c) for c in names}
+    missing = []
+    for mapping in profile.fields.values():
+        if mapping.ticks:
+            found = mapping.tick_columns(names)
+            missing += [mapping.ticks[code] for code, column in found.items() if column is None]
+        else:
+            missing += [c for c in mapping.source_columns() if normalise_header(c) not in present]
+    return missing
 
 
 def _edits(
@@ -165,8 +174,9 @@ def map_ticks(
     """Tick-box columns: a tick value means the code applies; anything else is E02."""
     ticks = {normalise_header(v) for v in mapping.tick_values}
     marked, bad = {}, pd.Series(False, index=cells.index)
-    for code in (c for c in allowed if c in mapping.ticks):
-        column = source_column(cells, mapping.ticks[code]).map(normalise_header, na_action="ignore")
+    found = mapping.tick_columns([str(c) for c in cells.columns])
+    for code in (c for c in allowed if found.get(c) is not None):
+        column = cells[found[code]].map(normalise_header, na_action="ignore")
         marked[code] = column.isin(ticks)
         bad |= column.notna() & ~marked[code]
     return _true_columns(pd.DataFrame(marked, index=cells.index)), bad
@@ -388,8 +398,8 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
         return source_column(cells, mapping.column)
     if mapping.constant is not None:
         return pd.Series(mapping.constant, index=cells.index, dtype=object)
-    flags = pd.DataFrame({c: source_column(cells, c).notna() for c in mapping.ticks.values()},
-                         index=cells.index)  # fmt: skip
+    found = [c for c in mapping.tick_columns([str(c) for c in cells.columns]).values() if c]
+    flags = pd.DataFrame({c: cells[c].notna() for c in found}, index=cells.index)
     return _true_columns(flags).map(lambda v: ",".join(v), na_action="ignore")
 
 

@@ -51,6 +51,7 @@ class CodeLists(BaseModel):
     beroepsgroep_by_org: dict[str, str] = {}
     lists: dict[str, tuple[Code, ...]]
     _tables: dict[str, dict[str, str | None]] = PrivateAttr(default_factory=dict)
+    _meanings: dict[str, dict[str, str]] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         """Two codes of one list may not share a folded name: a value must have one meaning."""
@@ -75,6 +76,17 @@ class CodeLists(BaseModel):
         """The beroepsgroep an organisation employs, by its code's prefix (None: not known)."""
         org = organisatiecode.upper()
         return next((b for p, b in self.beroepsgroep_by_org.items() if org.startswith(p)), None)
+
+    def meaning(self, name: str, header: object) -> str | None:
+        """The code a column header means (a tick-box column like `Fysieke agressie (lichamelijk)`
+        or `Online/doxing`): punctuation, parentheses and generic words like agressie ignored."""
+        table = self._meanings.setdefault(name, _meanings(self.lookup(name)))
+        text = str(header)
+        for candidate in (text, re.sub(r"\([^)]*\)", " ", text), re.sub(r"[()]", " ", text)):
+            code = table.get(fold(candidate)) or table.get(_specific(candidate))
+            if code:
+                return code
+        return None
 
     def list_for(self, codes: tuple[str, ...]) -> str | None:
         """The name of the list with exactly these codes (None when there is none)."""
@@ -108,3 +120,20 @@ def fold(text: object) -> str:
     plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
     return " ".join(re.sub(r"[^\w✓✔]+|_", " ", plain).split())
 
+
+
+# Words a registration system puts around a category name in a column header.
+GENERIC_WORDS = frozenset({"agressie", "incident", "incidenten", "soort", "type", "categorie",
+                           "gedrag", "vorm", "ja", "nee", "j", "n"})  # fmt: skip
+
+
+def _specific(text: object) -> str:
+    """Folded text without GENERIC_WORDS."""
+    return " ".join(w for w in fold(text).split() if w not in GENERIC_WORDS)
+
+
+def _meanings(lookup: dict[str, str | None]) -> dict[str, str]:
+    """Folded and generic-free names → code (names that mean nothing left out)."""
+    table = {k: v for k, v in lookup.items() if v is not None}
+    table |= {_specific(k): v for k, v in table.items() if _specific(k) and _specific(k) not in table}
+    return table

@@ -15,7 +15,8 @@ from connectors.automap import MIN_CONFIDENCE, header_score, load_synonyms, sugg
 from connectors.profiles import load_profile
 from connectors.recognise import read_unprofiled
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from schemas.profile import ReaderKind
+from connectors.base import RawTable, frame_from_rows
+from schemas.profile import ReaderKind, ReaderOptions
 from tests.conftest import write_xlsx
 
 # A new registration system: its own Dutch headers, semicolons, cp1252 (é), a code nobody knows.
@@ -193,3 +194,16 @@ def _cli():  # type: ignore[no-untyped-def]
     from flows.cli import app
 
     return app
+
+
+def test_tick_boxes_under_registration_system_category_names_are_placed() -> None:
+    header = ["Meldingsnummer", "Datum voorval", "Verbale agressie", "Lichamelijk geweld",
+              "Online/doxing", "Seksueel"]  # fmt: skip
+    rows = [["M-1", "03-02-2025", "x", None, None, None], ["M-2", "04-02-2025", None, "x", "x", None]]
+    raw = RawTable(frame_from_rows(header, rows, [2, 3]), "export.xlsx")
+
+    suggestion = suggest_profile(raw, "export.xlsx", ReaderOptions(kind=ReaderKind.XLSX), "GM0363")
+
+    assert dict(suggestion.fields["gedragstypen"].ticks) == {
+        "verbaal": "Verbale agressie", "fysiek_geweld": "Lichamelijk geweld",
+        "doxing": "Online/doxing", "seksuele_intimidatie": "Seksueel"}  # fmt: skip

@@ -716,3 +716,14 @@ def test_an_unknown_value_is_never_mapped_on_a_fuzzy_guess() -> None:
 def test_suggestions_name_the_closest_codes() -> None:
     assert CODES.suggest("gedragstype", "fysiek gewelt")[0] == "fysiek_geweld"
     assert CODES.suggest("kanaal", "Telefon")[0] == "telefonisch"
+
+
+def test_tick_columns_are_found_by_meaning_ignoring_punctuation_and_parentheses() -> None:
+    cells = pd.DataFrame(
+        {"Agressie: verbaal/non-verbaal": ["x", None], "Bedreiging (ja/nee)": [None, "x"],
+         "Fysieke agressie (lichamelijk)": ["X", "x"]}, dtype=object
+    )  # fmt: skip
+    lists, bad = map_ticks(cells, TICK_MAP, GEDRAGSTYPE)
+
+    assert _listed(lists) == [["verbaal", "fysiek_geweld"], ["bedreiging", "fysiek_geweld"]]
+    assert not bad.any()
