@@ -251,16 +251,24 @@ def check(
     ] = None,
 ) -> None:
     """Controleer een aanlevering vooraf, precies zoals de nachtelijke verwerking dat doet (zonder te laden)."""
-    from pipeline.check import check_feedback, check_file, check_report
+    from pipeline.check import (
+        check_feedback,
+        check_file,
+        check_report,
+        read_warehouse,
+        replaced_delivery,
+    )
 
     settings = _settings()
-    processed = check_file(file, org, settings, date.today())
-    report = check_report(processed)
+    published = read_warehouse(settings.warehouse_path)  # history (B03) and what would be replaced
+    processed = check_file(file, org, settings, date.today(), warehouse=published)
+    vervangt = replaced_delivery(processed, published)
+    report = check_report(processed, vervangt)
     if feedback is not None:
         from pipeline.feedback_writer import write_feedback_files
 
         written = write_feedback_files(feedback.with_suffix(".xlsx"), check_feedback(
-            processed, settings, datetime.now(UTC)))  # fmt: skip
+            processed, settings, datetime.now(UTC), vervangt=vervangt))  # fmt: skip
         err.print(f"Terugkoppeling geschreven naar {written} (en .csv, .html)")
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")

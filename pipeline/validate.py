@@ -154,5 +154,7 @@ def validate_delivery(
         else pd.DataFrame(columns=EDIT_COLUMNS)
     )
     edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
+    numbers = frame.set_index(ROW_COLUMN)["bron_incidentnummer"] if len(frame) else pd.Series()
+    edits["incidentnummer"] = edits["rij"].map(numbers)  # the employer's own number, for feedback
     edits = edits.sort_values(["rij", "code"], kind="stable").reset_index(drop=True)
     return Validated(kept.reset_index(drop=True), edits, rows_in=len(frame))
