@@ -12,6 +12,7 @@ from connectors.automap import expected_headers, suggest_profile
 from connectors.base import RawTable, normalise_header
 from connectors.delimited import read_csv, sniff_delimiter
 from connectors.jsonl import read_jsonl
+from connectors.periods import period_in_text
 from connectors.profiles import match_profile
 from connectors.spreadsheet import read_xlsx
 from schemas.errors import DeliveryError
@@ -23,28 +24,6 @@ EXTENSION_KINDS = {
     ".xlsx": ReaderKind.XLSX, ".xlsm": ReaderKind.XLSX, ".xls": ReaderKind.XLSX,
     ".ods": ReaderKind.XLSX, ".csv": ReaderKind.CSV, ".txt": ReaderKind.CSV,
     ".jsonl": ReaderKind.JSONL, ".json": ReaderKind.JSONL,
-}  # fmt: skip
-# A period written in a file name that no profile pattern knows (DESIGN §4): 2025Q1, 2025-Q1,
-# Q1-2025, 2025 kw1, K1 2025, 1e kwartaal 2025, kwartaal 1 2025, jan-mrt 2025, 202501-202503.
-_SEP = r"[\s_.-]*"
-_QUARTER = r"(?:q|k|kw|kwartaal)"
-_ORDINAL = r"(?:e|ste|de)?"
-_MONTHS = r"[a-z]+"
-PERIOD_FORMS = tuple(
-    re.compile(rf"(?<![a-z0-9]){form}(?![a-z0-9])", re.I)
-    for form in (
-        rf"(?P<jaar>20\d{{2}}){_SEP}{_QUARTER}{_SEP}(?P<kwartaal>[1-4])",
-        rf"{_QUARTER}{_SEP}(?P<kwartaal>[1-4]){_SEP}(?P<jaar>20\d{{2}})",
-        rf"(?P<kwartaal>[1-4]){_ORDINAL}{_SEP}kwartaal{_SEP}(?P<jaar>20\d{{2}})",
-        rf"(?P<van>{_MONTHS}){_SEP}(?:t\s*m|tot|[-_]){_SEP}(?P<tot>{_MONTHS}){_SEP}(?P<jaar>20\d{{2}})",
-        r"(?P<jaar>20\d{2})(?P<m1>0[1-9]|1[0-2])[\s_-]+(?P=jaar)(?P<m2>0[1-9]|1[0-2])",
-    )
-)
-MONTHS = {
-    "jan": 1, "januari": 1, "feb": 2, "februari": 2, "mrt": 3, "maart": 3, "apr": 4, "april": 4,
-    "mei": 5, "jun": 6, "juni": 6, "jul": 7, "juli": 7, "aug": 8, "augustus": 8, "sep": 9,
-    "sept": 9, "september": 9, "okt": 10, "oktober": 10, "nov": 11, "november": 11, "dec": 12,
-    "december": 12,
 }  # fmt: skip
 MIN_HEADER_SHARE = 0.8  # share of a profile's columns a file must have to be recognised by them
 MIN_AUTO_REQUIRED = 2  # required columns (of 3) an unknown file must place to be an S03, not S02
@@ -110,30 +89,6 @@ def period_groups(path: Path) -> dict[str, str]:
     """The `jaar` and `kwartaal` a file name writes, if any."""
     found = period_in_text(path.stem)
     return {} if found is None else {"jaar": str(found[0]), "kwartaal": str(found[1])}
-
-
-def period_in_text(text: str) -> tuple[int, int] | None:
-    """(jaar, kwartaal) written in a text in any of the PERIOD_FORMS; None when there is none."""
-    for form in PERIOD_FORMS:
-        for match in form.finditer(text):
-            found = _quarter(match.groupdict())
-            if found is not None:
-                return found
-    return None
-
-
-def _quarter(groups: dict[str, str | None]) -> tuple[int, int] | None:
-    """A match's quarter; a month range must span exactly one quarter (jan-mrt, 202504-202506)."""
-    jaar = int(str(groups["jaar"]))
-    if groups.get("kwartaal"):
-        return jaar, int(str(groups["kwartaal"]))
-    if groups.get("van"):
-        first, last = MONTHS.get(str(groups["van"]).lower()), MONTHS.get(str(groups["tot"]).lower())
-    else:
-        first, last = int(str(groups["m1"])), int(str(groups["m2"]))
-    if first is None or last is None or first % 3 != 1 or last != first + 2:
-        return None
-    return jaar, (first + 2) // 3
 
 
 def recognise_automatically(

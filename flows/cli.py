@@ -312,7 +312,7 @@ def profile_suggest(
         err.print(f"[red]Bestand niet te lezen:[/] {exc}")
         raise typer.Exit(2) from exc
     suggestion = suggest_profile(raw, file.name, reader, org)
-    profile_id = profile_id_for(out.name if out is not None else file.name)
+    profile_id = profile_id_for(out.name) if out is not None else profile_id_for(file.name, org)
     text = suggestion.to_yaml(profile_id)
     _write_text(text, out, "Conceptprofiel geschreven naar")
     if out is not None and out.stem != profile_id:
