@@ -25,9 +25,9 @@ from schemas.profile import (
     DATE_FIELDS,
     GEMEENTE_FIELDS,
     INTEGER_FIELDS,
-    TIME_FIELDS,
     MAPPABLE_FIELDS,
     REQUIRED_FIELDS,
+    TIME_FIELDS,
     DeliverySource,
     FieldMap,
     GemeenteTransform,
@@ -255,7 +255,8 @@ def _place(
 MIN_VALUE_FIT = 0.5  # at least this share of a column's distinct values must fit its field
 DATE_LIKE = re.compile(
     r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}[\s-]+[a-z]+\.?[\s-]+\d{4}"
-    r"|\d{5}(?:[.,]\d+)?)(?:[ t]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$", re.I
+    r"|\d{5}(?:[.,]\d+)?)(?:[ t]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$",
+    re.I,
 )
 TIME_LIKE = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d)?(?:\s*uur)?\s*$", re.I)
 NUMBER_LIKE = re.compile(r"^\s*[+-]?\d+(?:[.,]0+)?\s*$")

@@ -74,7 +74,8 @@ def build_feedback(
     return Feedback(
         name=name,
         organisatiecode=re.sub(r"[^A-Za-z0-9]+", "_", organisatiecode.upper()),
-        summary=_overview(processed, notes) + _summary(processed, outcome, names.get(organisatiecode)),
+        summary=_overview(processed, notes)
+        + _summary(processed, outcome, names.get(organisatiecode)),
         edits=edit_rows(processed),
         checks=check_rows(processed.dq),
     )
@@ -166,7 +167,9 @@ def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
     columns = _source_columns(processed)
     periode = processed.meta.periode if processed.meta else None
     fit = lambda text: fit_to_file(text, processed.file.path.name)  # noqa: E731
-    numbers = edits["incidentnummer"] if "incidentnummer" in edits else pd.Series(None, index=edits.index)
+    numbers = (
+        edits["incidentnummer"] if "incidentnummer" in edits else pd.Series(None, index=edits.index)
+    )
     rows = []
     for e, number in zip(edits.itertuples(index=False), numbers, strict=True):
         veld = e.veld if isinstance(e.veld, str) else None

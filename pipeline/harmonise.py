@@ -414,7 +414,12 @@ def _map_field(
             lists, bad = map_ticks(cells, mapping, allowed)
             return lists, bad, "E02", {}
         lists, unknown = split_codes(values, mapping, allowed)
-        return lists, unknown.notna(), "E02", {"_onbekend_deel": unknown.where(unknown.notna(), values)}
+        return (
+            lists,
+            unknown.notna(),
+            "E02",
+            {"_onbekend_deel": unknown.where(unknown.notna(), values)},
+        )
     if name in CODE_FIELDS:
         codes, bad = map_codes(values, mapping, codelists.for_field(name))
         return codes, bad, "E02", {}

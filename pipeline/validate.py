@@ -65,7 +65,9 @@ def range_and_duplicate_errors(frame: pd.DataFrame, today: dt.date) -> list[pd.D
     counts), and E06 duplicate incident numbers (first occurrence kept)."""
     found = [
         _edit_rows(frame, out_of_range(frame, "incidentdatum", today), "incidentdatum", "E04"),
-        _edit_rows(frame, out_of_range(frame, "registratiedatum", today), "registratiedatum", "W06"),
+        _edit_rows(
+            frame, out_of_range(frame, "registratiedatum", today), "registratiedatum", "W06"
+        ),
     ]
     numbers = frame["bron_incidentnummer"]
     duplicate = numbers.notna() & numbers.duplicated(keep="first")

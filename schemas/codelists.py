@@ -121,7 +121,6 @@ def fold(text: object) -> str:
     return " ".join(re.sub(r"[^\w✓✔]+|_", " ", plain).split())
 
 
-
 # Words a registration system puts around a category name in a column header.
 GENERIC_WORDS = frozenset({"agressie", "incident", "incidenten", "soort", "type", "categorie",
                            "gedrag", "vorm", "ja", "nee", "j", "n"})  # fmt: skip
@@ -135,5 +134,7 @@ def _specific(text: object) -> str:
 def _meanings(lookup: dict[str, str | None]) -> dict[str, str]:
     """Folded and generic-free names → code (names that mean nothing left out)."""
     table = {k: v for k, v in lookup.items() if v is not None}
-    table |= {_specific(k): v for k, v in table.items() if _specific(k) and _specific(k) not in table}
+    table |= {
+        _specific(k): v for k, v in table.items() if _specific(k) and _specific(k) not in table
+    }
     return table

@@ -127,7 +127,7 @@ class FieldMap(Strict):
         """Per ticked code the file's column: the profile's name (case and spaces ignored), else
         a column whose header means that gedragstype (`Fysieke agressie (lichamelijk)`)."""
         by_name = {" ".join(c.split()).lower(): c for c in present}
-        lists, by_meaning = load_codelists(), {}
+        lists, by_meaning = load_codelists(), dict[str | None, str]()
         for column in present:
             by_meaning.setdefault(lists.meaning("gedragstype", column), column)
         return {code: by_name.get(" ".join(name.split()).lower()) or by_meaning.get(code)

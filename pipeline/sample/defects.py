@@ -77,7 +77,7 @@ class OptionalDefect:
 
     profiel: str
     veld: str
-    loaded_as: object
+    loaded_as: str | None  # the national value the incident holds (missing: None)
     overrides: Overrides
 
 
@@ -95,7 +95,9 @@ OPTIONAL_DEFECTS = (
     OptionalDefect(VENDOR_CSV, "verzuim_dagen", None, lambda y: {"Verzuimdagen": "-3"}),
     OptionalDefect(VENDOR_CSV, "aantal_daders", None, lambda y: {"Daders": "twee"}),
     OptionalDefect(BRANDWEER, "context", "onbekend", lambda y: {"Inzet": "Oefening"}),
-    OptionalDefect(BRANDWEER, "registratiedatum", None, lambda y: {"Datum registratie": "gisteren"}),
+    OptionalDefect(
+        BRANDWEER, "registratiedatum", None, lambda y: {"Datum registratie": "gisteren"}
+    ),
     OptionalDefect(BRANDWEER, "verzuim_dagen", None, lambda y: {"Verzuim": -3}),
     OptionalDefect(POLITIE, "kanaal", "onbekend", lambda y: {"modus": "postduif"}),
     OptionalDefect(
@@ -172,7 +174,7 @@ def inject_defects(
         _insert(delivery.rows, row, rng)
     for defect in OPTIONAL_DEFECTS:
         delivery = _pick(eligible[defect.profiel], rng)
-        incident = replace(draw(delivery), **{defect.veld: defect.loaded_as})
+        incident = replace(draw(delivery), **{defect.veld: defect.loaded_as})  # type: ignore[arg-type]
         row = PlannedRow(incident, LOADED, "W06", defect.veld)
         row.overrides = defect.overrides(delivery.year)
         _insert(delivery.rows, row, rng)

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from connectors import discover_inbox
 from connectors.automap import MIN_CONFIDENCE, header_score, load_synonyms, suggest_profile
+from connectors.base import RawTable, frame_from_rows
 from connectors.profiles import load_profile
 from connectors.recognise import read_unprofiled
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from connectors.base import RawTable, frame_from_rows
 from schemas.profile import ReaderKind, ReaderOptions
 from tests.conftest import write_xlsx
 
@@ -199,7 +199,10 @@ def _cli():  # type: ignore[no-untyped-def]
 def test_tick_boxes_under_registration_system_category_names_are_placed() -> None:
     header = ["Meldingsnummer", "Datum voorval", "Verbale agressie", "Lichamelijk geweld",
               "Online/doxing", "Seksueel"]  # fmt: skip
-    rows = [["M-1", "03-02-2025", "x", None, None, None], ["M-2", "04-02-2025", None, "x", "x", None]]
+    rows = [
+        ["M-1", "03-02-2025", "x", None, None, None],
+        ["M-2", "04-02-2025", None, "x", "x", None],
+    ]
     raw = RawTable(frame_from_rows(header, rows, [2, 3]), "export.xlsx")
 
     suggestion = suggest_profile(raw, "export.xlsx", ReaderOptions(kind=ReaderKind.XLSX), "GM0363")
@@ -235,8 +238,12 @@ def test_a_header_row_is_found_by_fuzzy_synonyms(tmp_path: Path) -> None:
     assert list(raw.cells.columns)[:3] == ["Incident-nr.", "Datum v. incident", "Soort v. agressie"]
 
 
-def test_profile_suggest_names_the_profile_after_the_organisation_and_system(tmp_path: Path) -> None:
+def test_profile_suggest_names_the_profile_after_the_organisation_and_system(
+    tmp_path: Path,
+) -> None:
     from connectors.automap import profile_id_for
 
-    assert profile_id_for("Export Topdesk 1e kwartaal 2025.xlsx", "GM0344") == "gm0344_export_topdesk"
+    assert (
+        profile_id_for("Export Topdesk 1e kwartaal 2025.xlsx", "GM0344") == "gm0344_export_topdesk"
+    )
     assert profile_id_for("meldingen_GM0363_2025Q1.csv") == "gm0363_meldingen"

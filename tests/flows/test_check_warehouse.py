@@ -64,7 +64,9 @@ def test_check_knows_the_history_and_what_it_would_replace(
     assert f"{rows_loaded} incidenten" in note and f"{periode} 2 incidenten" in note
 
 
-def test_check_json_gains_vervangt(nightly_run: dict[str, Any], tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_check_json_gains_vervangt(
+    nightly_run: dict[str, Any], tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     settings = nightly_run["settings"]
     org, periode, delivery_id, rows_loaded = _busiest_gemeente(settings)
     monkeypatch.setenv("MONITOR_WAREHOUSE_PATH", str(settings.warehouse_path))

@@ -57,7 +57,9 @@ def test_run_json_status_and_verify_on_a_small_inbox(
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])
     assert summary["files_new"] == 5
-    assert sum(d["rows_loaded"] for d in summary["deliveries"]) == 20  # invalid optional values: W06, kept
+    assert (
+        sum(d["rows_loaded"] for d in summary["deliveries"]) == 20
+    )  # invalid optional values: W06, kept
     assert all(d["rows_in"] == d["rows_loaded"] + d["rows_rejected"] for d in summary["deliveries"])
 
     status = runner.invoke(app, ["status", "--warehouse", str(warehouse), "--json"])

@@ -179,5 +179,7 @@ def test_a_self_check_does_not_score_punctuality(tmp_path: Path, settings: Setti
     late = delivery_quality(processed, dt.datetime(2026, 6, 1, tzinfo=dt.UTC), 30)
 
     assert unscored.dagen_te_laat == 0 and unscored.tijdigheid != unscored.tijdigheid  # NaN
-    expected = round(100 * (0.5 * unscored.aandeel_foutloos + 0.25 * unscored.aandeel_bekend) / 0.75)
+    expected = round(
+        100 * (0.5 * unscored.aandeel_foutloos + 0.25 * unscored.aandeel_bekend) / 0.75
+    )
     assert unscored.kwaliteitsscore == expected and late.tijdigheid == 0
