@@ -23,6 +23,8 @@ from schemas.edits import EDITS, Severity
 
 EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
                 "verwacht", "oplossing", "melding")  # fmt: skip
+W06_AS = {"registratiedatum": "E04", "incidenttijd": "E03", "aantal_daders": "E05",
+          "verzuim_dagen": "E05"}  # fmt: skip
 SHEETLESS = (".csv", ".txt", ".jsonl", ".json")  # files without sheets: hints must not name one
 SHEET_HINTS = (
     (" (zie het blad Toelichting)", " (zie de toelichting bij het landelijke sjabloon)"),
@@ -200,6 +202,8 @@ def _source_columns(processed: ProcessedDelivery) -> dict[str, str]:
 
 def expected_text(code: str, veld: str | None, periode: object | None) -> str:
     """What a correct value looks like, as specific as the edit and field allow."""
+    if code == "W06":  # an optional field: say what that field expects
+        code = W06_AS.get(veld or "", "E02")
     if code == "E02" and veld in FIELD_CODELIST:
         codes = load_codelists().for_field(veld)
         several = " (meerdere gescheiden door een komma)" if veld == "gedragstypen" else ""

@@ -111,11 +111,14 @@ def _code_table(
     national = codelists.lookup(listname) if listname else {fold(c): c for c in allowed}
     own: dict[str, str | None] = dict(YES_NO_VARIANTS) if mapping.yes_no_variants else {}
     own |= {normalise_header(k): v for k, v in mapping.codes.items()}
+    own_folded = {fold(k): v for k, v in own.items() if fold(k)}  # accents and punctuation too
     table: dict[object, str | None] = {}
     for value in pd.unique(values.dropna()):
         text = str(value)
         if normalise_header(text) in own:
             table[value] = own[normalise_header(text)]
+        elif fold(text) in own_folded:
+            table[value] = own_folded[fold(text)]
         elif fold(text) in national:
             table[value] = national[fold(text)]
     return table

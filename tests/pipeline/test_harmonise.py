@@ -727,3 +727,12 @@ def test_tick_columns_are_found_by_meaning_ignoring_punctuation_and_parentheses(
 
     assert _listed(lists) == [["verbaal", "fysiek_geweld"], ["bedreiging", "fysiek_geweld"]]
     assert not bad.any()
+
+
+def test_profile_codes_ignore_case_accents_and_punctuation_too() -> None:
+    mapping = FieldMap(column="c", codes={"Brief/e-mail": "schriftelijk", "Persoonlijk": "fysiek"})
+    codes, bad = map_codes(_cells("BRIEF / E-MAIL", "persöonlijk", "brief e mail"), mapping,
+                           CODES.codes("kanaal"))  # fmt: skip
+
+    assert _listed(codes) == ["schriftelijk", "fysiek", "schriftelijk"]
+    assert not bad.any()
