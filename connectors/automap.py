@@ -19,11 +19,15 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from connectors.base import ROW_COLUMN, RawTable
-from schemas.codelists import FIELD_CODELIST, load_codelists
+from connectors.periods import without_period
+from schemas.codelists import FIELD_CODELIST, fold, load_codelists
 from schemas.profile import (
+    DATE_FIELDS,
     GEMEENTE_FIELDS,
+    INTEGER_FIELDS,
     MAPPABLE_FIELDS,
     REQUIRED_FIELDS,
+    TIME_FIELDS,
     DeliverySource,
     FieldMap,
     GemeenteTransform,
@@ -56,20 +60,17 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> Synonyms:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = {f: tuple(norm(s) for s in names) for f, names in data["fields"].items()}
     unknown = sorted(set(fields) - set(MAPPABLE_FIELDS))
-    lists = load_codelists()
-    codes = {name: {norm(k): v for k, v in table.items()} for name, table in data["codes"].items()}
-    for name, table in codes.items():
-        bad = {v for v in table.values() if v is not None} - set(lists.codes(name))
-        unknown += [f"{name}:{code}" for code in sorted(bad)]
     if unknown:
-        raise ValueError(f"{path.name}: unknown fields or codes {unknown}")
+        raise ValueError(f"{path.name}: unknown fields {unknown}")
+    lists = load_codelists()
+    codes = {name: dict(lists.lookup(name)) for name in lists.lists}  # data per code list
     ticks = tuple(norm(str(v)) for v in data["tick_values"])
-    return Synonyms(fields, codes, ticks, dict(data["beroepsgroep_by_org"]))
+    return Synonyms(fields, codes, ticks, dict(lists.beroepsgroep_by_org))
 
 
 def norm(text: object) -> str:
-    """Text as compared: lower case, punctuation as spaces, single spaces."""
-    return " ".join(re.sub(r"[^\w✓✔]+", " ", str(text).lower()).split())
+    """Text as compared: no accents, lower case, punctuation as spaces, single spaces."""
+    return fold(text)
 
 
 def expected_headers() -> tuple[str, ...]:
@@ -89,6 +90,7 @@ class Suggestion:
     confidence: dict[str, float]  # field → 0..1
     unplaced_columns: tuple[str, ...]
     unmapped_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ignore_reasons: dict[str, str] = field(default_factory=dict)  # column → why it is left out
 
     def missing_required(self) -> list[str]:
         """Required fields not placed, or placed less sure than MIN_CONFIDENCE."""
@@ -122,13 +124,17 @@ class Suggestion:
         for name, mapping in fields.items():
             lines.append(f"  # {name}: zekerheid {self.confidence.get(name, 0.0):.2f}")
             for value in self.unmapped_values.get(name, ()):
-                lines.append(f"  #   waarde {value!r} niet herkend: vul een code in of laat E02")
+                close = load_codelists().suggest(FIELD_CODELIST[name], value)
+                hint = f" (bedoelde u: {' of '.join(close)}?)" if close else ""
+                lines.append(f"  #   waarde {value!r} niet herkend{hint}: vul een code in of "
+                             "laat de melding (E02/W06) staan")  # fmt: skip
             lines.append(_indent(_dump({name: mapping})))
         for name in self.missing_required():
             if name not in fields:
                 lines.append(f"  # ONTBREEKT (verplicht): {name} — geen kolom gevonden")
-        lines.append("# Kolommen die niet geplaatst konden worden (controleer ze):")
+        lines.append("# Kolommen die niet geplaatst konden worden (controleer ze), met de reden:")
         lines.append(_dump({"ignore": ignore}).rstrip())
+        lines += [f"#   {c}: {self.ignore_reasons[c]}" for c in ignore if c in self.ignore_reasons]
         return "\n".join(lines) + "\n"
 
 
@@ -147,10 +153,19 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.rstrip().splitlines())
 
 
-def profile_id_for(file_name: str) -> str:
-    """A profile id from a file name: lower case letters, digits and underscores."""
-    stem = re.sub(r"[^a-z0-9]+", "_", Path(file_name).stem.lower()).strip("_")
-    return stem if re.match(r"^[a-z]", stem) else f"profiel_{stem}".rstrip("_")
+ORGANISATION_IN_NAME = re.compile(r"(?<![a-z0-9])(gm\d{4}|vr\d{2}|pol)(?![a-z0-9])", re.I)
+
+
+def profile_id_for(file_name: str, organisatiecode: str | None = None) -> str:
+    """A profile id after the organisation and the system, not the period: the file stem
+    without its period and organisation code, prefixed by the organisation (`gm0363_export`)."""
+    stem = without_period(Path(file_name).stem)
+    found = ORGANISATION_IN_NAME.search(stem)
+    org = (organisatiecode or (found.group(1) if found else "")).lower()
+    stem = ORGANISATION_IN_NAME.sub(" ", stem)
+    system = re.sub(r"[^a-z0-9]+", "_", stem.lower()).strip("_") or "export"
+    name = f"{org}_{system}" if org else system
+    return name if re.match(r"^[a-z]", name) else f"profiel_{name}".rstrip("_")
 
 
 def file_pattern(file_name: str) -> str:
@@ -189,7 +204,8 @@ def suggest_profile(
         fields["gedragstypen"] = FieldMap(ticks=ticks, tick_values=tuple(values))
         confidence["gedragstypen"] = tick_score
     used = set(ticks.values())
-    for name, column, score in _place(columns, used, skip=set(fields)):
+    placed, reasons = _place(raw.cells, columns, used, skip=set(fields))
+    for name, column, score in placed:
         mapping, missing = _field_map(name, column, raw.cells[column])
         fields[name], confidence[name] = mapping, score
         used.add(column)
@@ -202,24 +218,78 @@ def suggest_profile(
         confidence["beroepsgroep"] = 1.0
     ordered = {f: fields[f] for f in MAPPABLE_FIELDS if f in fields}
     unplaced = tuple(c for c in columns if c not in used)
-    return Suggestion(file_name, reader, ordered, confidence, unplaced, unmapped)
+    why = {c: reasons.get(c, "geen landelijk veld herkend in de kolomnaam") for c in unplaced}
+    return Suggestion(file_name, reader, ordered, confidence, unplaced, unmapped, why)
 
 
-def _place(columns: list[str], used: set[str], skip: set[str]) -> list[tuple[str, str, float]]:
-    """(field, column, confidence) pairs, greedy: the surest pair first, each side used once."""
+def _place(
+    cells: pd.DataFrame, columns: list[str], used: set[str], skip: set[str]
+) -> tuple[list[tuple[str, str, float]], dict[str, str]]:
+    """(field, column, confidence) pairs, greedy: the surest pair first, each side used once.
+
+    A pair whose values do not fit the field (no dates for a date field, no numbers for a count,
+    no code-list hits for a coded field) is not placed: a name alone is not enough. Returns also
+    why a column that looked like a field was left out.
+    """
     syn = load_synonyms()
     pairs = [(header_score(c, names), f, c) for f, names in syn.fields.items() if f not in skip
              for c in columns if c not in used]  # fmt: skip
     pairs.sort(key=lambda p: (-p[0], MAPPABLE_FIELDS.index(p[1]), columns.index(p[2])))
     placed: list[tuple[str, str, float]] = []
+    reasons: dict[str, str] = {}
     taken_fields, taken_columns = set(skip), set(used)
     for score, name, column in pairs:
         if score < PLACE_CONFIDENCE or name in taken_fields or column in taken_columns:
             continue
+        fit = value_fit(name, cells[column])
+        if fit < MIN_VALUE_FIT:
+            reasons.setdefault(column, f"lijkt op {name}, maar de waarden passen niet "
+                                       f"({fit:.0%} {FIT_WORDS.get(_kind(name), 'herkend')})")  # fmt: skip
+            continue
         placed.append((name, column, round(score, 2)))
         taken_fields.add(name)
         taken_columns.add(column)
-    return placed
+    return placed, reasons
+
+
+MIN_VALUE_FIT = 0.5  # at least this share of a column's distinct values must fit its field
+DATE_LIKE = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}[\s-]+[a-z]+\.?[\s-]+\d{4}"
+    r"|\d{5}(?:[.,]\d+)?)(?:[ t]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$",
+    re.I,
+)
+TIME_LIKE = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d)?(?:\s*uur)?\s*$", re.I)
+NUMBER_LIKE = re.compile(r"^\s*[+-]?\d+(?:[.,]0+)?\s*$")
+FIT_WORDS = {"date": "datums", "time": "tijden", "number": "gehele getallen",
+             "code": "waarden uit de codelijst"}  # fmt: skip
+
+
+def _kind(name: str) -> str:
+    if name in DATE_FIELDS:
+        return "date"
+    if name in TIME_FIELDS:
+        return "time"
+    if name in INTEGER_FIELDS:
+        return "number"
+    return "code" if name in FIELD_CODELIST else "text"
+
+
+def value_fit(name: str, values: pd.Series) -> float:
+    """Share of a column's distinct values that fit a field (1.0 for text or an empty column)."""
+    distinct = _distinct(values)
+    kind = _kind(name)
+    if not distinct or kind == "text":
+        return 1.0
+    if kind == "code":
+        table = load_codelists().lookup(FIELD_CODELIST[name])
+        tokens = {t for v in distinct for t in MULTI_SPLIT.split(v) if t.strip()}
+        if FIELD_CODELIST[name] == "janee":
+            table = table | dict.fromkeys(load_synonyms().tick_values, "ja") | dict.fromkeys(
+                ("n", "0", "onwaar", "false", "no"), "nee")  # fmt: skip
+        return max(sum(norm(v) in table for v in distinct) / len(distinct),
+                   sum(norm(t) in table for t in tokens) / max(len(tokens), 1))  # fmt: skip
+    pattern = {"date": DATE_LIKE, "time": TIME_LIKE, "number": NUMBER_LIKE}[kind]
+    return sum(bool(pattern.match(v)) for v in distinct) / len(distinct)
 
 
 def _distinct(values: pd.Series) -> list[str]:
@@ -246,12 +316,16 @@ def _tick_columns(cells: pd.DataFrame, columns: list[str]) -> tuple[dict[str, st
     for column in columns:
         text = norm(column)
         values = _distinct(cells[column])
-        if text in header_words or not values or not set(values) <= set(syn.tick_values):
+        code, score = load_codelists().meaning("gedragstype", column), 1.0
+        if text in header_words or not set(values) <= set(syn.tick_values):
             continue
-        best = process.extractOne(text, list(names), scorer=fuzz.token_sort_ratio)
-        key, score = (text, 1.0) if text in names else (best[0], best[1] / 100 * 0.99)
-        if score >= VALUE_CONFIDENCE and names[key] not in ticks:
-            ticks[names[key]] = column
+        if not values and code is None:  # an empty column is a tick box only by its name
+            continue
+        if code is None:  # by meaning first, else a near spelling of a name
+            best = process.extractOne(text, list(names), scorer=fuzz.token_sort_ratio)
+            code, score = names[best[0]], best[1] / 100 * 0.99
+        if score >= VALUE_CONFIDENCE and code not in ticks:
+            ticks[code] = column
             scores.append(float(score))
     return ticks, min(scores, default=0.0)
 
@@ -279,11 +353,11 @@ def _allowed(listname: str) -> set[str]:
 
 
 def map_values(observed: list[str], listname: str) -> tuple[dict[str, str | None], list[str]]:
-    """Source values → national codes by label, synonym or a sure fuzzy match; and the misses."""
-    lists = load_codelists()
+    """Source values → national codes by code, label or synonym; and the misses.
+
+    A near miss is never mapped: it stays unmapped (E02 or W06 with a "bedoelde u" hint)."""
     allowed = _allowed(listname)
-    table: dict[str, str | None] = {norm(c.label): c.code for c in lists.lists[listname]}
-    table |= load_synonyms().codes.get(listname, {})
+    table: dict[str, str | None] = dict(load_codelists().lookup(listname))
     if listname == "janee":
         table |= {t: "ja" for t in load_synonyms().tick_values}
         table |= {"n": "nee", "0": "nee", "onwaar": "nee", "false": "nee", "no": "nee"}
@@ -292,13 +366,8 @@ def map_values(observed: list[str], listname: str) -> tuple[dict[str, str | None
     for value in observed:
         if value in allowed:
             continue  # a national code maps itself
-        key = norm(value)
-        if key in table:
-            codes[value] = table[key]
-            continue
-        best = process.extractOne(key, list(table), scorer=fuzz.token_sort_ratio)
-        if best is not None and best[1] / 100 >= VALUE_CONFIDENCE:
-            codes[value] = table[best[0]]
+        if norm(value) in table:
+            codes[value] = table[norm(value)]
         else:
             missing.append(value)
     return codes, missing

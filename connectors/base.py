@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 ROW_COLUMN = "_rij"  # the row number as the employer sees it in their own file
 
@@ -98,10 +100,9 @@ def normalise_header(text: str | None) -> str:
 
 def find_header(rows: list[list[str | None]], expected: tuple[str, ...]) -> int | None:
     """Index of the row among the first rows that holds most of the expected headers."""
-    wanted = {normalise_header(c) for c in expected}
     best, best_hits = None, 0
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        hits = len(wanted & {normalise_header(c) for c in row if c})
+        hits = header_hits(row, expected)
         if hits > best_hits:
             best, best_hits = i, hits
     return best
@@ -116,10 +117,28 @@ def drop_blank_rows(rows: list[list[str | None]], numbers: list[int]) -> tuple[l
 TOTAL_LABELS = frozenset({"totaal", "total", "totalen", "som"})
 
 
+FUZZY_HEADER = 88  # rapidfuzz token_sort_ratio from which a cell is a near spelling of a header
+
+
 def header_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
-    """How many of the expected headers a row holds (compared normalised)."""
+    """How well a row names the expected headers: 2 per exact header (case and spaces ignored),
+    1 per near spelling (`Incident-nr.`, `Datum v. incident`), so exact names win a tie."""
     wanted = {normalise_header(c) for c in expected}
-    return len(wanted & {normalise_header(c) for c in row if c})
+    cells = {normalise_header(c) for c in row if c} - {""}
+    exact = wanted & cells
+    folded = {_loose(c) for c in wanted}
+    near = 0
+    for cell in cells - exact:
+        loose = _loose(cell)
+        if len(loose) > 3 and (loose in folded or process.extractOne(
+                loose, folded, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_HEADER)):  # fmt: skip
+            near += 1
+    return 2 * len(exact) + near
+
+
+def _loose(text: str) -> str:
+    """A header without punctuation and one-letter words (`datum v. incident` → `datum incident`)."""
+    return " ".join(w for w in re.sub(r"[^\w]+", " ", text).split() if len(w) > 1)
 
 
 def is_total_row(row: list[str | None]) -> bool:

@@ -12,6 +12,7 @@ from connectors.automap import expected_headers, suggest_profile
 from connectors.base import RawTable, normalise_header
 from connectors.delimited import read_csv, sniff_delimiter
 from connectors.jsonl import read_jsonl
+from connectors.periods import period_in_text
 from connectors.profiles import match_profile
 from connectors.spreadsheet import read_xlsx
 from schemas.errors import DeliveryError
@@ -24,8 +25,6 @@ EXTENSION_KINDS = {
     ".ods": ReaderKind.XLSX, ".csv": ReaderKind.CSV, ".txt": ReaderKind.CSV,
     ".jsonl": ReaderKind.JSONL, ".json": ReaderKind.JSONL,
 }  # fmt: skip
-# A period written in a file name that no profile pattern knows: 2025Q1, 2025-K1, 2025 kw1.
-PERIOD_IN_NAME = re.compile(r"(?P<jaar>20\d{2})\s*[-_ ]?\s*(?:Q|K|kw)\s*(?P<kwartaal>[1-4])", re.I)
 MIN_HEADER_SHARE = 0.8  # share of a profile's columns a file must have to be recognised by them
 MIN_AUTO_REQUIRED = 2  # required columns (of 3) an unknown file must place to be an S03, not S02
 
@@ -88,8 +87,8 @@ def recognise(
 
 def period_groups(path: Path) -> dict[str, str]:
     """The `jaar` and `kwartaal` a file name writes, if any."""
-    match = PERIOD_IN_NAME.search(path.stem)
-    return {k: v for k, v in (match.groupdict() if match else {}).items() if v is not None}
+    found = period_in_text(path.stem)
+    return {} if found is None else {"jaar": str(found[0]), "kwartaal": str(found[1])}
 
 
 def recognise_automatically(

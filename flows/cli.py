@@ -281,16 +281,24 @@ def check(
     ] = None,
 ) -> None:
     """Controleer een aanlevering vooraf, precies zoals de nachtelijke verwerking dat doet (zonder te laden)."""
-    from pipeline.check import check_feedback, check_file, check_report
+    from pipeline.check import (
+        check_feedback,
+        check_file,
+        check_report,
+        read_warehouse,
+        replaced_delivery,
+    )
 
     settings = _settings()
-    processed = check_file(file, org, settings, date.today())
-    report = check_report(processed)
+    published = read_warehouse(settings.warehouse_path)  # history (B03) and what would be replaced
+    processed = check_file(file, org, settings, date.today(), warehouse=published)
+    vervangt = replaced_delivery(processed, published)
+    report = check_report(processed, vervangt)
     if feedback is not None:
         from pipeline.feedback_writer import write_feedback_files
 
         written = write_feedback_files(feedback.with_suffix(".xlsx"), check_feedback(
-            processed, settings, datetime.now(UTC)))  # fmt: skip
+            processed, settings, datetime.now(UTC), vervangt=vervangt))  # fmt: skip
         err.print(f"Terugkoppeling geschreven naar {written} (en .csv, .html)")
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -349,7 +357,7 @@ def profile_suggest(
         err.print(f"[red]Bestand niet te lezen:[/] {exc}")
         raise typer.Exit(2) from exc
     suggestion = suggest_profile(raw, file.name, reader, org)
-    profile_id = profile_id_for(out.name if out is not None else file.name)
+    profile_id = profile_id_for(out.name) if out is not None else profile_id_for(file.name, org)
     text = suggestion.to_yaml(profile_id)
     _write_text(text, out, "Conceptprofiel geschreven naar")
     if out is not None and out.stem != profile_id:

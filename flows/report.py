@@ -168,6 +168,8 @@ def print_check(console: Console, report: dict[str, Any]) -> None:
         console.print(f"{report['file']} ({report['profile']}, {report['organisatiecode']}, {report['periode']}): "
                       f"{report['rows_in']} rijen, {report['rows_loaded']} goed, "
                       f"{report['rows_rejected']} afgekeurd, {report['rows_warned']} met een waarschuwing.")  # fmt: skip
+    for note in report.get("meldingen", []):
+        console.print(f"[yellow]{note}[/]")
     rows = [
         {"rij": e["row"], "code": e["code"], "veld": e["field"], "melding": e["message"]}
         for e in report["edits"]

@@ -8,6 +8,7 @@ employer who checks a file beforehand sees exactly what the nightly run will tel
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,8 +21,15 @@ from pipeline.quality import LOCAL_TIME, Quality
 from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.edits import EDITS, Severity
 
-EDIT_COLUMNS = ("code", "ernst", "rij", "tabblad", "kolom", "veld", "waarde", "verwacht",
-                "oplossing", "melding")  # fmt: skip
+EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
+                "verwacht", "oplossing", "melding")  # fmt: skip
+W06_AS = {"registratiedatum": "E04", "incidenttijd": "E03", "aantal_daders": "E05",
+          "verzuim_dagen": "E05"}  # fmt: skip
+SHEETLESS = (".csv", ".txt", ".jsonl", ".json")  # files without sheets: hints must not name one
+SHEET_HINTS = (
+    (" (zie het blad Toelichting)", " (zie de toelichting bij het landelijke sjabloon)"),
+    ("het gegevensblad", "het bestand"), ("Een blad met", "Een bestand met"),
+)  # fmt: skip
 CHECK_COLUMNS = ("code", "veld", "uitkomst", "waargenomen", "norm", "toelichting")
 SEVERITY_NL = {Severity.ERROR.value: "fout", Severity.WARNING.value: "waarschuwing"}
 STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen",
@@ -51,9 +59,16 @@ class Feedback:
 
 
 def build_feedback(
-    processed: ProcessedDelivery, outcome: DeliveryOutcome, names: Mapping[str, str]
+    processed: ProcessedDelivery,
+    outcome: DeliveryOutcome,
+    names: Mapping[str, str],
+    *,
+    notes: tuple[str, ...] = (),
 ) -> Feedback:
-    """The feedback content of one processed delivery; `names` maps organisatiecode → name."""
+    """The feedback content of one processed delivery; `names` maps organisatiecode → name.
+
+    `notes` are extra lines for the top of the summary (a self-check's "vervangt levering …").
+    """
     meta, file = processed.meta, processed.file
     organisatiecode = meta.organisatiecode if meta else file.folder
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", file.path.stem)
@@ -61,7 +76,8 @@ def build_feedback(
     return Feedback(
         name=name,
         organisatiecode=re.sub(r"[^A-Za-z0-9]+", "_", organisatiecode.upper()),
-        summary=_summary(processed, outcome, names.get(organisatiecode)),
+        summary=_overview(processed, notes)
+        + _summary(processed, outcome, names.get(organisatiecode)),
         edits=edit_rows(processed),
         checks=check_rows(processed.dq),
     )
@@ -102,9 +118,47 @@ def _summary(
         ("Kwaliteitsscore (0-100)", str(q.kwaliteitsscore)),
         ("Rijen zonder fouten", _pct(q.aandeel_foutloos)),
         ("Kernvelden bekend (kanaal, context, letsel, aangifte)", _pct(q.aandeel_bekend)),
-        ("Tijdigheid", "op tijd" if q.dagen_te_laat == 0 else f"{q.dagen_te_laat} dagen te laat"),
+        ("Tijdigheid", _punctuality(q)),
     ]
     return tuple(lines)
+
+
+def _punctuality(q: Quality) -> str:
+    if math.isnan(q.tijdigheid):
+        return "niet beoordeeld: het bestand is nog niet aangeleverd"
+    return "op tijd" if q.dagen_te_laat == 0 else f"{q.dagen_te_laat} dagen te laat"
+
+
+def _overview(processed: ProcessedDelivery, notes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The short summary on top: what counts, how many warnings, what to fix first."""
+    if processed.rejected and processed.failure is not None:
+        failure = processed.failure
+        first = f"{failure.code} {EDITS[failure.code].title_nl}: {failure.message}"
+        return (("In het kort", "Het bestand kon niet worden verwerkt; er telt nog niets mee."),
+                ("Eerst verbeteren", first), *(("Let op", n) for n in notes))  # fmt: skip
+    edits = processed.edits
+    warnings = int(edits["severity"].eq(Severity.WARNING.value).sum()) if len(edits) else 0
+    lines = [("In het kort", f"{processed.rows_loaded} van de {processed.rows_in} incidenten "
+              f"tellen mee, {processed.rows_rejected} afgekeurd, {warnings} waarschuwingen.")]  # fmt: skip
+    if len(edits):
+        errors = edits[edits["severity"].eq(Severity.ERROR.value)]
+        pool = errors if len(errors) else edits
+        code = pool["code"].value_counts().index[0]
+        count = int(pool["code"].eq(code).sum())
+        veld = pool.loc[pool["code"].eq(code), "veld"].dropna()
+        where = f" in veld '{veld.value_counts().index[0]}'" if len(veld) else ""
+        lines.append(("Eerst verbeteren", f"{code} {EDITS[code].title_nl}{where} ({count}x). "
+                      f"{EDITS[code].fix_nl}"))  # fmt: skip
+    return (*lines, *(("Let op", n) for n in notes))
+
+
+def fit_to_file(text: str, file_name: str) -> str:
+    """A hint that fits the file type: a CSV or JSON file has no sheets to refer to."""
+    if not file_name.lower().endswith(SHEETLESS):
+        return text
+    for sheet_text, plain in SHEET_HINTS:
+        text = text.replace(sheet_text, plain)
+    return text
 
 
 def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
@@ -114,17 +168,22 @@ def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
         return pd.DataFrame(columns=list(EDIT_COLUMNS))
     columns = _source_columns(processed)
     periode = processed.meta.periode if processed.meta else None
+    fit = lambda text: fit_to_file(text, processed.file.path.name)  # noqa: E731
+    numbers = (
+        edits["incidentnummer"] if "incidentnummer" in edits else pd.Series(None, index=edits.index)
+    )
     rows = []
-    for e in edits.itertuples(index=False):
+    for e, number in zip(edits.itertuples(index=False), numbers, strict=True):
         veld = e.veld if isinstance(e.veld, str) else None
         rows.append({
             "code": e.code, "ernst": SEVERITY_NL.get(e.severity, e.severity),
             "rij": None if pd.isna(e.rij) else int(e.rij),
+            "incidentnummer": None if number is None or pd.isna(number) else str(number),
             "tabblad": e.tabblad if isinstance(e.tabblad, str) else None,
             "kolom": columns.get(veld) if veld else None, "veld": veld,
             "waarde": None if e.waarde is None or pd.isna(e.waarde) else str(e.waarde),
-            "verwacht": expected_text(e.code, veld, periode),
-            "oplossing": EDITS[e.code].fix_nl, "melding": e.bericht,
+            "verwacht": fit(expected_text(e.code, veld, periode)),
+            "oplossing": fit(EDITS[e.code].fix_nl), "melding": fit(str(e.bericht)),
         })  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(EDIT_COLUMNS))
     frame["rij"] = frame["rij"].astype("Int64")
@@ -143,6 +202,8 @@ def _source_columns(processed: ProcessedDelivery) -> dict[str, str]:
 
 def expected_text(code: str, veld: str | None, periode: object | None) -> str:
     """What a correct value looks like, as specific as the edit and field allow."""
+    if code == "W06":  # an optional field: say what that field expects
+        code = W06_AS.get(veld or "", "E02")
     if code == "E02" and veld in FIELD_CODELIST:
         codes = load_codelists().for_field(veld)
         several = " (meerdere gescheiden door een komma)" if veld == "gedragstypen" else ""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from connectors.base import ROW_COLUMN, RawTable, normalise_header
 from pipeline.reference import Reference
-from schemas.codelists import load_codelists
+from schemas.codelists import FIELD_CODELIST, fold, load_codelists
 from schemas.profile import (
     CODE_FIELDS,
     DATE_FIELDS,
@@ -76,9 +77,18 @@ def source_column(cells: pd.DataFrame, name: str) -> pd.Series:
 
 
 def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
-    """Source columns the profile maps that the delivery lacks (S03)."""
-    present = {normalise_header(str(c)) for c in cells.columns}
-    return [c for c in profile.source_columns() if normalise_header(c) not in present]
+    """Source columns the profile maps that the delivery lacks (S03). A tick-box column is
+    found by its name or by its meaning (`Fysieke agressie (lichamelijk)` for fysiek_geweld)."""
+    names = [str(c) for c in cells.columns]
+    present = {normalise_header(c) for c in names}
+    missing = []
+    for mapping in profile.fields.values():
+        if mapping.ticks:
+            found = mapping.tick_columns(names)
+            missing += [mapping.ticks[code] for code, column in found.items() if column is None]
+        else:
+            missing += [c for c in mapping.source_columns() if normalise_header(c) not in present]
+    return missing
 
 
 def _edits(
@@ -91,12 +101,27 @@ def _edits(
                          "waarde": values[mask].astype(object)})  # fmt: skip
 
 
-def _lookup(mapping: FieldMap, allowed: tuple[str, ...]) -> dict[str, str | None]:
-    """Normalised source value → national code: the profile's codes, then the national codes."""
-    table: dict[str, str | None] = {c.lower(): c for c in allowed}
-    if mapping.yes_no_variants:
-        table.update(YES_NO_VARIANTS)
-    table.update({normalise_header(k): v for k, v in mapping.codes.items()})
+def _code_table(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> dict[object, str | None]:
+    """Each distinct cell that maps → its code: the profile's codes (as written, case and spaces
+    ignored), then the code list's codes, labels and synonyms (accents and punctuation ignored
+    too). Unknown cells are left out: never a fuzzy guess."""
+    codelists = load_codelists()
+    listname = codelists.list_for(allowed)
+    national = codelists.lookup(listname) if listname else {fold(c): c for c in allowed}
+    own: dict[str, str | None] = dict(YES_NO_VARIANTS) if mapping.yes_no_variants else {}
+    own |= {normalise_header(k): v for k, v in mapping.codes.items()}
+    own_folded = {fold(k): v for k, v in own.items() if fold(k)}  # accents and punctuation too
+    table: dict[object, str | None] = {}
+    for value in pd.unique(values.dropna()):
+        text = str(value)
+        if normalise_header(text) in own:
+            table[value] = own[normalise_header(text)]
+        elif fold(text) in own_folded:
+            table[value] = own_folded[fold(text)]
+        elif fold(text) in national:
+            table[value] = national[fold(text)]
     return table
 
 
@@ -104,10 +129,9 @@ def map_codes(
     values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series]:
     """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing."""
-    table = _lookup(mapping, allowed)
-    norm = values.map(normalise_header, na_action="ignore")
-    known = norm.isin(list(table))
-    codes = norm.map(table).where(known, None).astype(object)
+    table = _code_table(values, mapping, allowed)
+    known = values.isin(list(table))
+    codes = values.map(table).where(known, None).astype(object)
     codes = codes.where(codes.notna(), None)
     return codes, values.notna() & ~known
 
@@ -119,24 +143,33 @@ def map_multi_codes(
 
     Without a separator in the profile the cell splits on DEFAULT_SPLIT, unless the whole cell
     is itself a known code (a profile code like `schelden en tieren` stays one code).
+    Returns (lists, mask of cells with at least one unknown part).
     """
+    lists, unknown = split_codes(values, mapping, allowed)
+    return lists, unknown.notna()
+
+
+def split_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """(lists of known codes, the unknown parts of each cell joined by ', ' or None)."""
     order = {c: i for i, c in enumerate(allowed)}
     whole = pd.Series(False, index=values.index)
     if mapping.split is None:
-        norm = values.map(normalise_header, na_action="ignore")
-        whole = norm.isin(list(_lookup(mapping, allowed)))
+        whole = values.isin(list(_code_table(values, mapping, allowed)))
     split = values[~whole].str.split(mapping.split or DEFAULT_SPLIT, regex=True).explode()
     tokens = pd.concat([values[whole], split])
     tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
     codes, bad = map_codes(tokens, mapping, allowed)
-    bad_rows = bad.groupby(level=0).any().reindex(values.index, fill_value=False)
+    unknown = tokens[bad].astype(str).str.strip().groupby(level=0).agg(", ".join)
     found = codes.dropna()
     ranked = pd.DataFrame(
         {"row": found.index, "code": found.to_numpy(), "order": found.map(order).to_numpy()}
     )
     ranked = ranked.drop_duplicates(["row", "code"]).sort_values(["row", "order"], kind="stable")
-    lists = ranked.groupby("row", sort=False)["code"].agg(list)
-    return lists.reindex(values.index).astype(object), bad_rows
+    lists = lists_by_row(ranked["row"], ranked["code"])
+    unknown = unknown.reindex(values.index).astype(object)
+    return lists.reindex(values.index).astype(object), unknown.where(unknown.notna(), None)
 
 
 def map_ticks(
@@ -145,8 +178,9 @@ def map_ticks(
     """Tick-box columns: a tick value means the code applies; anything else is E02."""
     ticks = {normalise_header(v) for v in mapping.tick_values}
     marked, bad = {}, pd.Series(False, index=cells.index)
-    for code in (c for c in allowed if c in mapping.ticks):
-        column = source_column(cells, mapping.ticks[code]).map(normalise_header, na_action="ignore")
+    found = mapping.tick_columns([str(c) for c in cells.columns])
+    for code in (c for c in allowed if found.get(c) is not None):
+        column = cells[found[code]].map(normalise_header, na_action="ignore")
         marked[code] = column.isin(ticks)
         bad |= column.notna() & ~marked[code]
     return _true_columns(pd.DataFrame(marked, index=cells.index)), bad
@@ -156,8 +190,20 @@ def _true_columns(flags: pd.DataFrame) -> pd.Series:
     """Per row, the list of column names whose flag is True (None when there is none)."""
     stacked = flags.stack()
     chosen = stacked[stacked.astype(bool)].reset_index(level=1).iloc[:, 0]
-    lists = chosen.groupby(level=0).agg(list)
+    chosen = chosen.iloc[np.argsort(chosen.index.to_numpy(), kind="stable")]
+    lists = lists_by_row(pd.Series(chosen.index), chosen)
     return lists.reindex(flags.index).astype(object).where(lambda s: s.notna(), None)
+
+
+def lists_by_row(rows: pd.Series, items: pd.Series) -> pd.Series:
+    """Consecutive items of the same row as one list per row (rows sorted); far faster than a
+    groupby with `agg(list)` on many small groups."""
+    labels, values = rows.to_numpy(), items.to_numpy(dtype=object)
+    if not len(labels):
+        return pd.Series([], dtype=object)
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    groups = np.split(values, starts[1:])
+    return pd.Series([list(g) for g in groups], index=labels[starts], dtype=object)
 
 
 def parse_dates(
@@ -285,15 +331,30 @@ class DeliveryContext:
 def apply_profile(
     raw: RawTable, profile: MappingProfile, ctx: DeliveryContext, ref: Reference
 ) -> Harmonised:
-    """Map every field the profile names; unmapped national fields stay missing."""
+    """Map every field the profile names; unmapped national fields stay missing.
+
+    Only what makes an incident countable rejects it (E edits): bron_incidentnummer,
+    incidentdatum, at least one valid gedragstype and beroepsgroep (blank: the organisation's
+    own, DESIGN §6). An invalid value elsewhere is loaded as missing (or `onbekend`) with W06.
+    """
     cells, rows = raw.cells, raw.cells[ROW_COLUMN]
     columns: dict[str, pd.Series] = {}
     found: list[pd.DataFrame | None] = []
     for name, mapping in profile.fields.items():
         raw_values = _raw_values(cells, mapping)
         values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
+        shown = extra.pop("_onbekend_deel", raw_values)
+        if name == "beroepsgroep":
+            values, contradicts = default_beroepsgroep(values, ctx.organisatiecode)
+            found.append(_edits(contradicts, rows, name, "W08", raw_values))
+        if name not in REQUIRED_FIELDS:
+            values = _blank_invalid(name, values, bad)
+            code = "W06"
+        elif name == "gedragstypen":  # one valid type keeps the incident; the unknown part warns
+            found.append(_edits(bad & values.notna(), rows, name, "W06", shown))
+            bad = bad & values.isna()
         columns.update({name: values, **extra})
-        found.append(_edits(bad, rows, name, code, raw_values))
+        found.append(_edits(bad, rows, name, code, shown))
         if name in REQUIRED_FIELDS:
             found.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
     out = pd.DataFrame(columns, index=cells.index)
@@ -312,14 +373,49 @@ def apply_profile(
     return Harmonised(out, frame)
 
 
+def quarter_of_dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[int, int] | None:
+    """(jaar, kwartaal) when every readable date falls in one quarter; None otherwise."""
+    dates, _ = parse_dates(values, ISO_FORMATS + formats, dutch=True)
+    quarters = {(d.year, (d.month + 2) // 3) for d in dates.dropna()}
+    return quarters.pop() if len(quarters) == 1 else None
+
+
+def suggest_codes(veld: str | None, waarde: object) -> tuple[str, ...]:
+    """The closest codes for an unknown value of a coded field (a hint in feedback only)."""
+    listname = FIELD_CODELIST.get(veld or "")
+    if listname is None or waarde is None or (not isinstance(waarde, str) and pd.isna(waarde)):
+        return ()
+    return load_codelists().suggest(listname, waarde)
+
+
+def default_beroepsgroep(values: pd.Series, organisatiecode: str) -> tuple[pd.Series, pd.Series]:
+    """Blank beroepsgroep → the organisation's own; (values, mask of values contradicting it)."""
+    own = load_codelists().default_beroepsgroep(organisatiecode)
+    if own is None:
+        return values, pd.Series(False, index=values.index)
+    contradicts = values.notna() & values.ne(own)
+    return values.where(values.notna(), own).astype(object), contradicts.astype(bool)
+
+
+def _blank_invalid(name: str, values: pd.Series, bad: pd.Series) -> pd.Series:
+    """An invalid optional value becomes missing, or `onbekend` where its code list has it."""
+    if not bad.any():
+        return values
+    listname = FIELD_CODELIST.get(name)
+    unknown = "onbekend" if listname and "onbekend" in load_codelists().codes(listname) else None
+    if unknown is None and name in INTEGER_FIELDS:
+        return values.mask(bad)
+    return values.astype(object).where(~bad, unknown)
+
+
 def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
     """The source text behind a mapping (tick boxes: the ticked column names)."""
     if mapping.column is not None:
         return source_column(cells, mapping.column)
     if mapping.constant is not None:
         return pd.Series(mapping.constant, index=cells.index, dtype=object)
-    flags = pd.DataFrame({c: source_column(cells, c).notna() for c in mapping.ticks.values()},
-                         index=cells.index)  # fmt: skip
+    found = [c for c in mapping.tick_columns([str(c) for c in cells.columns]).values() if c]
+    flags = pd.DataFrame({c: cells[c].notna() for c in found}, index=cells.index)
     return _true_columns(flags).map(lambda v: ",".join(v), na_action="ignore")
 
 
@@ -332,9 +428,14 @@ def _map_field(
         allowed = codelists.for_field(name)
         if mapping.ticks:
             lists, bad = map_ticks(cells, mapping, allowed)
-        else:
-            lists, bad = map_multi_codes(values, mapping, allowed)
-        return lists, bad, "E02", {}
+            return lists, bad, "E02", {}
+        lists, unknown = split_codes(values, mapping, allowed)
+        return (
+            lists,
+            unknown.notna(),
+            "E02",
+            {"_onbekend_deel": unknown.where(unknown.notna(), values)},
+        )
     if name in CODE_FIELDS:
         codes, bad = map_codes(values, mapping, codelists.for_field(name))
         return codes, bad, "E02", {}

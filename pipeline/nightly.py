@@ -191,11 +191,11 @@ def misdirected_files(
 
 
 def flag_misdirected(processed: ProcessedDelivery, others: list[str]) -> ProcessedDelivery:
-    """Add W08 (possibly misdirected: the same file came from another organisation) to a delivery."""
-    edit = EDITS["W08"]
-    text = (f"W08 {edit.title_nl}: precies hetzelfde bestand is ook aangeleverd door "
+    """Add W09 (possibly misdirected: the same file came from another organisation) to a delivery."""
+    edit = EDITS["W09"]
+    text = (f"W09 {edit.title_nl}: precies hetzelfde bestand is ook aangeleverd door "
             f"{', '.join(others)}. {edit.fix_nl}")  # fmt: skip
-    row = pd.DataFrame([{"rij": None, "veld": None, "code": "W08", "severity": edit.severity.value,
+    row = pd.DataFrame([{"rij": None, "veld": None, "code": "W09", "severity": edit.severity.value,
                          "waarde": None, "bericht": text, "tabblad": None,
                          "bronbestand": processed.file.path.name}])  # fmt: skip
     edits = pd.concat([processed.edits, row], ignore_index=True) if len(processed.edits) else row

@@ -11,14 +11,22 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
 from connectors.limits import over_limit
-from connectors.recognise import recognise
-from pipeline.harmonise import DeliveryContext, apply_profile, missing_columns
+from connectors.recognise import period_in_text, recognise
+from pipeline.harmonise import (
+    DeliveryContext,
+    apply_profile,
+    missing_columns,
+    quarter_of_dates,
+    source_column,
+    suggest_codes,
+)
 from pipeline.redaction import employee_ids, minimise_edits
 from pipeline.reference import Reference
 from pipeline.validate import validate_delivery
@@ -44,6 +52,7 @@ class DeliveryMeta:
     geen_incidenten: bool
     fte: pd.DataFrame  # beroepsgroep, fte, bron
     voorlopig: bool = False  # the quarter was still running when the delivery was processed
+    periode_uit_data: bool = False  # no period in the file or its name: taken from the dates (W07)
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,9 @@ def message(code: str, veld: str | None, waarde: object) -> str:
     edit = EDITS[code]
     where = f" in veld '{veld}'" if veld else ""
     shown = "" if waarde is None or pd.isna(waarde) else f" (waarde: '{str(waarde)[:80]}')"
-    return f"{code} {edit.title_nl}{where}{shown}. {edit.fix_nl}"
+    close = suggest_codes(veld, waarde) if code in ("E02", "W06") else ()
+    hint = f" Bedoelde u: {' of '.join(close)}?" if close else ""
+    return f"{code} {edit.title_nl}{where}{shown}.{hint} {edit.fix_nl}"
 
 
 def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
@@ -132,7 +143,8 @@ def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta
 
     ctx = DeliveryContext(meta.organisatiecode, meta.organisatiecode_bron, inputs.pseudonym_key)
     harmonised = apply_profile(raw, profile, ctx, inputs.reference)
-    validated = validate_delivery(harmonised, meta.periode, inputs.today)
+    validated = validate_delivery(harmonised, meta.periode, inputs.today,
+                                  period_from_data=meta.periode_uit_data)  # fmt: skip
     incidents = validated.incidents.rename(columns={"_rij": "rij"}).assign(
         periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
@@ -189,17 +201,39 @@ def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups
             "S04", f"organisatie {declared!r} in het bestand past niet bij map {folder}", file=name
         )
     periode_text = _declared(profile.delivery.periode, "periode", None, raw, groups)
-    try:
-        periode = Periode.parse(periode_text or f"{groups.get('jaar')}Q{groups.get('kwartaal')}")
-    except ValueError as exc:
-        raise DeliveryError("S05", f"periode niet te bepalen ({exc})", file=name) from exc
+    periode, from_data = delivery_period(periode_text, groups, name, raw, profile)
     if periode.start > inputs.today:
         raise DeliveryError("S05", f"periode {periode.code} is nog niet begonnen (vandaag is "
                             f"{inputs.today:%d-%m-%Y}); lever een kwartaal aan als het loopt of voorbij is",
                             file=name)  # fmt: skip
     nil = raw.rows_in == 0 and str(raw.metadata.get("geen_incidenten", "")).lower() in YES
     fte = _fte(profile, raw, current, periode, inputs)
-    return DeliveryMeta(current, folder, periode, nil, fte, voorlopig=inputs.today <= periode.end)
+    return DeliveryMeta(current, folder, periode, nil, fte, voorlopig=inputs.today <= periode.end,
+                        periode_uit_data=from_data)  # fmt: skip
+
+
+def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw: RawTable,
+                    profile: MappingProfile) -> tuple[Periode, bool]:  # fmt: skip
+    """The period: declared (sheet), else the file name in any Dutch spelling, else the quarter
+    all incident dates fall in (True: taken from the data, W07). S05 when none of these works."""
+    found = period_in_text(declared or "")
+    if found is None and groups.get("jaar") and groups.get("kwartaal"):
+        found = int(groups["jaar"]), int(groups["kwartaal"])
+    found = found or period_in_text(Path(name).stem)
+    if found is not None:
+        try:
+            return Periode(jaar=found[0], kwartaal=found[1]), False
+        except ValueError:
+            pass
+    mapping = profile.fields["incidentdatum"]
+    dates = (quarter_of_dates(source_column(raw.cells, mapping.column), mapping.formats)
+             if mapping.column and not missing_columns(raw.cells, profile) else None)  # fmt: skip
+    if dates is not None:
+        return Periode(jaar=dates[0], kwartaal=dates[1]), True
+    shown = f" (in het bestand staat '{declared[:40]}')" if declared else ""
+    raise DeliveryError("S05", "de periode staat niet in het bestand of in de bestandsnaam"
+                        f"{shown}, en de incidentdatums vallen niet allemaal in één kwartaal",
+                        file=name)  # fmt: skip
 
 
 def _declared(

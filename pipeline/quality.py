@@ -7,6 +7,7 @@ later correction does not rewrite history; the marts follow an organisation over
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
@@ -50,18 +51,25 @@ def days_late(received_at: dt.datetime, due: dt.date) -> int:
 
 
 def delivery_quality(
-    processed: ProcessedDelivery, received_at: dt.datetime, deadline_days: int
+    processed: ProcessedDelivery, received_at: dt.datetime | None, deadline_days: int
 ) -> Quality:
-    """The quality of one processed delivery; an unreadable delivery scores 0."""
+    """The quality of one processed delivery; an unreadable delivery scores 0.
+
+    Without `received_at` (a self-check of a file not yet delivered) punctuality is not scored:
+    `tijdigheid` is NaN and the score weighs the other parts only.
+    """
     meta = processed.meta
-    late = days_late(received_at, deadline(meta.periode.end, deadline_days)) if meta else 0
-    punctual = max(0.0, 1 - late / DAYS_LATE_FOR_ZERO)
+    due = deadline(meta.periode.end, deadline_days) if meta else None
+    late = days_late(received_at, due) if received_at is not None and due is not None else 0
+    punctual = max(0.0, 1 - late / DAYS_LATE_FOR_ZERO) if received_at is not None else math.nan
     if processed.rejected or meta is None:
         return Quality(0.0, 0.0, round(punctual, 3), late, 0)
     clean = processed.rows_loaded / processed.rows_in if processed.rows_in else 1.0
     known = known_share(processed.incidents)
     parts = {"aandeel_foutloos": clean, "aandeel_bekend": known, "tijdigheid": punctual}
-    score = round(100 * sum(WEIGHTS[k] * v for k, v in parts.items()))
+    scored = {k: v for k, v in parts.items() if not math.isnan(v)}
+    weight = sum(WEIGHTS[k] for k in scored)
+    score = round(100 * sum(WEIGHTS[k] * v for k, v in scored.items()) / weight)
     return Quality(round(clean, 3), round(known, 3), round(punctual, 3), late, int(score))
 
 

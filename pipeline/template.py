@@ -184,7 +184,7 @@ def _column_validation(name: str, letter: str, several: bool) -> tuple[DataValid
     """The validation of the column of national field `name` and its number format."""
     prompt, first = FIELD_HELP.get(name, name), f"{letter}{FIRST_ROW}"
     if name in FIELD_CODELIST:
-        style = "information" if several else "stop"
+        style = "information"  # a label or synonym (Geen letsel, Telefoon) is accepted too
         codes = _codelist_ranges()[FIELD_CODELIST[name]]
         return _validation("list", prompt, name, formula1=codes, errorStyle=style), None
     kind, minimum = _field_type(name)
@@ -238,7 +238,10 @@ def _check(aanlevering: Aanlevering) -> None:
 
 def _metadata_rows(aanlevering: Aanlevering) -> list[tuple[str, Any, str]]:
     """The Aanlevering rows: veld, waarde, toelichting."""
-    groups = (aanlevering.beroepsgroep,) if aanlevering.beroepsgroep else FTE_BEROEPSGROEPEN
+    own = aanlevering.beroepsgroep or load_codelists().default_beroepsgroep(
+        aanlevering.organisatiecode or ""
+    )  # an organisation is asked only for its own fte
+    groups = (own,) if own else FTE_BEROEPSGROEPEN
     geen = aanlevering.geen_incidenten
     nil = None if geen is None else "ja" if geen else "nee"
     return [

@@ -52,15 +52,23 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def out_of_range(frame: pd.DataFrame, veld: str, today: dt.date) -> pd.Series:
+    """Dates before EARLIEST_INCIDENTDATUM or after today."""
+    dates = frame[veld] if veld in frame else pd.Series(None, index=frame.index)
+    present = dates.notna()
+    return present & ((dates.where(present, today) < EARLIEST_INCIDENTDATUM)
+                      | (dates.where(present, today) > today))  # fmt: skip
+
+
 def range_and_duplicate_errors(frame: pd.DataFrame, today: dt.date) -> list[pd.DataFrame]:
-    """E04 dates out of range and E06 duplicate incident numbers (first occurrence kept)."""
-    found = []
-    for veld in ("incidentdatum", "registratiedatum"):
-        dates = frame[veld] if veld in frame else pd.Series(None, index=frame.index)
-        present = dates.notna()
-        out = present & ((dates.where(present, today) < EARLIEST_INCIDENTDATUM)
-                         | (dates.where(present, today) > today))  # fmt: skip
-        found.append(_edit_rows(frame, out, veld, "E04"))
+    """E04 incidentdatum out of range, W06 registratiedatum out of range (the incident still
+    counts), and E06 duplicate incident numbers (first occurrence kept)."""
+    found = [
+        _edit_rows(frame, out_of_range(frame, "incidentdatum", today), "incidentdatum", "E04"),
+        _edit_rows(
+            frame, out_of_range(frame, "registratiedatum", today), "registratiedatum", "W06"
+        ),
+    ]
     numbers = frame["bron_incidentnummer"]
     duplicate = numbers.notna() & numbers.duplicated(keep="first")
     found.append(_edit_rows(frame, duplicate, "bron_incidentnummer", "E06"))
@@ -117,22 +125,38 @@ def _code_for(veld: str) -> str:
     return "E02"
 
 
-def validate_delivery(harmonised: Harmonised, periode: Periode, today: dt.date) -> Validated:
-    """Apply every row edit; split the rows into loaded and rejected."""
-    frame = harmonised.frame
+def validate_delivery(
+    harmonised: Harmonised, periode: Periode, today: dt.date, *, period_from_data: bool = False
+) -> Validated:
+    """Apply every row edit; split the rows into loaded and rejected.
+
+    With `period_from_data` the delivery gets W07: its period was taken from the incident dates.
+    """
+    frame = harmonised.frame.copy()
     errors = pd.concat(
         [harmonised.edits, *range_and_duplicate_errors(frame, today)], ignore_index=True
     )
-    kept = frame[~frame[ROW_COLUMN].isin(errors["rij"])]
+    if "registratiedatum" in frame:
+        late = out_of_range(frame, "registratiedatum", today)
+        frame["registratiedatum"] = frame["registratiedatum"].where(~late, None)
+    is_error = errors["code"].map(lambda c: EDITS[c].severity is Severity.ERROR).astype(bool)
+    rejected = errors.loc[is_error, "rij"]
+    errors = errors[is_error | ~errors["rij"].isin(rejected)]  # a rejected row gets no warnings
+    kept = frame[~frame[ROW_COLUMN].isin(rejected)]
     guard = model_errors(kept) if len(kept) else EMPTY_EDITS
     errors = pd.concat([errors, guard], ignore_index=True) if len(guard) else errors
     kept = kept[~kept[ROW_COLUMN].isin(guard["rij"])]
     found = [errors, *warnings(kept, periode)] if len(kept) else [errors]
+    if period_from_data:
+        found.append(pd.DataFrame([{"rij": None, "veld": "incidentdatum", "code": "W07",
+                                    "waarde": periode.code}]))  # fmt: skip
     edits = (
         pd.concat([f for f in found if len(f)], ignore_index=True)
         if any(len(f) for f in found)
         else pd.DataFrame(columns=EDIT_COLUMNS)
     )
     edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
+    numbers = frame.set_index(ROW_COLUMN)["bron_incidentnummer"] if len(frame) else pd.Series()
+    edits["incidentnummer"] = edits["rij"].map(numbers)  # the employer's own number, for feedback
     edits = edits.sort_values(["rij", "code"], kind="stable").reset_index(drop=True)
     return Validated(kept.reset_index(drop=True), edits, rows_in=len(frame))

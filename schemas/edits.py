@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-EDIT_CATALOGUE_VERSION = 1
+EDIT_CATALOGUE_VERSION = 2  # 2: W06 (optional value loaded as missing), W07, W08, W09
 
 
 class Severity(StrEnum):
@@ -89,7 +89,7 @@ EDITS: dict[str, Edit] = {
             "Een periode als jjjjQk, bijvoorbeeld 2025Q1.",
         ),
         _edit(
-            "W08",
+            "W09",
             W,
             D,
             "Mogelijk verkeerd geadresseerd",
@@ -110,8 +110,8 @@ EDITS: dict[str, Edit] = {
             E,
             R,
             "Waarde niet in de codelijst",
-            "Gebruik een code uit de landelijke codelijst (zie het blad Codelijsten).",
-            "Een code uit de landelijke codelijst.",
+            "Gebruik een code of omschrijving uit de landelijke codelijst.",
+            "Een code of omschrijving uit de landelijke codelijst.",
         ),
         _edit(
             "E03",
@@ -184,6 +184,33 @@ EDITS: dict[str, Edit] = {
             "Registratiedatum voor de incidentdatum",
             "Controleer beide datums: een melding volgt op het incident.",
             "Een registratiedatum op of na de incidentdatum.",
+        ),
+        _edit(
+            "W06",
+            W,
+            R,
+            "Ongeldige waarde in een niet-verplicht veld, leeg geladen",
+            "Het incident telt mee, maar dit veld is leeg (of 'onbekend') geladen. Verbeter de "
+            "waarde in uw registratie, zodat het bij de volgende aanlevering wel meetelt.",
+            "Een code of omschrijving uit de landelijke codelijst, een geldige datum of een geheel getal.",
+        ),
+        _edit(
+            "W07",
+            W,
+            D,
+            "Periode afgeleid uit de incidentdatums",
+            "De bestandsnaam noemt geen periode; alle incidentdatums vallen in één kwartaal en dat "
+            "is als periode genomen. Zet de periode voortaan in de bestandsnaam, bijvoorbeeld 2025Q1.",
+            "Een periode in de bestandsnaam, bijvoorbeeld 2025Q1 of 1e kwartaal 2025.",
+        ),
+        _edit(
+            "W08",
+            W,
+            R,
+            "Beroepsgroep past niet bij de organisatie",
+            "Controleer de beroepsgroep: een gemeente levert boa's aan, een veiligheidsregio "
+            "brandweer en de politie politie. Het incident telt mee met de ingevulde beroepsgroep.",
+            "De beroepsgroep van uw organisatie (gemeente: boa, veiligheidsregio: brandweer, politie: politie).",
         ),
     )
 }

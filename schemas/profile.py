@@ -123,6 +123,16 @@ class FieldMap(Strict):
             return (self.column,)
         return tuple(self.ticks.values())
 
+    def tick_columns(self, present: list[str]) -> dict[str, str | None]:
+        """Per ticked code the file's column: the profile's name (case and spaces ignored), else
+        a column whose header means that gedragstype (`Fysieke agressie (lichamelijk)`)."""
+        by_name = {" ".join(c.split()).lower(): c for c in present}
+        lists, by_meaning = load_codelists(), dict[str | None, str]()
+        for column in present:
+            by_meaning.setdefault(lists.meaning("gedragstype", column), column)
+        return {code: by_name.get(" ".join(name.split()).lower()) or by_meaning.get(code)
+                for code, name in self.ticks.items()}  # fmt: skip
+
 
 class MappingProfile(Strict):
     """A source's mapping onto the common model (schema version 1)."""

@@ -1,4 +1,8 @@
-"""Known defects injected into deliveries: E edits (row rejected) and W edits (row kept)."""
+"""Known defects injected into deliveries: E edits (row rejected) and W edits (row kept).
+
+An invalid value in an optional field is a W06 (the incident counts, the field loads as missing
+or `onbekend`); only what makes an incident uncountable is an E edit.
+"""
 
 from __future__ import annotations
 
@@ -44,41 +48,63 @@ def _future(year: int) -> date:
     return date(year + FUTURE_YEARS, 1, 15)
 
 
-ROW_ERRORS = (
+ROW_ERRORS = (  # only what makes an incident uncountable rejects it (DESIGN §6)
     RowError(TEMPLATE, "E01", "bron_incidentnummer", lambda y: {"bron_incidentnummer": None}),
     RowError(TEMPLATE, "E01", "gedragstypen", lambda y: {"gedragstypen": None}),
-    RowError(TEMPLATE, "E02", "kanaal", lambda y: {"kanaal": "postduif"}),
+    RowError(TEMPLATE, "E02", "gedragstypen", lambda y: {"gedragstypen": "postduif"}),
+    RowError(TEMPLATE, "E02", "beroepsgroep", lambda y: {"beroepsgroep": "brandweerr-man"}),
     RowError(TEMPLATE, "E03", "incidentdatum", lambda y: {"incidentdatum": "gisteren"}),
     RowError(TEMPLATE, "E04", "incidentdatum", lambda y: {"incidentdatum": date(2009, 12, 31)}),
-    RowError(TEMPLATE, "E05", "aantal_daders", lambda y: {"aantal_daders": 0}),
     RowError(GIR, "E01", "gedragstypen", lambda y: dict.fromkeys(GIR_TICKS)),
-    RowError(GIR, "E02", "kanaal", lambda y: {"Wijze": "Fax"}),
     RowError(GIR, "E03", "incidentdatum", lambda y: {"Datum voorval": f"31-02-{y}"}),
-    RowError(GIR, "E04", "registratiedatum", lambda y: {"Datum melding": _future(y)}),
-    RowError(GIR, "E05", "aantal_daders", lambda y: {"Aantal daders": "twee"}),
     RowError(VENDOR_CSV, "E01", "incidentdatum", lambda y: {"Datum": ""}),
-    RowError(VENDOR_CSV, "E02", "letsel", lambda y: {"Letsel": "7"}),
+    RowError(VENDOR_CSV, "E02", "gedragstypen", lambda y: {"Gedrag": "XX"}),
     RowError(VENDOR_CSV, "E03", "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
-    RowError(VENDOR_CSV, "E03", "registratiedatum", lambda y: {"Gemeld op": "gisteren"}),
-    RowError(
-        VENDOR_CSV, "E04", "registratiedatum", lambda y: {"Gemeld op": f"{_future(y):%d-%m-%Y}"}
-    ),
-    RowError(VENDOR_CSV, "E05", "verzuim_dagen", lambda y: {"Verzuimdagen": "-3"}),
-    RowError(VENDOR_CSV, "E05", "aantal_daders", lambda y: {"Daders": "twee"}),
     RowError(BRANDWEER, "E01", "gedragstypen", lambda y: {"Soort agressie": None}),
-    RowError(BRANDWEER, "E02", "context", lambda y: {"Inzet": "Oefening"}),
-    RowError(BRANDWEER, "E03", "registratiedatum", lambda y: {"Datum registratie": "gisteren"}),
+    RowError(BRANDWEER, "E02", "gedragstypen", lambda y: {"Soort agressie": "Oefening"}),
+    RowError(BRANDWEER, "E03", "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
     RowError(BRANDWEER, "E04", "incidentdatum", lambda y: {"Datum": date(2008, 6, 1)}),
-    RowError(BRANDWEER, "E05", "verzuim_dagen", lambda y: {"Verzuim": -3}),
     RowError(POLITIE, "E01", "bron_incidentnummer", lambda y: {"registratienummer": None}),
     RowError(POLITIE, "E01", "gedragstypen", lambda y: {"feitcategorieen": []}),
-    RowError(POLITIE, "E02", "kanaal", lambda y: {"modus": "postduif"}),
+    RowError(POLITIE, "E02", "gedragstypen", lambda y: {"feitcategorieen": ["zakkenrollen"]}),
     RowError(POLITIE, "E03", "incidentdatum", lambda y: {"pleegdatum": f"{y}-02-31"}),
-    RowError(
-        POLITIE, "E04", "registratiedatum", lambda y: {"registratiedatum": _future(y).isoformat()}
+)
+
+
+@dataclass(frozen=True)
+class OptionalDefect:
+    """A W06: an invalid value in an optional field; the incident loads with `loaded_as`."""
+
+    profiel: str
+    veld: str
+    loaded_as: str | None  # the national value the incident holds (missing: None)
+    overrides: Overrides
+
+
+OPTIONAL_DEFECTS = (
+    OptionalDefect(TEMPLATE, "kanaal", "onbekend", lambda y: {"kanaal": "postduif"}),
+    OptionalDefect(TEMPLATE, "aantal_daders", None, lambda y: {"aantal_daders": 0}),
+    OptionalDefect(GIR, "kanaal", "onbekend", lambda y: {"Wijze": "Fax"}),
+    OptionalDefect(GIR, "registratiedatum", None, lambda y: {"Datum melding": _future(y)}),
+    OptionalDefect(GIR, "aantal_daders", None, lambda y: {"Aantal daders": "twee"}),
+    OptionalDefect(VENDOR_CSV, "letsel", "onbekend", lambda y: {"Letsel": "7"}),
+    OptionalDefect(VENDOR_CSV, "registratiedatum", None, lambda y: {"Gemeld op": "gisteren"}),
+    OptionalDefect(
+        VENDOR_CSV, "registratiedatum", None, lambda y: {"Gemeld op": f"{_future(y):%d-%m-%Y}"}
     ),
-    RowError(POLITIE, "E05", "aantal_daders", lambda y: {"aantal_verdachten": "twee"}),
-    RowError(POLITIE, "E05", "aantal_daders", lambda y: {"aantal_verdachten": 0}),
+    OptionalDefect(VENDOR_CSV, "verzuim_dagen", None, lambda y: {"Verzuimdagen": "-3"}),
+    OptionalDefect(VENDOR_CSV, "aantal_daders", None, lambda y: {"Daders": "twee"}),
+    OptionalDefect(BRANDWEER, "context", "onbekend", lambda y: {"Inzet": "Oefening"}),
+    OptionalDefect(
+        BRANDWEER, "registratiedatum", None, lambda y: {"Datum registratie": "gisteren"}
+    ),
+    OptionalDefect(BRANDWEER, "verzuim_dagen", None, lambda y: {"Verzuim": -3}),
+    OptionalDefect(POLITIE, "kanaal", "onbekend", lambda y: {"modus": "postduif"}),
+    OptionalDefect(
+        POLITIE, "registratiedatum", None, lambda y: {"registratiedatum": _future(y).isoformat()}
+    ),
+    OptionalDefect(POLITIE, "aantal_daders", None, lambda y: {"aantal_verdachten": "twee"}),
+    OptionalDefect(POLITIE, "aantal_daders", None, lambda y: {"aantal_verdachten": 0}),
 )
 DUPLICATE_PROFILES = (TEMPLATE, GIR, VENDOR_CSV, POLITIE)
 
@@ -145,6 +171,12 @@ def inject_defects(
         delivery = _pick(eligible[error.profiel], rng)
         row = PlannedRow(draw(delivery), REJECTED, error.code, error.veld)
         row.overrides = error.overrides(delivery.year)
+        _insert(delivery.rows, row, rng)
+    for defect in OPTIONAL_DEFECTS:
+        delivery = _pick(eligible[defect.profiel], rng)
+        incident = replace(draw(delivery), **{defect.veld: defect.loaded_as})  # type: ignore[arg-type]
+        row = PlannedRow(incident, LOADED, "W06", defect.veld)
+        row.overrides = defect.overrides(delivery.year)
         _insert(delivery.rows, row, rng)
     for profiel in PROFILES:
         for code, warn in WARNINGS.items():

@@ -51,6 +51,7 @@ COMMENT ON COLUMN ref.code.code IS 'De code zoals die in core.incident staat.';
 COMMENT ON COLUMN ref.code.label IS 'Nederlands label voor tabellen en rapporten.';
 COMMENT ON COLUMN ref.code.description IS 'Nederlandse omschrijving van de code.';
 COMMENT ON COLUMN ref.code.rank IS 'Alleen bij gedragstype: zwaarte (hoger is zwaarder), bepaalt zwaarste_gedragstype.';
+COMMENT ON COLUMN ref.code.synonyms IS 'Andere schrijfwijzen die als deze code worden gelezen (hoofdletters, accenten, leestekens en spaties tellen niet mee).';
 COMMENT ON COLUMN ref.code.versie IS 'Versie van de codelijsten.';
 
 COMMENT ON TABLE ref.edit IS 'De catalogus van genummerde controles (S structuur, E fout in een veld, W waarschuwing) met de Nederlandse teksten voor de werkgever.';

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 
 from connectors import discover_inbox
 from connectors.automap import MIN_CONFIDENCE, header_score, load_synonyms, suggest_profile
+from connectors.base import RawTable, frame_from_rows
 from connectors.profiles import load_profile
 from connectors.recognise import read_unprofiled
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from schemas.profile import ReaderKind
+from schemas.profile import ReaderKind, ReaderOptions
 from tests.conftest import write_xlsx
 
 # A new registration system: its own Dutch headers, semicolons, cp1252 (é), a code nobody knows.
@@ -193,3 +194,56 @@ def _cli():  # type: ignore[no-untyped-def]
     from flows.cli import app
 
     return app
+
+
+def test_tick_boxes_under_registration_system_category_names_are_placed() -> None:
+    header = ["Meldingsnummer", "Datum voorval", "Verbale agressie", "Lichamelijk geweld",
+              "Online/doxing", "Seksueel"]  # fmt: skip
+    rows = [
+        ["M-1", "03-02-2025", "x", None, None, None],
+        ["M-2", "04-02-2025", None, "x", "x", None],
+    ]
+    raw = RawTable(frame_from_rows(header, rows, [2, 3]), "export.xlsx")
+
+    suggestion = suggest_profile(raw, "export.xlsx", ReaderOptions(kind=ReaderKind.XLSX), "GM0363")
+
+    assert dict(suggestion.fields["gedragstypen"].ticks) == {
+        "verbaal": "Verbale agressie", "fysiek_geweld": "Lichamelijk geweld",
+        "doxing": "Online/doxing", "seksuele_intimidatie": "Seksueel"}  # fmt: skip
+
+
+def test_a_column_is_placed_only_where_its_values_fit_the_field() -> None:
+    header = ["Meldingnr", "Datum incident", "Status melding", "Soort agressie", "Aantal daders"]
+    rows = [["L-1", "03-04-2025", "Afgehandeld", "verbaal", "twee of drie"],
+            ["L-2", "04-05-2025", "In behandeling", "Bedreiging", "onbekend"]]  # fmt: skip
+    raw = RawTable(frame_from_rows(header, rows, [2, 3]), "export.csv")
+
+    suggestion = suggest_profile(raw, "export.csv", ReaderOptions(kind=ReaderKind.CSV), "GM0344")
+
+    assert "registratiedatum" not in suggestion.fields
+    assert "aantal_daders" not in suggestion.fields
+    assert set(suggestion.unplaced_columns) == {"Status melding", "Aantal daders"}
+    assert "registratiedatum" in suggestion.ignore_reasons["Status melding"]
+    assert "datums" in suggestion.ignore_reasons["Status melding"]
+    text = suggestion.to_yaml("gm0344_export")
+    assert "#   Status melding: lijkt op registratiedatum" in text
+
+
+def test_a_header_row_is_found_by_fuzzy_synonyms(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Overzicht agressie;;\nGemeente X;;\nIncident-nr.;Datum v. incident;Soort v. agressie\n"
+                    "A-1;03-04-2025;verbaal\n", encoding="utf-8")  # fmt: skip
+    raw, _ = read_unprofiled(path, ReaderKind.CSV)
+
+    assert list(raw.cells.columns)[:3] == ["Incident-nr.", "Datum v. incident", "Soort v. agressie"]
+
+
+def test_profile_suggest_names_the_profile_after_the_organisation_and_system(
+    tmp_path: Path,
+) -> None:
+    from connectors.automap import profile_id_for
+
+    assert (
+        profile_id_for("Export Topdesk 1e kwartaal 2025.xlsx", "GM0344") == "gm0344_export_topdesk"
+    )
+    assert profile_id_for("meldingen_GM0363_2025Q1.csv") == "gm0363_meldingen"

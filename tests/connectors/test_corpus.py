@@ -62,6 +62,10 @@ def test_corpus_case(case: Path, tmp_path: Path, processing_inputs) -> None:  # 
     want = {k: expected.get(k) for k in outcome} | {"edit_codes": sorted(expected["edit_codes"])}
     assert outcome == want, result.failure
     assert result.rows_in == result.rows_loaded + result.rows_rejected
+    if "periode" in expected:
+        assert result.meta is not None and result.meta.periode.code == expected["periode"]
+    if expected.get("failure") == "S05":
+        assert "None" not in result.edits["bericht"].iloc[0], result.edits["bericht"].iloc[0]
     if "geen_incidenten" in expected:
         assert result.meta is not None
         assert result.meta.geen_incidenten is expected["geen_incidenten"]

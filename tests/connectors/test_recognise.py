@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from connectors import discover_inbox
+from connectors.recognise import period_in_text
 from pipeline.process import ProcessingInputs, process_file
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
@@ -26,10 +29,10 @@ def test_a_renamed_file_is_recognised_by_its_headers(
     assert result.failure is None, result.failure
     assert result.profile is not None and result.profile.id == "gir_gemeente"
     assert result.meta is not None and result.meta.periode.code == "2025Q2"
-    assert (result.rows_in, result.rows_loaded) == (5, 3)
+    assert (result.rows_in, result.rows_loaded) == (5, 4)  # an invalid optional value: W06
 
 
-def test_recognised_by_headers_but_no_period_in_the_name_is_s05(
+def test_recognised_by_headers_without_a_period_in_the_name_takes_it_from_the_dates_w07(
     tmp_path: Path, processing_inputs: ProcessingInputs
 ) -> None:
     _deliver(tmp_path, "vendor_csv", "GM0344", "export.csv")
@@ -38,7 +41,10 @@ def test_recognised_by_headers_but_no_period_in_the_name_is_s05(
     result = process_file(file, processing_inputs)
 
     assert result.profile is not None and result.profile.id == "vendor_csv"
-    assert result.failure is not None and result.failure.code == "S05"
+    assert result.failure is None and result.meta is not None
+    assert result.meta.periode.code == "2025Q3" and result.meta.periode_uit_data
+    w07 = result.edits[result.edits["code"] == "W07"]
+    assert len(w07) == 1 and "2025Q3" in w07["bericht"].iloc[0]
 
 
 def test_a_file_no_profile_knows_is_s02(
@@ -55,3 +61,34 @@ def test_a_file_no_profile_knows_is_s02(
 
     assert result.failure is not None and result.failure.code == "S02"
     assert result.rows_in == 0
+
+
+# --- issue 12 point 6: periods in every Dutch spelling --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("GM0363_2025Q1", (2025, 1)),
+        ("Q1-2025 meldingen", (2025, 1)),
+        ("meldingen_2025-Q3", (2025, 3)),
+        ("export 2025 kw1", (2025, 1)),
+        ("K2 2025", (2025, 2)),
+        ("1e kwartaal 2025", (2025, 1)),
+        ("3de kwartaal 2024", (2024, 3)),
+        ("kwartaal 1 2025", (2025, 1)),
+        ("incidenten jan-mrt 2025", (2025, 1)),
+        ("incidenten okt-dec_2024", (2024, 4)),
+        ("export_202501-202503", (2025, 1)),
+        ("GIR_GM0599_2024-K2_v2", (2024, 2)),
+    ],
+)
+def test_a_period_is_read_in_every_dutch_spelling(name: str, expected: tuple[int, int]) -> None:
+    assert period_in_text(name) == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["meldingen_GM0344", "export_202501-202502", "feb-apr 2025", "2025Q5", "Q0-2025"]
+)
+def test_no_period_is_made_up(name: str) -> None:
+    assert period_in_text(name) is None

@@ -57,7 +57,9 @@ def test_run_json_status_and_verify_on_a_small_inbox(
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])
     assert summary["files_new"] == 5
-    assert sum(d["rows_loaded"] for d in summary["deliveries"]) == 12
+    assert (
+        sum(d["rows_loaded"] for d in summary["deliveries"]) == 20
+    )  # invalid optional values: W06, kept
     assert all(d["rows_in"] == d["rows_loaded"] + d["rows_rejected"] for d in summary["deliveries"])
 
     status = runner.invoke(app, ["status", "--warehouse", str(warehouse), "--json"])
@@ -75,12 +77,13 @@ def test_check_reports_the_same_outcome_as_the_nightly_run_without_loading(tmp_p
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert (report["rows_in"], report["rows_loaded"], report["rows_rejected"]) == (6, 2, 4)
+    assert (report["rows_in"], report["rows_loaded"], report["rows_rejected"]) == (6, 5, 1)
     assert report["profile"] == "vendor_csv"
     assert {(e["code"], e["row"], e["field"]) for e in report["edits"]} == {
-        ("E03", 3, "incidentdatum"), ("E05", 4, "aantal_daders"),
-        ("E05", 6, "verzuim_dagen"), ("E02", 7, "gemeentecode_locatie"),
+        ("E03", 3, "incidentdatum"), ("W06", 4, "aantal_daders"),
+        ("W06", 6, "verzuim_dagen"), ("W06", 7, "gemeentecode_locatie"),
     }  # fmt: skip
+    assert report["vervangt"] is None  # no published warehouse here
     assert not list(tmp_path.rglob("*.duckdb"))
 
 

@@ -72,8 +72,8 @@ def test_feedback_explains_each_edit_in_dutch_with_what_was_expected(
     assert all(
         r["verwacht"] and r["oplossing"] and r["melding"].startswith(r["code"]) for r in rows
     )
-    e02 = [r for r in rows if r["code"] == "E02" and r["veld"] == "kanaal"]
-    assert all("fysiek, telefonisch" in r["verwacht"] for r in e02)
+    w06 = [r for r in rows if r["code"] == "W06" and r["veld"] == "kanaal"]  # kept, not rejected
+    assert w06 and all("fysiek, telefonisch" in r["verwacht"] for r in w06)
     w04 = [r for r in rows if r["code"] == "W04"]
     assert w04 and all("tot en met" in r["verwacht"] for r in w04)
 

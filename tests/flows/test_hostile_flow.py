@@ -117,8 +117,8 @@ def test_the_same_file_from_two_organisations_is_flagged_to_both(
 ) -> None:
     other, name = MISDIRECTED
     edits = poisoned_run["edits"]
-    w08 = edits[(edits["code"] == "W08") & (edits["bronbestand"] == name)]
-    assert sorted(w08["organisatiecode_bron"]) == sorted(["GM1969", other])
+    w09 = edits[(edits["code"] == "W09") & (edits["bronbestand"] == name)]
+    assert sorted(w09["organisatiecode_bron"]) == sorted(["GM1969", other])
     ledger = poisoned_run["ledger"]
     copies = ledger[ledger["bronbestand"] == name]
     assert len(copies) == 2 and copies["sha256"].nunique() == 1

@@ -67,7 +67,7 @@ def test_hostile_values_come_back_escaped_in_xlsx_csv_and_html(
     assert cells[2].value == "'" + HOSTILE and cells[2].data_type == "s"
     # a phone number and a value mixing letters and digits look like identifiers: not kept
     assert cells[3].value == "[verwijderd]" and cells[4].value == "[verwijderd]"
-    assert cells[5].value == "'-3"  # E05 on verzuim_dagen
+    assert cells[5].value == "'-3"  # W06 on verzuim_dagen
     assert not any(
         c.data_type == "f"
         for row in load_workbook(out).worksheets
@@ -95,18 +95,25 @@ def test_feedback_names_row_column_expected_value_and_fix(
     feedback = check_feedback(processed, settings, dt.datetime(2025, 10, 20, tzinfo=dt.UTC))
     by_row = {(r.rij, r.code): r for r in feedback.edits.itertuples()}
 
-    e05 = by_row[(4, "E05")]
-    assert (e05.kolom, e05.veld, e05.waarde) == ("Daders", "aantal_daders", "twee")
-    assert "geheel getal" in e05.verwacht and e05.oplossing.startswith("Vul een geheel getal")
-    e02 = by_row[(7, "E02")]
-    assert e02.kolom == "Plaats CBS" and "gemeentecode" in e02.verwacht
+    w06 = by_row[(4, "W06")]  # an invalid optional value keeps the incident (issue 12)
+    assert (w06.kolom, w06.veld, w06.waarde, w06.incidentnummer) == (
+        "Daders", "aantal_daders", "twee", "V3")  # fmt: skip
+    assert "geheel getal" in w06.verwacht and w06.oplossing.startswith("Het incident telt mee")
+    gemeente = by_row[(7, "W06")]
+    assert (gemeente.kolom, gemeente.incidentnummer) == ("Plaats CBS", "V5")
+    e03 = by_row[(3, "E03")]
+    assert (e03.kolom, e03.incidentnummer, e03.waarde) == ("Datum", "V2", "31-09-2025")
     summary = dict(feedback.summary)
+    assert list(summary)[:2] == ["In het kort", "Eerst verbeteren"]
+    assert summary["In het kort"].startswith("5 van de 6 incidenten tellen mee, 1 afgekeurd")
+    assert summary["Eerst verbeteren"].startswith("E03 Ongeldige datum")
     assert summary["Organisatie"] == "GM0344 (Utrecht)"
     assert (summary["Rijen ontvangen"], summary["Rijen geladen"], summary["Rijen afgekeurd"]) == (
         "6",
-        "2",
-        "4",
+        "5",
+        "1",
     )
+    assert summary["Tijdigheid"].startswith("niet beoordeeld")
     assert summary["Status"].startswith("gecontroleerd")
     assert int(summary["Kwaliteitsscore (0-100)"]) < 100
 
@@ -120,7 +127,7 @@ def test_quality_score_weighs_errors_unknowns_and_lateness(
     late = delivery_quality(processed, dt.datetime(2025, 11, 29, 12, tzinfo=dt.UTC), 30)
     very_late = delivery_quality(processed, dt.datetime(2026, 3, 1, tzinfo=dt.UTC), 30)
 
-    assert on_time.aandeel_foutloos == pytest.approx(2 / 6, abs=0.001)
+    assert on_time.aandeel_foutloos == pytest.approx(5 / 6, abs=0.001)
     assert (on_time.dagen_te_laat, late.dagen_te_laat) == (0, 30)
     assert (
         on_time.tijdigheid == 1
@@ -153,3 +160,27 @@ def test_check_feedback_option_writes_the_three_files(tmp_path: Path) -> None:
         out.is_file() and out.with_suffix(".csv").is_file() and out.with_suffix(".html").is_file()
     )
     assert load_workbook(out).sheetnames == ["Samenvatting", "Meldingen", "Controles", "Uitleg"]
+
+
+def test_hints_fit_the_file_type(tmp_path: Path, settings: Settings) -> None:
+    spec = {"folder": "GM0344", "file_name": "incidenten_GM0344_2025Q3.csv", "encoding": "cp1252",
+            "text": "ID;Datum\r\nV1;03-07-2025\r\n"}  # fmt: skip
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    feedback = check_feedback(processed, settings, dt.datetime(2025, 10, 20, tzinfo=dt.UTC))
+
+    text = " ".join(str(v) for row in feedback.edits.itertuples() for v in row)
+    assert processed.failure is not None and processed.failure.code == "S03"
+    assert "blad" not in text.lower() and "toelichting bij het landelijke sjabloon" in text
+
+
+def test_a_self_check_does_not_score_punctuality(tmp_path: Path, settings: Settings) -> None:
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2026, 6, 1))
+    unscored = delivery_quality(processed, None, 30)
+    late = delivery_quality(processed, dt.datetime(2026, 6, 1, tzinfo=dt.UTC), 30)
+
+    assert unscored.dagen_te_laat == 0 and unscored.tijdigheid != unscored.tijdigheid  # NaN
+    expected = round(
+        100 * (0.5 * unscored.aandeel_foutloos + 0.25 * unscored.aandeel_bekend) / 0.75
+    )
+    assert unscored.kwaliteitsscore == expected and late.tijdigheid == 0

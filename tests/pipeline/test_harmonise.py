@@ -115,7 +115,7 @@ def test_map_multi_codes_dedupes_and_follows_code_list_order() -> None:
 
 
 def test_map_multi_codes_one_unknown_token_makes_the_row_bad() -> None:
-    _, bad = map_multi_codes(_cells("VB,schelden", "VB", "XX"), GEDRAG_MAP, GEDRAGSTYPE)
+    _, bad = map_multi_codes(_cells("VB,postduif", "VB", "XX"), GEDRAG_MAP, GEDRAGSTYPE)
 
     assert bad.tolist() == [True, False, True]
 
@@ -539,7 +539,7 @@ def test_apply_profile_conserves_rows_and_locates_every_edit(raw: RawTable) -> N
     assert list(frame[ROW_COLUMN]) == rows
     assert list(edits.columns) == EDIT_COLUMNS
     assert set(edits["rij"]) <= set(rows)
-    assert set(edits["code"]) <= {"E01", "E02", "E03", "E05"}
+    assert set(edits["code"]) <= {"E01", "E02", "E03", "W06", "W08"}
     assert "medewerker_id" not in frame.columns
     _assert_nothing_silently_lost(raw, harmonised)
 
@@ -597,3 +597,142 @@ def test_apply_profile_flags_missing_required_values_as_e01() -> None:
         f for f in REQUIRED_FIELDS if f != "beroepsgroep"
     )
     assert set(edits["rij"]) == {7}
+
+
+# --- issue 12: labels, synonyms, only countability rejects -----------------------------------
+
+TEMPLATE = load_profile(PROFILE_DIR / "nationaal_sjabloon.yaml")
+
+
+def _template_row(**cells: str | None) -> RawTable:
+    row = dict.fromkeys(TEMPLATE.source_columns())
+    row |= {"bron_incidentnummer": "T-1", "incidentdatum": "03-02-2025", "beroepsgroep": "boa",
+            "gedragstypen": "verbaal"}  # fmt: skip
+    row |= cells
+    frame = pd.DataFrame([row], dtype=object)
+    frame[ROW_COLUMN] = pd.Series([9], dtype="int64")
+    return RawTable(frame, "GM0363_2025Q1.xlsx")
+
+
+def _template(org: str = "GM0363", **cells: str | None):  # type: ignore[no-untyped-def]
+    ctx = DeliveryContext(org, org, TEST_KEY)
+    return apply_profile(_template_row(**cells), TEMPLATE, ctx, load_reference(REFERENCE_DIR))
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "code"),
+    [
+        ("gedragstypen", "Fysiek geweld", ["fysiek_geweld"]),
+        ("gedragstypen", "FYSIEK_GEWELD", ["fysiek_geweld"]),
+        ("gedragstypen", "Verbale agressie; Bedreiging", ["verbaal", "bedreiging"]),
+        ("letsel", "Geen letsel", "geen"),
+        ("letsel", "  medische   BEHANDELING ", "medisch"),
+        ("kanaal", "Telefoon", "telefonisch"),
+        ("kanaal", "E-mail", "schriftelijk"),
+        ("context", "Hulpverléning", "hulpverlening"),
+        ("beroepsgroep", "Brandweer", "brandweer"),
+        ("wapen", "Niet van toepassing", None),
+    ],
+)
+def test_code_list_values_are_accepted_as_code_label_or_synonym(
+    field: str, written: str, code: object
+) -> None:
+    harmonised = _template(**{field: written})
+
+    assert harmonised.frame.loc[0, field] == code
+    assert set(harmonised.edits["code"]) <= {"W08"}  # brandweer at a gemeente only warns
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "loaded"),
+    [
+        ("kanaal", "postduif", "onbekend"),
+        ("letsel", "7", "onbekend"),
+        ("wapen", "misschien", "onbekend"),
+        ("registratiedatum", "gisteren", None),
+        ("incidenttijd", "half drie", None),
+        ("gemeentecode_locatie", "GM9999", None),
+        ("aantal_daders", "twee", None),
+        ("verzuim_dagen", "-3", None),
+    ],
+)
+def test_an_invalid_optional_value_keeps_the_incident_with_w06(
+    field: str, written: str, loaded: object
+) -> None:
+    harmonised = _template(**{field: written})
+    edits = harmonised.edits
+
+    assert edits[["veld", "code", "waarde"]].values.tolist() == [[field, "W06", written]]
+    value = harmonised.frame.loc[0, field]
+    assert value == loaded if loaded is not None else _is_missing(value)
+
+
+def test_a_gedragstypen_cell_keeps_its_valid_type_and_warns_about_the_unknown_one() -> None:
+    harmonised = _template(gedragstypen="fysiek geweld, postduif")
+
+    assert harmonised.frame.loc[0, "gedragstypen"] == ["fysiek_geweld"]
+    assert harmonised.edits[["veld", "code", "waarde"]].values.tolist() == [
+        ["gedragstypen", "W06", "postduif"]
+    ]
+
+
+def test_an_unknown_gedragstype_alone_rejects_the_incident_with_e02() -> None:
+    edits = _template(gedragstypen="fysiek gewelt").edits
+
+    assert edits[["veld", "code", "waarde"]].values.tolist() == [
+        ["gedragstypen", "E02", "fysiek gewelt"]
+    ]
+
+
+@pytest.mark.parametrize(("org", "expected"), [("GM0363", "boa"), ("VR13", "brandweer"),
+                                               ("POL", "politie")])  # fmt: skip
+def test_a_blank_beroepsgroep_is_the_organisations_own(org: str, expected: str) -> None:
+    harmonised = _template(org=org, beroepsgroep=None)
+
+    assert harmonised.frame.loc[0, "beroepsgroep"] == expected
+    assert harmonised.edits.empty
+
+
+def test_a_beroepsgroep_contradicting_the_organisation_warns_w08_and_is_kept() -> None:
+    harmonised = _template(org="VR13", beroepsgroep="boa")
+
+    assert harmonised.frame.loc[0, "beroepsgroep"] == "boa"
+    assert harmonised.edits[["veld", "code"]].values.tolist() == [["beroepsgroep", "W08"]]
+
+
+def test_an_unknown_beroepsgroep_still_rejects_with_e02() -> None:
+    edits = _template(beroepsgroep="brandweerr-man").edits
+
+    assert edits["code"].tolist() == ["E02"]
+
+
+def test_an_unknown_value_is_never_mapped_on_a_fuzzy_guess() -> None:
+    codes, bad = map_codes(_cells("fysiek gewel", "Telefon"), FieldMap(column="c"), GEDRAGSTYPE)
+
+    assert _listed(codes) == [None, None]
+    assert bad.tolist() == [True, True]
+
+
+def test_suggestions_name_the_closest_codes() -> None:
+    assert CODES.suggest("gedragstype", "fysiek gewelt")[0] == "fysiek_geweld"
+    assert CODES.suggest("kanaal", "Telefon")[0] == "telefonisch"
+
+
+def test_tick_columns_are_found_by_meaning_ignoring_punctuation_and_parentheses() -> None:
+    cells = pd.DataFrame(
+        {"Agressie: verbaal/non-verbaal": ["x", None], "Bedreiging (ja/nee)": [None, "x"],
+         "Fysieke agressie (lichamelijk)": ["X", "x"]}, dtype=object
+    )  # fmt: skip
+    lists, bad = map_ticks(cells, TICK_MAP, GEDRAGSTYPE)
+
+    assert _listed(lists) == [["verbaal", "fysiek_geweld"], ["bedreiging", "fysiek_geweld"]]
+    assert not bad.any()
+
+
+def test_profile_codes_ignore_case_accents_and_punctuation_too() -> None:
+    mapping = FieldMap(column="c", codes={"Brief/e-mail": "schriftelijk", "Persoonlijk": "fysiek"})
+    codes, bad = map_codes(_cells("BRIEF / E-MAIL", "persöonlijk", "brief e mail"), mapping,
+                           CODES.codes("kanaal"))  # fmt: skip
+
+    assert _listed(codes) == ["schriftelijk", "fysiek", "schriftelijk"]
+    assert not bad.any()

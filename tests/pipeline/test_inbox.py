@@ -85,9 +85,9 @@ def test_the_same_bytes_from_two_organisations_are_flagged_to_both(
 
     file = next(f for f in files if f.folder == "GM1969")
     processed = flag_misdirected(process_file(file, processing_inputs), ["GM0014"])
-    w08 = processed.edits[processed.edits["code"] == "W08"]
-    assert len(w08) == 1 and "GM0014" in w08["bericht"].iloc[0]
-    assert w08["severity"].iloc[0] == "warning"
+    w09 = processed.edits[processed.edits["code"] == "W09"]
+    assert len(w09) == 1 and "GM0014" in w09["bericht"].iloc[0]
+    assert w09["severity"].iloc[0] == "warning"
 
 
 OLD_LEDGER_ROW = (

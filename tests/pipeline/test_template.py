@@ -75,7 +75,7 @@ def test_every_coded_column_has_a_dropdown_on_the_code_lists(template: openpyxl.
         validation = by_column[name]
         assert validation.type == "list" and validation.formula1.startswith(f"{CODELISTS_SHEET}!")
         assert ranges[validation.formula1] == set(lists.for_field(name)), name
-        assert validation.errorStyle == ("information" if name == "gedragstypen" else "stop")
+        assert validation.errorStyle == "information"  # labels and synonyms are accepted too
 
 
 def test_other_columns_are_validated_by_kind(template: openpyxl.Workbook) -> None:
@@ -130,6 +130,15 @@ def test_one_beroepsgroep_gets_one_fte_row_and_bad_arguments_fail(tmp_path: Path
         write_template(path, beroepsgroep="piloot")
     with pytest.raises(TemplateError):
         write_template(path, periode="2025-1")
+
+
+@pytest.mark.parametrize(("org", "fte_row"), [("GM0363", "fte_boa"), ("VR13", "fte_brandweer"),
+                                              ("POL", "fte_politie")])  # fmt: skip
+def test_an_organisation_is_asked_only_its_own_fte(tmp_path: Path, org: str, fte_row: str) -> None:
+    path = tmp_path / "t.xlsx"
+    write_template(path, organisatiecode=org)
+    keys = [r[0] for r in openpyxl.load_workbook(path)[METADATA_SHEET].iter_rows(values_only=True)]
+    assert [k for k in keys if str(k).startswith("fte_")] == [fte_row]
 
 
 def test_the_template_is_written_reproducibly(tmp_path: Path) -> None:

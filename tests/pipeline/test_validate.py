@@ -97,11 +97,35 @@ def test_e04_accepts_the_edges_of_the_range(datum: dt.date) -> None:
     assert _loaded(validated) == [2]
 
 
-def test_e04_rejects_a_registratiedatum_in_the_future() -> None:
+def test_w06_keeps_an_incident_whose_registratiedatum_is_in_the_future_without_that_date() -> None:
     validated = _validate(_row(2, registratiedatum=TODAY + dt.timedelta(days=30)))
 
-    assert _codes(validated, 2) == ["E04"]
+    assert _codes(validated, 2) == ["W06"]
     assert validated.edits.loc[0, "veld"] == "registratiedatum"
+    assert _loaded(validated) == [2]
+    assert validated.incidents.loc[0, "registratiedatum"] is None
+
+
+def test_a_harmonise_warning_keeps_its_row_and_a_rejected_row_gets_no_warning() -> None:
+    edits = [
+        {"rij": 2, "veld": "kanaal", "code": "W06", "waarde": "postduif"},
+        {"rij": 3, "veld": "kanaal", "code": "W06", "waarde": "postduif"},
+        {"rij": 3, "veld": "incidentdatum", "code": "E03", "waarde": "gisteren"},
+    ]
+    validated = _validate(_row(2), _row(3), edits=edits)
+
+    assert _loaded(validated) == [2]
+    assert _codes(validated, 2) == ["W06"]
+    assert _codes(validated, 3) == ["E03"]
+
+
+def test_w07_is_a_delivery_warning_when_the_period_came_from_the_dates() -> None:
+    harmonised = Harmonised(pd.DataFrame([_row(2)]), pd.DataFrame(columns=EDIT_COLUMNS))
+    validated = validate_delivery(harmonised, PERIODE, TODAY, period_from_data=True)
+
+    w07 = validated.edits[validated.edits["code"] == "W07"]
+    assert len(w07) == 1 and pd.isna(w07["rij"].iloc[0]) and w07["waarde"].iloc[0] == "2025Q1"
+    assert _loaded(validated) == [2]
 
 
 def test_e06_keeps_the_first_occurrence_of_an_incident_number() -> None:

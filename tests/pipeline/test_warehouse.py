@@ -31,12 +31,13 @@ T3 = dt.datetime(2025, 11, 1, 8, 0, tzinfo=dt.UTC)
 def processed(
     tmp_path_factory: pytest.TempPathFactory, processing_inputs: ProcessingInputs
 ) -> ProcessedDelivery:
-    """The vendor_csv fixture delivery, processed for real: 6 rows in, 2 loaded, 4 rejected."""
+    """The vendor_csv fixture delivery, processed for real: 6 rows in, 5 loaded, 1 rejected
+    (three invalid optional values only warn: W06)."""
     inbox = tmp_path_factory.mktemp("inbox")
     write_source(load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml"), inbox)
     (inbox_file,) = discover_inbox(inbox)
     result = process_file(inbox_file, processing_inputs)
-    assert (result.rows_in, result.rows_loaded, result.rows_rejected) == (6, 2, 4)
+    assert (result.rows_in, result.rows_loaded, result.rows_rejected) == (6, 5, 1)
     return result
 
 
@@ -57,7 +58,7 @@ def _entry(
     *,
     organisatiecode: str = "GM0344",
     periode: str = "2025Q3",
-    counts: tuple[int, int, int] = (6, 2, 4),
+    counts: tuple[int, int, int] = (6, 5, 1),
     rejected: bool = False,
 ) -> LedgerEntry:
     rows_in, rows_loaded, rows_rejected = counts
@@ -122,7 +123,7 @@ def test_published_file_appears_only_after_the_build_finishes(
     assert not next_version_path(published).exists()
     with open_published(published) as reader:
         assert _count(reader, "ops.delivery") == 1
-        assert _count(reader, "core.incident") == 2
+        assert _count(reader, "core.incident") == 5
 
 
 def test_a_failed_build_publishes_nothing(published: Path, processed: ProcessedDelivery) -> None:
@@ -175,22 +176,22 @@ def test_load_delivery_stores_ledger_incidents_edits_and_lineage(
 
     assert status == "loaded"
     ledger = warehouse.query("SELECT * FROM ops.delivery")
-    assert ledger[["rows_in", "rows_loaded", "rows_rejected"]].values.tolist() == [[6, 2, 4]]
+    assert ledger[["rows_in", "rows_loaded", "rows_rejected"]].values.tolist() == [[6, 5, 1]]
     incidents = warehouse.query("SELECT * FROM core.incident ORDER BY rij")
     assert set(incidents["delivery_id"]) == {delivery_id}
-    assert incidents["bron_incidentnummer"].tolist() == ["V1", "V6"]
-    assert incidents["rij"].tolist() == [2, 8]
+    assert incidents["bron_incidentnummer"].tolist() == ["V1", "V3", "V4", "V5", "V6"]
+    assert incidents["rij"].tolist() == [2, 4, 6, 7, 8]
     assert set(incidents["bronbestand"]) == {"incidenten_GM0344_2025Q3.csv"}
     assert _count(warehouse, "ops.edit") == len(processed.edits) == 4
-    assert _count(warehouse, "ops.reject") == 4
-    assert _count(warehouse, "core.incident_gedragstype") == 4
+    assert _count(warehouse, "ops.reject") == 1
+    assert _count(warehouse, "core.incident_gedragstype") == 8
 
 
 def test_a_delivery_violating_not_null_is_rolled_back_entirely(
     warehouse: Warehouse, processed: ProcessedDelivery
 ) -> None:
     first_id, _ = _load(warehouse, _entry("a", T1), processed)
-    broken = processed.incidents.assign(bron_incidentnummer=[None, "V6"])
+    broken = processed.incidents.assign(bron_incidentnummer=[None, "V3", "V4", "V5", "V6"])
 
     with pytest.raises(WarehouseError, match=r"loading incidenten_GM0344_2025Q3_b\.csv failed"):
         _load(warehouse, _entry("b", T2), processed, incidents=broken)
@@ -210,7 +211,7 @@ def test_a_delivery_violating_not_null_is_rolled_back_entirely(
 def test_a_not_null_violation_is_named_in_the_error(
     warehouse: Warehouse, processed: ProcessedDelivery
 ) -> None:
-    broken = processed.incidents.assign(bron_incidentnummer=[None, "V6"])
+    broken = processed.incidents.assign(bron_incidentnummer=[None, "V3", "V4", "V5", "V6"])
 
     with pytest.raises(WarehouseError, match=r"NOT NULL.*bron_incidentnummer"):
         _load(warehouse, _entry("a"), processed, incidents=broken)
@@ -223,7 +224,7 @@ def test_the_same_file_twice_is_refused(warehouse: Warehouse, processed: Process
         _load(warehouse, _entry("a", T2), processed)
 
     assert _count(warehouse, "ops.delivery") == 1
-    assert _count(warehouse, "core.incident") == 2
+    assert _count(warehouse, "core.incident") == 5
 
 
 def test_the_ledger_refuses_rows_that_do_not_add_up(
@@ -291,7 +292,7 @@ def test_an_older_delivery_arriving_late_is_superseded_on_arrival(
     assert ledger.loc[old_id, "superseded_by"] == new_id
     assert ledger.loc[new_id, "status"] == "loaded"
     assert set(warehouse.query("SELECT delivery_id FROM core.incident")["delivery_id"]) == {new_id}
-    assert _count(warehouse, "core.incident") == 2
+    assert _count(warehouse, "core.incident") == 5
 
 
 @pytest.mark.parametrize("order", [(T1, T2, T3), (T3, T1, T2), (T2, T3, T1), (T3, T2, T1)])
@@ -317,7 +318,7 @@ def test_other_organisations_and_periods_are_not_superseded(
     _load(warehouse, _entry("c", T3, organisatiecode="GM0363"), processed)
 
     assert set(warehouse.query("SELECT status FROM ops.delivery")["status"]) == {"loaded"}
-    assert _count(warehouse, "core.incident") == 6
+    assert _count(warehouse, "core.incident") == 15  # three deliveries of 5 incidents
 
 
 def test_a_rejected_delivery_supersedes_nothing(
