@@ -272,6 +272,10 @@ def check(
         raise typer.Exit(2)
 
 
+from flows.portal_cli import portal_app  # noqa: E402  (monitor portal serve|token)
+
+app.add_typer(portal_app, name="portal")
+
 profile_app = typer.Typer(help="Mappingprofielen voor nieuwe registratiesystemen.",
                           no_args_is_help=True)  # fmt: skip
 app.add_typer(profile_app, name="profile")
