@@ -103,5 +103,6 @@ def run_check(
                   "rekentijd nodig, of het bestand is beschadigd")  # fmt: skip
         return failed_check(file_name, organisatiecode, reason)
     result: dict[str, Any] = json.loads(out)
-    result["report"]["file"] = file_name
+    result["report"]["file"] = file_name  # the employer's name, not the portal's private one
+    result["summary"] = [[k, file_name if k == "Bestand" else v] for k, v in result["summary"]]
     return result

@@ -108,3 +108,15 @@ def delivery_xlsx(path: Path, org: str = "GM0363", periode: str = "2025Q2",
               "Incidenten": [INCIDENT_HEADER, *(rows if rows is not None else good + bad)]}  # fmt: skip
     write_xlsx(path, sheets)
     return path
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium ontbreekt (apt-get install -y chromium)"
+)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium: Playwright's own browsers are not downloaded."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
