@@ -124,3 +124,10 @@ def serve(settings: Settings, host: str, port: int, **options: Any) -> None:
 
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
                 forwarded_allow_ips="127.0.0.1", server_header=False, **options)  # fmt: skip
+
+
+def app_from_env() -> FastAPI:
+    """The portal for the settings in the environment (`uvicorn portal.app:app_from_env --factory`)."""
+    from pipeline.settings import load_settings
+
+    return create_app(load_settings())
