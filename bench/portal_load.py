@@ -86,7 +86,9 @@ def upload(url: str, token: str, org: str, number: int, check: bool) -> dict[str
             "receipt": answer.json() if answer.status_code in (200, 201) else None}  # fmt: skip
 
 
-def verify(root: Path, url: str, tokens: dict[str, str], results: list[dict[str, Any]]) -> list[str]:
+def verify(
+    root: Path, url: str, tokens: dict[str, str], results: list[dict[str, Any]]
+) -> list[str]:
     """Every problem found: lost files, lost receipts, files in the wrong folder."""
     problems = [f"{r['org']}: HTTP {r['status']}" for r in results if r["receipt"] is None]
     delivered = [r for r in results if not r["check"] and r["receipt"]]
@@ -102,8 +104,12 @@ def verify(root: Path, url: str, tokens: dict[str, str], results: list[dict[str,
             if (root / "inbox" / org).is_dir() else set()  # fmt: skip
         expected = {r["sha256"] for r in delivered if r["org"] == org}
         if on_disk != expected:
-            problems.append(f"{org}: inbox heeft {len(on_disk)} bestanden, verwacht {len(expected)}")
-        listed = httpx.get(f"{url}/api/v1/leveringen", headers={"Authorization": f"Bearer {token}"}).json()
+            problems.append(
+                f"{org}: inbox heeft {len(on_disk)} bestanden, verwacht {len(expected)}"
+            )
+        listed = httpx.get(
+            f"{url}/api/v1/leveringen", headers={"Authorization": f"Bearer {token}"}
+        ).json()
         if {row["sha256"] for row in listed["leveringen"]} != expected:
             problems.append(f"{org}: GET /api/v1/leveringen klopt niet")
     return problems
@@ -123,7 +129,11 @@ def run(uploads: int, parallel: int, orgs: int, checks: int) -> tuple[list[str],
     url = f"http://127.0.0.1:{port}"
     try:
         tokens = make_tokens(root, orgs)
-        jobs = [(org, n, n < checks) for n in range(uploads + checks) for org in [list(tokens)[n % orgs]]]
+        jobs = [
+            (org, n, n < checks)
+            for n in range(uploads + checks)
+            for org in [list(tokens)[n % orgs]]
+        ]
         started = time.monotonic()
         with ThreadPoolExecutor(parallel) as pool:
             results = list(pool.map(lambda job: upload(url, tokens[job[0]], *job), jobs))

@@ -26,11 +26,22 @@ def portal_serve(
 
 @portal_app.command("token")
 def portal_token(
-    org: Annotated[str | None, typer.Option("--org", help="Organisatiecode: GMnnnn, VRnn of POL.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Organisatiecode: GMnnnn, VRnn of POL.")
+    ] = None,
     dagen: Annotated[int, typer.Option("--dagen", help="Geldigheid in dagen.")] = 365,
-    beheer: Annotated[bool, typer.Option("--beheer", help="Beheertoken: ziet de informatiepositie van alle organisaties.")] = False,
-    revoke: Annotated[int | None, typer.Option("--revoke", help="Trek het token met dit nummer in.")] = None,
-    lijst: Annotated[bool, typer.Option("--lijst", help="Toon alle tokens (zonder geheim).")] = False,
+    beheer: Annotated[
+        bool,
+        typer.Option(
+            "--beheer", help="Beheertoken: ziet de informatiepositie van alle organisaties."
+        ),
+    ] = False,
+    revoke: Annotated[
+        int | None, typer.Option("--revoke", help="Trek het token met dit nummer in.")
+    ] = None,
+    lijst: Annotated[
+        bool, typer.Option("--lijst", help="Toon alle tokens (zonder geheim).")
+    ] = False,
 ) -> None:
     """Maak een token (alleen de hash wordt bewaard; het token staat op de laatste regel), of trek er een in."""
     from pipeline.settings import load_settings
@@ -44,7 +55,9 @@ def portal_token(
         return
     if revoke is not None:
         if not state.revoke_token(revoke):
-            err.print(f"[red]Geen geldig token met nummer {revoke}[/] (onbekend of al ingetrokken).")
+            err.print(
+                f"[red]Geen geldig token met nummer {revoke}[/] (onbekend of al ingetrokken)."
+            )
             raise typer.Exit(2)
         state.audit("beheer:cli", "token intrekken", "gelukt", token_id=revoke)
         typer.echo(f"Token {revoke} ingetrokken; de sessies ervan zijn beëindigd.")

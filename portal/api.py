@@ -46,7 +46,9 @@ Caller = Annotated[Principal, Depends(principal)]
 def organisation_only(caller: Principal) -> None:
     """403 for an admin token without an organisation of its own."""
     if caller.organisatiecode == "BEHEER":
-        raise HTTPException(403, "Een beheertoken levert niet aan: gebruik het token van de organisatie.")
+        raise HTTPException(
+            403, "Een beheertoken levert niet aan: gebruik het token van de organisatie."
+        )
 
 
 async def _receive(portal: Portal, caller: Principal, bestand: UploadFile) -> tuple[Any, str, int]:
@@ -108,12 +110,18 @@ def receipt(request: Request, caller: Caller, receipt_id: int) -> dict[str, Any]
 
 
 @router.get("/informatiepositie", summary="Wie leverde wat (alleen beheer)")
-def informatiepositie(request: Request, caller: Caller, periode: str | None = None) -> dict[str, Any]:
+def informatiepositie(
+    request: Request, caller: Caller, periode: str | None = None
+) -> dict[str, Any]:
     """mart.levering for every organisation: only for an admin token (403 otherwise)."""
     if not caller.beheer:
         raise HTTPException(403, "Alleen met een beheertoken.")
     if periode is not None and not inbox.is_quarter(periode):
-        raise HTTPException(422, f"Ongeldige periode {periode!r}: gebruik jjjjQk, bijvoorbeeld 2025Q1.")
+        raise HTTPException(
+            422, f"Ongeldige periode {periode!r}: gebruik jjjjQk, bijvoorbeeld 2025Q1."
+        )
     frame = ledger.informatiepositie(portal_of(request).settings.warehouse_path, periode)
-    rows = [] if frame is None else frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows = (
+        [] if frame is None else frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
     return {"informatiepositie": rows}

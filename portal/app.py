@@ -91,7 +91,11 @@ class GuardMiddleware:
     async def _too_large(self, send: Send, scope: Scope) -> None:
         """Answer 413 in Dutch (JSON for the API, text for pages)."""
         api = scope["path"].startswith("/api/")
-        body = (b'{"detail":"Bestand te groot: de grens is ' if api else b"Bestand te groot: de grens is ")
+        body = (
+            b'{"detail":"Bestand te groot: de grens is '
+            if api
+            else b"Bestand te groot: de grens is "
+        )
         body += f"{self.limit // 2**20} MB".encode() + (b'."}' if api else b".")
         kind = b"application/json" if api else b"text/plain; charset=utf-8"
         await send({"type": "http.response.start", "status": 413,

@@ -50,7 +50,9 @@ def extension_of(file_name: str) -> str:
     suffix = Path(file_name.replace("\\", "/")).suffix.lower()
     if suffix not in EXTENSION_KINDS:
         kinds = ", ".join(sorted(EXTENSION_KINDS))
-        raise UploadRefusedError(f"bestandstype {suffix or '(geen)'} wordt niet gelezen; gebruik {kinds}")
+        raise UploadRefusedError(
+            f"bestandstype {suffix or '(geen)'} wordt niet gelezen; gebruik {kinds}"
+        )
     return suffix
 
 
@@ -129,7 +131,9 @@ def write_nil_return(path: Path, organisatiecode: str, periode: str, beroepsgroe
                      fte: float | None, stamp: dt.datetime) -> None:  # fmt: skip
     """The national template declaring no incidents in the quarter (a nil return)."""
     aanlevering = Aanlevering(organisatiecode, periode, beroepsgroep, fte, geen_incidenten=True)
-    save_reproducibly(build_template(aanlevering), path, stamp.replace(tzinfo=None), "monitor-portaal")
+    save_reproducibly(
+        build_template(aanlevering), path, stamp.replace(tzinfo=None), "monitor-portaal"
+    )
 
 
 def write_prefilled_template(path: Path, organisatiecode: str, periode: str,

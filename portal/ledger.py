@@ -43,7 +43,9 @@ def ledger_rows(warehouse: Path, organisatiecode: str | None) -> pd.DataFrame:
     return frame if frame is not None else pd.DataFrame()
 
 
-def deliveries(warehouse: Path, organisatiecode: str, receipts: list[Receipt]) -> list[dict[str, Any]]:
+def deliveries(
+    warehouse: Path, organisatiecode: str, receipts: list[Receipt]
+) -> list[dict[str, Any]]:
     """Every delivery of the organisation: portal receipts first, then other ledger entries."""
     ledger = ledger_rows(warehouse, organisatiecode)
     by_sha = {row["sha256"]: row for row in ledger.to_dict(orient="records")} if len(ledger) else {}
@@ -69,7 +71,9 @@ def _row(base: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]:
             **{c: int(entry[c]) for c in counts}}  # fmt: skip
 
 
-def replaced_delivery(warehouse: Path, organisatiecode: str | None, periode: str | None) -> dict[str, Any] | None:
+def replaced_delivery(
+    warehouse: Path, organisatiecode: str | None, periode: str | None
+) -> dict[str, Any] | None:
     """The loaded delivery a new file for this organisation and period would replace."""
     if not organisatiecode or not periode:
         return None

@@ -19,7 +19,14 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal import inbox, ledger
-from portal.auth import SESSION_COOKIE, Session, csrf_ok, principal_for_token, session_for_cookie, start_session
+from portal.auth import (
+    SESSION_COOKIE,
+    Session,
+    csrf_ok,
+    principal_for_token,
+    session_for_cookie,
+    start_session,
+)
 from portal.service import Portal, remove
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +76,10 @@ def checked_form(request: Request, csrf: str | None) -> Session:
     if not csrf_ok(session, csrf):
         portal_of(request).state.audit(f"token:{session.principal.token_id}", request.url.path,
                                        "geweigerd: CSRF-token ontbreekt of klopt niet")  # fmt: skip
-        raise PageError(403, "Dit formulier is verlopen of niet door het portaal gemaakt. Laad de pagina opnieuw.")
+        raise PageError(
+            403,
+            "Dit formulier is verlopen of niet door het portaal gemaakt. Laad de pagina opnieuw.",
+        )
     return session
 
 
@@ -77,7 +87,9 @@ def checked_form(request: Request, csrf: str | None) -> Session:
 def home(request: Request) -> Response:
     """To the deliveries when logged in, else to the login page."""
     session = session_for_cookie(portal_of(request).state, request.cookies.get(SESSION_COOKIE))
-    target = "/inloggen" if session is None else "/beheer" if session.principal.beheer else "/leveringen"
+    target = (
+        "/inloggen" if session is None else "/beheer" if session.principal.beheer else "/leveringen"
+    )
     return RedirectResponse(target, 303)
 
 
@@ -92,7 +104,9 @@ def login_page(request: Request, melding: str | None = None) -> Response:
 
 
 @router.post("/inloggen")
-def login(request: Request, token: Annotated[str, Form()], csrf: Annotated[str, Form()]) -> Response:
+def login(
+    request: Request, token: Annotated[str, Form()], csrf: Annotated[str, Form()]
+) -> Response:
     """Exchange a token for a session cookie."""
     portal = portal_of(request)
     client = request.client.host if request.client else "?"
@@ -106,7 +120,9 @@ def login(request: Request, token: Annotated[str, Form()], csrf: Annotated[str, 
         portal.state.audit(f"client:{client}", "inloggen", "geweigerd")
         return RedirectResponse("/inloggen?melding=onjuist", 303)
     cookie, _ = start_session(portal.state, principal)
-    portal.state.audit(f"token:{principal.token_id}:{principal.organisatiecode}", "inloggen", "gelukt")
+    portal.state.audit(
+        f"token:{principal.token_id}:{principal.organisatiecode}", "inloggen", "gelukt"
+    )
     response = RedirectResponse("/beheer" if principal.beheer else "/leveringen", 303)
     response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="strict",
                         secure=portal.settings.portal_secure_cookie, max_age=8 * 3600)  # fmt: skip
@@ -135,7 +151,9 @@ def check_page(request: Request) -> Response:
 
 
 @router.post("/controleren")
-async def check_upload(request: Request, bestand: UploadFile, csrf: Annotated[str, Form()]) -> Response:
+async def check_upload(
+    request: Request, bestand: UploadFile, csrf: Annotated[str, Form()]
+) -> Response:
     """Check an uploaded file in isolation; show the feedback; keep it briefly for delivery."""
     session = checked_form(request, csrf)
     portal, org = portal_of(request), session.principal.organisatiecode
@@ -155,7 +173,9 @@ async def check_upload(request: Request, bestand: UploadFile, csrf: Annotated[st
     result = await run_in_threadpool(portal.check, kept, session.principal, name, sha, feedback)
     report = result["report"]
     if report["readable"]:
-        portal.state.add_pending(pending_id, org, name, kept.suffix, sha, size, report["periode"], True)
+        portal.state.add_pending(
+            pending_id, org, name, kept.suffix, sha, size, report["periode"], True
+        )
     else:
         remove(kept)  # nothing to deliver: the file itself goes
     has_feedback = feedback.is_file()
@@ -173,21 +193,29 @@ def check_feedback(request: Request, pending_id: str) -> Response:
     session = session_of(request)
     if not pending_id.isalnum() or len(pending_id) != 32:
         raise PageError(404, "Deze terugkoppeling bestaat niet (meer).")
-    path = portal_of(request).pending_dir / session.principal.organisatiecode / f"{pending_id}-terugkoppeling.xlsx"
+    path = (
+        portal_of(request).pending_dir
+        / session.principal.organisatiecode
+        / f"{pending_id}-terugkoppeling.xlsx"
+    )
     if not path.is_file():
         raise PageError(404, "Deze terugkoppeling bestaat niet (meer).")
     return FileResponse(path, media_type=XLSX, filename="terugkoppeling-controle.xlsx")
 
 
 @router.post("/aanleveren")
-def deliver(request: Request, controle: Annotated[str, Form()], csrf: Annotated[str, Form()]) -> Response:
+def deliver(
+    request: Request, controle: Annotated[str, Form()], csrf: Annotated[str, Form()]
+) -> Response:
     """Deliver a file that was just checked: into the inbox, and show the receipt."""
     session = checked_form(request, csrf)
     portal, org = portal_of(request), session.principal.organisatiecode
     pending = portal.state.take_pending(controle, org) if controle.isalnum() else None
     path = portal.pending_dir / org / f"{controle}{pending['suffix']}" if pending else None
     if pending is None or path is None or not path.is_file():
-        raise PageError(404, "Dit gecontroleerde bestand is niet (meer) beschikbaar: controleer het opnieuw.")
+        raise PageError(
+            404, "Dit gecontroleerde bestand is niet (meer) beschikbaar: controleer het opnieuw."
+        )
     receipt = portal.deliver(session.principal, path, pending["bestandsnaam"], pending["sha256"],
                              pending["size_bytes"], pending["periode"])  # fmt: skip
     remove(path.with_name(f"{controle}-terugkoppeling.xlsx"))
@@ -218,7 +246,9 @@ def nil_return(request: Request, periode: Annotated[str, Form()], csrf: Annotate
     try:
         value = float(fte.replace(",", ".")) if fte.strip() else None
     except ValueError as exc:
-        raise PageError(422, f"Aantal fte {fte!r} is geen getal; laat het leeg of vul bijvoorbeeld 12,5 in.") from exc
+        raise PageError(
+            422, f"Aantal fte {fte!r} is geen getal; laat het leeg of vul bijvoorbeeld 12,5 in."
+        ) from exc
     if value is not None and value < 0:
         raise PageError(422, "Aantal fte kan niet negatief zijn.")
     receipt = portal_of(request).nil_return(session.principal, periode, value)
@@ -235,7 +265,9 @@ def template(request: Request, periode: str | None = None) -> Response:
     periode = periode or portal.next_due_period(session.principal, dt.date.today())
     path = portal.template_for(session.principal, periode)
     name = f"{session.principal.organisatiecode}_{periode}.xlsx"
-    return FileResponse(path, media_type=XLSX, filename=name, background=BackgroundTask(remove, path))
+    return FileResponse(
+        path, media_type=XLSX, filename=name, background=BackgroundTask(remove, path)
+    )
 
 
 @router.get("/leveringen")
@@ -271,7 +303,9 @@ def admin(request: Request, periode: str | None = None) -> Response:
     if periode is not None and periode != "" and not inbox.is_quarter(periode):
         raise PageError(422, f"Ongeldige periode {periode!r}: gebruik jjjjQk, bijvoorbeeld 2025Q1.")
     frame = ledger.informatiepositie(portal_of(request).settings.warehouse_path, periode or None)
-    rows = [] if frame is None else frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows = (
+        [] if frame is None else frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
@@ -287,7 +321,9 @@ def install_error_pages(app: FastAPI) -> None:
         assert isinstance(exc, PageError)
         if exc.status == 401:
             return RedirectResponse("/inloggen", 303)
-        return render(request, "fout.html", {"status": exc.status, "message": exc.message}, exc.status)
+        return render(
+            request, "fout.html", {"status": exc.status, "message": exc.message}, exc.status
+        )
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -296,7 +332,9 @@ def install_error_pages(app: FastAPI) -> None:
 
             return await http_exception_handler(request, exc)
         message = "Deze pagina bestaat niet." if exc.status_code == 404 else str(exc.detail)
-        return render(request, "fout.html", {"status": exc.status_code, "message": message}, exc.status_code)
+        return render(
+            request, "fout.html", {"status": exc.status_code, "message": message}, exc.status_code
+        )
 
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -31,7 +31,9 @@ class Portal:
     state: PortalState = field(init=False)
     limiter: RateLimiter = field(init=False)
     login_limiter: RateLimiter = field(init=False)
-    checks: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_PARALLEL_CHECKS))
+    checks: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_PARALLEL_CHECKS)
+    )
 
     def __post_init__(self) -> None:
         """Open the state and set the rate limits."""
@@ -55,7 +57,9 @@ class Portal:
               feedback: Path | None = None) -> dict[str, Any]:  # fmt: skip
         """Check a stored upload in an isolated child; audit it; add the `vervangt` warning."""
         with self.checks:
-            result = isolation.run_check(path, principal.organisatiecode, self.settings, feedback, file_name)
+            result = isolation.run_check(
+                path, principal.organisatiecode, self.settings, feedback, file_name
+            )
         report = result["report"]
         if report.get("vervangt") is None:
             replaced = ledger.replaced_delivery(self.settings.warehouse_path,
@@ -73,9 +77,13 @@ class Portal:
         periode = periode or _period_in_name(file_name)
         suffix = inbox.extension_of(path.name)
         kind = "nulmelding" if soort == "nulmelding" else "portaal"
-        name = inbox.stored_name(principal.organisatiecode, periode, file_name, suffix, received, kind)
+        name = inbox.stored_name(
+            principal.organisatiecode, periode, file_name, suffix, received, kind
+        )
         inbox.place_in_inbox(path, self.settings.inbox_dir, principal.organisatiecode, name)
-        receipt = self.state.add_receipt(principal, soort, file_name, name, sha256, size, periode, received)
+        receipt = self.state.add_receipt(
+            principal, soort, file_name, name, sha256, size, periode, received
+        )
         self.state.audit(_who(principal), soort, "ontvangen", sha256=sha256, bestandsnaam=file_name,
                          opgeslagen_als=name, ontvangstbewijs=receipt.receipt_id)  # fmt: skip
         return receipt
@@ -86,7 +94,9 @@ class Portal:
         path = self.pending_dir / f".nulmelding-{secrets.token_hex(8)}.xlsx"
         inbox.write_nil_return(path, principal.organisatiecode, periode, beroepsgroep, fte, now())
         sha, size = _sha256(path), path.stat().st_size
-        return self.deliver(principal, path, f"nulmelding {periode}", sha, size, periode, "nulmelding")
+        return self.deliver(
+            principal, path, f"nulmelding {periode}", sha, size, periode, "nulmelding"
+        )
 
     def template_for(self, principal: Principal, periode: str) -> Path:
         """A pre-filled template in a private temporary file (the caller deletes it)."""

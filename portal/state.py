@@ -205,7 +205,9 @@ class PortalState:
         """The receipts of one organisation (all when None), newest first."""
         query = ("SELECT receipt_id, organisatiecode, soort, bestandsnaam, opgeslagen_als, "
                  "sha256, size_bytes, periode, ontvangen_op FROM receipt")  # fmt: skip
-        where, params = (" WHERE organisatiecode = ?", [organisatiecode]) if organisatiecode else ("", [])
+        where, params = (
+            (" WHERE organisatiecode = ?", [organisatiecode]) if organisatiecode else ("", [])
+        )
         with self.connect() as con:
             rows = con.execute(query + where + " ORDER BY receipt_id DESC", params).fetchall()
         return [Receipt(*row) for row in rows]

@@ -23,7 +23,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             for row in clean.to_dict(orient="records")]  # fmt: skip
 
 
-def check(path: Path, organisatiecode: str, settings_json: str, feedback: Path | None) -> dict[str, Any]:
+def check(
+    path: Path, organisatiecode: str, settings_json: str, feedback: Path | None
+) -> dict[str, Any]:
     """Check one file; the report plus the feedback content as plain data."""
     from pipeline.check import check_feedback, check_file, check_report
     from pipeline.settings import Settings

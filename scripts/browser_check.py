@@ -219,7 +219,9 @@ def save_screenshot(page: Any, path: Path, width: int) -> None:
         page.screenshot(path=str(path), full_page=True)
 
 
-def check_page(browser: Any, target: str, screenshot: Path, options: argparse.Namespace) -> PageResult:
+def check_page(
+    browser: Any, target: str, screenshot: Path, options: argparse.Namespace
+) -> PageResult:
     """Open one page in a fresh context, collect its errors, save its screenshot, close it."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -241,9 +243,13 @@ def check_page(browser: Any, target: str, screenshot: Path, options: argparse.Na
         save_screenshot(page, screenshot, options.width)
         result.screenshot = str(screenshot)
     except PlaywrightTimeout:
-        problems.append(PageError("page", f"pagina niet geladen binnen {options.timeout:g} s (time-out)"))
+        problems.append(
+            PageError("page", f"pagina niet geladen binnen {options.timeout:g} s (time-out)")
+        )
     except PlaywrightError as error:
-        problems.append(PageError("page", f"pagina niet te openen: {error.message.splitlines()[0]}"))
+        problems.append(
+            PageError("page", f"pagina niet te openen: {error.message.splitlines()[0]}")
+        )
     finally:
         open_[0] = False  # what closing the page cancels is not the page's fault
         with contextlib.suppress(PlaywrightError):
@@ -315,7 +321,9 @@ def run_checks(options: argparse.Namespace) -> list[PageResult]:
                 browser = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS),
                                                      env=env, timeout=options.timeout * 1000)  # fmt: skip
             except PlaywrightError as error:
-                raise ChromiumStartError(f"Chromium start niet: {error.message.splitlines()[0]}") from None
+                raise ChromiumStartError(
+                    f"Chromium start niet: {error.message.splitlines()[0]}"
+                ) from None
             try:
                 return [check_page(browser, target, options.screenshots / name, options)
                         for target, name in zip(options.targets, names, strict=True)]  # fmt: skip

@@ -23,7 +23,9 @@ def audit_lines(portal: RunningPortal) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-def test_check_returns_the_same_json_as_monitor_check(portal: RunningPortal, tmp_path: Path) -> None:
+def test_check_returns_the_same_json_as_monitor_check(
+    portal: RunningPortal, tmp_path: Path
+) -> None:
     file = delivery_xlsx(tmp_path / "GM0363_2025Q2.xlsx")
     token = portal.token("GM0363")
 
@@ -133,7 +135,7 @@ def test_over_size_upload_without_content_length_is_413_while_streaming(
     chunk = b"a" * 65536
 
     def body():  # type: ignore[no-untyped-def]
-        yield b"--x\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"a.csv\"\r\n\r\n"
+        yield b'--x\r\nContent-Disposition: form-data; name="bestand"; filename="a.csv"\r\n\r\n'
         for _ in range(limit // len(chunk) + 50):
             yield chunk
 
@@ -155,14 +157,22 @@ def test_security_headers_on_pages_and_api(portal: RunningPortal) -> None:
             assert headers["x-content-type-options"] == "nosniff"
             assert headers["referrer-policy"] == "no-referrer"
         assert client.get("/openapi.json").json()["paths"].keys() >= {
-            "/api/v1/check", "/api/v1/leveringen"
+            "/api/v1/check",
+            "/api/v1/leveringen",
         }
 
 
 def zip_bomb(path: Path, template: Path) -> Path:
     """The national template whose Incidenten sheet unzips to hundreds of MB of rows."""
-    row = "<row>" + "".join(f'<c t="inlineStr"><is><t>{"x" * 20}</t></is></c>' for _ in range(18)) + "</row>"
-    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    row = (
+        "<row>"
+        + "".join(f'<c t="inlineStr"><is><t>{"x" * 20}</t></is></c>' for _ in range(18))
+        + "</row>"
+    )
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for info in source.infolist():
             data = source.read(info.filename)
             if b"<sheetData>" in data and b"bron_incidentnummer" in data:

@@ -66,7 +66,11 @@ def watch_console(page: Page) -> list[str]:
 
 
 def test_employer_checks_delivers_and_later_sees_the_nightly_status(
-    journey: RunningPortal, browser: Browser, tmp_path: Path, shots: Path, prefect_harness: None,
+    journey: RunningPortal,
+    browser: Browser,
+    tmp_path: Path,
+    shots: Path,
+    prefect_harness: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", TEST_KEY.decode())  # the flow reads its key here
@@ -80,7 +84,9 @@ def test_employer_checks_delivers_and_later_sees_the_nightly_status(
     page.get_by_role("link", name="Bestand controleren").click()
     page.get_by_label("Bestand (.xlsx, .csv of .jsonl)").set_input_files(file)
     page.get_by_role("button", name="Controleren").click()
-    expect(page.get_by_role("heading", name="Uitkomst voor mijn incidenten Q2.xlsx")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Uitkomst voor mijn incidenten Q2.xlsx")
+    ).to_be_visible()
     edits = page.locator("table.meldingen tbody tr")
     expect(edits).to_have_count(1)
     expect(edits.first).to_contain_text("E02")

@@ -29,7 +29,7 @@ def test_token_is_printed_last_and_only_its_hash_is_stored(
     principal = principal_for_token(state, token)
     assert principal is not None and principal.organisatiecode == "GM0363"
     with sqlite3.connect(state.db_path) as con:
-        [(stored, expires)] = con.execute("SELECT hash, expires_at FROM token").fetchall()
+        [(stored, _expires)] = con.execute("SELECT hash, expires_at FROM token").fetchall()
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert token.encode() not in state.db_path.read_bytes()
     assert token not in state.audit_path.read_text()
@@ -40,7 +40,9 @@ def test_token_is_printed_last_and_only_its_hash_is_stored(
     assert again.exit_code == 2
 
 
-def test_a_bad_organisation_code_makes_no_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_organisation_code_makes_no_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MONITOR_PORTAL_DIR", str(tmp_path))
 
     bad = runner.invoke(app, ["portal", "token", "--org", "Amsterdam"])

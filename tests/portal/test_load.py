@@ -22,7 +22,9 @@ def load_bench() -> ModuleType:
     return module
 
 
-def test_thirty_deliveries_ten_at_a_time_lose_no_file_or_receipt(capsys: pytest.CaptureFixture[str]) -> None:
+def test_thirty_deliveries_ten_at_a_time_lose_no_file_or_receipt(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     bench = load_bench()
 
     code = bench.main(["--uploads", "30", "--parallel", "10", "--orgs", "3"])
@@ -33,7 +35,9 @@ def test_thirty_deliveries_ten_at_a_time_lose_no_file_or_receipt(capsys: pytest.
     assert "p95" in out and out.rstrip().endswith("niets kwijt, organisaties gescheiden")
 
 
-def test_verify_finds_a_file_in_the_wrong_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_finds_a_file_in_the_wrong_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bench = load_bench()
     (tmp_path / "inbox" / "GM0363").mkdir(parents=True)
     (tmp_path / "inbox" / "GM0363" / "x.csv").write_bytes(b"van een ander")

@@ -37,7 +37,9 @@ def test_login_with_a_wrong_token_or_without_login_csrf_fails(portal: RunningPor
     with portal.client() as client:
         page = client.get("/inloggen")
         wrong = client.post("/inloggen", data={"token": "mon_fout", "csrf": csrf_of(page)})
-        forged = client.post("/inloggen", data={"token": portal.token("GM0363"), "csrf": "verzonnen"})
+        forged = client.post(
+            "/inloggen", data={"token": portal.token("GM0363"), "csrf": "verzonnen"}
+        )
         anonymous = client.get("/leveringen")
     assert wrong.status_code == 303 and wrong.headers["location"] == "/inloggen?melding=onjuist"
     assert forged.status_code == 403
@@ -70,7 +72,9 @@ def test_check_deliver_and_receipt_in_the_pages(portal: RunningPortal, tmp_path:
     assert checked.status_code == 200
     assert "<img src=x" not in checked.text and "&lt;img src=x onerror=" in checked.text
     assert "E02" in checked.text and "per duif" in checked.text  # the edit, with its value
-    assert load_workbook(io.BytesIO(feedback.content), read_only=True).sheetnames[0] == "Samenvatting"
+    assert (
+        load_workbook(io.BytesIO(feedback.content), read_only=True).sheetnames[0] == "Samenvatting"
+    )
     assert receipt.status_code == 200 and "Ontvangstbewijs" in receipt.text
     [stored] = (portal.settings.inbox_dir / "GM0344").iterdir()
     assert stored.read_bytes() == file.read_bytes()
@@ -118,4 +122,6 @@ def test_every_login_is_in_the_audit_log(portal: RunningPortal) -> None:
     client, _ = logged_in(portal, portal.token("GM0003"))
     client.close()
     lines = portal.state.audit_path.read_text(encoding="utf-8").splitlines()
-    assert any('"wat": "inloggen"' in line and "GM0003" in line and "gelukt" in line for line in lines)
+    assert any(
+        '"wat": "inloggen"' in line and "GM0003" in line and "gelukt" in line for line in lines
+    )
