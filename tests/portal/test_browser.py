@@ -115,6 +115,11 @@ def test_employer_checks_delivers_and_later_sees_the_nightly_status(
     page.screenshot(path=shots / "portaal-mijn-leveringen.png", full_page=True)
     assert errors == []
 
+    page.goto(f"{journey.url}/controleren")  # a correction for the same quarter: the warning
+    page.get_by_label("Bestand (.xlsx, .csv of .jsonl)").set_input_files(file)
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("p.let-op")).to_contain_text("dit bestand vervangt levering 1 voor 2025Q2")
+
 
 def test_admin_sees_who_delivered(journey: RunningPortal, browser: Browser, shots: Path) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
