@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from portal.auth import create_token
@@ -163,7 +166,7 @@ def test_security_headers_on_pages_and_api(portal: RunningPortal) -> None:
 
 
 def zip_bomb(path: Path, template: Path) -> Path:
-    """The national template whose Incidenten sheet unzips to hundreds of MB of rows."""
+    """The national template whose Incidenten sheet unzips to ~90 MB of rows."""
     row = (
         "<row>"
         + "".join(f'<c t="inlineStr"><is><t>{"x" * 20}</t></is></c>' for _ in range(18))
@@ -180,11 +183,28 @@ def zip_bomb(path: Path, template: Path) -> Path:
                 with out.open(info.filename, "w") as member:
                     member.write(head + b"<sheetData>")
                     block = (row * 1000).encode()
-                    for _ in range(400):
+                    for _ in range(100):  # ~90 MB unzipped from well under 1 MB
                         member.write(block)
                     member.write(b"</sheetData></worksheet>")
             else:
                 out.writestr(info, data)
+    return path
+
+
+def claimed_dimension(path: Path, template: Path) -> Path:
+    """The template whose sheets claim the whole grid: A1:XFD1048576."""
+    with (
+        zipfile.ZipFile(template) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
+                data = data.replace(
+                    b"<sheetViews", b'<dimension ref="A1:XFD1048576"/><sheetViews', 1
+                )
+            out.writestr(info, data)
     return path
 
 
@@ -198,17 +218,28 @@ def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: 
     bomb = zip_bomb(tmp_path / "POL_2025Q1.xlsx", template)
     deep = tmp_path / "POL_2025Q1.jsonl"
     deep.write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    wide = claimed_dimension(tmp_path / "POL_2025Q3.xlsx", template)
     normal = delivery_xlsx(tmp_path / "POL_2025Q2.xlsx", org="POL", rows=[])
-    with serve_portal(settings) as portal, portal.client(portal.token("POL")) as client:
-        outcomes = [client.post("/api/v1/check", files={"bestand": (f.name, f.read_bytes())}).json()
-                    for f in (bomb, deep, normal)]  # fmt: skip
+    with (
+        serve_portal(settings) as portal,
+        portal.client(portal.token("POL")) as client,
+        ThreadPoolExecutor(4) as pool,  # all at once: the portal answers meanwhile
+    ):
+        posts = [pool.submit(client.post, "/api/v1/check",
+                             files={"bestand": (f.name, f.read_bytes())})
+                 for f in (bomb, deep, wide, normal)]  # fmt: skip
+        time.sleep(1)
+        asked = time.monotonic()
         alive = client.get("/api/v1/leveringen").status_code
+        answered_in = time.monotonic() - asked
+        outcomes = [post.result().json() for post in posts]
 
     bad = outcomes[:2]
     assert [o["readable"] for o in bad] == [False, False], bad
-    assert all(o["edits"][0]["code"].startswith("S") for o in bad)
-    assert outcomes[2]["readable"] and outcomes[2]["periode"] == "2025Q2"
-    assert alive == 200
+    assert all(o["edits"][0]["code"] == "S01" for o in bad)
+    assert (outcomes[2]["readable"], outcomes[2]["rows_in"]) == (True, 0)  # A1:XFD1048576, empty
+    assert outcomes[3]["readable"] and outcomes[3]["periode"] == "2025Q2"
+    assert alive == 200 and answered_in < 5
     assert list((settings.portal_dir / "wachtrij" / "POL").iterdir()) == []
 
 
