@@ -57,8 +57,12 @@ async def _receive(portal: Portal, caller: Principal, bestand: UploadFile) -> tu
         return await inbox.save_upload(bestand, portal.pending_dir / caller.organisatiecode,
                                        portal.settings.portal_max_upload_bytes)  # fmt: skip
     except inbox.UploadTooLargeError as exc:
+        portal.state.audit(f"token:{caller.token_id}:{caller.organisatiecode}", "upload",
+                           "geweigerd: te groot")  # fmt: skip
         raise HTTPException(413, f"Bestand te groot: {exc}.") from exc
     except inbox.UploadRefusedError as exc:
+        portal.state.audit(f"token:{caller.token_id}:{caller.organisatiecode}", "upload",
+                           "geweigerd: bestandstype")  # fmt: skip
         raise HTTPException(415, f"Bestand geweigerd: {exc}.") from exc
 
 

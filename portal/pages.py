@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
@@ -170,7 +171,12 @@ async def check_upload(
     kept = path.with_name(pending_id + path.suffix)
     path.rename(kept)
     feedback = kept.with_name(f"{pending_id}-terugkoppeling.xlsx")
-    result = await run_in_threadpool(portal.check, kept, session.principal, name, sha, feedback)
+    try:
+        result = await run_in_threadpool(portal.check, kept, session.principal, name, sha, feedback)
+    except Exception:
+        remove(kept)  # no incident data left behind when the check itself breaks
+        remove(feedback)
+        raise
     report = result["report"]
     if report["readable"]:
         portal.state.add_pending(
@@ -336,5 +342,15 @@ def install_error_pages(app: FastAPI) -> None:
             request, "fout.html", {"status": exc.status_code, "message": message}, exc.status_code
         )
 
+    async def invalid_form(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            from fastapi.exception_handlers import request_validation_exception_handler
+
+            assert isinstance(exc, RequestValidationError)
+            return await request_validation_exception_handler(request, exc)
+        message = "Het formulier is niet volledig ingevuld: kies een bestand of vul de velden in."
+        return render(request, "fout.html", {"status": 422, "message": message}, 422)
+
+    app.add_exception_handler(RequestValidationError, invalid_form)
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

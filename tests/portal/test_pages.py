@@ -52,7 +52,7 @@ def test_a_form_without_the_session_csrf_token_is_refused(portal: RunningPortal)
         answer = client.post("/nulmelding", data={"periode": "2025Q1", "csrf": "verkeerd"})
         missing = client.post("/nulmelding", data={"periode": "2025Q1"})
     assert answer.status_code == 403 and "formulier is verlopen" in answer.text
-    assert missing.status_code == 422
+    assert missing.status_code == 422 and "niet volledig ingevuld" in missing.text
     assert not (portal.settings.inbox_dir / "GM0363").exists()
 
 
