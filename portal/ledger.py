@@ -83,7 +83,7 @@ def replaced_delivery(
     if frame is None or frame.empty:
         return None
     row = frame.iloc[0]
-    return {"levering": int(row["delivery_id"]), "ontvangen_op": str(row["received_at"])[:16],
+    return {"levering": int(row["delivery_id"]), "ontvangen_op": str(row["received_at"]),
             "rijen": int(row["rows_loaded"])}  # fmt: skip
 
 

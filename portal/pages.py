@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.quality import LOCAL_TIME
 from portal import inbox, ledger
 from portal.auth import (
     SESSION_COOKIE,
@@ -32,6 +33,21 @@ from portal.service import Portal, remove
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def dutch_date(value: Any) -> str:
+    """A date as dd-mm-jjjj, a moment as dd-mm-jjjj uu:mm in Dutch local time; empty for none."""
+    if value is None or value != value or value == "":
+        return ""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+        return str(moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M"))
+    if isinstance(moment, dt.datetime) and moment.time() != dt.time(0):
+        return str(moment.strftime("%d-%m-%Y %H:%M"))
+    return str(moment.strftime("%d-%m-%Y")) if hasattr(moment, "strftime") else str(value)
+
+
+templates.env.filters["datum"] = dutch_date
 LOGIN_COOKIE = "monitor_inlog"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
