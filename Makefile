@@ -37,12 +37,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Open the Data Docs site, one employer feedback page and the report in headless Chromium
-# (Debian package `chromium`): fails on any console error or failed load, saves screenshots.
+# (Debian package `chromium`, driven by Playwright): fails on any console error or failed load,
+# saves screenshots; then the portal's browser journey, its screenshots beside them.
 browser-check: $(STAMP)
 	$(BIN)/python scripts/browser_check.py data/reports/datadocs/index.html \
 		$$(ls data/feedback/*/*.html | head -n 1) \
 		$$(ls data/reports/rapport/index.html 2>/dev/null) \
 		--screenshots data/reports/screenshots
+	MONITOR_SCREENSHOTS=$(CURDIR)/data/reports/screenshots $(BIN)/pytest -q -p no:cacheprovider \
+		tests/portal/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/nightly.py

@@ -325,6 +325,10 @@ def key_new() -> None:
               "sleutel krijgen dezelfde medewerkers andere pseudoniemen.")  # fmt: skip
 
 
+from flows.portal_cli import portal_app  # noqa: E402  (monitor portal serve|token)
+
+app.add_typer(portal_app, name="portal")
+
 profile_app = typer.Typer(help="Mappingprofielen voor nieuwe registratiesystemen.",
                           no_args_is_help=True)  # fmt: skip
 app.add_typer(profile_app, name="profile")

@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     datadocs_keep: int = 200  # validation reports kept for the Data Docs site
     keep_versions: int = 7  # published warehouse versions kept under data/warehouse/versies/
     disclosure_k: int = 5  # published counts from 1 to k-1 are suppressed (plus secondary cells)
+    # The employers' portal (`monitor portal serve`): its own state, limits and cookie flag.
+    portal_dir: Path = Path("data/portal")  # tokens, sessions, receipts (SQLite), audit log
+    portal_max_upload_bytes: int = 50 * 1024 * 1024  # larger uploads get 413, never read whole
+    portal_check_seconds: float = 60.0  # wall-clock limit of one isolated check
+    portal_check_memory_mb: int = 2048  # address-space limit of one isolated check
+    portal_requests_per_minute: int = 60  # per token (API) or session (pages)
+    portal_secure_cookie: bool = False  # True behind TLS: the session cookie gets Secure
 
     @property
     def sample_manifest(self) -> Path:

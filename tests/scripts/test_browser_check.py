@@ -1,4 +1,4 @@
-"""scripts/browser_check.py against a real headless Chromium, local files and a real HTTP server."""
+"""scripts/browser_check.py (Playwright, Debian's Chromium) on local files and a real HTTP server."""
 
 from __future__ import annotations
 
@@ -176,16 +176,16 @@ def test_missing_chromium_is_exit_3_with_a_dutch_hint(tmp_path: Path) -> None:
 def test_network_errors_are_reported_once_per_url_without_favicon() -> None:
     check = load_script()
     url = "http://127.0.0.1:8000/a.png"
-    events = [
-        {"method": "Network.requestWillBeSent", "params": {"requestId": "1", "request": {"url": url}}},
-        {"method": "Network.responseReceived", "params": {"response": {"url": url, "status": 404}}},
-        {"method": "Network.loadingFailed", "params": {"requestId": "1", "errorText": "net::ERR_X"}},
-        {"method": "Log.entryAdded", "params": {"entry": {"level": "error", "text": "Failed", "url": url}}},
-        {"method": "Network.responseReceived", "params": {"response": {"url": "http://h/favicon.ico", "status": 404}}},
-        {"method": "Runtime.consoleAPICalled", "params": {"type": "log", "args": [{"value": 1}]}},
-    ]  # fmt: skip
+    found = [
+        check.describe_response(404, "", url),
+        check.describe_request_failure("net::ERR_X", url),
+        check.describe_console("error", "Failed to load resource: 404", url, 0),
+        check.describe_response(404, "", "http://h/favicon.ico"),
+        check.describe_console("log", "1", "", 0),
+        check.describe_request_failure("net::ERR_ABORTED", "http://h/b.js"),  # cancelled
+    ]
 
-    errors = check.collect_errors(events)
+    errors = check.collect_errors(found)
 
     assert [(e.kind, e.message, e.location) for e in errors] == [("network", "HTTP 404", url)]
 
