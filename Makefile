@@ -23,8 +23,11 @@ $(SAMPLE)/sample.json: | $(STAMP)
 
 sample: $(SAMPLE)/sample.json
 
+# The sample names its first expected quarter (MONITOR_START_PERIODE) in its manifest.
+START_PERIODE = $$($(BIN)/python -c "import json; print(json.load(open('$(SAMPLE)/sample.json'))['start_periode'])")
+
 run: $(STAMP) $(SAMPLE)/sample.json
-	$(BIN)/monitor run --inbox $(SAMPLE)/inbox
+	MONITOR_START_PERIODE=$(START_PERIODE) $(BIN)/monitor run --inbox $(SAMPLE)/inbox
 	$(BIN)/monitor verify --sample $(SAMPLE)
 
 test: $(STAMP)

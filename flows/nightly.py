@@ -61,7 +61,7 @@ def nightly(inbox: str | None = None, warehouse: str | None = None) -> RunSummar
     started = dt.datetime.now(dt.UTC)
     with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
-        write_reference_tables(wh, inputs, settings.coverage_floor)
+        write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
         run_id = wh.start_run(started)
         files, skipped = new_files(settings.inbox_dir, wh.known_hashes())
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)

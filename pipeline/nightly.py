@@ -120,10 +120,14 @@ def prepare_inputs(
 
 
 def write_reference_tables(
-    warehouse: Warehouse, inputs: ProcessingInputs, coverage_floor: float = 0.6
+    warehouse: Warehouse,
+    inputs: ProcessingInputs,
+    coverage_floor: float = 0.6,
+    start_periode: str | None = None,
 ) -> None:
     """Refresh the `ref` schema: organisations, gemeenten, regions, herindelingen, codes, edits,
-    FTE, periods and the indicator settings (`ref.instelling`: the coverage floor)."""
+    FTE, periods (expected from `start_periode` on) and the indicator settings (`ref.instelling`:
+    the coverage floor)."""
     ref = inputs.reference
     warehouse.replace_table("ref.organisatie", ref.organisations())
     warehouse.replace_table("ref.gemeente", ref.gemeenten)
@@ -145,7 +149,9 @@ def write_reference_tables(
     warehouse.replace_table(
         "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS).astype("string")
     )
-    calendar = quarter_calendar(FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days)
+    calendar = quarter_calendar(
+        FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days, start_periode
+    )
     warehouse.replace_table("ref.periode", calendar)
     settings = pd.DataFrame({"naam": ["dekkingsdrempel"], "waarde": [float(coverage_floor)]})
     warehouse.replace_table("ref.instelling", settings)

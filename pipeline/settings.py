@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Allowed only when the inbox belongs to a generated sample (DESIGN §9).
@@ -35,6 +35,22 @@ class Settings(BaseSettings):
     datadocs_keep: int = 200  # validation reports kept for the Data Docs site
     keep_versions: int = 7  # published warehouse versions kept under data/warehouse/versies/
     disclosure_k: int = 5  # published counts from 1 to k-1 are suppressed (plus secondary cells)
+    start_periode: str | None = None  # first expected quarter (2025Q1); none: the first delivered
+
+    @field_validator("start_periode")
+    @classmethod
+    def _check_start_periode(cls, value: str | None) -> str | None:
+        """`MONITOR_START_PERIODE` is a quarter like 2025Q1 (empty: not set)."""
+        from schemas.incident import Periode
+
+        if value is None or not value.strip():
+            return None
+        try:
+            return Periode.parse(value).code
+        except ValueError as exc:
+            raise ValueError(
+                f"MONITOR_START_PERIODE {value!r} is geen kwartaal; gebruik jjjjQk, bijvoorbeeld 2025Q1"
+            ) from exc
 
     @property
     def sample_manifest(self) -> Path:

@@ -128,15 +128,20 @@ COMMENT ON COLUMN mart.incidenten_zwaarste.periode IS 'Kwartaal van de levering 
 COMMENT ON COLUMN mart.incidenten_zwaarste.zwaarste_gedragstype IS 'Zwaarste gedragstype van het incident (ernstvolgorde van de codelijst).';
 COMMENT ON COLUMN mart.incidenten_zwaarste.incidenten IS 'Aantal incidenten met dit zwaarste gedragstype.';
 
--- The informatiepositie: every expected organisation × every period from the first to the last
--- period anyone delivered for. A period's status: geleverd, nullevering, gedekt (another
--- organisation delivers for it, ref.levert_voor), nog_niet_ontvangen (deadline not passed) or
--- ontbreekt. Late: the first usable delivery arrived after the deadline (ref.periode).
+-- The informatiepositie by the calendar (DESIGN §12): every expected organisation × every
+-- quarter from the start period (ref.periode.verwacht, MONITOR_START_PERIODE) up to the one
+-- running today; without a start period, from the first to the last period anyone delivered for.
+-- A period's status: geleverd, nullevering, gedekt (another organisation delivers for it,
+-- ref.levert_voor), nog_niet_verwacht (the quarter has not ended), nog_niet_ontvangen (deadline
+-- not passed) or ontbreekt. Late: the first usable delivery arrived after the deadline.
 CREATE OR REPLACE VIEW mart.levering AS
 WITH bereik AS (SELECT min(periode) AS eerste, max(periode) AS laatste
                 FROM ops.delivery WHERE periode IS NOT NULL AND status <> 'rejected'),
+     start AS (SELECT min(periode) FILTER (verwacht) AS startperiode FROM ref.periode),
      perioden AS (
-        SELECT rp.* FROM ref.periode rp, bereik b WHERE rp.periode BETWEEN b.eerste AND b.laatste
+        SELECT rp.* FROM ref.periode rp, bereik b, start s
+        WHERE (s.startperiode IS NULL AND rp.periode BETWEEN b.eerste AND b.laatste)
+           OR (rp.periode >= s.startperiode AND rp.begindatum <= current_date)
         UNION
         SELECT rp.* FROM ref.periode rp
         WHERE rp.periode IN (SELECT periode FROM ops.delivery WHERE status <> 'rejected')),
@@ -155,7 +160,7 @@ WITH bereik AS (SELECT min(periode) AS eerste, max(periode) AS laatste
         GROUP BY ALL),
      basis AS (
         SELECT o.organisatiecode, o.naam, o.soort, o.beroepsgroep, o.veiligheidsregiocode,
-               p.periode, p.uiterste_leverdatum, e.delivery_id, e.geen_incidenten,
+               p.periode, p.einddatum, p.uiterste_leverdatum, e.delivery_id, e.geen_incidenten,
                e.eerst_ontvangen, coalesce(e.afgekeurde_leveringen, 0) AS afgekeurde_leveringen,
                g.gedekt_door,
                CAST(timezone('Europe/Amsterdam', e.eerst_ontvangen) AS DATE) AS ontvangen_op
@@ -166,6 +171,7 @@ SELECT organisatiecode, naam, soort, beroepsgroep, veiligheidsregiocode, periode
        CASE WHEN delivery_id IS NOT NULL AND geen_incidenten THEN 'nullevering'
             WHEN delivery_id IS NOT NULL THEN 'geleverd'
             WHEN gedekt_door IS NOT NULL THEN 'gedekt'
+            WHEN current_date <= einddatum THEN 'nog_niet_verwacht'
             WHEN current_date <= uiterste_leverdatum THEN 'nog_niet_ontvangen'
             ELSE 'ontbreekt' END AS status,
        delivery_id IS NOT NULL OR gedekt_door IS NOT NULL AS geleverd,
@@ -179,14 +185,14 @@ SELECT organisatiecode, naam, soort, beroepsgroep, veiligheidsregiocode, periode
        afgekeurde_leveringen,
        delivery_id
 FROM basis;
-COMMENT ON VIEW mart.levering IS 'Informatiepositie: per verwachte organisatie en kwartaal geleverd, nullevering (geen incidenten), gedekt (een andere organisatie levert voor haar), nog_niet_ontvangen (termijn loopt nog) of ontbreekt; te laat als de eerste bruikbare levering na de uiterste leverdatum binnenkwam.';
+COMMENT ON VIEW mart.levering IS 'Informatiepositie: per verwachte organisatie en kwartaal (vanaf de startperiode tot vandaag) geleverd, nullevering (geen incidenten), gedekt (een andere organisatie levert voor haar), nog_niet_verwacht (kwartaal nog niet voorbij), nog_niet_ontvangen (termijn loopt nog) of ontbreekt; te laat als de eerste bruikbare levering na de uiterste leverdatum binnenkwam.';
 COMMENT ON COLUMN mart.levering.organisatiecode IS 'Verwachte organisatie (GMnnnn, VRnn of POL).';
 COMMENT ON COLUMN mart.levering.naam IS 'Naam van de organisatie.';
 COMMENT ON COLUMN mart.levering.soort IS 'Soort organisatie: gemeente, veiligheidsregio of politie.';
 COMMENT ON COLUMN mart.levering.beroepsgroep IS 'Beroepsgroep waarvoor de organisatie levert.';
 COMMENT ON COLUMN mart.levering.veiligheidsregiocode IS 'Veiligheidsregio van de organisatie (leeg voor politie).';
 COMMENT ON COLUMN mart.levering.periode IS 'Kwartaal, bijvoorbeeld 2025Q1.';
-COMMENT ON COLUMN mart.levering.status IS 'Status: geleverd, nullevering, gedekt, nog_niet_ontvangen of ontbreekt.';
+COMMENT ON COLUMN mart.levering.status IS 'Status: geleverd, nullevering, gedekt, nog_niet_verwacht (kwartaal nog niet voorbij), nog_niet_ontvangen (termijn loopt nog) of ontbreekt.';
 COMMENT ON COLUMN mart.levering.geleverd IS 'Waar als er een bruikbare levering is (ook nullevering) of een andere organisatie voor haar levert.';
 COMMENT ON COLUMN mart.levering.geen_incidenten IS 'Waar bij een nullevering (geen incidenten in het kwartaal).';
 COMMENT ON COLUMN mart.levering.gedekt_door IS 'Organisatie die voor deze organisatie levert (ref.levert_voor).';
@@ -214,6 +220,7 @@ SELECT beroepsgroep, periode,
        count(*) FILTER (te_laat) AS organisaties_te_laat,
        count(*) FILTER (status = 'ontbreekt') AS organisaties_ontbreekt,
        count(*) FILTER (status = 'nog_niet_ontvangen') AS organisaties_nog_niet_ontvangen,
+       count(*) FILTER (status = 'nog_niet_verwacht') AS organisaties_nog_niet_verwacht,
        round(100.0 * count(*) FILTER (geleverd) / count(*), 1) AS organisaties_pct,
        round(sum(fte), 1) AS fte_verwacht,
        round(coalesce(sum(fte) FILTER (geleverd), 0), 1) AS fte_gedekt,
@@ -230,6 +237,7 @@ COMMENT ON COLUMN mart.dekking.organisaties_gedekt IS 'Organisaties waarvoor een
 COMMENT ON COLUMN mart.dekking.organisaties_te_laat IS 'Organisaties die te laat leverden.';
 COMMENT ON COLUMN mart.dekking.organisaties_ontbreekt IS 'Organisaties waarvan de levering ontbreekt (termijn verstreken).';
 COMMENT ON COLUMN mart.dekking.organisaties_nog_niet_ontvangen IS 'Organisaties waarvan de levering nog niet binnen is (termijn loopt nog).';
+COMMENT ON COLUMN mart.dekking.organisaties_nog_niet_verwacht IS 'Organisaties die nog niet hoeven te leveren: het kwartaal is nog niet voorbij.';
 COMMENT ON COLUMN mart.dekking.organisaties_pct IS 'Percentage organisaties dat geleverd heeft.';
 COMMENT ON COLUMN mart.dekking.fte_verwacht IS 'Fte van alle verwachte organisaties.';
 COMMENT ON COLUMN mart.dekking.fte_gedekt IS 'Fte van de organisaties die geleverd hebben.';
