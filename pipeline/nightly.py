@@ -229,15 +229,17 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
 
 
 def publish_report(settings: Settings, out: Path | None = None) -> Path:
-    """Build the protected publication from the published warehouse and write the report."""
+    """Build the protected publication from the published warehouse and write the report (and
+    the internal report with quality per employer, `reports/intern/`)."""
     from pipeline.publish import build_publication
-    from pipeline.report_writer import write_report
+    from pipeline.report_writer import write_internal_report, write_report
     from pipeline.warehouse import open_published
 
     with open_published(settings.warehouse_path) as wh:
         publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
                                         dt.datetime.now(dt.UTC))  # fmt: skip
     files = write_report(out or settings.report_directory, publication)
+    write_internal_report(settings.internal_report_directory, publication)
     return files.html
 
 

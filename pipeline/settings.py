@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         return self.reports_directory / "rapport"
 
     @property
+    def internal_report_directory(self) -> Path:
+        """Where the internal report for the Taskforce (quality per employer) is written."""
+        return self.reports_directory / "intern"
+
+    @property
     def fte_directory(self) -> Path:
         """Where the yearly FTE files `fte_<jaar>.csv` are."""
         if self.fte_dir is not None:
