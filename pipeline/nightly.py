@@ -229,16 +229,32 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
 
 
 def publish_report(settings: Settings, out: Path | None = None) -> Path:
-    """Build the protected publication from the published warehouse and write the report (and
-    the internal report with quality per employer, `reports/intern/`)."""
+    """Build the protected publication from the published warehouse and write the report with
+    what changed since the last kept publication (`reports/publicaties/`), keep this one, and
+    write the internal report with quality per employer (`reports/intern/`)."""
     from pipeline.publish import build_publication
     from pipeline.report_writer import write_internal_report, write_report
+    from pipeline.revisions import (
+        indicator_table,
+        keep_publication,
+        last_publication,
+        late_and_corrected,
+        revisions,
+    )
     from pipeline.warehouse import open_published
 
+    archive = settings.reports_directory / "publicaties"
+    previous = last_publication(archive)
     with open_published(settings.warehouse_path) as wh:
         publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
                                         dt.datetime.now(dt.UTC))  # fmt: skip
-    files = write_report(out or settings.report_directory, publication)
+        deliveries = late_and_corrected(wh, previous[1]) if previous else None
+    table = indicator_table(publication)
+    changes = (revisions(previous[0], table, deliveries)
+               if previous and table is not None and deliveries is not None else None)  # fmt: skip
+    files = write_report(out or settings.report_directory, publication, changes,
+                         previous[1] if previous else None)  # fmt: skip
+    keep_publication(archive, files.directory / "parquet", publication.generated_at)
     write_internal_report(settings.internal_report_directory, publication)
     return files.html
 

@@ -10,6 +10,7 @@ quality per employer is in the internal report (pipeline.report_writer.write_int
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -132,8 +133,13 @@ def kerncijfer_cards(publication: Publication) -> str:
         when = f" ({_e(year)})" if year is not None else ""
         cards.append(f'<article class="card{"" if complete else " onvolledig"}">'
                      f"<h3>{_e(code_label('beroepsgroep', row.get('beroepsgroep')))}{when}</h3>"
-                     f"{badge}<dl>{figures}</dl></article>")  # fmt: skip
+                     f"{badge}{_status_badge(row)}<dl>{figures}</dl></article>")  # fmt: skip
     return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _status_badge(row: dict[str, Any]) -> str:
+    status = row.get("cijferstatus")
+    return f' <p class="badge">{_e(status)}</p>' if isinstance(status, str) else ""
 
 
 def _figure_text(value: Any, column: str, status: str) -> str:
@@ -308,7 +314,37 @@ def details_table(table: PublishedTable) -> str:
             f'<p class="voetnoot">{_e(table_footnote(table))}</p></details>')  # fmt: skip
 
 
-def render_html(publication: Publication) -> str:
+def changes_html(changes: pd.DataFrame | None, since: dt.datetime | None) -> str:
+    """What changed since the previous publication, and why (late or corrected deliveries)."""
+    if since is None or changes is None:
+        return "<p>Dit is de eerste bewaarde publicatie: er is nog niets om mee te vergelijken.</p>"
+    when = _e(generated_text(since))
+    if changes.empty:
+        return (
+            f"<p>Geen gepubliceerd kwartaalcijfer is veranderd sinds de publicatie van {when}.</p>"
+        )
+    head = "".join(f'<th scope="col">{h}</th>' for h in
+                   ("Beroepsgroep", "Gebied", "Periode", "Was", "Nu", "Verschil", "Reden"))  # fmt: skip
+    rows = "".join(
+        f"<tr><td>{_e(code_label('beroepsgroep', r['beroepsgroep']))}</td><td>{_e(r['gebiednaam'])}"
+        f"</td><td>{_e(r['periode'])}</td>{value_cell(r['vorige'], PUBLISHED_STATUS, 0, False)}"
+        f"{value_cell(r['incidenten'], PUBLISHED_STATUS, 0, False)}"
+        f"{value_cell(r['verschil'], PUBLISHED_STATUS, 0, False)}<td>{_e(r['reden'])}</td></tr>"
+        for r in changes.to_dict("records")
+    )
+    return (f"<p>{len(changes)} gepubliceerde kwartaalcijfers (incidenten) zijn veranderd sinds de "
+            f"publicatie van {when}. De reden is wat er sindsdien voor die beroepsgroep en dat "
+            "kwartaal binnenkwam: een late levering of een correctie die een eerdere levering "
+            f'vervangt.</p><details><summary>Wijzigingen ({len(changes)})</summary><div class="scroll">'
+            f"<table><caption>Gewijzigde cijfers sinds {when}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{rows}</tbody></table></div></details>")  # fmt: skip
+
+
+def render_html(
+    publication: Publication,
+    changes: pd.DataFrame | None = None,
+    since: dt.datetime | None = None,
+) -> str:
     """The whole report as one self-contained, printable HTML page in Dutch."""
     floor = share_text(publication.coverage_floor)
     frames = {table.name: table for table in frame_tables(publication)}
@@ -323,6 +359,7 @@ def render_html(publication: Publication) -> str:
          kerncijfer_cards(publication) + details_table(frames["kerncijfers"])),
         ("grafieken", "Ontwikkeling en vergelijking",
          f'<div class="charts">{figures or "<p>Geen gegevens voor grafieken.</p>"}</div>'),
+        ("wijzigingen", "Wijzigingen sinds de vorige publicatie", changes_html(changes, since)),
         ("tabellen", "Tabellen per beroepsgroep en veiligheidsregio",
          "".join(details_table(t) for t in (frames["trend"], *publication.tables))),
         ("dekking", "Dekking per veiligheidsregio",

@@ -62,6 +62,8 @@ def count_message(table: PublishedTable, rows: list[dict[str, Any]]) -> str:
         details.append(
             f"dekking {format_number(row['organisaties_pct'], 1, True)} van de organisaties"
         )
+    if row.get("cijferstatus") == "voorlopig":
+        details.append("voorlopig cijfer")
     return text + (f" ({'; '.join(details)})." if details else ".")
 
 

@@ -47,7 +47,7 @@ LABELS = {
     "gebiedcode": "Gebied", "gebiednaam": "Gebiedsnaam", "niveau": "Niveau",
     "periodetype": "Periodetype", "verandering_vorige_periode_pct": "Verandering (%)",
     "aandeel_foutloos": "Rijen zonder fouten (%)", "aandeel_bekend": "Kernvelden bekend (%)",
-    "tijdigheid": "Tijdigheid (%)",
+    "tijdigheid": "Tijdigheid (%)", "cijferstatus": "Voorlopig of definitief",
 }  # fmt: skip
 CODED_COLUMNS = {"beroepsgroep": "beroepsgroep", "gedragstype": "gedragstype",
                  "zwaarste_gedragstype": "gedragstype"}  # fmt: skip
@@ -148,6 +148,12 @@ def rules_nl(publication: Publication) -> tuple[tuple[str, str], ...]:
          "cijfers voor en na die periode niet zonder meer vergelijkbaar. Het overzicht "
          "Reeksbreuken telt per kwartaal de organisaties met zo'n wijziging; welke organisaties "
          "het zijn, staat in het interne rapport voor de Taskforce."),
+        ("Voorlopige en definitieve cijfers",
+         "Een cijfer is voorlopig zolang de uiterste leverdatum van zijn kwartaal (bij een jaar: "
+         "van het vierde kwartaal) niet voorbij is, of zolang nog niet elke verwachte werkgever "
+         "geleverd heeft: een late levering of een correctie kan het dan nog veranderen. Daarna is "
+         "het definitief. Elke publicatie wordt bewaard; het rapport noemt wat sinds de vorige "
+         "publicatie veranderde en waarom."),
         ("Toedeling aan veiligheidsregio's",
          "Een incident telt mee in de veiligheidsregio van de gemeente waar het plaatsvond, "
          "volgens de huidige gemeentegrenzen (na herindelingen). Is de plaats niet bekend, dan "

@@ -22,6 +22,7 @@ reader sees the old report or the new one, never half of one.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import os
@@ -68,14 +69,21 @@ class ReportFiles:
     parquet: dict[str, Path]
 
 
-def write_report(out_dir: Path, publication: Publication) -> ReportFiles:
-    """Write the whole report into `out_dir`, replacing what was there in one swap."""
+def write_report(
+    out_dir: Path,
+    publication: Publication,
+    changes: pd.DataFrame | None = None,
+    since: dt.datetime | None = None,
+) -> ReportFiles:
+    """Write the whole report into `out_dir`, replacing what was there in one swap; `changes`
+    (pipeline.revisions) are the figures that changed since the publication of `since`."""
     sheets = report_sheets(publication)
+    page = render_html(publication, changes, since)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.nieuw-", dir=out_dir.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; a report is meant to be read
-        write_files(staging, publication, sheets)
+        write_files(staging, publication, sheets, page)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -102,10 +110,10 @@ def report_sheets(publication: Publication) -> list[tuple[str, PublishedTable]]:
 
 
 def write_files(
-    folder: Path, publication: Publication, sheets: list[tuple[str, PublishedTable]]
+    folder: Path, publication: Publication, sheets: list[tuple[str, PublishedTable]], page: str
 ) -> None:
     """Every file of the report into `folder` (which exists and is empty)."""
-    (folder / "index.html").write_text(render_html(publication), encoding="utf-8")
+    (folder / "index.html").write_text(page, encoding="utf-8")
     write_workbook(folder / "monitor.xlsx", publication, sheets)
     (folder / "csv").mkdir()
     (folder / "parquet").mkdir()

@@ -111,3 +111,26 @@ def test_a_bad_start_period_is_refused_in_dutch(text: str) -> None:
     with pytest.raises(ValueError, match=r"MONITOR_START_PERIODE .* geen kwartaal"):
         Settings(start_periode=text)
     assert Settings(start_periode="2025q1").start_periode == "2025Q1"
+
+
+def test_a_figure_is_provisional_until_its_deadline_and_every_delivery(
+    tmp_path: Path, processing_inputs: ProcessingInputs
+) -> None:
+    running = running_quarter(dt.date.today())
+    warehouse = build(tmp_path / "monitor.duckdb", processing_inputs, "2025Q1")
+    with open_published(warehouse) as wh:
+        rows = wh.query("SELECT niveau, gebiedcode, periodetype, periode, cijferstatus "
+                        "FROM mart.indicatoren WHERE beroepsgroep = 'boa'")  # fmt: skip
+        counts = wh.query("SELECT DISTINCT gebiedcode, periode, cijferstatus "
+                          "FROM mart.incidenten_zwaarste WHERE niveau = 'gemeente'")  # fmt: skip
+    status = rows.set_index(["niveau", "gebiedcode", "periodetype", "periode"])["cijferstatus"]
+    # Utrecht delivered 2025Q1 and its deadline has passed: final; the country still misses many
+    assert status[("gemeente", "GM0344", "kwartaal", "2025Q1")] == "definitief"
+    assert status[("nationaal", "NL", "kwartaal", "2025Q1")] == "voorlopig"
+    assert status[("gemeente", "GM0014", "kwartaal", "2025Q1")] == "voorlopig"
+    assert status[("gemeente", "GM0344", "jaar", "2025")] == "voorlopig"  # Q2-Q4 never came
+    assert status[("gemeente", "GM0344", "kwartaal", running.code)] == "voorlopig"
+    assert set(rows["cijferstatus"]) == {"voorlopig", "definitief"}
+    assert counts.set_index(["gebiedcode", "periode"]).loc[
+        ("GM0344", "2025Q1"), "cijferstatus"
+    ] == ("definitief")

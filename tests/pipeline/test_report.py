@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import json
 import re
@@ -364,3 +365,18 @@ def test_page_opens_in_chromium_without_errors(files: ReportFiles, tmp_path: Pat
     assert result.returncode == 0 and report["ok"], result.stdout + result.stderr
     [shot] = [Path(p["screenshot"]) for p in report["pages"]]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_changes_since_the_previous_publication_are_listed(publication: Publication) -> None:
+    since = dt.datetime(2026, 1, 1, 3, 0, tzinfo=dt.UTC)
+    changes = pd.DataFrame([{"beroepsgroep": "boa", "niveau": "nationaal", "gebiedcode": "NL",
+                             "gebiednaam": "Nederland", "periode": "2025Q3", "incidenten": 1310,
+                             "vorige": 1298, "verschil": 12, "reden": "1 late levering"}])  # fmt: skip
+    page = render_html(publication, changes, since)
+    section = page[page.index('id="wijzigingen"') : page.index('id="tabellen"')]
+    assert "1 gepubliceerde kwartaalcijfers" in section and "1 januari 2026, 04:00" in section
+    assert "<td>1 late levering</td>" in section and '<td class="num">1.310</td>' in section
+    first = render_html(publication)
+    assert "eerste bewaarde publicatie" in first[first.index('id="wijzigingen"') :]
+    quiet = render_html(publication, changes.iloc[0:0], since)
+    assert "Geen gepubliceerd kwartaalcijfer is veranderd" in quiet
