@@ -48,9 +48,8 @@ def render_svg(chart: Any, label: str) -> str:
 def chart_rows(frame: pd.DataFrame, value: str, status: pd.Series) -> pd.DataFrame:
     """Rows for a chart: `waarde` (None unless shown), `status`, and `teken` (x or *) to print."""
     shown = frame.assign(status=status.to_numpy())
-    shown["waarde"] = pd.to_numeric(frame[value], errors="coerce").where(
-        shown["status"].isin([COMPLETE, INCOMPLETE])
-    )
+    numbers = pd.to_numeric(frame[value], errors="coerce").astype("float64")  # NA → NaN
+    shown["waarde"] = numbers.where(shown["status"].isin([COMPLETE, INCOMPLETE]).to_numpy())
     shown.loc[shown["waarde"].isna() & (shown["status"] != HIDDEN), "status"] = MISSING
     shown["teken"] = (
         shown["status"]
@@ -77,7 +76,8 @@ def line_chart(rows: pd.DataFrame, x: str, series: str, title: str, y_title: str
     """Lines per series over periods; points coloured by status, 'x' and '.' on the axis."""
     import altair as alt
 
-    base = alt.Chart(rows).encode(x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-45)))
+    data = _plain(rows, [x, series])
+    base = alt.Chart(data).encode(x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-45)))
     line = base.mark_line(color="#7f8c99").encode(
         y=alt.Y("waarde:Q", title=y_title), detail=f"{series}:N"
     )
@@ -106,7 +106,8 @@ def bar_chart(rows: pd.DataFrame, category: str, facet: str | None, title: str, 
     labels = base.mark_text(align="left", dx=3, fontWeight="bold").encode(
         x=alt.X("plaats:Q"), text="teken:N"
     )
-    data = rows.assign(plaats=rows["waarde"].fillna(0.0))
+    data = _plain(rows, [category, *([facet] if facet else [])])
+    data["plaats"] = data["waarde"].fillna(0.0)
     layer = alt.layer(bars, labels, data=data)
     width = 190 if facet else 420
     height = alt.Step(13) if len(data[category].unique()) > 12 else alt.Step(18)
@@ -116,6 +117,15 @@ def bar_chart(rows: pd.DataFrame, category: str, facet: str | None, title: str, 
         )
         return _finish(layer.resolve_scale(x="independent"), title)
     return _finish(layer.properties(width=width, height=height), title)
+
+
+def _plain(rows: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Only what the chart draws, as plain text and floats (no pandas NA for the JSON spec)."""
+    data = rows[[*dims, "waarde", "status", "teken", "nul"]].copy()
+    for column in [*dims, "status", "teken"]:
+        data[column] = data[column].astype(str)
+    data["waarde"] = data["waarde"].astype("float64")
+    return data
 
 
 def _finish(chart: Any, title: str, **size: int) -> Any:
