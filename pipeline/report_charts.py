@@ -67,7 +67,7 @@ def _status_colour() -> Any:
         "status:N",
         title="Status",
         scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
-        legend=alt.Legend(orient="bottom", labelExpr=f"datum.label == '{INCOMPLETE}' ? "
+        legend=alt.Legend(orient="bottom", labelLimit=400, labelExpr=f"datum.label == '{INCOMPLETE}' ? "
                           f"'onvolledig{INCOMPLETE_MARK} (dekking onder de drempel)' : datum.label"),
     )  # fmt: skip
 
@@ -231,7 +231,7 @@ def region_figure(publication: Publication, year: str) -> Figure | None:
     frame = frame[(frame["niveau"] == "veiligheidsregio") & (frame["periodetype"] == "jaar")
                   & (frame["periode"].astype(str) == year) & (frame["gebiedcode"] != "onbekend")]  # fmt: skip
     rows = chart_rows(frame, "per_1000_fte", chart_status(table, frame, "per_1000_fte"))
-    with_rate = rows.groupby("beroepsgroep")["status"].transform(lambda s: (s != MISSING).any())
+    with_rate = rows.groupby("beroepsgroep")["waarde"].transform(lambda s: s.notna().any())
     rows = rows[with_rate]
     if rows.empty:
         return None
