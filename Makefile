@@ -24,8 +24,11 @@ $(SAMPLE)/sample.json: | $(STAMP)
 sample: $(SAMPLE)/sample.json
 
 # The sample runs in explicit sample mode (demo key, FTE beside the inbox); never inferred.
+# The sample names its first expected quarter (MONITOR_START_PERIODE) in its manifest.
+START_PERIODE = $$($(BIN)/python -c "import json; print(json.load(open('$(SAMPLE)/sample.json'))['start_periode'])")
+
 run: $(STAMP) $(SAMPLE)/sample.json
-	MONITOR_SAMPLE_MODE=true $(BIN)/monitor run --inbox $(SAMPLE)/inbox
+	MONITOR_SAMPLE_MODE=true MONITOR_START_PERIODE=$(START_PERIODE) $(BIN)/monitor run --inbox $(SAMPLE)/inbox
 	MONITOR_SAMPLE_MODE=true $(BIN)/monitor verify --sample $(SAMPLE)
 
 test: $(STAMP)

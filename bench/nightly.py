@@ -56,7 +56,7 @@ def run_plain(settings: Settings) -> None:
     reports = []
     with build_next_version(settings.warehouse_path) as wh:
         inputs = prepare_inputs(settings, dt.date.today(), wh.row_count_history())
-        write_reference_tables(wh, inputs, settings.coverage_floor)
+        write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
         run_id = wh.start_run(dt.datetime.now(dt.UTC))
         files, _ = new_files(settings.inbox_dir, wh.known_files())
         rows = 0

@@ -144,3 +144,27 @@ SELECT beroepsgroep, incidenten, met_letsel, letsel_medisch_ernstig, letsel_beke
 FROM mart.indicatoren
 WHERE niveau = 'nationaal' AND periodetype = 'jaar' AND periode = '2025'
 ORDER BY beroepsgroep;
+
+-- name: verandering_ten_opzichte_van_vorig_jaar
+-- Verandering van het aantal incidenten ten opzichte van het jaar ervoor, per beroepsgroep
+-- (landelijk). Vergelijk alleen twee volledige jaren (boven de dekkingsdrempel) zonder
+-- reeksbreuk; een voorlopig cijfer kan nog veranderen door late leveringen of correcties.
+SELECT j.beroepsgroep, j.periode AS jaar, j.incidenten, v.incidenten AS incidenten_vorig_jaar,
+       j.verandering_vorig_jaar_pct, j.volledig, v.volledig AS vorig_jaar_volledig,
+       j.reeksbreuk, j.cijferstatus
+FROM mart.indicatoren j
+LEFT JOIN mart.indicatoren v ON v.niveau = j.niveau AND v.gebiedcode = j.gebiedcode
+ AND v.beroepsgroep = j.beroepsgroep AND v.periodetype = 'jaar'
+ AND v.periode = CAST(CAST(j.periode AS INTEGER) - 1 AS VARCHAR)
+WHERE j.niveau = 'nationaal' AND j.periodetype = 'jaar'
+ORDER BY j.beroepsgroep, j.periode;
+
+-- name: regios_onder_de_dekkingsdrempel
+-- Welke veiligheidsregio's lagen in een kwartaal onder de dekkingsdrempel? Daar is het cijfer
+-- een ondergrens en geen volledig totaal: te weinig fte (of organisaties) leverde.
+SELECT beroepsgroep, periode, gebiedcode, gebiednaam, fte_pct, organisaties_geleverd,
+       organisaties_verwacht, organisaties_pct, dekkingsdrempel, incidenten
+FROM mart.indicatoren
+WHERE niveau = 'veiligheidsregio' AND periodetype = 'kwartaal' AND gebiedcode <> 'onbekend'
+  AND onder_dekkingsdrempel
+ORDER BY beroepsgroep, periode, gebiedcode;

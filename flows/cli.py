@@ -132,12 +132,11 @@ def status(
     except WarehouseError as exc:
         err.print(f"[red]Geen warehouse:[/] {exc}")
         raise typer.Exit(2) from exc
-    if missing:
-        data = {"ontbreekt": data["ontbreekt"]}
     if as_json:
-        sys.stdout.write(json.dumps(data, default=str, indent=2) + "\n")
+        shown = {"ontbreekt": data["ontbreekt"]} if missing else data
+        sys.stdout.write(json.dumps(shown, default=str, indent=2) + "\n")
     elif missing:
-        print_missing(console, data["ontbreekt"])
+        print_missing(console, data, periode)
     else:
         print_status(console, data)
 

@@ -71,7 +71,7 @@ def nightly(
     started = dt.datetime.now(dt.UTC)
     with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
-        write_reference_tables(wh, inputs, settings.coverage_floor)
+        write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
         run_id = wh.start_run(started)
         known = wh.known_files()
         files, skipped = new_files(settings.inbox_dir, known)

@@ -75,6 +75,11 @@ def status_data(warehouse_path: Path, periode: str | None = None) -> dict[str, A
             f"{where} ORDER BY periode, organisatiecode",
             params,
         )
+        calendar = wh.query(
+            "SELECT status, count(*) AS organisaties FROM mart.levering "
+            f"WHERE true {where} GROUP BY status",
+            params,
+        )
         late = wh.query(
             "SELECT organisatiecode, naam, periode, uiterste_leverdatum, ontvangen_op, dagen_te_laat "
             f"FROM mart.levering WHERE te_laat {where} ORDER BY periode, organisatiecode",
@@ -91,6 +96,9 @@ def status_data(warehouse_path: Path, periode: str | None = None) -> dict[str, A
         )
         runs = wh.query("SELECT * FROM ops.run ORDER BY run_id DESC LIMIT 1")
     return {"grootboek": clean(ledger), "dekking": clean(coverage), "ontbreekt": clean(missing),
+            "nog_niet_verwacht": int(calendar.loc[calendar["status"] == "nog_niet_verwacht",
+                                                  "organisaties"].sum()),
+            "verwacht": int(calendar["organisaties"].sum()),
             "te_laat": clean(late), "gedekt": clean(covered), "laagste_kwaliteit": clean(quality),
             "laatste_run": clean(runs)}  # fmt: skip
 
@@ -112,6 +120,7 @@ def print_status(console: Console, data: dict[str, Any]) -> None:
              "organisaties_nullevering": "nul", "organisaties_gedekt": "gedekt",
              "organisaties_te_laat": "te laat", "organisaties_ontbreekt": "ontbreekt",
              "organisaties_nog_niet_ontvangen": "nog niet", "organisaties_pct": "% org.",
+             "organisaties_nog_niet_verwacht": "kwartaal loopt",
              "fte_verwacht": "fte verwacht", "fte_gedekt": "fte gedekt", "fte_pct": "% fte"}  # fmt: skip
     coverage = [{short.get(k, k): v for k, v in row.items()} for row in data["dekking"]]
     console.print(rows_table("Informatiepositie per beroepsgroep en kwartaal", coverage))
@@ -121,11 +130,20 @@ def print_status(console: Console, data: dict[str, Any]) -> None:
         console.print(rows_table("Te laat geleverd", data["te_laat"]))
     if data["laagste_kwaliteit"]:
         console.print(rows_table("Laagste kwaliteitsscores (per jaar)", data["laagste_kwaliteit"]))
-    print_missing(console, data["ontbreekt"])
+    print_missing(console, data)
 
 
-def print_missing(console: Console, missing: list[dict[str, Any]]) -> None:
-    """Who still has to deliver, per period."""
+def print_missing(console: Console, data: dict[str, Any], periode: str | None = None) -> None:
+    """Who still has to deliver, per period; says so when the period is not (yet) expected."""
+    missing = data["ontbreekt"]
+    if not missing and periode and not data["verwacht"]:
+        console.print(f"[yellow]Voor {periode} wordt (nog) niemand verwacht:[/] het kwartaal valt "
+                      "buiten de verwachte perioden (MONITOR_START_PERIODE tot vandaag).")  # fmt: skip
+        return
+    if not missing and data["nog_niet_verwacht"]:
+        console.print(f"Het kwartaal loopt nog: {data['nog_niet_verwacht']} organisaties hoeven "
+                      "pas na afloop te leveren.")  # fmt: skip
+        return
     if not missing:
         console.print("[green]Alle verwachte organisaties hebben geleverd.[/]")
         return

@@ -119,10 +119,14 @@ def prepare_inputs(
 
 
 def write_reference_tables(
-    warehouse: Warehouse, inputs: ProcessingInputs, coverage_floor: float = 0.6
+    warehouse: Warehouse,
+    inputs: ProcessingInputs,
+    coverage_floor: float = 0.6,
+    start_periode: str | None = None,
 ) -> None:
     """Refresh the `ref` schema: organisations, gemeenten, regions, herindelingen, codes, edits,
-    FTE, periods and the indicator settings (`ref.instelling`: the coverage floor)."""
+    FTE, periods (expected from `start_periode` on) and the indicator settings (`ref.instelling`:
+    the coverage floor)."""
     ref = inputs.reference
     warehouse.replace_table("ref.organisatie", ref.organisations())
     warehouse.replace_table("ref.gemeente", ref.gemeenten)
@@ -144,7 +148,9 @@ def write_reference_tables(
     warehouse.replace_table(
         "ref.levert_voor", inputs.levert_voor.reindex(columns=LEVERT_VOOR_COLUMNS).astype("string")
     )
-    calendar = quarter_calendar(FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days)
+    calendar = quarter_calendar(
+        FIRST_YEAR, inputs.today.year + 1, inputs.deadline_days, start_periode
+    )
     warehouse.replace_table("ref.periode", calendar)
     settings = pd.DataFrame({"naam": ["dekkingsdrempel"], "waarde": [float(coverage_floor)]})
     warehouse.replace_table("ref.instelling", settings)
@@ -263,15 +269,33 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
 
 
 def publish_report(settings: Settings, out: Path | None = None) -> Path:
-    """Build the protected publication from the published warehouse and write the report."""
+    """Build the protected publication from the published warehouse and write the report with
+    what changed since the last kept publication (`reports/publicaties/`), keep this one, and
+    write the internal report with quality per employer (`reports/intern/`)."""
     from pipeline.publish import build_publication
-    from pipeline.report_writer import write_report
+    from pipeline.report_writer import write_internal_report, write_report
+    from pipeline.revisions import (
+        indicator_table,
+        keep_publication,
+        last_publication,
+        late_and_corrected,
+        revisions,
+    )
     from pipeline.warehouse import open_published
 
+    archive = settings.reports_directory / "publicaties"
+    previous = last_publication(archive)
     with open_published(settings.warehouse_path) as wh:
         publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
                                         dt.datetime.now(dt.UTC))  # fmt: skip
-    files = write_report(out or settings.report_directory, publication)
+        deliveries = late_and_corrected(wh, previous[1]) if previous else None
+    table = indicator_table(publication)
+    changes = (revisions(previous[0], table, deliveries)
+               if previous and table is not None and deliveries is not None else None)  # fmt: skip
+    files = write_report(out or settings.report_directory, publication, changes,
+                         previous[1] if previous else None)  # fmt: skip
+    keep_publication(archive, files.directory / "parquet", publication.generated_at)
+    write_internal_report(settings.internal_report_directory, publication)
     return files.html
 
 

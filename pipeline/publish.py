@@ -39,10 +39,12 @@ RATES = {  # published rate → (numerator, denominator) in mart.indicatoren
     "letsel_pct": ("met_letsel", "letsel_bekend"),
     "nazorg_pct": ("nazorg_aangeboden", "nazorg_bekend"),
 }
+# issue 14: voorlopig/definitief (mart.indicatoren.cijferstatus), carried into the published tables
+STATUS_COLUMNS = ["cijferstatus"]
 INDICATOR_COLUMNS = ["beroepsgroep", "niveau", "gebiedcode", "gebiednaam", "periodetype", "periode",
                      "incidenten", "per_1000_fte", *RATES, "herhaald_slachtoffers", "verzuim_dagen",
                      "fte_pct", "organisaties_pct", "volledig", "reeksbreuk",
-                     "verandering_vorige_periode_pct"]  # fmt: skip
+                     "verandering_vorige_periode_pct", "cijferstatus"]  # fmt: skip
 
 
 def build_publication(
@@ -192,7 +194,7 @@ def _small_count(
 def _label(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Add beroepsgroep, niveau, gebiednaam, periodetype and volledig from the indicators."""
     info = indicators[["beroepsgroep", "niveau", "gebiedcode", "gebiednaam", "periodetype", "periode",
-                       "volledig"]].astype({"gebiedcode": str, "periode": str})  # fmt: skip
+                       "volledig", *STATUS_COLUMNS]].astype({"gebiedcode": str, "periode": str})  # fmt: skip
     merged = frame.merge(info, on=DIMS, how="left")
     merged["beroepsgroep"] = merged["beroepsgroep"].fillna(indicators["beroepsgroep"].iloc[0])
     merged["niveau"] = merged["niveau"].fillna(merged["gebiedcode"].map(
@@ -227,6 +229,7 @@ def trend(indicators: pd.DataFrame) -> pd.DataFrame:
         "per_1000_fte",
         "per_1000_fte_status",
         "volledig",
+        *(["cijferstatus"] if "cijferstatus" in national else []),
     ]
     if national.empty:
         return pd.DataFrame(columns=columns)
@@ -300,6 +303,7 @@ def published_tables(
             "incidenten",
             "incidenten_status",
             "volledig",
+            *STATUS_COLUMNS,
         ]
         data = (
             frame[columns].sort_values([*order, category]).reset_index(drop=True)

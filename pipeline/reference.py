@@ -182,15 +182,24 @@ def load_levert_voor(directory: Path, reference: Reference) -> pd.DataFrame:
     return frame
 
 
-def quarter_calendar(first_year: int, last_year: int, deadline_days: int) -> pd.DataFrame:
-    """Every quarter of the years with its first and last day and its delivery deadline."""
+def quarter_calendar(
+    first_year: int, last_year: int, deadline_days: int, start_periode: str | None = None
+) -> pd.DataFrame:
+    """Every quarter of the years with its first and last day and its delivery deadline.
+
+    `verwacht`: the quarter lies on or after the configured start period (`MONITOR_START_PERIODE`),
+    so every organisation owes it once it has ended; missing (NULL) when no start is configured.
+    """
     rows = []
     for jaar in range(first_year, last_year + 1):
         for kwartaal in range(1, 5):
             periode = Periode(jaar=jaar, kwartaal=kwartaal)
             rows.append({"periode": periode.code, "jaar": jaar, "kwartaal": kwartaal,
                          "begindatum": periode.start, "einddatum": periode.end,
-                         "uiterste_leverdatum": periode.end + dt.timedelta(days=deadline_days)})  # fmt: skip
+                         "uiterste_leverdatum": periode.end + dt.timedelta(days=deadline_days),
+                         "verwacht": None if start_periode is None
+                         else periode.code >= start_periode})  # fmt: skip
     frame = pd.DataFrame(rows)
+    frame["verwacht"] = frame["verwacht"].astype("boolean")
     dates = ["begindatum", "einddatum", "uiterste_leverdatum"]
     return frame.astype(dict.fromkeys(dates, "date32[pyarrow]"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Allowed only in explicit sample mode, MONITOR_SAMPLE_MODE=true (DESIGN §9).
@@ -46,6 +46,22 @@ class Settings(BaseSettings):
     portal_check_memory_mb: int = 2048  # address-space limit of one isolated check
     portal_requests_per_minute: int = 60  # per token (API) or session (pages)
     portal_secure_cookie: bool = False  # True behind TLS: the session cookie gets Secure
+    start_periode: str | None = None  # first expected quarter (2025Q1); none: the first delivered
+
+    @field_validator("start_periode")
+    @classmethod
+    def _check_start_periode(cls, value: str | None) -> str | None:
+        """`MONITOR_START_PERIODE` is a quarter like 2025Q1 (empty: not set)."""
+        from schemas.incident import Periode
+
+        if value is None or not value.strip():
+            return None
+        try:
+            return Periode.parse(value).code
+        except ValueError as exc:
+            raise ValueError(
+                f"MONITOR_START_PERIODE {value!r} is geen kwartaal; gebruik jjjjQk, bijvoorbeeld 2025Q1"
+            ) from exc
 
     @property
     def sample_manifest(self) -> Path:
@@ -71,6 +87,11 @@ class Settings(BaseSettings):
     def report_directory(self) -> Path:
         """Where `monitor report` and the nightly run write the published report."""
         return self.reports_directory / "rapport"
+
+    @property
+    def internal_report_directory(self) -> Path:
+        """Where the internal report for the Taskforce (quality per employer) is written."""
+        return self.reports_directory / "intern"
 
     @property
     def fte_directory(self) -> Path:

@@ -101,6 +101,7 @@ def write_manifest(out: Path, plan: SamplePlan, files: list[DeliveryFile]) -> No
     """Write `sample.json` with the arguments, the special cases and the file hashes."""
     manifest = {
         "year": plan.year,
+        "start_periode": f"{plan.year}Q1",  # MONITOR_START_PERIODE for a run on this sample
         "seed": plan.seed,
         "scale": plan.scale,
         "demo_key_allowed": True,

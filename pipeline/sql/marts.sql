@@ -96,47 +96,20 @@ COMMENT ON COLUMN mart.incident_gebied.vpt_markering IS 'VPT-markering op de aan
 COMMENT ON COLUMN mart.incident_gebied.nazorg_aangeboden IS 'Nazorg aangeboden: ja, nee of onbekend.';
 COMMENT ON COLUMN mart.incident_gebied.medewerker_pseudoniem IS 'Pseudoniem van de medewerker (HMAC).';
 
-CREATE OR REPLACE VIEW mart.incidenten_gedragstype AS
-SELECT i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
-       i.gedragstype, count(*) AS incidenten
-FROM (SELECT *, unnest(list_distinct(gedragstypen)) AS gedragstype FROM mart.incident_gebied) i
-LEFT JOIN mart.gebied g ON g.niveau = i.niveau AND g.gebiedcode = i.gebiedcode
-GROUP BY ALL;
-COMMENT ON VIEW mart.incidenten_gedragstype IS 'Aantal incidenten per gebied (nationaal, veiligheidsregio, gemeente), beroepsgroep, kwartaal of jaar en gedragstype. Een incident met meerdere gedragstypen telt bij elk daarvan één keer mee, dus de rijen tellen niet op tot het aantal incidenten. Alleen combinaties die voorkomen.';
-COMMENT ON COLUMN mart.incidenten_gedragstype.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
-COMMENT ON COLUMN mart.incidenten_gedragstype.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend (grenzen van nu).';
-COMMENT ON COLUMN mart.incidenten_gedragstype.gebiednaam IS 'Naam van het gebied.';
-COMMENT ON COLUMN mart.incidenten_gedragstype.beroepsgroep IS 'Beroepsgroep van het slachtoffer.';
-COMMENT ON COLUMN mart.incidenten_gedragstype.periodetype IS 'Periodetype: kwartaal of jaar.';
-COMMENT ON COLUMN mart.incidenten_gedragstype.periode IS 'Kwartaal van de levering (2025Q1) of het jaar (2025).';
-COMMENT ON COLUMN mart.incidenten_gedragstype.gedragstype IS 'Gedragstype (codelijst gedragstype).';
-COMMENT ON COLUMN mart.incidenten_gedragstype.incidenten IS 'Aantal incidenten met dit gedragstype.';
-
-CREATE OR REPLACE VIEW mart.incidenten_zwaarste AS
-SELECT i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
-       i.zwaarste_gedragstype, count(*) AS incidenten
-FROM mart.incident_gebied i
-LEFT JOIN mart.gebied g ON g.niveau = i.niveau AND g.gebiedcode = i.gebiedcode
-GROUP BY ALL;
-COMMENT ON VIEW mart.incidenten_zwaarste IS 'Aantal incidenten per gebied (nationaal, veiligheidsregio, gemeente), beroepsgroep, kwartaal of jaar en zwaarste gedragstype: elk incident telt één keer, dus de rijen tellen op tot het aantal incidenten van het gebied.';
-COMMENT ON COLUMN mart.incidenten_zwaarste.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
-COMMENT ON COLUMN mart.incidenten_zwaarste.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend (grenzen van nu).';
-COMMENT ON COLUMN mart.incidenten_zwaarste.gebiednaam IS 'Naam van het gebied.';
-COMMENT ON COLUMN mart.incidenten_zwaarste.beroepsgroep IS 'Beroepsgroep van het slachtoffer.';
-COMMENT ON COLUMN mart.incidenten_zwaarste.periodetype IS 'Periodetype: kwartaal of jaar.';
-COMMENT ON COLUMN mart.incidenten_zwaarste.periode IS 'Kwartaal van de levering (2025Q1) of het jaar (2025).';
-COMMENT ON COLUMN mart.incidenten_zwaarste.zwaarste_gedragstype IS 'Zwaarste gedragstype van het incident (ernstvolgorde van de codelijst).';
-COMMENT ON COLUMN mart.incidenten_zwaarste.incidenten IS 'Aantal incidenten met dit zwaarste gedragstype.';
-
--- The informatiepositie: every expected organisation × every period from the first to the last
--- period anyone delivered for. A period's status: geleverd, nullevering, gedekt (another
--- organisation delivers for it, ref.levert_voor), nog_niet_ontvangen (deadline not passed) or
--- ontbreekt. Late: the first usable delivery arrived after the deadline (ref.periode).
+-- The informatiepositie by the calendar (DESIGN §12): every expected organisation × every
+-- quarter from the start period (ref.periode.verwacht, MONITOR_START_PERIODE) up to the one
+-- running today; without a start period, from the first to the last period anyone delivered for.
+-- A period's status: geleverd, nullevering, gedekt (another organisation delivers for it,
+-- ref.levert_voor), nog_niet_verwacht (the quarter has not ended), nog_niet_ontvangen (deadline
+-- not passed) or ontbreekt. Late: the first usable delivery arrived after the deadline.
 CREATE OR REPLACE VIEW mart.levering AS
 WITH bereik AS (SELECT min(periode) AS eerste, max(periode) AS laatste
                 FROM ops.delivery WHERE periode IS NOT NULL AND status <> 'rejected'),
+     start AS (SELECT min(periode) FILTER (verwacht) AS startperiode FROM ref.periode),
      perioden AS (
-        SELECT rp.* FROM ref.periode rp, bereik b WHERE rp.periode BETWEEN b.eerste AND b.laatste
+        SELECT rp.* FROM ref.periode rp, bereik b, start s
+        WHERE (s.startperiode IS NULL AND rp.periode BETWEEN b.eerste AND b.laatste)
+           OR (rp.periode >= s.startperiode AND rp.begindatum <= current_date)
         UNION
         SELECT rp.* FROM ref.periode rp
         WHERE rp.periode IN (SELECT periode FROM ops.delivery WHERE status <> 'rejected')),
@@ -155,7 +128,7 @@ WITH bereik AS (SELECT min(periode) AS eerste, max(periode) AS laatste
         GROUP BY ALL),
      basis AS (
         SELECT o.organisatiecode, o.naam, o.soort, o.beroepsgroep, o.veiligheidsregiocode,
-               p.periode, p.uiterste_leverdatum, e.delivery_id, e.geen_incidenten,
+               p.periode, p.einddatum, p.uiterste_leverdatum, e.delivery_id, e.geen_incidenten,
                e.eerst_ontvangen, coalesce(e.afgekeurde_leveringen, 0) AS afgekeurde_leveringen,
                g.gedekt_door,
                CAST(timezone('Europe/Amsterdam', e.eerst_ontvangen) AS DATE) AS ontvangen_op
@@ -166,6 +139,7 @@ SELECT organisatiecode, naam, soort, beroepsgroep, veiligheidsregiocode, periode
        CASE WHEN delivery_id IS NOT NULL AND geen_incidenten THEN 'nullevering'
             WHEN delivery_id IS NOT NULL THEN 'geleverd'
             WHEN gedekt_door IS NOT NULL THEN 'gedekt'
+            WHEN current_date <= einddatum THEN 'nog_niet_verwacht'
             WHEN current_date <= uiterste_leverdatum THEN 'nog_niet_ontvangen'
             ELSE 'ontbreekt' END AS status,
        delivery_id IS NOT NULL OR gedekt_door IS NOT NULL AS geleverd,
@@ -179,14 +153,14 @@ SELECT organisatiecode, naam, soort, beroepsgroep, veiligheidsregiocode, periode
        afgekeurde_leveringen,
        delivery_id
 FROM basis;
-COMMENT ON VIEW mart.levering IS 'Informatiepositie: per verwachte organisatie en kwartaal geleverd, nullevering (geen incidenten), gedekt (een andere organisatie levert voor haar), nog_niet_ontvangen (termijn loopt nog) of ontbreekt; te laat als de eerste bruikbare levering na de uiterste leverdatum binnenkwam.';
+COMMENT ON VIEW mart.levering IS 'Informatiepositie: per verwachte organisatie en kwartaal (vanaf de startperiode tot vandaag) geleverd, nullevering (geen incidenten), gedekt (een andere organisatie levert voor haar), nog_niet_verwacht (kwartaal nog niet voorbij), nog_niet_ontvangen (termijn loopt nog) of ontbreekt; te laat als de eerste bruikbare levering na de uiterste leverdatum binnenkwam.';
 COMMENT ON COLUMN mart.levering.organisatiecode IS 'Verwachte organisatie (GMnnnn, VRnn of POL).';
 COMMENT ON COLUMN mart.levering.naam IS 'Naam van de organisatie.';
 COMMENT ON COLUMN mart.levering.soort IS 'Soort organisatie: gemeente, veiligheidsregio of politie.';
 COMMENT ON COLUMN mart.levering.beroepsgroep IS 'Beroepsgroep waarvoor de organisatie levert.';
 COMMENT ON COLUMN mart.levering.veiligheidsregiocode IS 'Veiligheidsregio van de organisatie (leeg voor politie).';
 COMMENT ON COLUMN mart.levering.periode IS 'Kwartaal, bijvoorbeeld 2025Q1.';
-COMMENT ON COLUMN mart.levering.status IS 'Status: geleverd, nullevering, gedekt, nog_niet_ontvangen of ontbreekt.';
+COMMENT ON COLUMN mart.levering.status IS 'Status: geleverd, nullevering, gedekt, nog_niet_verwacht (kwartaal nog niet voorbij), nog_niet_ontvangen (termijn loopt nog) of ontbreekt.';
 COMMENT ON COLUMN mart.levering.geleverd IS 'Waar als er een bruikbare levering is (ook nullevering) of een andere organisatie voor haar levert.';
 COMMENT ON COLUMN mart.levering.geen_incidenten IS 'Waar bij een nullevering (geen incidenten in het kwartaal).';
 COMMENT ON COLUMN mart.levering.gedekt_door IS 'Organisatie die voor deze organisatie levert (ref.levert_voor).';
@@ -214,6 +188,7 @@ SELECT beroepsgroep, periode,
        count(*) FILTER (te_laat) AS organisaties_te_laat,
        count(*) FILTER (status = 'ontbreekt') AS organisaties_ontbreekt,
        count(*) FILTER (status = 'nog_niet_ontvangen') AS organisaties_nog_niet_ontvangen,
+       count(*) FILTER (status = 'nog_niet_verwacht') AS organisaties_nog_niet_verwacht,
        round(100.0 * count(*) FILTER (geleverd) / count(*), 1) AS organisaties_pct,
        round(sum(fte), 1) AS fte_verwacht,
        round(coalesce(sum(fte) FILTER (geleverd), 0), 1) AS fte_gedekt,
@@ -230,6 +205,7 @@ COMMENT ON COLUMN mart.dekking.organisaties_gedekt IS 'Organisaties waarvoor een
 COMMENT ON COLUMN mart.dekking.organisaties_te_laat IS 'Organisaties die te laat leverden.';
 COMMENT ON COLUMN mart.dekking.organisaties_ontbreekt IS 'Organisaties waarvan de levering ontbreekt (termijn verstreken).';
 COMMENT ON COLUMN mart.dekking.organisaties_nog_niet_ontvangen IS 'Organisaties waarvan de levering nog niet binnen is (termijn loopt nog).';
+COMMENT ON COLUMN mart.dekking.organisaties_nog_niet_verwacht IS 'Organisaties die nog niet hoeven te leveren: het kwartaal is nog niet voorbij.';
 COMMENT ON COLUMN mart.dekking.organisaties_pct IS 'Percentage organisaties dat geleverd heeft.';
 COMMENT ON COLUMN mart.dekking.fte_verwacht IS 'Fte van alle verwachte organisaties.';
 COMMENT ON COLUMN mart.dekking.fte_gedekt IS 'Fte van de organisaties die geleverd hebben.';
@@ -403,6 +379,10 @@ WITH telling AS (
      drempel AS (
     SELECT coalesce(max(waarde) FILTER (naam = 'dekkingsdrempel'), 0.6) AS dekkingsdrempel
     FROM ref.instelling),
+     termijn AS (  -- the delivery deadline of a quarter, and of a year (its last quarter's)
+    SELECT 'kwartaal' AS periodetype, periode, uiterste_leverdatum FROM ref.periode
+    UNION ALL
+    SELECT 'jaar', CAST(jaar AS VARCHAR), max(uiterste_leverdatum) FROM ref.periode GROUP BY jaar),
      rij AS (
     SELECT k.niveau, k.gebiedcode, coalesce(k.gebiednaam, k.gebiedcode) AS gebiednaam,
            k.beroepsgroep, k.periodetype, k.periode,
@@ -432,6 +412,9 @@ WITH telling AS (
            d.organisaties_verwacht, d.organisaties_geleverd, d.organisaties_pct,
            dr.dekkingsdrempel,
            bi.niveau IS NOT NULL OR bd.niveau IS NOT NULL AS reeksbreuk,
+           CASE WHEN current_date > tm.uiterste_leverdatum
+                 AND d.organisaties_geleverd = d.organisaties_verwacht
+                THEN 'definitief' ELSE 'voorlopig' END AS cijferstatus,
            round(100.0 * (coalesce(t.incidenten, 0) - vp.incidenten) / vp.incidenten, 1)
                AS verandering_vorige_periode_pct,
            round(100.0 * (coalesce(t.incidenten, 0) - vj.incidenten) / vj.incidenten, 1)
@@ -455,7 +438,8 @@ WITH telling AS (
      AND vp.periode = k.vorige_periode
     LEFT JOIN telling vj ON vj.niveau = k.niveau AND vj.gebiedcode = k.gebiedcode
      AND vj.beroepsgroep = k.beroepsgroep AND vj.periodetype = k.periodetype
-     AND vj.periode = k.periode_vorig_jaar),
+     AND vj.periode = k.periode_vorig_jaar
+    LEFT JOIN termijn tm ON tm.periodetype = k.periodetype AND tm.periode = k.periode),
      beoordeeld AS (
     SELECT *,
            coalesce(fte_pct / 100 < dekkingsdrempel, organisaties_pct / 100 < dekkingsdrempel, true)
@@ -471,6 +455,7 @@ SELECT niveau, gebiedcode, gebiednaam, beroepsgroep, periodetype, periode, incid
        round(organisaties_pct, 1) AS organisaties_pct,
        round(1000.0 * incidenten / nullif(fte_gedekt, 0), 1) AS per_1000_fte,
        dekkingsdrempel, onder_dekkingsdrempel, NOT onder_dekkingsdrempel AS volledig, reeksbreuk,
+       cijferstatus,
        verandering_vorige_periode_pct,
        CASE WHEN periodetype = 'jaar' THEN verandering_vorige_periode_pct
             ELSE verandering_vorig_jaar_pct END AS verandering_vorig_jaar_pct
@@ -512,9 +497,61 @@ COMMENT ON COLUMN mart.indicatoren.per_1000_fte IS 'Incidenten per 1.000 fte: 10
 COMMENT ON COLUMN mart.indicatoren.dekkingsdrempel IS 'Dekkingsdrempel als fractie (ref.instelling, standaard 0,6).';
 COMMENT ON COLUMN mart.indicatoren.onder_dekkingsdrempel IS 'Waar als de dekking onder de drempel ligt: fte_pct, of organisaties_pct als er geen fte is; ook waar als de dekking onbekend is.';
 COMMENT ON COLUMN mart.indicatoren.volledig IS 'Waar als het cijfer als volledig totaal getoond mag worden (niet onder de dekkingsdrempel).';
+COMMENT ON COLUMN mart.indicatoren.cijferstatus IS 'voorlopig zolang de uiterste leverdatum van het kwartaal (jaar: van het vierde kwartaal) niet voorbij is of nog niet elke verwachte werkgever van het dekkingsgebied geleverd heeft (een late levering kan het cijfer nog veranderen); anders definitief.';
 COMMENT ON COLUMN mart.indicatoren.reeksbreuk IS 'Waar als een werkgever die in deze rij meetelt (met incidenten of als verantwoordelijke voor het dekkingsgebied) in deze periode een reeksbreuk had (mart.reeksbreuk).';
 COMMENT ON COLUMN mart.indicatoren.verandering_vorige_periode_pct IS 'Verandering van het aantal incidenten in procenten ten opzichte van het vorige kwartaal (jaar: het vorige jaar), zelfde niveau, gebied en beroepsgroep; leeg als die er niet is of 0 was.';
 COMMENT ON COLUMN mart.indicatoren.verandering_vorig_jaar_pct IS 'Verandering in procenten ten opzichte van hetzelfde kwartaal een jaar eerder (jaar: het vorige jaar); leeg als dat er niet is of 0 was.';
+
+-- Provisional or final (DESIGN §12), per row of the indicators: for the count views below.
+CREATE OR REPLACE VIEW mart.cijferstatus AS
+SELECT niveau, gebiedcode, beroepsgroep, periodetype, periode, cijferstatus FROM mart.indicatoren;
+COMMENT ON VIEW mart.cijferstatus IS 'Per gebied, beroepsgroep en periode of het cijfer voorlopig of definitief is (uit mart.indicatoren).';
+COMMENT ON COLUMN mart.cijferstatus.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
+COMMENT ON COLUMN mart.cijferstatus.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend.';
+COMMENT ON COLUMN mart.cijferstatus.beroepsgroep IS 'Beroepsgroep.';
+COMMENT ON COLUMN mart.cijferstatus.periodetype IS 'Periodetype: kwartaal of jaar.';
+COMMENT ON COLUMN mart.cijferstatus.periode IS 'Kwartaal (2025Q1) of jaar (2025).';
+COMMENT ON COLUMN mart.cijferstatus.cijferstatus IS 'voorlopig of definitief (zie mart.indicatoren.cijferstatus).';
+
+CREATE OR REPLACE VIEW mart.incidenten_gedragstype AS
+SELECT i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
+       i.gedragstype, count(*) AS incidenten, any_value(coalesce(s.cijferstatus, 'voorlopig')) AS cijferstatus
+FROM (SELECT *, unnest(list_distinct(gedragstypen)) AS gedragstype FROM mart.incident_gebied) i
+LEFT JOIN mart.gebied g ON g.niveau = i.niveau AND g.gebiedcode = i.gebiedcode
+LEFT JOIN mart.cijferstatus s ON s.niveau = i.niveau AND s.gebiedcode = i.gebiedcode
+ AND s.beroepsgroep = i.beroepsgroep AND s.periodetype = i.periodetype AND s.periode = i.periode
+GROUP BY i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode, i.gedragstype;
+COMMENT ON VIEW mart.incidenten_gedragstype IS 'Aantal incidenten per gebied (nationaal, veiligheidsregio, gemeente), beroepsgroep, kwartaal of jaar en gedragstype. Een incident met meerdere gedragstypen telt bij elk daarvan één keer mee, dus de rijen tellen niet op tot het aantal incidenten. Alleen combinaties die voorkomen.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend (grenzen van nu).';
+COMMENT ON COLUMN mart.incidenten_gedragstype.gebiednaam IS 'Naam van het gebied.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.beroepsgroep IS 'Beroepsgroep van het slachtoffer.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.periodetype IS 'Periodetype: kwartaal of jaar.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.periode IS 'Kwartaal van de levering (2025Q1) of het jaar (2025).';
+COMMENT ON COLUMN mart.incidenten_gedragstype.gedragstype IS 'Gedragstype (codelijst gedragstype).';
+COMMENT ON COLUMN mart.incidenten_gedragstype.incidenten IS 'Aantal incidenten met dit gedragstype.';
+COMMENT ON COLUMN mart.incidenten_gedragstype.cijferstatus IS 'voorlopig of definitief, als in mart.indicatoren voor hetzelfde gebied en dezelfde periode.';
+
+CREATE OR REPLACE VIEW mart.incidenten_zwaarste AS
+SELECT i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
+       i.zwaarste_gedragstype, count(*) AS incidenten,
+       any_value(coalesce(s.cijferstatus, 'voorlopig')) AS cijferstatus
+FROM mart.incident_gebied i
+LEFT JOIN mart.gebied g ON g.niveau = i.niveau AND g.gebiedcode = i.gebiedcode
+LEFT JOIN mart.cijferstatus s ON s.niveau = i.niveau AND s.gebiedcode = i.gebiedcode
+ AND s.beroepsgroep = i.beroepsgroep AND s.periodetype = i.periodetype AND s.periode = i.periode
+GROUP BY i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
+         i.zwaarste_gedragstype;
+COMMENT ON VIEW mart.incidenten_zwaarste IS 'Aantal incidenten per gebied (nationaal, veiligheidsregio, gemeente), beroepsgroep, kwartaal of jaar en zwaarste gedragstype: elk incident telt één keer, dus de rijen tellen op tot het aantal incidenten van het gebied.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend (grenzen van nu).';
+COMMENT ON COLUMN mart.incidenten_zwaarste.gebiednaam IS 'Naam van het gebied.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.beroepsgroep IS 'Beroepsgroep van het slachtoffer.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.periodetype IS 'Periodetype: kwartaal of jaar.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.periode IS 'Kwartaal van de levering (2025Q1) of het jaar (2025).';
+COMMENT ON COLUMN mart.incidenten_zwaarste.zwaarste_gedragstype IS 'Zwaarste gedragstype van het incident (ernstvolgorde van de codelijst).';
+COMMENT ON COLUMN mart.incidenten_zwaarste.incidenten IS 'Aantal incidenten met dit zwaarste gedragstype.';
+COMMENT ON COLUMN mart.incidenten_zwaarste.cijferstatus IS 'voorlopig of definitief, als in mart.indicatoren voor hetzelfde gebied en dezelfde periode.';
 
 CREATE OR REPLACE VIEW mart.kwaliteit_levering AS
 SELECT d.delivery_id, d.organisatiecode, o.naam, o.beroepsgroep, d.periode, d.bronbestand,

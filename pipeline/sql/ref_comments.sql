@@ -83,6 +83,7 @@ COMMENT ON COLUMN ref.periode.kwartaal IS 'Kwartaal 1-4.';
 COMMENT ON COLUMN ref.periode.begindatum IS 'Eerste dag van het kwartaal.';
 COMMENT ON COLUMN ref.periode.einddatum IS 'Laatste dag van het kwartaal.';
 COMMENT ON COLUMN ref.periode.uiterste_leverdatum IS 'Laatste dag waarop de levering op tijd is (standaard 30 dagen na het kwartaal).';
+COMMENT ON COLUMN ref.periode.verwacht IS 'Waar vanaf de startperiode (MONITOR_START_PERIODE): elke organisatie moet dit kwartaal leveren zodra het voorbij is; leeg als er geen startperiode is ingesteld (dan vanaf het eerste geleverde kwartaal).';
 
 COMMENT ON TABLE ref.instelling IS 'Instellingen van de indicatoren, door de nachtelijke run vastgelegd (zoals de dekkingsdrempel).';
 COMMENT ON COLUMN ref.instelling.naam IS 'Naam van de instelling, zoals dekkingsdrempel (aandeel fte dat geleverd moet zijn voordat een cijfer als volledig geldt).';

@@ -76,7 +76,7 @@ CREATE TABLE IF NOT EXISTS ops.delivery_kwaliteit (
 -- Reference tables the marts need; the nightly run replaces them with the current data.
 CREATE TABLE IF NOT EXISTS ref.periode (
     periode VARCHAR, jaar INTEGER, kwartaal INTEGER, begindatum DATE, einddatum DATE,
-    uiterste_leverdatum DATE
+    uiterste_leverdatum DATE, verwacht BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS ref.levert_voor (
     leverancier VARCHAR, organisatiecode VARCHAR, vanaf VARCHAR, tot VARCHAR, toelichting VARCHAR

@@ -121,6 +121,8 @@ def build_publication(seed: int = 20251) -> Publication:
             trend_rows.append({"beroepsgroep": g, "periode": periode,
                                "incidenten": None if hidden else float(part["incidenten"].sum()),
                                "incidenten_status": "secundair" if hidden else "gepubliceerd",
+                               "per_1000_fte": None if hidden else round(float(part["incidenten"].sum()) / 9.5, 1),
+                               "per_1000_fte_status": "secundair" if hidden else "gepubliceerd",
                                "volledig": g != INCOMPLETE_GROUP or periode == "2025Q1"})  # fmt: skip
     dekking = pd.DataFrame([
         {"beroepsgroep": g, "veiligheidsregiocode": code, "naam": naam, "periode": p,

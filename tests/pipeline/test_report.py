@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import json
 import re
@@ -29,12 +30,13 @@ from tests.pipeline.publication_fixture import HOSTILE_NAME, build_publication
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-SECTIONS = ("Kerncijfers per beroepsgroep", "Ontwikkeling per kwartaal",
+SECTIONS = ("Kernboodschappen", "Kerncijfers per beroepsgroep", "Ontwikkeling en vergelijking",
             "Tabellen per beroepsgroep en veiligheidsregio", "Dekking per veiligheidsregio",
-            "Kwaliteit van de aanlevering per werkgever", "Reeksbreuken", "Toelichting")  # fmt: skip
+            "Reeksbreuken", "Downloads", "Toelichting")  # fmt: skip
 SHEETS = ["Toelichting", "Kerncijfers", "Trend", "incidenten_regio", "incidenten_zwaarste",
-          "Dekking", "Kwaliteit", "Reeksbreuken"]  # fmt: skip
-FRAMES = ("kerncijfers", "trend", "dekking_regio", "kwaliteit", "reeksbreuken")
+          "Dekking", "Reeksbreuken"]  # fmt: skip
+FRAMES = ("kerncijfers", "trend", "dekking_regio", "reeksbreuken")
+HEADER = 4  # the workbook's header row (1-based): title, description and an empty row above
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +86,8 @@ def test_page_has_dutch_sections_and_accessible_charts(page: str) -> None:
     assert "Landelijke monitor agressie en geweld tegen hulpverleners" in page
     for title in SECTIONS:
         assert f">{title}" in page, title
-    assert page.count('<svg class="chart"') == 3
-    assert page.count("<title id=") == 3 and page.count("<desc id=") == 3
+    assert page.count('<svg role="img" aria-label="') == 2  # per 1.000 fte and incidents
+    assert page.count("<figcaption>") == 2 and page.count("Tabel bij de grafiek") == 2
     assert page.count("<caption>") >= 8
     assert "15 januari 2026, 04:12" in page and "2025Q1 t/m 2025Q4" in page
 
@@ -108,9 +110,10 @@ def test_every_suppressed_cell_is_the_mark(publication: Publication, page: str) 
         suppressed_cells(t) for t in (*publication.tables, *frame_tables(publication)[:2])
     )
     assert expected > 20
-    assert len(re.findall(r'<td class="x" title="Verborgen: klein aantal', page)) == expected
-    assert re.findall(r'<td class="x"[^>]*>([^<]*)</td>', page) == [SUPPRESSED_MARK] * expected
-    tables = page[: page.index('id="toelichting"')]  # the cells do not tell primary from secondary
+    tables = page[page.index('id="kerncijfers"') : page.index('id="grafieken"')]
+    tables += page[page.index('id="tabellen"') : page.index('id="toelichting"')]
+    assert len(re.findall(r'<td class="x" title="Verborgen: klein aantal', tables)) == expected
+    assert re.findall(r'<td class="x"[^>]*>([^<]*)</td>', tables) == [SUPPRESSED_MARK] * expected
     assert "primair" not in tables and "secundair" not in tables
 
 
@@ -138,10 +141,9 @@ def test_dutch_number_notation(publication: Publication, page: str) -> None:
 
 
 def test_text_is_escaped(publication: Publication) -> None:
-    breuken = publication.reeksbreuken.assign(naar="<script>alert(1)</script>")
-    page = render_html(dataclasses.replace(publication, reeksbreuken=breuken))
+    regions = publication.dekking_regio.assign(naam="<script>alert(1)</script>")
+    page = render_html(dataclasses.replace(publication, dekking_regio=regions))
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "=HYPERLINK(&quot;http://example.invalid&quot;,&quot;klik&quot;)" in page
 
 
 def test_status_columns_from_the_publish_step_are_used(publication: Publication) -> None:
@@ -163,16 +165,21 @@ def test_status_columns_from_the_publish_step_are_used(publication: Publication)
     assert "status</th>" not in page.lower()
 
 
-def test_quality_shares_are_percentages(
-    files: ReportFiles, publication: Publication, page: str
+def test_quality_per_employer_is_only_in_the_internal_report(
+    tmp_path: Path, files: ReportFiles, publication: Publication, page: str
 ) -> None:
+    assert "Kwaliteit" not in page and "kwaliteitsscore" not in page.lower()
+    assert "GM0344" not in page  # series breaks are counted, not named
+    internal = report_writer.write_internal_report(tmp_path / "intern", publication)
+    text = internal.read_text(encoding="utf-8")
     share = publication.kwaliteit["aandeel_foutloos"].iloc[0]
-    assert "Rijen zonder fouten (%)" in page
-    assert f'<td class="num">{format_number(100 * share, 1, percent=True)}</td>' in page
-    sheet = load_workbook(files.xlsx)["Kwaliteit"]
-    header = [c.value for c in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("aandeel_foutloos") + 1)
-    assert cell.number_format == "0.0%" and 0 <= cell.value <= 1
+    assert "Rijen zonder fouten (%)" in text and "niet openbaar" in text
+    assert f'<td class="num">{format_number(100 * share, 1, percent=True)}</td>' in text
+    assert "GM0344" in text and html.escape(HOSTILE_NAME) in text
+    kwaliteit = pd.read_csv(tmp_path / "intern" / "kwaliteit.csv", sep=";", encoding="utf-8-sig")
+    assert "'" + HOSTILE_NAME in set(kwaliteit["naam"])
+    public = [p for p in files.directory.rglob("*") if p.is_file()]
+    assert not any("kwaliteit" in p.name for p in public)
 
 
 def test_coverage_under_the_floor_is_highlighted(publication: Publication, page: str) -> None:
@@ -194,37 +201,59 @@ def test_layout(files: ReportFiles, publication: Publication) -> None:
     assert files.html.read_text(encoding="utf-8") == render_html(publication)
 
 
+def read_sheet(sheet: object) -> pd.DataFrame:
+    """A table sheet as a frame: the header row below title and description, labels as names."""
+    values = list(sheet.values)  # type: ignore[attr-defined]
+    header = list(values[HEADER - 1])
+    rows = [r for r in values[HEADER:] if any(v is not None for v in r[1:])]
+    return pd.DataFrame(rows, columns=header)
+
+
 def test_workbook(files: ReportFiles, publication: Publication) -> None:
     book = load_workbook(files.xlsx)
     assert book.sheetnames == SHEETS
     for sheet in book.worksheets:
-        assert sheet.freeze_panes == "A2"
+        assert sheet.freeze_panes in ("A4", "A5"), sheet.title
         assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), sheet.title
     notes = "\n".join(str(c.value) for c in book["Toelichting"]["B"])
     assert "1 tot en met 4" in notes and "drempel van 60%" in notes
-    names = [c.value for c in book["Kwaliteit"]["B"]]
-    assert "'" + HOSTILE_NAME in names and HOSTILE_NAME not in names
+    regio = book["incidenten_regio"]
+    assert regio["A1"].value == publication.tables[0].title_nl
+    assert regio["A2"].value == publication.tables[0].description_nl
     table = publication.tables[0]
-    sheet = pd.DataFrame(book["incidenten_regio"].values)
-    sheet = sheet.iloc[1:].set_axis(list(sheet.iloc[0]), axis=1).reset_index(drop=True)
+    sheet = read_sheet(regio)
+    assert "Beroepsgroep (omschrijving)" in sheet.columns and "Incidenten" in sheet.columns
+    assert set(sheet["Beroepsgroep (omschrijving)"].dropna()) >= {"Boa", "Politie"}
+    footnote = [c.value for c in regio["A"] if c.value and str(c.value).startswith("Definities")]
+    assert footnote and "incidenten: aantal geregistreerde incidenten" in footnote[0]
     for column, status in table.status_columns.items():
-        hidden = table.frame[status].isin(SUPPRESSED_STATUSES)
-        assert (sheet.loc[hidden, column] == SUPPRESSED_MARK).all()
-        assert (sheet[status] == table.frame[status]).all()
-        shown = sheet.loc[~hidden, column].astype(float)
-        pd.testing.assert_series_equal(
-            shown, table.frame.loc[~hidden, column].astype(float), check_names=False
-        )
+        label = {"incidenten": "Incidenten"}.get(column, column)
+        if label not in sheet:
+            continue
+        hidden = table.frame[status].isin(SUPPRESSED_STATUSES).to_numpy()
+        assert (sheet.loc[hidden, label] == SUPPRESSED_MARK).all()
+        shown = sheet.loc[~hidden, label].astype(float).reset_index(drop=True)
+        expected = table.frame.loc[~hidden, column].astype(float).reset_index(drop=True)
+        pd.testing.assert_series_equal(shown, expected, check_names=False)
+    trend = book["Trend"]
+    assert len(trend._charts) == 1  # openpyxl reads the charts of a sheet back
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep=";", encoding="utf-8-sig", decimal=",", keep_default_na=False,
+                       na_values=[""], dtype={"periode": str, "jaar": str})  # fmt: skip
 
 
 def test_csv_and_parquet_hold_the_published_values(
     files: ReportFiles, publication: Publication
 ) -> None:
     for table in (*publication.tables, *frame_tables(publication)):
-        from_csv = pd.read_csv(files.csv[table.name], sep=";", encoding="utf-8", keep_default_na=False,
-                               na_values=[""], dtype={"periode": str, "jaar": str})  # fmt: skip
+        from_csv = read_csv(files.csv[table.name])
         from_parquet = pq.read_table(files.parquet[table.name]).to_pandas()
-        assert list(from_csv.columns) == list(from_parquet.columns) == list(table.frame.columns)
+        assert list(from_parquet.columns) == list(table.frame.columns)
+        labels = [f"{c}_omschrijving" for c in table.frame.columns
+                  if c in ("beroepsgroep", "gedragstype", "zwaarste_gedragstype")]  # fmt: skip
+        assert set(from_csv.columns) == set(table.frame.columns) | set(labels)
         for column in table.value_columns:
             status = table.status_columns.get(column)
             hidden = (
@@ -243,39 +272,50 @@ def test_csv_and_parquet_hold_the_published_values(
                 )  # fmt: skip
 
 
-def test_csv_text_cannot_start_a_formula(files: ReportFiles) -> None:
-    kwaliteit = pd.read_csv(files.csv["kwaliteit"], sep=";")
-    assert "'" + HOSTILE_NAME in set(kwaliteit["naam"]) and HOSTILE_NAME not in set(
-        kwaliteit["naam"]
+def test_csv_is_what_dutch_excel_expects(files: ReportFiles) -> None:
+    raw = files.csv["kerncijfers"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    text = raw.decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.split(";")[:2] == ["beroepsgroep", "beroepsgroep_omschrijving"]
+    assert re.search(r";\d+,\d;", first) and not re.search(r";\d+\.\d;", first)  # decimal comma
+    assert "True" not in text and "False" not in text
+    assert {"ja", "nee"} <= set(read_csv(files.csv["kerncijfers"])["volledig"])
+    assert "boa;Boa;" in text
+    assert "\n" in text and "\r" not in text
+
+
+def test_csv_text_cannot_start_a_formula(tmp_path: Path, publication: Publication) -> None:
+    breuken = publication.reeksbreuken.assign(naar="@Meldpunt")
+    report_writer.write_internal_report(
+        tmp_path, dataclasses.replace(publication, reeksbreuken=breuken)
     )
-    breuken = pd.read_csv(files.csv["reeksbreuken"], sep=";")
-    assert "'@Meldpunt" in set(breuken["naar"])
-    assert pq.read_table(files.parquet["kwaliteit"]).to_pandas()["naam"].eq(HOSTILE_NAME).any()
+    kwaliteit = pd.read_csv(tmp_path / "kwaliteit.csv", sep=";", encoding="utf-8-sig")
+    assert "'" + HOSTILE_NAME in set(kwaliteit["naam"])
+    assert HOSTILE_NAME not in set(kwaliteit["naam"])
+    named = pd.read_csv(tmp_path / "reeksbreuken_organisatie.csv", sep=";", encoding="utf-8-sig")
+    assert "'@Meldpunt" in set(named["naar"])
 
 
 def test_trend_files_say_why_a_value_is_missing(files: ReportFiles) -> None:
-    trend = pd.read_csv(files.csv["trend"], sep=";")
+    trend = read_csv(files.csv["trend"])
     row = trend[(trend["beroepsgroep"] == "boa") & (trend["periode"] == "2025Q2")].iloc[0]
     assert pd.isna(row["incidenten"]) and row["incidenten_status"] == "secundair"
     brandweer = trend[trend["beroepsgroep"] == "brandweer"]
     assert set(brandweer["incidenten_status"]) == {"gepubliceerd"}  # volledig says the rest
-    assert brandweer["volledig"].tolist() == [True, False, False, False]
-    kern = pd.read_csv(files.csv["kerncijfers"], sep=";").set_index("beroepsgroep")
+    assert brandweer["volledig"].tolist() == ["ja", "nee", "nee", "nee"]
+    kern = read_csv(files.csv["kerncijfers"]).set_index("beroepsgroep")
     assert pd.isna(kern.loc["brandweer", "met_letsel"])
     assert kern.loc["brandweer", "met_letsel_status"] == "onderdrukt"
     assert "fte_pct_status" not in kern.columns
-    assert (
-        "\n" in files.csv["trend"].read_text(encoding="utf-8")
-        and "\r" not in files.csv["trend"].read_text()
-    )
 
 
 def test_a_leaked_value_is_blanked_in_every_file(tmp_path: Path, publication: Publication) -> None:
     out = write_report(tmp_path / "rapport", leaky_publication(publication))
-    assert pd.read_csv(out.csv["lek"], sep=";")["incidenten"].isna().tolist() == [True, False, True]
+    assert read_csv(out.csv["lek"])["incidenten"].isna().tolist() == [True, False, True]
     assert pq.read_table(out.parquet["lek"]).column("incidenten").null_count == 2
     sheet = load_workbook(out.xlsx)["lek"]
-    cells = [sheet[f"C{row}"].value for row in (2, 3, 4)]
+    cells = [sheet[f"D{row}"].value for row in (HEADER + 1, HEADER + 2, HEADER + 3)]
     assert cells == [SUPPRESSED_MARK, 250, SUPPRESSED_MARK]
     assert "4321" not in out.csv["lek"].read_text() and "7777" not in out.csv["lek"].read_text()
     assert "4.321" not in out.html.read_text() and "7.777" not in out.html.read_text()
@@ -325,3 +365,18 @@ def test_page_opens_in_chromium_without_errors(files: ReportFiles, tmp_path: Pat
     assert result.returncode == 0 and report["ok"], result.stdout + result.stderr
     [shot] = [Path(p["screenshot"]) for p in report["pages"]]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_changes_since_the_previous_publication_are_listed(publication: Publication) -> None:
+    since = dt.datetime(2026, 1, 1, 3, 0, tzinfo=dt.UTC)
+    changes = pd.DataFrame([{"beroepsgroep": "boa", "niveau": "nationaal", "gebiedcode": "NL",
+                             "gebiednaam": "Nederland", "periode": "2025Q3", "incidenten": 1310,
+                             "vorige": 1298, "verschil": 12, "reden": "1 late levering"}])  # fmt: skip
+    page = render_html(publication, changes, since)
+    section = page[page.index('id="wijzigingen"') : page.index('id="tabellen"')]
+    assert "1 gepubliceerde kwartaalcijfers" in section and "1 januari 2026, 04:00" in section
+    assert "<td>1 late levering</td>" in section and '<td class="num">1.310</td>' in section
+    first = render_html(publication)
+    assert "eerste bewaarde publicatie" in first[first.index('id="wijzigingen"') :]
+    quiet = render_html(publication, changes.iloc[0:0], since)
+    assert "Geen gepubliceerd kwartaalcijfer is veranderd" in quiet
