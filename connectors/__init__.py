@@ -71,8 +71,16 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
                 files.append(InboxFile(Path(entry.path), folder.name, sha256_file(Path(entry.path)),
                                        received, stat.st_size))  # fmt: skip
             else:
-                log.warning("%s staat niet direct in een organisatiemap: niet gelezen", entry.path)
+                _report_stray(Path(entry.path))
     return sorted(files, key=lambda f: (f.received_at, f.folder, f.path.name))
+
+
+def _report_stray(folder: Path) -> None:
+    """Log every file below a folder inside an organisation folder (not followed, not read)."""
+    for root, _, names in os.walk(folder):  # os.walk follows no symbolic link
+        for name in sorted(names):
+            log.warning("%s staat niet direct in een organisatiemap: niet gelezen",
+                        Path(root) / name)  # fmt: skip
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
