@@ -321,12 +321,12 @@ def test_every_shipped_profile_loads(path: Path) -> None:
 EXPECTED_EDIT_CODES = (
     [f"S0{i}" for i in range(1, 6)]
     + [f"E0{i}" for i in range(1, 7)]
-    + [f"W0{i}" for i in range(1, 9)]
+    + [f"W0{i}" for i in range(1, 10)]
 )
 ENGLISH_WORDS = {"the", "missing", "invalid", "value", "file", "date", "not", "unknown", "number"}
 
 
-def test_edit_catalogue_holds_s01_to_s05_e01_to_e06_and_w01_to_w08() -> None:
+def test_edit_catalogue_holds_s01_to_s05_e01_to_e06_and_w01_to_w09() -> None:
     assert sorted(EDITS) == sorted(EXPECTED_EDIT_CODES)
     assert all(code == edit.code for code, edit in EDITS.items())
 
