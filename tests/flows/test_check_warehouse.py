@@ -56,7 +56,6 @@ def test_check_knows_the_history_and_what_it_would_replace(
                                   "rows_loaded": rows_loaded}  # fmt: skip
     b03 = processed.dq[processed.dq["code"] == "B03"].iloc[0]
     assert b03["success"] is not None and "eerdere leveringen" not in str(b03["observed"])
-    assert not bool(b03["success"])  # 2 incidents against a history of many more
     feedback = check_feedback(processed, settings, dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
                               vervangt=vervangt)  # fmt: skip
     note = dict(feedback.summary)["Let op"]

@@ -184,3 +184,30 @@ def test_a_self_check_does_not_score_punctuality(tmp_path: Path, settings: Setti
         100 * (0.5 * unscored.aandeel_foutloos + 0.25 * unscored.aandeel_bekend) / 0.75
     )
     assert unscored.kwaliteitsscore == expected and late.tijdigheid == 0
+
+
+def test_a_self_check_uses_the_history_and_names_the_delivery_it_replaces(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from pipeline.check import Replaced, WarehouseView, check_report, replaced_delivery
+
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    path = write_source(spec, tmp_path)
+    view = WarehouseView(
+        {"GM0344": [100, 110, 104]}, {("GM0344", "2025Q3"): Replaced(7, "2025Q3", 104)}
+    )
+
+    processed = check_file(path, "GM0344", settings, dt.date(2025, 10, 20), warehouse=view)
+    vervangt = replaced_delivery(processed, view)
+    report = check_report(processed, vervangt)
+    feedback = check_feedback(processed, settings, dt.datetime(2025, 10, 20, tzinfo=dt.UTC),
+                              vervangt=vervangt)  # fmt: skip
+
+    b03 = processed.dq[processed.dq["code"] == "B03"].iloc[0]
+    assert b03["success"] is not None and not bool(b03["success"])  # 5 against about 105
+    assert report["vervangt"] == {"delivery_id": 7, "periode": "2025Q3", "rows_loaded": 104}
+    note = dict(feedback.summary)["Let op"]
+    assert "vervangt levering 7 voor 2025Q3" in note
+    assert "104 incidenten" in note and "2025Q3 5 incidenten" in note
+    alone = check_file(path, "GM0344", settings, dt.date(2025, 10, 20))  # no warehouse: no B03
+    assert check_report(alone)["vervangt"] is None
