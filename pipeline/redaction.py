@@ -34,7 +34,7 @@ _DATE = frozenset((*DATE_FIELDS, *TIME_FIELDS))
 _NUMBER = frozenset(INTEGER_FIELDS)
 # Letters and digits mixed (M-77, P12345) or five digits or more: an identifier, not a code.
 _IDENTIFIER = re.compile(r"(?=.*[A-Za-z])(?=.*\d)|\d{5,}")
-_DATE_TEXT = re.compile(r"[\d\s./:T-]{1,25}")
+_DATE_TEXT = re.compile(r"[\d\s./:T-]{1,25}|\d{4}Q[1-4]")  # a date, a time, or a period (W07)
 _NUMBER_TEXT = re.compile(r"[+-]?[\d\s.,]{1,12}|[^\W\d_]{1,20}")
 _GEMEENTE_TEXT = re.compile(r"(GM)?\d{1,4}|[^\d]{1,40}", re.IGNORECASE)
 

@@ -71,22 +71,6 @@ def _row(base: dict[str, Any], entry: dict[str, Any] | None) -> dict[str, Any]:
             **{c: int(entry[c]) for c in counts}}  # fmt: skip
 
 
-def replaced_delivery(
-    warehouse: Path, organisatiecode: str | None, periode: str | None
-) -> dict[str, Any] | None:
-    """The loaded delivery a new file for this organisation and period would replace."""
-    if not organisatiecode or not periode:
-        return None
-    frame = _query(warehouse, "SELECT delivery_id, received_at, rows_loaded FROM ops.delivery "
-                   "WHERE organisatiecode = ? AND periode = ? AND status = 'loaded' "
-                   "ORDER BY delivery_id DESC LIMIT 1", [organisatiecode, periode])  # fmt: skip
-    if frame is None or frame.empty:
-        return None
-    row = frame.iloc[0]
-    return {"levering": int(row["delivery_id"]), "ontvangen_op": str(row["received_at"]),
-            "rijen": int(row["rows_loaded"])}  # fmt: skip
-
-
 def informatiepositie(warehouse: Path, periode: str | None) -> pd.DataFrame | None:
     """mart.levering (who delivered what, late, missing), for one period or all."""
     where, params = ("WHERE periode = ?", [periode]) if periode else ("", [])

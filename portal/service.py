@@ -55,16 +55,12 @@ class Portal:
 
     def check(self, path: Path, principal: Principal, file_name: str, sha256: str,
               feedback: Path | None = None) -> dict[str, Any]:  # fmt: skip
-        """Check a stored upload in an isolated child; audit it; add the `vervangt` warning."""
+        """Check a stored upload in an isolated child (with the `vervangt` warning); audit it."""
         with self.checks:
             result = isolation.run_check(
                 path, principal.organisatiecode, self.settings, feedback, file_name
             )
         report = result["report"]
-        if report.get("vervangt") is None:
-            replaced = ledger.replaced_delivery(self.settings.warehouse_path,
-                                                report.get("organisatiecode"), report.get("periode"))  # fmt: skip
-            report["vervangt"] = replaced
         outcome = "leesbaar" if report["readable"] else "onleesbaar"
         self.state.audit(_who(principal), "controle", outcome, sha256=sha256, bestandsnaam=file_name,
                          fouten=sum(e["severity"] == "error" for e in report["edits"]))  # fmt: skip

@@ -27,19 +27,27 @@ def check(
     path: Path, organisatiecode: str, settings_json: str, feedback: Path | None
 ) -> dict[str, Any]:
     """Check one file; the report plus the feedback content as plain data."""
-    from pipeline.check import check_feedback, check_file, check_report
+    from pipeline.check import (
+        check_feedback,
+        check_file,
+        check_report,
+        read_warehouse,
+        replaced_delivery,
+    )
     from pipeline.settings import Settings
 
     settings = Settings.model_validate_json(settings_json)
     now = dt.datetime.now(dt.UTC)
-    processed = check_file(path, organisatiecode, settings, now.date())
-    content = check_feedback(processed, settings, now)
+    published = read_warehouse(settings.warehouse_path)  # history (B03) and what is replaced
+    processed = check_file(path, organisatiecode, settings, now.date(), warehouse=published)
+    vervangt = replaced_delivery(processed, published)
+    content = check_feedback(processed, settings, now, vervangt=vervangt)
     if feedback is not None:
         from pipeline.feedback_writer import write_feedback_files
 
         write_feedback_files(feedback, content)
     return {
-        "report": check_report(processed),
+        "report": check_report(processed, vervangt),
         "summary": [list(line) for line in content.summary],
         "edits": _records(content.edits),
         "checks": _records(content.checks),

@@ -10,6 +10,12 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: a busy 2-core machine (CI, a parallel test run) makes timings noisy,
+# and a property is about values, not speed (the bench/ scripts measure speed).
+hypothesis_settings.register_profile("monitor", deadline=None)
+hypothesis_settings.load_profile("monitor")
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")

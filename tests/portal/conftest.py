@@ -96,13 +96,14 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
 
 def delivery_xlsx(path: Path, org: str = "GM0363", periode: str = "2025Q2",
                   rows: list[list[Any]] | None = None) -> Path:  # fmt: skip
-    """A delivery in the national template layout: two good incidents and one with errors."""
+    """A delivery in the national template layout: two good incidents and one that cannot be
+    counted (an unknown gedragstype: E02)."""
     good = [["INC-1", "boa", dt.date(2025, 4, 3), "10:00", dt.date(2025, 4, 3), org, "verbaal",
              "fysiek", "handhaving", "nee", 1, "geen", 0, "nee", "nee", "nee", "ja", "P1"],
             ["INC-2", "boa", dt.date(2025, 5, 9), "11:30", dt.date(2025, 5, 9), org, "bedreiging",
              "fysiek", "handhaving", "nee", 2, "geen", 0, "nee", "ja", "ja", "ja", "P2"]]  # fmt: skip
-    bad = [["INC-3", "boa", dt.date(2025, 5, 10), "12:00", dt.date(2025, 5, 10), org, "verbaal",
-            "per duif", "handhaving", "nee", 1, "geen", 0, "nee", "nee", "nee", "ja", "P3"]]  # fmt: skip
+    bad = [["INC-3", "boa", dt.date(2025, 5, 10), "12:00", dt.date(2025, 5, 10), org, "per duif",
+            "fysiek", "handhaving", "nee", 1, "geen", 0, "nee", "nee", "nee", "ja", "P3"]]  # fmt: skip
     sheets = {"Aanlevering": [["veld", "waarde"], ["organisatiecode", org], ["periode", periode],
                               ["fte_boa", 40], ["geen_incidenten", "nee"]],
               "Incidenten": [INCIDENT_HEADER, *(rows if rows is not None else good + bad)]}  # fmt: skip

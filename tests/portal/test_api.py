@@ -42,9 +42,9 @@ def test_check_returns_the_same_json_as_monitor_check(
                               "MONITOR_REFERENCE_DIR": str(portal.settings.reference_dir)})  # fmt: skip
     expected = json.loads(cli.stdout)
     got = answer.json()
-    assert got.pop("vervangt") is None  # nothing loaded yet for GM0363 2025Q2
+    assert got["vervangt"] is None  # nothing loaded yet for GM0363 2025Q2
     assert got == expected
-    assert [(e["code"], e["row"], e["field"]) for e in got["edits"]] == [("E02", 4, "kanaal")]
+    assert [(e["code"], e["row"], e["field"]) for e in got["edits"]] == [("E02", 4, "gedragstypen")]
     assert (got["rows_in"], got["rows_loaded"], got["rows_rejected"]) == (3, 2, 1)
     assert list((portal.settings.portal_dir / "wachtrij" / "GM0363").iterdir()) == []  # deleted
     assert not (portal.settings.inbox_dir / "GM0363").exists()  # a check delivers nothing
