@@ -243,11 +243,14 @@ def verify(
 ) -> None:
     """Vergelijk het warehouse met de grondwaarheid van een voorbeeldset."""
     from pipeline.nightly import pseudonym_key
+    from pipeline.settings import load_settings
     from pipeline.truth import compare_with_truth
     from pipeline.warehouse import open_published
     from schemas.errors import PipelineError
 
-    settings = _settings(inbox=sample_dir / "inbox", warehouse=warehouse)
+    # comparing with a generated sample stores nothing: its demo key may be used (sample mode)
+    settings = load_settings(inbox_dir=sample_dir / "inbox", warehouse_path=warehouse,
+                             sample_mode=True)  # fmt: skip
     try:
         with open_published(settings.warehouse_path) as wh:
             result = compare_with_truth(wh, sample_dir, pseudonym_key(settings))

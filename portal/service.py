@@ -123,11 +123,12 @@ def _who(principal: Principal) -> str:
 
 
 def _period_in_name(file_name: str) -> str | None:
-    """A period written in the employer's file name (2025Q1, 2025-K1, 2025 kw1), if any."""
-    from connectors.recognise import PERIOD_IN_NAME
+    """A period written in the employer's file name in any Dutch spelling (2025Q1, Q1-2025,
+    1e kwartaal 2025, jan-mrt 2025, …), if any."""
+    from connectors.periods import period_in_text
 
-    found = PERIOD_IN_NAME.search(file_name)
-    return f"{found['jaar']}Q{found['kwartaal']}" if found else None
+    found = period_in_text(Path(file_name).stem)
+    return f"{found[0]}Q{found[1]}" if found else None
 
 
 def _sha256(path: Path) -> str:
