@@ -55,6 +55,8 @@ def discover_inbox(inbox: Path) -> list[InboxFile]:
     """
     files = []
     for folder in _entries(inbox):
+        if is_ignored(folder.name):  # hidden folders (the portal's waiting uploads) are not ours
+            continue
         if folder.is_symlink() or not folder.is_dir(follow_symlinks=False):
             if not is_ignored(folder.name):
                 log.warning("%s is geen organisatiemap (inbox/<organisatiecode>/): niet gelezen",

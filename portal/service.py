@@ -21,6 +21,7 @@ from portal.state import PortalState, Principal, Receipt, now
 
 PENDING_HOURS = 1  # a checked file waits this long for "Definitief aanleveren"
 MAX_PARALLEL_CHECKS = 2  # isolated checks at the same time; more wait their turn
+PENDING_FOLDER = ".portaal-wachtrij"  # inside the inbox, hidden: never read as a delivery
 
 
 @dataclass
@@ -43,8 +44,9 @@ class Portal:
 
     @property
     def pending_dir(self) -> Path:
-        """The portal's private folder of uploads being checked or waiting to be delivered."""
-        folder = self.settings.portal_dir / "wachtrij"
+        """Uploads being checked or waiting to be delivered: a hidden folder inside the inbox
+        (no raw incident data outside the inbox; the nightly run never reads hidden folders)."""
+        folder = self.settings.inbox_dir / PENDING_FOLDER
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return folder
 

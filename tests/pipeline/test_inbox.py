@@ -41,6 +41,14 @@ def test_only_real_files_directly_in_an_organisation_folder_are_listed(tmp_path:
     assert link.sha256 != files[("GM1969", other.name)].sha256  # the target was never read
 
 
+def test_hidden_folders_in_the_inbox_are_never_read(tmp_path: Path) -> None:
+    real = deliver(tmp_path, "GM0014", "incidenten_GM0014_2025Q1.csv")
+    deliver(tmp_path, ".portaal-wachtrij/GM0014", "controle.csv")  # the portal's waiting uploads
+    deliver(tmp_path, ".portaal-wachtrij", "los.csv")
+
+    assert [(f.folder, f.path.name) for f in discover_inbox(tmp_path)] == [("GM0014", real.name)]
+
+
 def test_a_symlink_is_an_s01_for_its_folder_and_its_target_is_not_read(
     tmp_path: Path, processing_inputs: ProcessingInputs
 ) -> None:

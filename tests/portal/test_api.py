@@ -46,7 +46,9 @@ def test_check_returns_the_same_json_as_monitor_check(
     assert got == expected
     assert [(e["code"], e["row"], e["field"]) for e in got["edits"]] == [("E02", 4, "gedragstypen")]
     assert (got["rows_in"], got["rows_loaded"], got["rows_rejected"]) == (3, 2, 1)
-    assert list((portal.settings.portal_dir / "wachtrij" / "GM0363").iterdir()) == []  # deleted
+    assert (
+        list((portal.settings.inbox_dir / ".portaal-wachtrij" / "GM0363").iterdir()) == []
+    )  # deleted
     assert not (portal.settings.inbox_dir / "GM0363").exists()  # a check delivers nothing
     [line] = [a for a in audit_lines(portal) if a["wat"] == "controle"]
     assert line["sha256"] == hashlib.sha256(file.read_bytes()).hexdigest()
@@ -240,7 +242,7 @@ def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: 
     assert (outcomes[2]["readable"], outcomes[2]["rows_in"]) == (True, 0)  # A1:XFD1048576, empty
     assert outcomes[3]["readable"] and outcomes[3]["periode"] == "2025Q2"
     assert alive == 200 and answered_in < 5
-    assert list((settings.portal_dir / "wachtrij" / "POL").iterdir()) == []
+    assert list((settings.inbox_dir / ".portaal-wachtrij" / "POL").iterdir()) == []
 
 
 def test_requests_over_the_rate_limit_get_429(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def test_check_deliver_and_receipt_in_the_pages(portal: RunningPortal, tmp_path:
     assert stored.read_bytes() == file.read_bytes()
     assert stored.name.startswith("GM0344_2025Q2_portaal")
     assert again.status_code == 404  # a checked file is delivered once
-    assert list((portal.settings.portal_dir / "wachtrij" / "GM0344").iterdir()) == []
+    assert list((portal.settings.inbox_dir / ".portaal-wachtrij" / "GM0344").iterdir()) == []
 
 
 def test_nil_return_writes_the_template_with_geen_incidenten(portal: RunningPortal) -> None:
