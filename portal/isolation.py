@@ -76,6 +76,17 @@ def _child_env() -> dict[str, str]:
     return env
 
 
+def warehouse_view(published: Path) -> dict[str, Any]:
+    """What the check needs from the published warehouse, read here, in the portal: the bounded
+    child never opens DuckDB (its address-space limit is too tight for DuckDB's threads)."""
+    from pipeline.check import read_warehouse
+
+    view = read_warehouse(published)
+    return {"history": view.history,
+            "loaded": [[org, periode, r.delivery_id, r.rows_loaded]
+                       for (org, periode), r in view.loaded.items()]}  # fmt: skip
+
+
 def run_check(
     path: Path, organisatiecode: str, settings: Settings, feedback: Path | None, file_name: str
 ) -> dict[str, Any]:
@@ -84,7 +95,8 @@ def run_check(
     command = [sys.executable, "-m", "portal.worker", str(path), organisatiecode]
     if feedback is not None:
         command.append(str(feedback))
-    payload = settings.model_dump_json(exclude={"pseudonym_key"})
+    payload = json.dumps({"settings": json.loads(settings.model_dump_json(exclude={"pseudonym_key"})),
+                          "warehouse": warehouse_view(settings.warehouse_path)})  # fmt: skip
     with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, env=_child_env(), cwd=PROJECT_ROOT,
                           preexec_fn=_set_limits(limits), start_new_session=True) as child:  # fmt: skip

@@ -24,21 +24,32 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def check(
-    path: Path, organisatiecode: str, settings_json: str, feedback: Path | None
+    path: Path, organisatiecode: str, payload_json: str, feedback: Path | None
 ) -> dict[str, Any]:
-    """Check one file; the report plus the feedback content as plain data."""
+    """Check one file; the report plus the feedback content as plain data.
+
+    The payload holds the settings and what the portal read from the published warehouse
+    (history for B03, the loaded deliveries a file would replace).
+    """
     from pipeline.check import (
+        Replaced,
+        WarehouseView,
         check_feedback,
         check_file,
         check_report,
-        read_warehouse,
         replaced_delivery,
     )
     from pipeline.settings import Settings
 
-    settings = Settings.model_validate_json(settings_json)
+    payload = json.loads(payload_json)
+    settings = Settings.model_validate(payload["settings"])
+    view = payload["warehouse"]
+    published = WarehouseView(
+        {org: list(sizes) for org, sizes in view["history"].items()},
+        {(org, periode): Replaced(delivery_id, periode, rows)
+         for org, periode, delivery_id, rows in view["loaded"]},
+    )  # fmt: skip
     now = dt.datetime.now(dt.UTC)
-    published = read_warehouse(settings.warehouse_path)  # history (B03) and what is replaced
     processed = check_file(path, organisatiecode, settings, now.date(), warehouse=published)
     vervangt = replaced_delivery(processed, published)
     content = check_feedback(processed, settings, now, vervangt=vervangt)

@@ -69,7 +69,8 @@ def poisoned_run(
     root = tmp_path_factory.mktemp("poison")
     sample = small_sample(nightly_run["sample"], root)
     poison = add_poison(sample / "inbox")
-    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb")
+    settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb",
+                        sample_mode=True)  # fmt: skip
     summary = run_nightly(settings)
     with open_published(settings.warehouse_path) as wh:
         comparison = compare_with_truth(wh, sample, DEMO_PSEUDONYM_KEY.encode())

@@ -236,10 +236,9 @@ def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: 
         answered_in = time.monotonic() - asked
         outcomes = [post.result().json() for post in posts]
 
-    bad = outcomes[:2]
-    assert [o["readable"] for o in bad] == [False, False], bad
+    bad = outcomes[:3]  # the A1:XFD1048576 claim is refused before calamine allocates it
+    assert [o["readable"] for o in bad] == [False, False, False], bad
     assert all(o["edits"][0]["code"] == "S01" for o in bad)
-    assert (outcomes[2]["readable"], outcomes[2]["rows_in"]) == (True, 0)  # A1:XFD1048576, empty
     assert outcomes[3]["readable"] and outcomes[3]["periode"] == "2025Q2"
     assert alive == 200 and answered_in < 5
     assert list((settings.inbox_dir / ".portaal-wachtrij" / "POL").iterdir()) == []
