@@ -80,7 +80,9 @@ class CodeLists(BaseModel):
     def meaning(self, name: str, header: object) -> str | None:
         """The code a column header means (a tick-box column like `Fysieke agressie (lichamelijk)`
         or `Online/doxing`): punctuation, parentheses and generic words like agressie ignored."""
-        table = self._meanings.setdefault(name, _meanings(self.lookup(name)))
+        if name not in self._meanings:  # built once per list (setdefault would build it each call)
+            self._meanings[name] = _meanings(self.lookup(name))
+        table = self._meanings[name]
         text = str(header)
         for candidate in (text, re.sub(r"\([^)]*\)", " ", text), re.sub(r"[()]", " ", text)):
             code = table.get(fold(candidate)) or table.get(_specific(candidate))
