@@ -23,7 +23,7 @@ from pipeline.nightly import (
     prepare_inputs,
     publish_data_docs,
     publish_report,
-    write_delivery_feedback,
+    write_all_feedback,
     write_reference_tables,
 )
 from pipeline.sample import generate_sample
@@ -66,7 +66,7 @@ def run_plain(settings: Settings) -> None:
             t1 = time.perf_counter()
             loaded = load_processed(wh, result, run_id)
             t2 = time.perf_counter()
-            write_delivery_feedback(settings.feedback_directory, result, loaded, inputs.reference)
+            write_all_feedback(settings.feedback_directory, [(result, loaded)], inputs.reference, 1)
             feedback_seconds += time.perf_counter() - t2
             process_seconds += t1 - t0
             load_seconds += t2 - t1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from pipeline.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.feedback import DeliveryOutcome, build_feedback
 from pipeline.feedback_writer import write_feedback
 from pipeline.isolation import Limits
-from pipeline.process import ProcessedDelivery, ProcessingInputs
+from pipeline.process import ProcessedDelivery, ProcessingInputs, rejected_delivery
 from pipeline.pseudonym import checked_key
 from pipeline.quality import Quality, delivery_quality
 from pipeline.reference import (
@@ -30,12 +32,13 @@ from pipeline.reference import (
     quarter_calendar,
 )
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
-from pipeline.warehouse import LedgerEntry, Warehouse
+from pipeline.warehouse import DeliveryLoad, LedgerEntry, Warehouse
 from schemas.codelists import load_codelists
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
-from schemas.errors import ConfigurationError
+from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
 
 log = logging.getLogger(__name__)
+FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job
 FIRST_YEAR = 2010  # the first year an incidentdatum may fall in (DESIGN §5)
 
 
@@ -75,6 +78,7 @@ class RunSummary:
     feedback_dir: str = ""
     report: str = ""
     datadocs: str | None = None
+    flow_run_id: str | None = None  # the Prefect flow run (its artifacts and task runs)
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
@@ -216,6 +220,63 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
     With `history`, the delivery's size is added to its organisation's history, so the volume
     check (B03) of a later delivery in the same run compares with this one too.
     """
+    if history is not None:
+        record_history(history, processed)
+    return load_batch(warehouse, [processed], run_id, deadline_days)[0][1]
+
+
+def record_history(history: dict[str, list[int]], processed: ProcessedDelivery) -> None:
+    """Add a delivery that is not rejected to its organisation's row-count history (B03)."""
+    if processed.meta is not None and not processed.rejected:
+        history.setdefault(processed.meta.organisatiecode, []).append(processed.rows_in)
+
+
+def load_batch(
+    warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int, deadline_days: int = 30
+) -> list[tuple[ProcessedDelivery, LoadResult]]:
+    """Load processed deliveries, in order, with one insert per table (one transaction).
+
+    When the batch cannot be loaded, each delivery is loaded on its own, so one delivery the
+    warehouse refuses fails alone: it is recorded as rejected (S01) and the others go in.
+    """
+    try:
+        return _load_together(warehouse, batch, run_id, deadline_days)
+    except WarehouseError as exc:
+        if len(batch) == 1:
+            raise
+        log.warning("%d leveringen niet samen te laden, nu een voor een: %s", len(batch), exc)
+    loaded = []
+    for processed in batch:
+        try:
+            loaded += _load_together(warehouse, [processed], run_id, deadline_days)
+        except WarehouseError as exc:
+            log.error("%s/%s niet geladen: %s", processed.file.folder, processed.file.path.name,
+                      exc)  # fmt: skip
+            refused = rejected_delivery(processed.file, processed.profile, DeliveryError(
+                "S01", "de levering kon niet in het warehouse worden opgeslagen; er is niets van "
+                "geladen. Neem contact op met het landelijk beheer", file=processed.file.path.name))  # fmt: skip
+            loaded += _load_together(warehouse, [refused], run_id, deadline_days)
+    return loaded
+
+
+def _load_together(
+    warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int, deadline_days: int
+) -> list[tuple[ProcessedDelivery, LoadResult]]:
+    """One transaction for the whole batch; raises WarehouseError when any part is refused."""
+    qualities = [delivery_quality(p, p.file.received_at, deadline_days) for p in batch]
+    loads = [_delivery_load(p, q) for p, q in zip(batch, qualities, strict=True)]
+    outcomes = warehouse.load_deliveries(loads, run_id)
+    return [
+        (p, LoadResult(p.file.path.name, load.entry.organisatiecode, load.entry.periode,
+                       load.entry.profile_id, status, p.rows_in, p.rows_loaded, p.rows_rejected,
+                       p.rows_warned, _reason(p), delivery_id, quality))
+        for p, load, quality, (delivery_id, status)
+        in zip(batch, loads, qualities, outcomes, strict=True)
+    ]  # fmt: skip
+
+
+def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLoad:
+    """A processed delivery as the warehouse takes it: ledger entry and frames."""
     meta, file = processed.meta, processed.file
     entry = LedgerEntry(
         organisatiecode=meta.organisatiecode if meta else None,
@@ -230,27 +291,44 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
         rejected=processed.rejected, voorlopig=bool(meta and meta.voorlopig),
     )  # fmt: skip
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
-    quality = delivery_quality(processed, file.received_at, deadline_days)
-    delivery_id, status = warehouse.load_delivery(
-        entry, processed.incidents, processed.edits, processed.dq, fte, run_id,
-        quality.as_frame(),
-    )  # fmt: skip
-    if history is not None and meta is not None and status != "rejected":
-        history.setdefault(meta.organisatiecode, []).append(processed.rows_in)
-    rows_loaded = processed.rows_loaded
-    return LoadResult(file.path.name, entry.organisatiecode, entry.periode, entry.profile_id, status,
-                      processed.rows_in, rows_loaded, processed.rows_rejected, processed.rows_warned,
-                      _reason(processed), delivery_id, quality)  # fmt: skip
+    return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
+                        quality.as_frame())  # fmt: skip
 
 
-def write_delivery_feedback(
-    root: Path, processed: ProcessedDelivery, result: LoadResult, reference: Reference
-) -> Path:
-    """Write the employer's feedback on one loaded (or rejected) delivery; returns the xlsx."""
-    assert result.quality is not None, "feedback needs the delivery's quality score"
-    outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
-                              result.quality)  # fmt: skip
-    return write_feedback(root, build_feedback(processed, outcome, reference.organisation_names))
+def write_all_feedback(
+    root: Path,
+    outcomes: list[tuple[ProcessedDelivery, LoadResult]],
+    reference: Reference,
+    workers: int,
+) -> int:
+    """Write every delivery's feedback, in `workers` processes side by side; returns how many
+    were written. One that cannot be written is logged; the others are still written."""
+    names = reference.organisation_names
+    if workers <= 1 or len(outcomes) < 2 * FEEDBACK_CHUNK:
+        return _write_feedback_chunk(root, outcomes, names)
+    chunks = [outcomes[i : i + FEEDBACK_CHUNK] for i in range(0, len(outcomes), FEEDBACK_CHUNK)]
+    context = multiprocessing.get_context("forkserver")  # the delivery workers' warm fork server
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
+        return sum(future.result() for future in futures)
+
+
+def _write_feedback_chunk(
+    root: Path, outcomes: list[tuple[ProcessedDelivery, LoadResult]], names: dict[str, str]
+) -> int:
+    """Write the feedback of some deliveries; returns how many were written."""
+    written = 0
+    for processed, result in outcomes:
+        assert result.quality is not None, "feedback needs the delivery's quality score"
+        outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
+                                  result.quality)  # fmt: skip
+        try:
+            write_feedback(root, build_feedback(processed, outcome, names))
+            written += 1
+        except Exception:  # one employer's feedback must not stop the others'
+            log.exception("terugkoppeling voor %s/%s niet geschreven", processed.file.folder,
+                          processed.file.path.name)  # fmt: skip
+    return written
 
 
 def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:

@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +70,48 @@ class LedgerEntry:
     rejected: bool
     codelijst_versie: int = field(default_factory=lambda: load_codelists().version)
     voorlopig: bool = False  # the running quarter: figures are provisional
+
+
+@dataclass(frozen=True)
+class DeliveryLoad:
+    """One delivery as it goes into the warehouse: its ledger entry and its frames."""
+
+    entry: LedgerEntry
+    incidents: pd.DataFrame
+    edits: pd.DataFrame
+    dq: pd.DataFrame
+    fte: pd.DataFrame
+    quality: pd.DataFrame | None = None  # its row of ops.delivery_kwaliteit
+
+
+@dataclass
+class _Plan:
+    """What loading a batch does to the ledger: statuses on arrival and supersessions."""
+
+    arrival: list[str] = field(default_factory=list)  # per delivery of the batch
+    final: dict[int, str] = field(default_factory=dict)  # batch deliveries superseded at once
+    superseded_by: dict[int, int] = field(default_factory=dict)
+    withdrawn: dict[int, int] = field(default_factory=dict)  # warehouse delivery -> its successor
+
+
+_LEDGER_ENTRY_FIELDS = (
+    "organisatiecode", "organisatiecode_bron", "periode", "profile_id", "profile_version",
+    "bronbestand", "sha256", "size_bytes", "received_at", "geen_incidenten", "rows_in",
+    "rows_loaded", "rows_rejected", "rows_warned", "codelijst_versie", "voorlopig",
+)  # fmt: skip
+_DELIVERY_TABLES = (
+    ("ops.edit", "edits", EDIT_TABLE_COLUMNS),
+    ("ops.dq_result", "dq", DQ_COLUMNS),
+    ("ops.delivery_fte", "fte", ("delivery_id", "beroepsgroep", "fte", "bron")),
+    ("ops.delivery_kwaliteit", "quality", QUALITY_COLUMNS),
+)
+
+
+def _with_ids(frames: Sequence[pd.DataFrame | None], ids: Sequence[int]) -> pd.DataFrame:
+    """The non-empty frames as one, each row with the delivery id of its frame."""
+    parts = [f.assign(delivery_id=d) for f, d in zip(frames, ids, strict=True)
+             if f is not None and len(f)]  # fmt: skip
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 class Warehouse:
@@ -189,63 +231,95 @@ class Warehouse:
 
         `quality` is its row of `ops.delivery_kwaliteit` (without the delivery id).
         """
+        load = DeliveryLoad(entry, incidents, edits, dq, fte, quality)
+        return self.load_deliveries([load], run_id)[0]
+
+    def load_deliveries(self, loads: Sequence[DeliveryLoad], run_id: int) -> list[tuple[int, str]]:
+        """Load deliveries, in the order given, in one transaction with one insert per table.
+
+        Returns (delivery_id, status on arrival) per delivery. A newer delivery (received later)
+        for the same organisation and period supersedes the loaded one, in the warehouse or
+        earlier in `loads`; an older one arrives superseded. Any failure loads none of them.
+        """
+        if not loads:
+            return []
         with self._lock:
             self.con.execute("BEGIN TRANSACTION")
             try:
-                delivery_id, status = self._insert_ledger(entry, run_id)
-                if status == "loaded" and len(incidents):
-                    self._append("core.incident", incidents.assign(delivery_id=delivery_id),
-                                 INCIDENT_COLUMNS)  # fmt: skip
-                self._append("ops.edit", edits.assign(delivery_id=delivery_id), EDIT_TABLE_COLUMNS)
-                self._append("ops.dq_result", dq.assign(delivery_id=delivery_id), DQ_COLUMNS)
-                self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
-                             ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
-                if quality is not None:
-                    self._append("ops.delivery_kwaliteit", quality.assign(delivery_id=delivery_id),
-                                 QUALITY_COLUMNS)  # fmt: skip
+                ids = sorted(int(r[0]) for r in self.con.execute(
+                    "SELECT nextval('ops.delivery_seq') FROM range(?)", [len(loads)]).fetchall())  # fmt: skip
+                plan = self._supersession_plan(loads, ids)
+                self._insert_ledger(loads, ids, plan, run_id)
+                for old_id, new_id in plan.withdrawn.items():  # at most one per organisation-period
+                    self.con.execute(
+                        "UPDATE ops.delivery SET status = 'superseded', superseded_by = ? "
+                        "WHERE delivery_id = ?", [new_id, old_id])  # fmt: skip
+                if plan.withdrawn:
+                    self.con.execute("DELETE FROM core.incident WHERE list_contains(?, delivery_id)",
+                                     [list(plan.withdrawn)])  # fmt: skip
+                kept = [
+                    i for i, d in enumerate(ids) if plan.final.get(d, plan.arrival[i]) == "loaded"
+                ]
+                self._append("core.incident", _with_ids([loads[i].incidents for i in kept],
+                                                        [ids[i] for i in kept]), INCIDENT_COLUMNS)  # fmt: skip
+                for table, attribute, columns in _DELIVERY_TABLES:
+                    frames = [getattr(load, attribute) for load in loads]
+                    self._append(table, _with_ids(frames, ids), columns)
                 self.con.execute("COMMIT")
             except BaseException as exc:
                 self.con.execute("ROLLBACK")
                 if isinstance(exc, duckdb.Error):
-                    raise WarehouseError(f"loading {entry.bronbestand} failed: {exc}") from exc
+                    names = ", ".join(load.entry.bronbestand for load in loads[:3])
+                    more = f" (+{len(loads) - 3})" if len(loads) > 3 else ""
+                    raise WarehouseError(f"loading {names}{more} failed: {exc}") from exc
                 raise
-        return delivery_id, status
+        return [(d, plan.arrival[i]) for i, d in enumerate(ids)]
 
-    def _insert_ledger(self, entry: LedgerEntry, run_id: int) -> tuple[int, str]:
-        """Add the ledger row; a newer delivery for the same organisation and period supersedes."""
-        row = self.con.execute("SELECT nextval('ops.delivery_seq')").fetchone()
-        assert row is not None
-        delivery_id, status, superseded_by = int(row[0]), "loaded", None
-        if entry.rejected:
-            status = "rejected"
-        else:
-            current = self.con.execute(
-                "SELECT delivery_id, received_at FROM ops.delivery WHERE organisatiecode = ? "
-                "AND periode = ? AND status = 'loaded'",
-                [entry.organisatiecode, entry.periode],
-            ).fetchone()
-            if current is not None and current[1] > entry.received_at:
-                status, superseded_by = "superseded", int(current[0])
-            elif current is not None:
-                self._supersede(int(current[0]), delivery_id)
-        self.con.execute(
-            f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
-             entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
-             entry.size_bytes, entry.received_at, run_id, status, superseded_by,
-             entry.geen_incidenten, entry.rows_in, entry.rows_loaded, entry.rows_rejected,
-             entry.rows_warned, entry.codelijst_versie, entry.voorlopig],
-        )  # fmt: skip
-        return delivery_id, status
+    def _supersession_plan(self, loads: Sequence[DeliveryLoad], ids: list[int]) -> _Plan:
+        """Each delivery's status on arrival, and which deliveries it supersedes."""
+        organisations = sorted({load.entry.organisatiecode for load in loads
+                                if load.entry.organisatiecode is not None})  # fmt: skip
+        rows = self.con.execute(
+            "SELECT organisatiecode, periode, delivery_id, received_at FROM ops.delivery "
+            "WHERE status = 'loaded' AND list_contains(?, organisatiecode)", [organisations],
+        ).fetchall()  # fmt: skip
+        current = {(r[0], r[1]): (int(r[2]), r[3]) for r in rows}
+        in_warehouse = {delivery_id for delivery_id, _ in current.values()}
+        plan = _Plan()
+        for load, delivery_id in zip(loads, ids, strict=True):
+            entry = load.entry
+            key = (entry.organisatiecode, entry.periode)
+            now = current.get(key) if None not in key else None
+            if entry.rejected:
+                plan.arrival.append("rejected")
+            elif now is not None and now[1] > entry.received_at:
+                plan.arrival.append("superseded")
+                plan.final[delivery_id] = "superseded"
+                plan.superseded_by[delivery_id] = now[0]
+            else:
+                plan.arrival.append("loaded")
+                if now is not None and now[0] in in_warehouse:
+                    plan.withdrawn[now[0]] = delivery_id
+                elif now is not None:
+                    plan.final[now[0]] = "superseded"
+                    plan.superseded_by[now[0]] = delivery_id
+                if None not in key:
+                    current[key] = (delivery_id, entry.received_at)
+        return plan
 
-    def _supersede(self, old_id: int, new_id: int) -> None:
-        """Mark an earlier delivery superseded and withdraw its incidents."""
-        self.con.execute(
-            "UPDATE ops.delivery SET status = 'superseded', superseded_by = ? WHERE delivery_id = ?",
-            [new_id, old_id],
-        )
-        self.con.execute("DELETE FROM core.incident WHERE delivery_id = ?", [old_id])
+    def _insert_ledger(self, loads: Sequence[DeliveryLoad], ids: list[int], plan: _Plan,
+                       run_id: int) -> None:  # fmt: skip
+        """The ledger rows of a batch, with their final status, in one statement."""
+        rows = pd.DataFrame([
+            {**{k: getattr(load.entry, k) for k in _LEDGER_ENTRY_FIELDS}, "delivery_id": d,
+             "run_id": run_id, "status": plan.final.get(d, plan.arrival[i]),
+             "superseded_by": plan.superseded_by.get(d)}
+            for i, (load, d) in enumerate(zip(loads, ids, strict=True))
+        ]).astype({"superseded_by": "Int64", "profile_version": "Int64"})  # fmt: skip
+        loaded_at = self.con.execute("SELECT now()").fetchone()
+        assert loaded_at is not None
+        self._append("ops.delivery", rows.assign(loaded_at=loaded_at[0]),
+                     tuple(LEDGER_COLUMNS.split(", ")))  # fmt: skip
 
     def _append(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
         """Append a DataFrame's columns to a table in one statement (never row by row)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -11,8 +12,10 @@ import pandas as pd
 import pytest
 
 from connectors import discover_inbox
+from pipeline.nightly import load_batch
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
 from pipeline.warehouse import (
+    DeliveryLoad,
     LedgerEntry,
     Warehouse,
     build_next_version,
@@ -333,6 +336,116 @@ def test_a_rejected_delivery_supersedes_nothing(
     assert set(warehouse.query("SELECT delivery_id FROM core.incident")["delivery_id"]) == {
         first_id
     }
+
+
+# --- batches: one transaction, one insert per table -----------------------------------------
+
+
+def _batch_load(entry: LedgerEntry, processed: ProcessedDelivery) -> DeliveryLoad:
+    assert processed.meta is not None
+    return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq,
+                        processed.meta.fte)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("order", "arrival"),
+    [
+        ((T1, T2, T3), ["loaded", "loaded", "loaded"]),
+        ((T3, T1, T2), ["loaded", "superseded", "superseded"]),
+        ((T2, T3, T1), ["loaded", "loaded", "superseded"]),
+        ((T1, T3, T2), ["loaded", "loaded", "superseded"]),
+    ],
+)
+def test_a_batch_supersedes_within_itself_as_one_by_one_loading_would(
+    warehouse: Warehouse, processed: ProcessedDelivery, order: tuple[dt.datetime, ...],
+    arrival: list[str],
+) -> None:  # fmt: skip
+    sha_of = {T1: "a", T2: "b", T3: "c"}
+    loads = [_batch_load(_entry(sha_of[t], t), processed) for t in order]
+
+    outcomes = warehouse.load_deliveries(loads, run_id=1)
+
+    assert [status for _, status in outcomes] == arrival
+    ledger = warehouse.query("SELECT sha256, status, superseded_by FROM ops.delivery")
+    by_sha = ledger.set_index("sha256")
+    id_of = {sha_of[t]: d for t, (d, _) in zip(order, outcomes, strict=True)}
+    assert by_sha.loc["c" * 64, "status"] == "loaded"
+    assert by_sha.loc["a" * 64, "status"] == by_sha.loc["b" * 64, "status"] == "superseded"
+    assert by_sha.loc["a" * 64, "superseded_by"] in {id_of["b"], id_of["c"]}
+    assert by_sha.loc["b" * 64, "superseded_by"] == id_of["c"]
+    incidents = warehouse.query("SELECT DISTINCT delivery_id FROM core.incident")
+    assert incidents["delivery_id"].tolist() == [id_of["c"]]
+    assert _count(warehouse, "core.incident") == 5
+    assert _count(warehouse, "ops.edit") == 3 * len(processed.edits)
+
+
+def test_a_batch_supersedes_what_the_warehouse_holds(
+    warehouse: Warehouse, processed: ProcessedDelivery
+) -> None:
+    old_id, _ = _load(warehouse, _entry("a", T1), processed)
+    other_id, _ = _load(warehouse, _entry("o", T1, organisatiecode="GM0363"), processed)
+
+    outcomes = warehouse.load_deliveries(
+        [_batch_load(_entry("b", T2), processed), _batch_load(_entry("z", T3, periode="2025Q4"),
+                                                             processed)], run_id=2)  # fmt: skip
+
+    (new_id, new_status), (q4_id, q4_status) = outcomes
+    assert (new_status, q4_status) == ("loaded", "loaded")
+    ledger = _ledger(warehouse).set_index("delivery_id")
+    assert ledger.loc[old_id, "status"] == "superseded"
+    assert ledger.loc[old_id, "superseded_by"] == new_id
+    assert ledger.loc[other_id, "status"] == "loaded"
+    incidents = set(warehouse.query("SELECT delivery_id FROM core.incident")["delivery_id"])
+    assert incidents == {other_id, new_id, q4_id}
+
+
+def test_a_batch_that_the_warehouse_refuses_loads_nothing(
+    warehouse: Warehouse, processed: ProcessedDelivery
+) -> None:
+    broken = processed.incidents.assign(bron_incidentnummer=[None, "V3", "V4", "V5", "V6"])
+    good = _batch_load(_entry("a", T1), processed)
+    bad = DeliveryLoad(_entry("b", T2, periode="2025Q2"), broken, processed.edits, processed.dq,
+                       pd.DataFrame())  # fmt: skip
+
+    with pytest.raises(WarehouseError, match=r"Q3_a\.csv, incidenten_GM0344_2025Q2_b\.csv failed"):
+        warehouse.load_deliveries([good, bad], run_id=1)
+
+    assert _count(warehouse, "ops.delivery") == 0
+    assert _count(warehouse, "core.incident") == 0
+    assert _count(warehouse, "ops.edit") == 0
+
+
+def test_one_delivery_the_warehouse_refuses_fails_alone(
+    warehouse: Warehouse, processed: ProcessedDelivery
+) -> None:
+    def copy(sha: str, received: dt.datetime, incidents: pd.DataFrame,
+             organisatiecode: str = "GM0344") -> ProcessedDelivery:  # fmt: skip
+        file = replace(processed.file, sha256=sha * 64, received_at=received,
+                       path=processed.file.path.with_name(f"levering_{sha}.csv"))  # fmt: skip
+        meta = replace(processed.meta, organisatiecode=organisatiecode)
+        return replace(processed, file=file, meta=meta, incidents=incidents)
+
+    broken = processed.incidents.assign(bron_incidentnummer=[None, "V3", "V4", "V5", "V6"])
+    batch = [copy("a", T1, processed.incidents), copy("b", T2, broken, "GM0363"),
+             copy("c", T3, processed.incidents)]  # fmt: skip
+
+    loaded = load_batch(warehouse, batch, run_id=1)
+
+    assert [result.status for _, result in loaded] == ["loaded", "rejected", "loaded"]
+    refused, result = loaded[1]
+    assert result.reason is not None and result.reason.startswith("S01")
+    assert "kon niet in het warehouse worden opgeslagen" in result.reason
+    assert refused.rows_loaded == 0
+    ledger = warehouse.query("SELECT bronbestand, status FROM ops.delivery ORDER BY delivery_id")
+    assert ledger.values.tolist() == [["levering_a.csv", "superseded"],
+                                      ["levering_b.csv", "rejected"],
+                                      ["levering_c.csv", "loaded"]]  # fmt: skip
+    assert _count(warehouse, "core.incident") == 5
+    codes = warehouse.query(
+        "SELECT code FROM ops.edit e JOIN ops.delivery d USING (delivery_id) "
+        "WHERE d.bronbestand = 'levering_b.csv'"
+    )["code"].tolist()
+    assert codes == ["S01"]
 
 
 # --- history --------------------------------------------------------------------------------

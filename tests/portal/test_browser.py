@@ -92,7 +92,9 @@ def test_employer_checks_delivers_and_later_sees_the_nightly_status(
     expect(edits.first).to_contain_text("E02")
     expect(edits.first).to_contain_text("per duif")
     expect(page.get_by_text("2 van 3 rijen worden geladen, 1 afgekeurd")).to_be_visible()
-    bestand = page.locator("table.samenvatting tr").filter(has=page.locator('th:text-is("Bestand")'))
+    bestand = page.locator("table.samenvatting tr").filter(
+        has=page.locator('th:text-is("Bestand")')
+    )
     expect(bestand.locator("td")).to_have_text("mijn incidenten Q2.xlsx")
     page.screenshot(path=shots / "portaal-controle.png", full_page=True)
 
