@@ -14,10 +14,12 @@ from uuid import UUID
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
+from prefect.runtime import flow_run
 from prefect.schedules import Cron
 from prefect.utilities.annotations import quote
 
 from connectors.sources import SourceConfig
+from flows.artifacts import publish_run_artifacts
 from flows.server_watch import watch_temporary_server
 from pipeline.api_sync import SyncResult
 from pipeline.isolation import DeliveryPool
@@ -27,28 +29,39 @@ from pipeline.nightly import (
     delivery_limits,
     enabled_api_sources,
     flag_misdirected,
-    load_processed,
+    load_batch,
     misdirected_files,
     new_files,
     prepare_inputs,
     publish_data_docs,
     publish_report,
+    record_history,
     summarise,
     sync_api_source,
-    write_delivery_feedback,
+    write_all_feedback,
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs
+from pipeline.progress import RunProgress
 from pipeline.settings import Settings, load_settings
 from pipeline.warehouse import Warehouse, build_next_version
 
+LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
 
-@task(name="load-delivery", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="{processed.file.folder}/{processed.file.path.name}")  # fmt: skip
-def load_delivery(warehouse: Warehouse, processed: ProcessedDelivery, inputs: ProcessingInputs,
-                  run_id: int) -> LoadResult:  # fmt: skip
-    """Load one delivery its worker processed (or rejected) into the next warehouse version."""
-    return load_processed(warehouse, processed, run_id, inputs.history, inputs.deadline_days)
+
+@task(name="load-deliveries", cache_policy=NO_CACHE, persist_result=False)
+def load_deliveries(warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int,
+                    deadline_days: int) -> list[tuple[ProcessedDelivery, LoadResult]]:  # fmt: skip
+    """Load a batch of deliveries the workers processed (or rejected) into the next version."""
+    return load_batch(warehouse, batch, run_id, deadline_days)
+
+
+def batch_name(batch: list[ProcessedDelivery]) -> str:
+    """A task run name a person can find a delivery by: its first and last delivery."""
+    first, last = batch[0].file, batch[-1].file
+    if len(batch) == 1:
+        return f"laden {first.folder}/{first.path.name}"
+    return f"laden {len(batch)}: {first.folder}/{first.path.name} … {last.folder}/{last.path.name}"
 
 
 @task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
@@ -78,17 +91,29 @@ def nightly(
         misdirected = misdirected_files(files, known)
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        results, reports, outcomes = [], [], []
-        with DeliveryPool(inputs, delivery_limits(settings)) as pool:
+        outcomes: list[tuple[ProcessedDelivery, LoadResult]] = []
+        batch: list[ProcessedDelivery] = []
+
+        def load(chunk: list[ProcessedDelivery]) -> None:
+            task = load_deliveries.with_options(task_run_name=batch_name(chunk))
+            outcomes.extend(task(quote(wh), quote(chunk), run_id, inputs.deadline_days))  # type: ignore[call-overload]
+
+        with DeliveryPool(inputs, delivery_limits(settings)) as pool, \
+                RunProgress(len(files), logger) as progress:  # fmt: skip
             for processed in pool.process(files, inputs.history):
+                progress.advance(processed)
                 key = (processed.file.folder.upper(), processed.file.sha256)
                 if key in misdirected:
                     processed = flag_misdirected(processed, misdirected[key])
-                result = load_delivery(quote(wh), quote(processed), quoted, run_id)  # type: ignore[call-overload]
-                outcomes.append((processed, result))
-                results.append(result)
-                if processed.gx_report is not None:
-                    reports.append(processed.gx_report)
+                record_history(inputs.history, processed)  # before any later file starts
+                batch.append(processed)
+                if len(batch) >= LOAD_BATCH:
+                    load(batch)
+                    batch = []
+            if batch:
+                load(batch)
+        results = [result for _, result in outcomes]
+        reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
         pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
                  for config in enabled_api_sources(settings)]  # fmt: skip
         wh.refresh_marts()
@@ -98,15 +123,17 @@ def nightly(
                              files_skipped=skipped, deliveries=results, api_pulls=pulls,
                              warehouse=str(settings.warehouse_path))  # fmt: skip
         summarise(wh, summary)
-    for processed, result in outcomes:  # only once the version is published: a killed run
-        write_delivery_feedback(settings.feedback_directory, processed, result,  # writes none
-                                inputs.reference)  # fmt: skip
+    # only once the version is published: a killed run writes none
+    write_all_feedback(settings.feedback_directory, outcomes, inputs.reference,
+                       settings.delivery_workers)  # fmt: skip
     summary.feedback_dir = str(settings.feedback_directory)
     summary.report = str(publish_report(settings))
     if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
         docs = publish_data_docs(settings, reports)
         summary.datadocs = str(docs) if docs else None
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    summary.flow_run_id = str(flow_run.id) if flow_run.id else None
+    publish_run_artifacts(summary)
     logger.info("run %d klaar: %d leveringen verwerkt", run_id, len(results))
     return summary
 
@@ -122,7 +149,7 @@ def run_nightly(settings: Settings) -> RunSummary:
     summary: RunSummary = state.result()  # re-raises when the flow failed
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:
-        expected = summary.files_new + len(summary.api_pulls)
+        expected = -(-summary.files_new // LOAD_BATCH) + len(summary.api_pulls)  # ceiling
         drain_and_stop_temporary_server(flow_run_id, expected_task_runs=expected)
     return summary
 
