@@ -1,0 +1,101 @@
+"""What the nightly flow leaves in Prefect, read back through the Prefect client: the flow run
+and its load tasks with their states, and the run summary as artifacts."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
+from prefect.client.schemas.objects import StateType
+
+from flows.artifacts import SUMMARY_KEY, TABLE_KEY, run_markdown
+from pipeline.nightly import LoadResult, RunSummary
+
+
+def _runs(flow_run_id: str | None) -> tuple[Any, list[Any], list[Any]]:
+    assert flow_run_id is not None
+    run_id = UUID(flow_run_id)
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(run_id)
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        )
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))
+        )
+    return flow_run, tasks, artifacts
+
+
+def test_the_flow_run_and_its_load_task_completed(nightly_run: dict[str, Any]) -> None:
+    summary = nightly_run["first"]
+    assert 0 < summary.files_new < 250  # one load task at this sample size
+
+    flow_run, tasks, _ = _runs(summary.flow_run_id)
+
+    assert flow_run.name and flow_run.state.type == StateType.COMPLETED
+    (load,) = [t for t in tasks if t.task_key.startswith("load_deliveries")]
+    assert load.state.type == StateType.COMPLETED
+    first, last = summary.deliveries[0].bronbestand, summary.deliveries[-1].bronbestand
+    assert load.name.startswith(f"laden {summary.files_new}: ")
+    assert first in load.name and last in load.name  # a person finds a delivery by its name
+
+
+def test_a_run_without_new_files_has_no_load_task(nightly_run: dict[str, Any]) -> None:
+    second = nightly_run["second"]
+    assert second.files_new == 0
+
+    flow_run, tasks, _ = _runs(second.flow_run_id)
+
+    assert flow_run.state.type == StateType.COMPLETED
+    assert [t for t in tasks if t.task_key.startswith("load_deliveries")] == []
+
+
+def test_the_run_summary_is_published_as_artifacts(nightly_run: dict[str, Any]) -> None:
+    summary = nightly_run["first"]
+
+    _, _, artifacts = _runs(summary.flow_run_id)
+
+    by_key = {a.key: a for a in artifacts}
+    assert set(by_key) >= {TABLE_KEY, SUMMARY_KEY}
+    table = by_key[TABLE_KEY]
+    assert table.type == "table"
+    rows = table.data if isinstance(table.data, list) else json.loads(table.data)
+    assert sorted(r["beroepsgroep"] for r in rows) == ["boa", "brandweer", "politie"]
+    markdown = by_key[SUMMARY_KEY]
+    assert markdown.type == "markdown"
+    text = str(markdown.data)
+    assert f"run {summary.run_id}" in text
+    assert f"nieuw: {summary.files_new} " in text
+    assert "(file://" in text and "rapport" in text  # a link to the report
+
+
+def test_the_summary_lists_rejected_deliveries_with_their_names_made_inert(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)>[klik](http://evil.example).csv"
+    rejected = LoadResult(hostile, "GM0014", "2025Q1", None, "rejected", 0, 0, 0, 0,
+                          reason="S01 bestand is leeg")  # fmt: skip
+    loaded = LoadResult("goed.xlsx", "GM0014", "2025Q2", "gir", "loaded", 3, 3, 0, 0)
+    summary = RunSummary(7, "2026-12-04T02:00:00+00:00", files_seen=3, files_new=2,
+                         files_skipped=1, deliveries=[loaded, rejected],
+                         report=str(tmp_path / "rapport" / "index.html"))  # fmt: skip
+
+    text = run_markdown(summary)
+
+    assert "nieuw: 2 (1 geladen, 1 afgekeurd); al verwerkt: 1" in text
+    assert "## Afgekeurde leveringen (1)" in text
+    assert "S01 bestand is leeg" in text
+    listed = text.split("## Afgekeurde leveringen (1)")[1].split("## Uitkomsten")[0]
+    assert "bestand is leeg" in listed and "onerror" in listed
+    assert re.search(r"(?<!\\)[<>\[\]()]", listed) is None
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in text
+    assert f"({(tmp_path / 'rapport' / 'index.html').as_uri()})" in text
+    assert "Data Docs" not in text  # no Data Docs built: no link
