@@ -2,7 +2,9 @@
 
 Every text cell that could start a formula (`= + - @`, tab, carriage return) is escaped with a
 leading apostrophe and written as text: the values come from employers' files and are hostile
-until proven otherwise (DESIGN §9).
+until proven otherwise (DESIGN §9). The xlsx is written with XlsxWriter: text always through
+`write_string` (its generic `write` would turn "=..." into a formula and "http..." into a link)
+and with the workbook's own string conversions switched off as a second line of defence.
 """
 
 from __future__ import annotations
@@ -10,21 +12,27 @@ from __future__ import annotations
 import csv
 import html
 import io
+import math
+import numbers
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from pipeline.feedback import Feedback, feedback_dir
 from schemas.edits import EDITS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+# never turn a string into a formula, link or number, whatever XlsxWriter method writes it
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
+                "strings_to_numbers": False}  # fmt: skip
+# A workbook up to this many cells is built in memory (the fastest for the usual few dozen
+# rows); a larger one goes out row by row through temporary files (`constant_memory`: its
+# cells are not all held in memory at once; freeze pane and autofilter work in both modes).
+IN_MEMORY_CELLS = 50_000
+HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"}
+WRAP_AFTER = 60  # text longer than this wraps
 WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 22, "waarde": 24,
           "verwacht": 48, "oplossing": 60, "melding": 80, "uitkomst": 18, "waargenomen": 36,
           "norm": 30, "toelichting": 90}  # fmt: skip
@@ -54,49 +62,64 @@ def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
 
 
 def write_xlsx(path: Path, feedback: Feedback) -> None:
-    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (streamed: write-only mode)."""
-    book = Workbook(write_only=True)
-    summary = pd.DataFrame(
-        [list(line) for line in feedback.summary], columns=["onderdeel", "waarde"]
-    )
+    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (XlsxWriter, rows in order)."""
     catalogue = [[e.code, "fout" if e.severity == "error" else "waarschuwing", e.title_nl,
                   e.expected_nl, e.fix_nl] for e in EDITS.values()]  # fmt: skip
     sheets = {
-        "Samenvatting": summary,
-        "Meldingen": feedback.edits,
-        "Controles": feedback.checks,
-        "Uitleg": pd.DataFrame(
-            catalogue, columns=["code", "ernst", "omschrijving", "verwacht", "oplossing"]
-        ),
+        "Samenvatting": (["onderdeel", "waarde"], [list(line) for line in feedback.summary]),
+        "Meldingen": _columns_rows(feedback.edits),
+        "Controles": _columns_rows(feedback.checks),
+        "Uitleg": (["code", "ernst", "omschrijving", "verwacht", "oplossing"], catalogue),
     }
-    for name, frame in sheets.items():
-        _table(book, name, frame)
-    book.save(path)
+    cells = sum(len(columns) * (len(rows) + 1) for columns, rows in sheets.values())
+    mode = "in_memory" if cells <= IN_MEMORY_CELLS else "constant_memory"
+    book = xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, mode: True})
+    styles = {
+        "header": book.add_format(HEADER_STYLE),
+        "text": book.add_format({"valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    for name, (columns, rows) in sheets.items():
+        _table(book.add_worksheet(name), styles, name, columns, rows)
+    book.close()  # only a complete workbook is written: an error above leaves no file
 
 
-def _table(book: Workbook, name: str, frame: pd.DataFrame) -> None:
-    """A frame as a sheet with a frozen, styled header, sensible widths and a filter."""
-    sheet = book.create_sheet(name)
+def _columns_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """A frame's column names and its rows as plain Python values (missing ones as NA/NaN)."""
+    return [str(c) for c in frame.columns], frame.to_numpy(dtype=object).tolist()
+
+
+def _table(sheet: Any, styles: dict[str, Any], name: str, columns: list[str],
+           rows: list[list[Any]]) -> None:  # fmt: skip
+    """A table as a sheet with a frozen, styled header, sensible widths and a filter."""
     widths = {"onderdeel": 50, "waarde": 60} if name == "Samenvatting" else WIDTHS
-    for index, column in enumerate(frame.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = widths.get(str(column), 40)
-    sheet.freeze_panes = "A2"
-    if len(frame):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
-    sheet.append([_styled(sheet, str(c), header=True) for c in frame.columns])
-    for values in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
-        sheet.append([_styled(sheet, v) for v in values])
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, widths.get(column, 40))
+        sheet.write_string(0, index, escape_cell(column), styles["header"])
+    sheet.freeze_panes(1, 0)
+    if rows:
+        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            _cell(sheet, styles, row, col, value)
 
 
-def _styled(sheet: Any, value: Any, header: bool = False) -> WriteOnlyCell:
-    """One cell: text escaped and stored as text (never a formula), headers styled."""
-    cell = WriteOnlyCell(sheet, value=escape_cell(value))
-    if header:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-    elif isinstance(cell.value, str):
-        cell.data_type = "s"
-        cell.alignment = Alignment(wrap_text=len(cell.value) > 60, vertical="top")
-    return cell
+def _cell(sheet: Any, styles: dict[str, Any], row: int, col: int, value: Any) -> None:
+    """One cell: numbers as numbers, nothing as an empty cell, anything else as escaped text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isnan(value):
+            return
+        if math.isfinite(value):
+            sheet.write_number(row, col, value)
+            return
+    text = escape_cell(value if isinstance(value, str) else str(value))
+    style = styles["wrap" if len(text) > WRAP_AFTER else "text"]
+    if text:
+        sheet.write_string(row, col, text, style)
+    else:  # an empty text is an empty cell, as before
+        sheet.write_blank(row, col, None, style)
 
 
 def edits_csv(feedback: Feedback) -> str:

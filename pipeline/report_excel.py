@@ -1,4 +1,4 @@
-"""The report's workbook `monitor.xlsx`, written with XlsxWriter (the only module that imports it).
+"""The report's workbook `monitor.xlsx`, written with XlsxWriter (as is the feedback workbook).
 
 One formatted sheet per table: a title and its description above, Dutch column labels, codes with
 their labels beside them, numbers stored as numbers (Dutch notation comes from Excel's own

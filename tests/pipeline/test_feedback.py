@@ -7,13 +7,16 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import app
+from pipeline import feedback_writer
 from pipeline.check import check_feedback, check_file
-from pipeline.feedback_writer import escape_cell, write_feedback_files
+from pipeline.feedback import CHECK_COLUMNS, EDIT_COLUMNS, Feedback
+from pipeline.feedback_writer import escape_cell, write_feedback_files, write_xlsx
 from pipeline.quality import days_late, delivery_quality
 from pipeline.settings import Settings
 from tests.conftest import PROFILE_FIXTURES, REFERENCE_DIR, load_spec, write_source
@@ -85,6 +88,51 @@ def test_hostile_values_come_back_escaped_in_xlsx_csv_and_html(
 
     page = out.with_suffix(".html").read_text("utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("in_memory_cells", [50_000, 0], ids=["in_memory", "constant_memory"])
+def test_the_workbook_keeps_hostile_text_as_plain_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_memory_cells: int
+) -> None:
+    """Both ways XlsxWriter builds the workbook: a formula or a link stays inert text."""
+    monkeypatch.setattr(feedback_writer, "IN_MEMORY_CELLS", in_memory_cells)
+    url = "http://evil.example"
+    edits = pd.DataFrame(
+        [["E05", "fout", 2, "V1", None, "Kanaal", "kanaal", HOSTILE, "een code", "x", "y" * 61],
+         ["W06", "waarschuwing", 3, "V2", None, "Kanaal", "kanaal", url, "een code", "x", "z"]],
+        columns=list(EDIT_COLUMNS),
+    ).astype({"rij": "Int64"})  # fmt: skip
+    feedback = Feedback("f", "GM0344", (("Bestand", url), ("Let op", HOSTILE)), edits,
+                        pd.DataFrame(columns=list(CHECK_COLUMNS)))  # fmt: skip
+    write_xlsx(tmp_path / "f.xlsx", feedback)
+
+    book = load_workbook(tmp_path / "f.xlsx")
+    assert book.sheetnames == ["Samenvatting", "Meldingen", "Controles", "Uitleg"]
+    sheet = book["Meldingen"]
+    header = [c.value for c in sheet[1]]
+    assert header == list(EDIT_COLUMNS)
+    waarde = header.index("waarde") + 1
+    formula, link = sheet.cell(2, waarde), sheet.cell(3, waarde)
+    assert formula.value == "'" + HOSTILE and formula.data_type == "s"
+    assert link.value == url and link.data_type == "s"
+    summary = book["Samenvatting"]
+    assert [(c.value, c.data_type) for c in summary["B"][1:]] == [(url, "s"), ("'" + HOSTILE, "s")]
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.hyperlink or c.data_type == "f" for c in cells)
+    assert not any(ws._hyperlinks for ws in book.worksheets)
+    assert (sheet["C2"].value, sheet["C2"].data_type) == (2, "n")  # rij stays a number
+    assert sheet["K2"].alignment.wrap_text and not sheet["K3"].alignment.wrap_text
+    assert sheet["K3"].alignment.vertical == "top"
+
+    head = sheet["A1"]
+    assert head.font.b and head.font.color.rgb.endswith("FFFFFF")
+    assert head.fill.fgColor.rgb.endswith("1F4E79")
+    assert all(ws.freeze_panes == "A2" for ws in book.worksheets)
+    assert sheet.auto_filter.ref == "A1:K3"
+    assert book["Controles"].auto_filter.ref is None  # no rows, no filter
+    widths = [summary.column_dimensions["A"].width, summary.column_dimensions["B"].width]
+    assert widths == [pytest.approx(50, abs=1), pytest.approx(60, abs=1)]
+    assert sheet.column_dimensions["K"].width == pytest.approx(80, abs=1)  # melding
 
 
 def test_feedback_names_row_column_expected_value_and_fix(
