@@ -38,12 +38,14 @@ from pipeline.nightly import (
     record_history,
     summarise,
     sync_api_source,
+    unchanged_run,
     write_all_feedback,
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs
 from pipeline.progress import RunProgress
 from pipeline.settings import Settings, load_settings
+from pipeline.unchanged import input_fingerprint, remember_run
 from pipeline.warehouse import Warehouse, build_next_version
 
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
@@ -82,6 +84,14 @@ def nightly(
     settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse,
                              sample_mode=sample_mode or None)  # fmt: skip
     started = dt.datetime.now(dt.UTC)
+    fingerprint = input_fingerprint(settings, started.date())
+    quiet = unchanged_run(settings, fingerprint, started)
+    if quiet is not None:
+        logger.info("niets nieuw: %d bestanden al verwerkt; warehouse, rapport en Data Docs "
+                    "ongewijzigd", quiet.files_skipped)  # fmt: skip
+        quiet.flow_run_id = str(flow_run.id) if flow_run.id else None
+        publish_run_artifacts(quiet)
+        return quiet
     with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
         inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
         write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
@@ -134,6 +144,7 @@ def nightly(
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     summary.flow_run_id = str(flow_run.id) if flow_run.id else None
     publish_run_artifacts(summary)
+    remember_run(settings, fingerprint, run_id)  # last: a killed run leaves no marker
     logger.info("run %d klaar: %d leveringen verwerkt", run_id, len(results))
     return summary
 

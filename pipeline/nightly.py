@@ -32,6 +32,7 @@ from pipeline.reference import (
     quarter_calendar,
 )
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
+from pipeline.unchanged import unchanged_since_last_run
 from pipeline.warehouse import DeliveryLoad, LedgerEntry, Warehouse
 from schemas.codelists import load_codelists
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
@@ -79,6 +80,7 @@ class RunSummary:
     report: str = ""
     datadocs: str | None = None
     flow_run_id: str | None = None  # the Prefect flow run (its artifacts and task runs)
+    rebuilt: bool = True  # False: nothing new, nothing built (run_id is the published run)
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
@@ -120,6 +122,33 @@ def prepare_inputs(
         deadline_days=settings.delivery_deadline_days,
         levert_voor=load_levert_voor(settings.fte_directory, reference),
     )
+
+
+def unchanged_run(settings: Settings, fingerprint: str, started: dt.datetime) -> RunSummary | None:
+    """The summary of a night with nothing new: no new file, no API source, the inputs'
+    fingerprint as at the published run. None when there is anything to do."""
+    from pipeline.warehouse import open_published
+
+    if settings.api_sources or not settings.warehouse_path.exists():
+        return None
+    with open_published(settings.warehouse_path) as wh:
+        last = wh.query("SELECT max(run_id) AS run_id FROM ops.run WHERE status = 'completed'")
+        run_id = last["run_id"].iloc[0]
+        if pd.isna(run_id) or not unchanged_since_last_run(settings, fingerprint, int(run_id)):
+            return None
+        files, skipped = new_files(settings.inbox_dir, wh.known_files())
+        if files:
+            return None
+        summary = RunSummary(int(run_id), started.isoformat(timespec="seconds"),
+                             files_seen=skipped, files_skipped=skipped, rebuilt=False,
+                             warehouse=str(settings.warehouse_path))  # fmt: skip
+        summarise(wh, summary)
+    docs = settings.reports_directory / "datadocs" / "index.html"
+    summary.feedback_dir = str(settings.feedback_directory)
+    summary.report = str(settings.report_directory / "index.html")
+    summary.datadocs = str(docs) if docs.exists() else None
+    summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return summary
 
 
 def write_reference_tables(

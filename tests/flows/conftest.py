@@ -28,9 +28,17 @@ def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None)
     first = run_nightly(settings)
     first_state = warehouse_fingerprint(settings.warehouse_path)
     feedback_state = {p: p.stat().st_mtime_ns for p in settings.feedback_directory.rglob("*")}
+    built_state = modification_times(settings)
     second = run_nightly(settings)
     return {"sample": sample, "settings": settings, "first": first, "second": second,
-            "first_state": first_state, "feedback_state": feedback_state}  # fmt: skip
+            "first_state": first_state, "feedback_state": feedback_state,
+            "built_state": built_state, "built_state_after": modification_times(settings)}  # fmt: skip
+
+
+def modification_times(settings: Settings) -> dict[str, int]:
+    """Modification time of the published warehouse and of every report and Data Docs file."""
+    files = [settings.warehouse_path, *settings.reports_directory.rglob("*")]
+    return {str(p): p.stat().st_mtime_ns for p in files if p.is_file()}
 
 
 def warehouse_fingerprint(path: Path) -> dict[str, str]:

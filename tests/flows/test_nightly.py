@@ -40,6 +40,18 @@ def test_running_again_changes_nothing(nightly_run: dict[str, Any]) -> None:
     assert after == nightly_run["first_state"]
 
 
+def test_a_night_with_nothing_new_builds_nothing(nightly_run: dict[str, Any]) -> None:
+    first, second = nightly_run["first"], nightly_run["second"]
+    assert first.rebuilt and not second.rebuilt
+    assert (second.files_new, second.deliveries) == (0, [])  # no file parsed
+    assert second.run_id == first.run_id  # no new run in the warehouse
+    before, after = nightly_run["built_state"], nightly_run["built_state_after"]
+    assert any(path.endswith("rapport/index.html") for path in before)
+    assert any(path.endswith("datadocs/index.html") for path in before)
+    assert after == before  # warehouse, report and Data Docs keep their modification times
+    assert second.per_beroepsgroep == first.per_beroepsgroep
+
+
 def test_the_correction_supersedes_the_original(nightly_run: dict[str, Any]) -> None:
     with open_published(nightly_run["settings"].warehouse_path) as wh:
         ledger = wh.query(
