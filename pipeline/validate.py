@@ -106,7 +106,9 @@ def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
     records = frame[list(INCIDENT_FIELDS)].astype(object).where(frame.notna(), None)
     adapter = TypeAdapter(list[Incident])
     try:
-        adapter.validate_python(records.to_dict("records"))
+        columns = list(records.columns)  # plain lists: DataFrame.to_dict boxes every cell
+        adapter.validate_python([dict(zip(columns, row, strict=True))
+                                 for row in records.to_numpy().tolist()])  # fmt: skip
     except ValidationError as exc:
         rows = []
         for error in exc.errors():

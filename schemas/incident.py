@@ -79,7 +79,7 @@ class Incident(BaseModel):
         """zwaarste_gedragstype is the most serious of gedragstypen; dates in range."""
         if len(set(self.gedragstypen)) != len(self.gedragstypen):
             raise ValueError("gedragstypen contains a code twice")
-        rank = load_codelists().severity_rank()
+        rank = _severity_rank()
         if self.zwaarste_gedragstype != max(self.gedragstypen, key=rank.__getitem__):
             raise ValueError("zwaarste_gedragstype is not the most serious of gedragstypen")
         if self.incidentdatum < EARLIEST_INCIDENTDATUM:
@@ -164,3 +164,9 @@ class Organisation(BaseModel):
     beroepsgroep: Beroepsgroep
     veiligheidsregiocode: Annotated[str, Field(pattern=r"^VR\d{2}$")] | None = None
     provinciecode: str | None = None
+
+
+@cache
+def _severity_rank() -> dict[str, int]:
+    """The code lists' severity order, once per process (the guard asks for every incident)."""
+    return load_codelists().severity_rank()
