@@ -14,14 +14,20 @@ import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from schemas.codelists import load_codelists
+from pipeline.ledger import (
+    DeliveryLoad,
+    LedgerEntry,
+    Plan,
+    ledger_rows,
+    plan_supersession,
+    with_ids,
+)
 from schemas.errors import WarehouseError
 
 log = logging.getLogger(__name__)
@@ -49,69 +55,12 @@ LEDGER_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One delivery as it goes into `ops.delivery`."""
-
-    organisatiecode: str | None
-    organisatiecode_bron: str
-    periode: str | None
-    profile_id: str | None
-    profile_version: int | None
-    bronbestand: str
-    sha256: str
-    size_bytes: int
-    received_at: dt.datetime
-    geen_incidenten: bool
-    rows_in: int
-    rows_loaded: int
-    rows_rejected: int
-    rows_warned: int
-    rejected: bool
-    codelijst_versie: int = field(default_factory=lambda: load_codelists().version)
-    voorlopig: bool = False  # the running quarter: figures are provisional
-
-
-@dataclass(frozen=True)
-class DeliveryLoad:
-    """One delivery as it goes into the warehouse: its ledger entry and its frames."""
-
-    entry: LedgerEntry
-    incidents: pd.DataFrame
-    edits: pd.DataFrame
-    dq: pd.DataFrame
-    fte: pd.DataFrame
-    quality: pd.DataFrame | None = None  # its row of ops.delivery_kwaliteit
-
-
-@dataclass
-class _Plan:
-    """What loading a batch does to the ledger: statuses on arrival and supersessions."""
-
-    arrival: list[str] = field(default_factory=list)  # per delivery of the batch
-    final: dict[int, str] = field(default_factory=dict)  # batch deliveries superseded at once
-    superseded_by: dict[int, int] = field(default_factory=dict)
-    withdrawn: dict[int, int] = field(default_factory=dict)  # warehouse delivery -> its successor
-
-
-_LEDGER_ENTRY_FIELDS = (
-    "organisatiecode", "organisatiecode_bron", "periode", "profile_id", "profile_version",
-    "bronbestand", "sha256", "size_bytes", "received_at", "geen_incidenten", "rows_in",
-    "rows_loaded", "rows_rejected", "rows_warned", "codelijst_versie", "voorlopig",
-)  # fmt: skip
 _DELIVERY_TABLES = (
     ("ops.edit", "edits", EDIT_TABLE_COLUMNS),
     ("ops.dq_result", "dq", DQ_COLUMNS),
     ("ops.delivery_fte", "fte", ("delivery_id", "beroepsgroep", "fte", "bron")),
     ("ops.delivery_kwaliteit", "quality", QUALITY_COLUMNS),
 )
-
-
-def _with_ids(frames: Sequence[pd.DataFrame | None], ids: Sequence[int]) -> pd.DataFrame:
-    """The non-empty frames as one, each row with the delivery id of its frame."""
-    parts = [f.assign(delivery_id=d) for f, d in zip(frames, ids, strict=True)
-             if f is not None and len(f)]  # fmt: skip
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 class Warehouse:
@@ -260,11 +209,11 @@ class Warehouse:
                 kept = [
                     i for i, d in enumerate(ids) if plan.final.get(d, plan.arrival[i]) == "loaded"
                 ]
-                self._append("core.incident", _with_ids([loads[i].incidents for i in kept],
+                self._append("core.incident", with_ids([loads[i].incidents for i in kept],
                                                         [ids[i] for i in kept]), INCIDENT_COLUMNS)  # fmt: skip
                 for table, attribute, columns in _DELIVERY_TABLES:
                     frames = [getattr(load, attribute) for load in loads]
-                    self._append(table, _with_ids(frames, ids), columns)
+                    self._append(table, with_ids(frames, ids), columns)
                 self.con.execute("COMMIT")
             except BaseException as exc:
                 self.con.execute("ROLLBACK")
@@ -275,7 +224,7 @@ class Warehouse:
                 raise
         return [(d, plan.arrival[i]) for i, d in enumerate(ids)]
 
-    def _supersession_plan(self, loads: Sequence[DeliveryLoad], ids: list[int]) -> _Plan:
+    def _supersession_plan(self, loads: Sequence[DeliveryLoad], ids: list[int]) -> Plan:
         """Each delivery's status on arrival, and which deliveries it supersedes."""
         organisations = sorted({load.entry.organisatiecode for load in loads
                                 if load.entry.organisatiecode is not None})  # fmt: skip
@@ -284,40 +233,14 @@ class Warehouse:
             "WHERE status = 'loaded' AND list_contains(?, organisatiecode)", [organisations],
         ).fetchall()  # fmt: skip
         current = {(r[0], r[1]): (int(r[2]), r[3]) for r in rows}
-        in_warehouse = {delivery_id for delivery_id, _ in current.values()}
-        plan = _Plan()
-        for load, delivery_id in zip(loads, ids, strict=True):
-            entry = load.entry
-            key = (entry.organisatiecode, entry.periode)
-            now = current.get(key) if None not in key else None
-            if entry.rejected:
-                plan.arrival.append("rejected")
-            elif now is not None and now[1] > entry.received_at:
-                plan.arrival.append("superseded")
-                plan.final[delivery_id] = "superseded"
-                plan.superseded_by[delivery_id] = now[0]
-            else:
-                plan.arrival.append("loaded")
-                if now is not None and now[0] in in_warehouse:
-                    plan.withdrawn[now[0]] = delivery_id
-                elif now is not None:
-                    plan.final[now[0]] = "superseded"
-                    plan.superseded_by[now[0]] = delivery_id
-                if None not in key:
-                    current[key] = (delivery_id, entry.received_at)
-        return plan
+        return plan_supersession([load.entry for load in loads], ids, current)
 
-    def _insert_ledger(self, loads: Sequence[DeliveryLoad], ids: list[int], plan: _Plan,
+    def _insert_ledger(self, loads: Sequence[DeliveryLoad], ids: list[int], plan: Plan,
                        run_id: int) -> None:  # fmt: skip
         """The ledger rows of a batch, with their final status, in one statement."""
-        rows = pd.DataFrame([
-            {**{k: getattr(load.entry, k) for k in _LEDGER_ENTRY_FIELDS}, "delivery_id": d,
-             "run_id": run_id, "status": plan.final.get(d, plan.arrival[i]),
-             "superseded_by": plan.superseded_by.get(d)}
-            for i, (load, d) in enumerate(zip(loads, ids, strict=True))
-        ]).astype({"superseded_by": "Int64", "profile_version": "Int64"})  # fmt: skip
         loaded_at = self.con.execute("SELECT now()").fetchone()
         assert loaded_at is not None
+        rows = ledger_rows([load.entry for load in loads], ids, plan, run_id)
         self._append("ops.delivery", rows.assign(loaded_at=loaded_at[0]),
                      tuple(LEDGER_COLUMNS.split(", ")))  # fmt: skip
 
