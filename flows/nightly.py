@@ -1,5 +1,6 @@
-"""The Prefect flow `nightly`: discover deliveries, process them in worker processes, load each
-in a task of its own, marts, summary.
+"""The Prefect flow `nightly`: discover deliveries, process them in groups on a Prefect task
+runner (local processes, threads for debugging, or a Dask cluster), load them in batches into the
+next warehouse version (one writer: the flow), marts, summary, feedback, report, Data Docs.
 
 Business logic lives in `pipeline`; this module only wires it.
 """
@@ -9,20 +10,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
+from typing import Any
 from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.server_watch import watch_temporary_server
 from pipeline.api_sync import SyncResult
-from pipeline.isolation import DeliveryPool
+from pipeline.groups import delivery_groups, process_group
+from pipeline.isolation import Limits
 from pipeline.nightly import (
     LoadResult,
     RunSummary,
@@ -35,7 +41,6 @@ from pipeline.nightly import (
     prepare_inputs,
     publish_data_docs,
     publish_report,
-    record_history,
     summarise,
     sync_api_source,
     unchanged_run,
@@ -58,12 +63,36 @@ def load_deliveries(warehouse: Warehouse, batch: list[ProcessedDelivery], run_id
     return load_batch(warehouse, batch, run_id, deadline_days)
 
 
-def batch_name(batch: list[ProcessedDelivery]) -> str:
+@task(name="process-deliveries", cache_policy=NO_CACHE, persist_result=False, retries=1,
+      retry_delay_seconds=10)  # fmt: skip
+def process_deliveries(files: list[InboxFile], inputs: ProcessingInputs, limits: Limits,
+                       isolated: bool, run_key: str) -> list[ProcessedDelivery]:  # fmt: skip
+    """Process a group of deliveries in order, each in an isolated worker with its limits.
+
+    A delivery's own failure is a rejected delivery, not a failed task; only a lost worker
+    machine or process fails the task, and Prefect retries it once.
+    """
+    return process_group(files, inputs, limits, isolated, run_key)
+
+
+def files_name(verb: str, files: list[InboxFile]) -> str:
     """A task run name a person can find a delivery by: its first and last delivery."""
-    first, last = batch[0].file, batch[-1].file
-    if len(batch) == 1:
-        return f"laden {first.folder}/{first.path.name}"
-    return f"laden {len(batch)}: {first.folder}/{first.path.name} … {last.folder}/{last.path.name}"
+    first, last = files[0], files[-1]
+    if len(files) == 1:
+        return f"{verb} {first.folder}/{first.path.name}"
+    return f"{verb} {len(files)}: {first.folder}/{first.path.name} … {last.folder}/{last.path.name}"
+
+
+def task_runner(settings: Settings) -> TaskRunner[Any]:
+    """Where deliveries are processed: a Dask cluster (MONITOR_DASK_ADDRESS), threads
+    (MONITOR_RUNNER=threads, debugging), or local processes (MONITOR_WORKERS, the default)."""
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=settings.dask_address)
+    if settings.runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=settings.worker_count)
+    return ProcessPoolTaskRunner(max_workers=settings.worker_count)
 
 
 @task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
@@ -102,24 +131,40 @@ def nightly(
         logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
         quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
         outcomes: list[tuple[ProcessedDelivery, LoadResult]] = []
-        batch: list[ProcessedDelivery] = []
+        loads: list[str] = []
 
         def load(chunk: list[ProcessedDelivery]) -> None:
-            task = load_deliveries.with_options(task_run_name=batch_name(chunk))
+            name = files_name("laden", [p.file for p in chunk])
+            task = load_deliveries.with_options(task_run_name=name)
             outcomes.extend(task(quote(wh), quote(chunk), run_id, inputs.deadline_days))  # type: ignore[call-overload]
+            loads.append(name)
 
-        with DeliveryPool(inputs, delivery_limits(settings)) as pool, \
-                RunProgress(len(files), logger) as progress:  # fmt: skip
-            for processed in pool.process(files, inputs.history):
-                progress.advance(processed)
-                key = (processed.file.folder.upper(), processed.file.sha256)
-                if key in misdirected:
-                    processed = flag_misdirected(processed, misdirected[key])
-                record_history(inputs.history, processed)  # before any later file starts
-                batch.append(processed)
-                if len(batch) >= LOAD_BATCH:
-                    load(batch)
-                    batch = []
+        groups = delivery_groups(files, settings.worker_count)  # inputs unquoted: Dask unpickles
+        run_key = (
+            f"{settings.warehouse_path}#{run_id}@{started.isoformat()}"  # workers are kept per run
+        )
+        limits = delivery_limits(settings)
+        isolated = settings.runner != "threads" or bool(settings.dask_address)
+        futures = [process_deliveries.with_options(task_run_name=files_name("verwerken", group))
+                   .submit(group, inputs, limits, isolated, run_key)  # type: ignore[call-overload]
+                   for group in groups]  # fmt: skip
+        position = {future.task_run_id: index for index, future in enumerate(futures)}
+        finished: dict[int, list[ProcessedDelivery]] = {}
+        next_group, batch = 0, []
+        with RunProgress(len(files), logger) as progress:
+            for future in as_completed(futures):
+                finished[position[future.task_run_id]] = future.result()
+                while next_group in finished:  # loaded in group order: the same ids every run
+                    for processed in finished.pop(next_group):
+                        progress.advance(processed)
+                        key = (processed.file.folder.upper(), processed.file.sha256)
+                        if key in misdirected:
+                            processed = flag_misdirected(processed, misdirected[key])
+                        batch.append(processed)
+                        if len(batch) >= LOAD_BATCH:
+                            load(batch)
+                            batch = []
+                    next_group += 1
             if batch:
                 load(batch)
         results = [result for _, result in outcomes]
@@ -131,11 +176,12 @@ def nightly(
         summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
                              files_seen=len(files) + skipped, files_new=len(files),
                              files_skipped=skipped, deliveries=results, api_pulls=pulls,
-                             warehouse=str(settings.warehouse_path))  # fmt: skip
+                             warehouse=str(settings.warehouse_path),
+                             task_runs=len(groups) + len(loads) + len(pulls))  # fmt: skip
         summarise(wh, summary)
     # only once the version is published: a killed run writes none
     write_all_feedback(settings.feedback_directory, outcomes, inputs.reference,
-                       settings.delivery_workers)  # fmt: skip
+                       settings.worker_count)  # fmt: skip
     summary.feedback_dir = str(settings.feedback_directory)
     summary.report = str(publish_report(settings))
     if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
@@ -155,13 +201,13 @@ def run_nightly(settings: Settings) -> RunSummary:
 
     if not get_current_settings().api.url:
         watch_temporary_server()  # a killed run leaves no orphan server
-    state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
-                    sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
+    run = nightly.with_options(task_runner=task_runner(settings))
+    state = run(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
+                sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
     summary: RunSummary = state.result()  # re-raises when the flow failed
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:
-        expected = -(-summary.files_new // LOAD_BATCH) + len(summary.api_pulls)  # ceiling
-        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=expected)
+        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=summary.task_runs)
     return summary
 
 
@@ -195,8 +241,9 @@ def drain_and_stop_temporary_server(
 def nightly_deployment(settings: Settings, cron: str, timezone: str) -> RunnerDeployment:
     """The nightly deployment with its schedule (built offline; testable)."""
     parameters = {"inbox": str(settings.inbox_dir), "warehouse": str(settings.warehouse_path)}
-    deployment = nightly.to_deployment(name="nightly", schedules=[Cron(cron, timezone=timezone)],
-                                       parameters=parameters)  # fmt: skip
+    with_runner = nightly.with_options(task_runner=task_runner(settings))
+    deployment = with_runner.to_deployment(name="nightly", schedules=[Cron(cron, timezone=timezone)],
+                                           parameters=parameters)  # fmt: skip
     assert isinstance(deployment, RunnerDeployment)
     return deployment
 

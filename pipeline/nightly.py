@@ -19,6 +19,7 @@ from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
 from pipeline.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.feedback import DeliveryOutcome, build_feedback
 from pipeline.feedback_writer import write_feedback
+from pipeline.groups import record_history
 from pipeline.isolation import Limits
 from pipeline.process import ProcessedDelivery, ProcessingInputs, rejected_delivery
 from pipeline.pseudonym import checked_key
@@ -80,6 +81,7 @@ class RunSummary:
     report: str = ""
     datadocs: str | None = None
     flow_run_id: str | None = None  # the Prefect flow run (its artifacts and task runs)
+    task_runs: int = 0  # Prefect task runs of this flow run (processing, loading, API pulls)
     rebuilt: bool = True  # False: nothing new, nothing built (run_id is the published run)
 
     def as_dict(self) -> dict[str, object]:
@@ -191,8 +193,7 @@ def write_reference_tables(
 
 def delivery_limits(settings: Settings) -> Limits:
     """Time, memory and worker count for the delivery worker processes, from the settings."""
-    return Limits(settings.delivery_timeout_s, settings.delivery_memory_mb,
-                  settings.delivery_workers)  # fmt: skip
+    return Limits(settings.delivery_timeout_s, settings.delivery_memory_mb, settings.worker_count)
 
 
 def new_files(inbox: Path, known: set[tuple[str, str]]) -> tuple[list[InboxFile], int]:
@@ -252,12 +253,6 @@ def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: i
     if history is not None:
         record_history(history, processed)
     return load_batch(warehouse, [processed], run_id, deadline_days)[0][1]
-
-
-def record_history(history: dict[str, list[int]], processed: ProcessedDelivery) -> None:
-    """Add a delivery that is not rejected to its organisation's row-count history (B03)."""
-    if processed.meta is not None and not processed.rejected:
-        history.setdefault(processed.meta.organisatiecode, []).append(processed.rows_in)
 
 
 def load_batch(

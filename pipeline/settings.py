@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,7 +18,6 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MONITOR_", extra="ignore")
 
-    data_dir: Path = Path("data")
     inbox_dir: Path = Path("data/inbox")
     reference_dir: Path = Path("data/reference")
     fte_dir: Path | None = None  # default: the reference dir (a sample brings its own)
@@ -26,11 +27,12 @@ class Settings(BaseSettings):
     max_file_bytes: int = 200 * 1024 * 1024  # every delivery file, whatever its name (S01)
     delivery_timeout_s: float = 120.0  # wall time of one delivery in its worker (S01 beyond)
     delivery_memory_mb: int = 1536  # resident memory of one delivery's worker (S01 beyond)
-    delivery_workers: int = 2  # worker processes that process deliveries side by side
+    workers: int | None = None  # deliveries processed side by side (default: the cores)
+    runner: Literal["processes", "threads"] = "processes"  # threads: debugging only, no isolation
+    dask_address: str | None = None  # a Dask scheduler (tcp://host:8786): process there instead
     coverage_floor: float = 0.60
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "Europe/Amsterdam"
-    task_workers: int = 2
     api_sources: list[str] = []  # ids of the API sources the nightly run pulls (none by default)
     api_sources_dir: Path | None = None  # default: connectors/sources
     delivery_deadline_days: int = 30  # a quarter is due this many days after its last day
@@ -92,6 +94,11 @@ class Settings(BaseSettings):
     def internal_report_directory(self) -> Path:
         """Where the internal report for the Taskforce (quality per employer) is written."""
         return self.reports_directory / "intern"
+
+    @property
+    def worker_count(self) -> int:
+        """How many deliveries are processed side by side (MONITOR_WORKERS, else the cores)."""
+        return max(1, self.workers or os.cpu_count() or 1)
 
     @property
     def fte_directory(self) -> Path:

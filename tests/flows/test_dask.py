@@ -1,0 +1,85 @@
+"""The scale-out path: the nightly flow on a real Dask cluster (a scheduler and two workers in
+processes of their own on 127.0.0.1) gives the same warehouse as the local run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.settings import Settings
+from tests.flows.conftest import warehouse_fingerprint
+from tests.flows.test_concurrent_reader import copy_inbox
+
+DASK = Path(sys.executable).with_name("dask")
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A scheduler and two single-threaded workers; workers may start processes of their own
+    (the isolated delivery workers), which Dask's default daemonic workers may not."""
+    from distributed import Client
+
+    env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    scheduler_file = tmp_path / "scheduler.json"
+    processes = [subprocess.Popen(
+        [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+         "--scheduler-file", str(scheduler_file)], env=env, stderr=subprocess.DEVNULL)]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        processes += [subprocess.Popen(
+            [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
+             "127.0.0.1"], env=env, stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=240)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
+    nightly_run: dict[str, Any], dask_cluster: str, tmp_path: Path
+) -> None:
+    from distributed import Client
+
+    from flows.nightly import run_nightly
+
+    sample = nightly_run["sample"]
+    organisations = sorted(p.name for p in (sample / "inbox").iterdir())[:20]
+    copy_inbox(sample, tmp_path / "sample", organisations)
+    inbox = tmp_path / "sample" / "inbox"
+    local = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "lokaal" / "monitor.duckdb",
+                     sample_mode=True)  # fmt: skip
+    on_dask = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "dask" / "monitor.duckdb",
+                       sample_mode=True, dask_address=dask_cluster)  # fmt: skip
+
+    local_summary = run_nightly(local)
+    dask_summary = run_nightly(on_dask)
+
+    assert dask_summary.files_new == local_summary.files_new > 40
+    assert warehouse_fingerprint(on_dask.warehouse_path) == warehouse_fingerprint(
+        local.warehouse_path
+    )
+
+    def kept_delivery_workers() -> int:  # runs inside each Dask worker (pickled by value)
+        import pipeline.groups
+
+        return len(pipeline.groups._pools)
+
+    with Client(dask_cluster, timeout=60) as client:
+        groups_per_worker = client.run(kept_delivery_workers)
+    assert len(groups_per_worker) == 2
+    assert all(count >= 1 for count in groups_per_worker.values())  # both workers processed

@@ -1,0 +1,51 @@
+"""Deliveries in groups for the task runner: whole organisation folders, in inbox order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from connectors import InboxFile
+from pipeline.groups import delivery_groups
+
+
+def _file(folder: str, name: str) -> InboxFile:
+    received = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+    return InboxFile(Path(folder) / name, folder, f"{folder}{name}", received, 10)
+
+
+def test_every_file_of_a_folder_lands_in_one_group_in_its_own_order() -> None:
+    files = [_file(f"GM{i % 30:04d}", f"levering_{i}.csv") for i in range(120)]
+
+    groups = delivery_groups(files, workers=2)
+
+    assert sorted(f.path for g in groups for f in g) == sorted(f.path for f in files)
+    folders_per_group = [{f.folder for f in g} for g in groups]
+    assert sum(len(f) for f in folders_per_group) == 30  # no folder split over two groups
+    assert len(groups) > 1
+    for group in groups:
+        for folder in {f.folder for f in group}:
+            own = [f.path.name for f in group if f.folder == folder]
+            assert own == [f.path.name for f in files if f.folder == folder]
+
+
+def test_groups_are_about_equal_and_at_least_the_minimum() -> None:
+    files = [_file(f"GM{i:04d}", "q1.csv") for i in range(200)]  # one file per folder
+
+    groups = delivery_groups(files, workers=2)  # 8 groups wanted; 25 files each
+
+    assert [len(g) for g in groups] == [25] * 8
+
+
+def test_a_small_inbox_is_one_group_and_a_big_folder_stays_whole() -> None:
+    few = [_file("GM0001", f"{i}.csv") for i in range(5)]
+    assert delivery_groups(few, workers=4) == [few]
+    big = [_file("POL", f"{i}.csv") for i in range(100)] + [_file("GM0002", "a.csv")]
+
+    groups = delivery_groups(big, workers=2)
+
+    assert [len(g) for g in groups] == [100, 1]
+
+
+def test_no_files_no_groups() -> None:
+    assert delivery_groups([], workers=2) == []
