@@ -146,7 +146,7 @@ def nightly(
         limits = delivery_limits(settings)
         isolated = settings.runner != "threads" or bool(settings.dask_address)
         futures = [process_deliveries.with_options(task_run_name=files_name("verwerken", group))
-                   .submit(group, inputs, limits, isolated, run_key)  # type: ignore[call-overload]
+                   .submit(group, inputs, limits, isolated, run_key)
                    for group in groups]  # fmt: skip
         position = {future.task_run_id: index for index, future in enumerate(futures)}
         finished: dict[int, list[ProcessedDelivery]] = {}
