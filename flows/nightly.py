@@ -145,13 +145,14 @@ def nightly(
         )
         limits = delivery_limits(settings)
         isolated = settings.runner != "threads" or bool(settings.dask_address)
-        futures = [process_deliveries.with_options(task_run_name=files_name("verwerken", group))
-                   .submit(group, inputs, limits, isolated, run_key)
-                   for group in groups]  # fmt: skip
-        position = {future.task_run_id: index for index, future in enumerate(futures)}
         finished: dict[int, list[ProcessedDelivery]] = {}
         next_group, batch = 0, []
-        with RunProgress(len(files), logger) as progress:
+        with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
+            futures = [runner.submit(
+                process_deliveries.with_options(task_run_name=files_name("verwerken", group)),
+                {"files": group, "inputs": inputs, "limits": limits, "isolated": isolated,
+                 "run_key": run_key}) for group in groups]  # fmt: skip
+            position = {future.task_run_id: index for index, future in enumerate(futures)}
             for future in as_completed(futures):
                 finished[position[future.task_run_id]] = future.result()
                 while next_group in finished:  # loaded in group order: the same ids every run
@@ -201,9 +202,8 @@ def run_nightly(settings: Settings) -> RunSummary:
 
     if not get_current_settings().api.url:
         watch_temporary_server()  # a killed run leaves no orphan server
-    run = nightly.with_options(task_runner=task_runner(settings))
-    state = run(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
-                sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
+    state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
+                    sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
     summary: RunSummary = state.result()  # re-raises when the flow failed
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:
@@ -241,9 +241,8 @@ def drain_and_stop_temporary_server(
 def nightly_deployment(settings: Settings, cron: str, timezone: str) -> RunnerDeployment:
     """The nightly deployment with its schedule (built offline; testable)."""
     parameters = {"inbox": str(settings.inbox_dir), "warehouse": str(settings.warehouse_path)}
-    with_runner = nightly.with_options(task_runner=task_runner(settings))
-    deployment = with_runner.to_deployment(name="nightly", schedules=[Cron(cron, timezone=timezone)],
-                                           parameters=parameters)  # fmt: skip
+    deployment = nightly.to_deployment(name="nightly", schedules=[Cron(cron, timezone=timezone)],
+                                       parameters=parameters)  # fmt: skip
     assert isinstance(deployment, RunnerDeployment)
     return deployment
 

@@ -51,7 +51,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
-    nightly_run: dict[str, Any], dask_cluster: str, tmp_path: Path
+    nightly_run: dict[str, Any], dask_cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from distributed import Client
 
@@ -64,9 +64,10 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
     local = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "lokaal" / "monitor.duckdb",
                      sample_mode=True)  # fmt: skip
     on_dask = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "dask" / "monitor.duckdb",
-                       sample_mode=True, dask_address=dask_cluster)  # fmt: skip
+                       sample_mode=True)  # fmt: skip
 
     local_summary = run_nightly(local)
+    monkeypatch.setenv("MONITOR_DASK_ADDRESS", dask_cluster)  # as an operator points the night
     dask_summary = run_nightly(on_dask)
 
     assert dask_summary.files_new == local_summary.files_new > 40
