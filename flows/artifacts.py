@@ -11,11 +11,11 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from pipeline.feedback import STATUS_NL
 from pipeline.nightly import RunSummary
 
 TABLE_KEY = "nachtrun-per-beroepsgroep"
 SUMMARY_KEY = "nachtrun-samenvatting"
-STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen"}
 MAX_LISTED = 50  # rejected deliveries listed by name; the rest are counted
 
 

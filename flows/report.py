@@ -9,11 +9,10 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.feedback import STATUS_NL
 from pipeline.nightly import RunSummary
 from pipeline.truth import TruthComparison
 from pipeline.warehouse import open_published
-
-STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen"}
 
 
 def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:
