@@ -8,9 +8,9 @@ group is processed file by file in an isolated worker process with its limits
 
 from __future__ import annotations
 
-import atexit
 import logging
 import math
+import multiprocessing.util
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -106,7 +106,6 @@ def _pool_for(run_key: str, inputs: ProcessingInputs, limits: Limits) -> Deliver
     return pool
 
 
-@atexit.register
 def close_pools() -> None:
     """Stop every kept delivery worker (at the exit of the process)."""
     with _pools_lock:
@@ -114,3 +113,8 @@ def close_pools() -> None:
         _pools.clear()
     for pool in pools:
         pool.__exit__(None, None, None)
+
+
+# At exit, before multiprocessing terminates daemonic children (exit priority >= 0 runs first): a
+# worker asked to stop ends cleanly and releases its semaphores instead of being killed.
+multiprocessing.util.Finalize(None, close_pools, exitpriority=10)
