@@ -17,6 +17,7 @@ from pipeline.nightly import RunSummary
 TABLE_KEY = "nachtrun-per-beroepsgroep"
 SUMMARY_KEY = "nachtrun-samenvatting"
 MAX_LISTED = 50  # rejected deliveries listed by name; the rest are counted
+MARKUP = set("\\`*_{}[]()<>#+-!|~:.@&")  # escaped in names and messages from employers' files
 
 
 def publish_run_artifacts(summary: RunSummary) -> None:
@@ -47,7 +48,7 @@ def run_markdown(summary: RunSummary) -> str:
     if rejected:
         lines += ["", f"## Afgekeurde leveringen ({len(rejected)})", ""]
         lines += [
-            f"- `{_cell(d.bronbestand)}`: {_cell(d.reason or '')}" for d in rejected[:MAX_LISTED]
+            f"- {_cell(d.bronbestand)}: {_cell(d.reason or '')}" for d in rejected[:MAX_LISTED]
         ]
         if len(rejected) > MAX_LISTED:
             lines.append(f"- … en nog {len(rejected) - MAX_LISTED}")
@@ -70,8 +71,9 @@ def _link(path: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text from a file name or message, inert in markdown (no markup, no links, no HTML)."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+!|" else c for c in text).replace("\n", " ")
+    """Text from a file name or message, inert in markdown: every punctuation mark that makes
+    markup, HTML or an autolink (`www.`, `https://`, `a@b`) is backslash-escaped."""
+    return "".join(f"\\{c}" if c in MARKUP else c for c in text).replace("\n", " ")
 
 
 def _plain(value: Any) -> Any:

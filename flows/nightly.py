@@ -76,11 +76,26 @@ def process_deliveries(files: list[InboxFile], inputs: ProcessingInputs, limits:
 
 
 def files_name(verb: str, files: list[InboxFile]) -> str:
-    """A task run name a person can find a delivery by: its first and last delivery."""
+    """A task run name a person can find a delivery by: its first and last delivery.
+
+    Prefect formats a run name with the task's parameters (`{inputs.pseudonym_key}`): braces in
+    a file name are doubled so they stay text.
+    """
     first, last = files[0], files[-1]
-    if len(files) == 1:
-        return f"{verb} {first.folder}/{first.path.name}"
-    return f"{verb} {len(files)}: {first.folder}/{first.path.name} … {last.folder}/{last.path.name}"
+    name = (f"{verb} {first.folder}/{first.path.name}" if len(files) == 1 else
+            f"{verb} {len(files)}: {first.folder}/{first.path.name} … {last.folder}/{last.path.name}")  # fmt: skip
+    return name.replace("{", "{{").replace("}", "}}")
+
+
+def release_dask_workers(address: str) -> None:
+    """Stop the delivery workers the Dask workers kept for this run: they hold the key and the
+    reference data, and a long-lived Dask worker would otherwise keep them until the next run."""
+    from distributed import Client
+
+    from pipeline.groups import close_pools
+
+    with Client(address, timeout=60) as client:
+        client.run(close_pools)
 
 
 def task_runner(settings: Settings) -> TaskRunner[Any]:
@@ -139,7 +154,7 @@ def nightly(
             outcomes.extend(task(quote(wh), quote(chunk), run_id, inputs.deadline_days))  # type: ignore[call-overload]
             loads.append(name)
 
-        groups = delivery_groups(files, settings.worker_count)  # inputs unquoted: Dask unpickles
+        groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code)
         run_key = (
             f"{settings.warehouse_path}#{run_id}@{started.isoformat()}"  # workers are kept per run
         )
@@ -168,6 +183,8 @@ def nightly(
                     next_group += 1
             if batch:
                 load(batch)
+        if settings.dask_address:
+            release_dask_workers(settings.dask_address)
         results = [result for _, result in outcomes]
         reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
         pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
@@ -191,7 +208,7 @@ def nightly(
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     summary.flow_run_id = str(flow_run.id) if flow_run.id else None
     publish_run_artifacts(summary)
-    remember_run(settings, fingerprint, run_id)  # last: a killed run leaves no marker
+    remember_run(settings, fingerprint, run_id, started)  # last: a killed run leaves no marker
     logger.info("run %d klaar: %d leveringen verwerkt", run_id, len(results))
     return summary
 

@@ -3,6 +3,7 @@ and its load tasks with their states, and the run summary as artifacts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import StateType
 
+from connectors import InboxFile
 from flows.artifacts import SUMMARY_KEY, TABLE_KEY, run_markdown
 from pipeline.nightly import LoadResult, RunSummary
 
@@ -83,8 +85,9 @@ def test_the_run_summary_is_published_as_artifacts(nightly_run: dict[str, Any]) 
 
 def test_the_summary_lists_rejected_deliveries_with_their_names_made_inert(tmp_path: Path) -> None:
     hostile = "<img src=x onerror=alert(1)>[klik](http://evil.example).csv"
+    reason = "S04 organisatie 'zie https://phish.example of www.evil.nl, mail a@evil.nl'"
     rejected = LoadResult(hostile, "GM0014", "2025Q1", None, "rejected", 0, 0, 0, 0,
-                          reason="S01 bestand is leeg")  # fmt: skip
+                          reason=reason)  # fmt: skip
     loaded = LoadResult("goed.xlsx", "GM0014", "2025Q2", "gir", "loaded", 3, 3, 0, 0)
     summary = RunSummary(7, "2026-12-04T02:00:00+00:00", files_seen=3, files_new=2,
                          files_skipped=1, deliveries=[loaded, rejected],
@@ -94,10 +97,35 @@ def test_the_summary_lists_rejected_deliveries_with_their_names_made_inert(tmp_p
 
     assert "nieuw: 2 (1 geladen, 1 afgekeurd); al verwerkt: 1" in text
     assert "## Afgekeurde leveringen (1)" in text
-    assert "S01 bestand is leeg" in text
+    assert "S04 organisatie" in text
+    for autolink in ("https://phish", "www.evil", "a@evil", "evil.nl"):
+        assert autolink not in text  # broken up by escapes: no renderer makes a link of it
     listed = text.split("## Afgekeurde leveringen (1)")[1].split("## Uitkomsten")[0]
-    assert "bestand is leeg" in listed and "onerror" in listed
+    assert "phish" in listed and "onerror" in listed
     assert re.search(r"(?<!\\)[<>\[\]()]", listed) is None
     assert "\\<img src=x onerror=alert\\(1\\)\\>" in text
     assert f"({(tmp_path / 'rapport' / 'index.html').as_uri()})" in text
     assert "Data Docs" not in text  # no Data Docs built: no link
+
+
+def test_a_file_name_with_braces_stays_text_in_the_task_run_name(prefect_harness: None) -> None:
+    from prefect import flow, task
+
+    from flows.nightly import files_name
+
+    received = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+    hostile = InboxFile(Path("GM0014/{inputs}{0}.xlsx"), "GM0014", "a" * 64, received, 1)
+
+    @task
+    def echo(inputs: str) -> str:
+        return inputs
+
+    @flow
+    def one_task() -> str:
+        return echo.with_options(task_run_name=files_name("laden", [hostile]))("geheime sleutel")
+
+    state = one_task(return_state=True)
+
+    assert state.is_completed()  # Prefect did not trip over the braces
+    _, tasks, _ = _runs(str(state.state_details.flow_run_id))
+    assert [t.name for t in tasks] == ["laden GM0014/{inputs}{0}.xlsx"]  # not the parameter
