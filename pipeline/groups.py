@@ -12,7 +12,7 @@ import logging
 import math
 import multiprocessing.util
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from connectors import InboxFile
@@ -22,14 +22,18 @@ from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
 log = logging.getLogger(__name__)
 GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up the others
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
+groups_processed = 0  # by this process (a Dask worker's share of the night can be read back)
 
 
-def delivery_groups(files: Sequence[InboxFile], workers: int) -> list[list[InboxFile]]:
-    """Whole organisation folders per group, groups of about equal size, folders in the order
-    their first file appears, files in their own order."""
+def delivery_groups(
+    files: Sequence[InboxFile], workers: int, current_code: Callable[[str], str] = str
+) -> list[list[InboxFile]]:
+    """Whole organisations per group (the folders of an old and a new gemeentecode together:
+    `current_code`), groups of about equal size, organisations in the order their first file
+    appears, files in their own order."""
     folders: dict[str, list[InboxFile]] = {}
     for file in files:
-        folders.setdefault(file.folder.upper(), []).append(file)
+        folders.setdefault(current_code(file.folder.upper()), []).append(file)
     target = max(MIN_GROUP, math.ceil(len(files) / max(1, workers * GROUPS_PER_WORKER)))
     groups: list[list[InboxFile]] = [[]]
     for folder_files in folders.values():
@@ -58,6 +62,8 @@ def process_group(
     a Prefect or Dask worker that processes several groups warms up one delivery worker, not one
     per group. A group of another run (other reference data) gets a fresh one.
     """
+    global groups_processed
+    groups_processed += 1
     history = {organisation: list(sizes) for organisation, sizes in inputs.history.items()}
     processed: list[ProcessedDelivery] = []
     if isolated and not run_key:

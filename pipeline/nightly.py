@@ -134,10 +134,13 @@ def unchanged_run(settings: Settings, fingerprint: str, started: dt.datetime) ->
     if settings.api_sources or not settings.warehouse_path.exists():
         return None
     with open_published(settings.warehouse_path) as wh:
-        last = wh.query("SELECT max(run_id) AS run_id FROM ops.run WHERE status = 'completed'")
-        run_id = last["run_id"].iloc[0]
-        if pd.isna(run_id) or not unchanged_since_last_run(settings, fingerprint, int(run_id)):
+        last = wh.con.execute("SELECT run_id, started_at FROM ops.run WHERE status = 'completed' "
+                              "ORDER BY run_id DESC LIMIT 1").fetchone()  # fmt: skip
+        if last is None or not unchanged_since_last_run(
+            settings, fingerprint, int(last[0]), last[1]
+        ):
             return None
+        run_id = last[0]
         files, skipped = new_files(settings.inbox_dir, wh.known_files())
         if files:
             return None

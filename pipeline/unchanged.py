@@ -61,23 +61,34 @@ def calendar_state(today: dt.date, deadline_days: int) -> dt.date:
     return max(b for b in boundaries if b <= today)
 
 
-def unchanged_since_last_run(settings: Settings, fingerprint: str, published_run: int) -> bool:
-    """Whether the last completed run of the published warehouse had this fingerprint."""
+def unchanged_since_last_run(
+    settings: Settings, fingerprint: str, published_run: int, started_at: dt.datetime
+) -> bool:
+    """Whether the last completed run of the published warehouse (its id and start: ids repeat
+    after a restore) had this fingerprint."""
     marker = settings.reports_directory / MARKER
     try:
         last = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return (isinstance(last, dict) and last.get("vingerafdruk") == fingerprint
-            and last.get("run_id") == published_run)  # fmt: skip
+    if not isinstance(last, dict) or last.get("vingerafdruk") != fingerprint:
+        return False
+    try:
+        started = dt.datetime.fromisoformat(str(last.get("gestart")))
+    except ValueError:
+        return False
+    return last.get("run_id") == published_run and started == started_at
 
 
-def remember_run(settings: Settings, fingerprint: str, run_id: int) -> None:
+def remember_run(
+    settings: Settings, fingerprint: str, run_id: int, started_at: dt.datetime
+) -> None:
     """Write the marker of a completed run (after the report and Data Docs are written)."""
     marker = settings.reports_directory / MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     temporary = marker.with_name(MARKER + ".tmp")
-    temporary.write_text(json.dumps({"vingerafdruk": fingerprint, "run_id": run_id}), "utf-8")
+    marker_text = {"vingerafdruk": fingerprint, "run_id": run_id, "gestart": started_at.isoformat()}
+    temporary.write_text(json.dumps(marker_text), "utf-8")
     temporary.replace(marker)
 
 
@@ -86,6 +97,8 @@ def _files(folder: Path, recursive: bool) -> list[Path]:
     if not folder.is_dir():
         return []
     if not recursive:
-        return sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+        return sorted(
+            p for p in folder.iterdir() if p.is_file()
+        )  # links followed, as the loaders do
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES
                   and "__pycache__" not in p.parts)  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,16 @@ def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None)
     feedback_state = {p: p.stat().st_mtime_ns for p in settings.feedback_directory.rglob("*")}
     built_state = modification_times(settings)
     second = run_nightly(settings)
+    built_state_after = modification_times(settings)
+    os.environ["MONITOR_DATADOCS_KEEP"] = "199"  # a setting in the fingerprint: build again
+    try:
+        third = run_nightly(settings)
+    finally:
+        del os.environ["MONITOR_DATADOCS_KEEP"]
     return {"sample": sample, "settings": settings, "first": first, "second": second,
-            "first_state": first_state, "feedback_state": feedback_state,
-            "built_state": built_state, "built_state_after": modification_times(settings)}  # fmt: skip
+            "third": third, "first_state": first_state, "feedback_state": feedback_state,
+            "built_state": built_state, "built_state_after": built_state_after,
+            "third_state": warehouse_fingerprint(settings.warehouse_path)}  # fmt: skip
 
 
 def modification_times(settings: Settings) -> dict[str, int]:

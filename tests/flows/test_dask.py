@@ -75,12 +75,13 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
         local.warehouse_path
     )
 
-    def kept_delivery_workers() -> int:  # runs inside each Dask worker (pickled by value)
+    def groups_and_kept_workers() -> tuple[int, int]:  # runs in each Dask worker (by value)
         import pipeline.groups
 
-        return len(pipeline.groups._pools)
+        return pipeline.groups.groups_processed, len(pipeline.groups._pools)
 
     with Client(dask_cluster, timeout=60) as client:
-        groups_per_worker = client.run(kept_delivery_workers)
-    assert len(groups_per_worker) == 2
-    assert all(count >= 1 for count in groups_per_worker.values())  # both workers processed
+        per_worker = client.run(groups_and_kept_workers)
+    assert len(per_worker) == 2
+    assert all(groups >= 1 for groups, _ in per_worker.values())  # both workers processed
+    assert all(kept == 0 for _, kept in per_worker.values())  # and let go of the key after it

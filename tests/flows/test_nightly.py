@@ -52,6 +52,13 @@ def test_a_night_with_nothing_new_builds_nothing(nightly_run: dict[str, Any]) ->
     assert second.per_beroepsgroep == first.per_beroepsgroep
 
 
+def test_a_rebuild_with_nothing_new_changes_no_figure(nightly_run: dict[str, Any]) -> None:
+    first, third = nightly_run["first"], nightly_run["third"]
+    assert third.rebuilt and third.files_new == 0  # the fingerprint changed: built again
+    assert third.run_id > first.run_id
+    assert nightly_run["third_state"] == nightly_run["first_state"]  # ledger, incidents, marts
+
+
 def test_the_correction_supersedes_the_original(nightly_run: dict[str, Any]) -> None:
     with open_published(nightly_run["settings"].warehouse_path) as wh:
         ledger = wh.query(

@@ -49,3 +49,14 @@ def test_a_small_inbox_is_one_group_and_a_big_folder_stays_whole() -> None:
 
 def test_no_files_no_groups() -> None:
     assert delivery_groups([], workers=2) == []
+
+
+def test_the_folders_of_an_old_and_a_new_gemeentecode_share_a_group() -> None:
+    files = [_file(f"GM{i:04d}", "q1.csv") for i in range(1, 60)] + [_file("GM0788", "q1.csv")]
+    successor = {"GM0788": "GM1954"}  # Haaren, split up: its rows count for the new code
+    files.insert(1, _file("GM1954", "q1.csv"))
+
+    groups = delivery_groups(files, workers=2, current_code=lambda c: successor.get(c, c))
+
+    (together,) = [g for g in groups if any(f.folder == "GM1954" for f in g)]
+    assert [f.folder for f in together if f.folder in ("GM1954", "GM0788")] == ["GM1954", "GM0788"]

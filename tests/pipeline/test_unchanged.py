@@ -86,16 +86,37 @@ def test_days_within_one_calendar_state_share_the_fingerprint(settings: Settings
 def test_the_marker_matches_only_the_same_fingerprint_and_published_run(
     settings: Settings,
 ) -> None:
-    assert not unchanged_since_last_run(settings, "abc", 3)  # no marker yet
-    remember_run(settings, "abc", 3)
+    started = dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)
+    assert not unchanged_since_last_run(settings, "abc", 3, started)  # no marker yet
+    remember_run(settings, "abc", 3, started)
 
-    assert unchanged_since_last_run(settings, "abc", 3)
-    assert not unchanged_since_last_run(settings, "abd", 3)
-    assert not unchanged_since_last_run(settings, "abc", 4)
+    assert unchanged_since_last_run(settings, "abc", 3, started)
+    assert unchanged_since_last_run(
+        settings, "abc", 3, started.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    )
+    assert not unchanged_since_last_run(settings, "abd", 3, started)
+    assert not unchanged_since_last_run(settings, "abc", 4, started)
+    # after a restore the run ids repeat: another run 3 started at another moment
+    assert not unchanged_since_last_run(settings, "abc", 3, started + dt.timedelta(days=1))
 
 
 def test_a_damaged_marker_means_build_again(settings: Settings) -> None:
-    remember_run(settings, "abc", 3)
+    started = dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)
+    remember_run(settings, "abc", 3, started)
     (settings.reports_directory / ".laatste-run.json").write_text("{niet json", "utf-8")
 
-    assert not unchanged_since_last_run(settings, "abc", 3)
+    assert not unchanged_since_last_run(settings, "abc", 3, started)
+
+
+def test_a_linked_reference_file_counts_by_what_it_points_at(
+    settings: Settings, tmp_path: Path
+) -> None:
+    shared = tmp_path / "gedeeld" / "fte_2026.csv"
+    shared.parent.mkdir()
+    shared.write_text("organisatiecode,beroepsgroep,fte\n", "utf-8")
+    (settings.reference_dir / "fte_2026.csv").symlink_to(shared)
+    before = input_fingerprint(settings, TODAY)
+
+    shared.write_text("organisatiecode,beroepsgroep,fte\nGM0014,boa,3.5\n", "utf-8")
+
+    assert input_fingerprint(settings, TODAY) != before
