@@ -3,13 +3,15 @@
     .venv/bin/python bench/nightly.py [--scale 1.0] [--flow]
 
 Without --flow it runs the plain pipeline functions (what each Prefect task calls) and reports
-time per stage; with --flow it also times the real Prefect flow on the temporary server.
+time per stage; with --flow it also times the real Prefect flow on the temporary server. Ends
+with the peak resident memory of this process and of its largest child (the flow's workers).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import resource
 import shutil
 import tempfile
 import time
@@ -131,6 +133,9 @@ def main() -> None:
             run_flow(Settings(inbox_dir=inbox, warehouse_path=flow, sample_mode=True))
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"peak RSS: this process {own} MB, largest child process {children} MB")
 
 
 if __name__ == "__main__":
