@@ -19,13 +19,13 @@ from collections import defaultdict
 from pathlib import Path
 
 import pipeline.process as process
+from pipeline.feedback_run import write_all_feedback
 from pipeline.nightly import (
     load_processed,
     new_files,
     prepare_inputs,
     publish_data_docs,
     publish_report,
-    write_all_feedback,
     write_reference_tables,
 )
 from pipeline.sample import generate_sample

@@ -27,6 +27,7 @@ from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.server_watch import watch_temporary_server
 from pipeline.api_sync import SyncResult
+from pipeline.feedback_run import write_all_feedback
 from pipeline.groups import delivery_groups, process_group
 from pipeline.isolation import Limits
 from pipeline.nightly import (
@@ -43,14 +44,12 @@ from pipeline.nightly import (
     publish_report,
     summarise,
     sync_api_source,
-    unchanged_run,
-    write_all_feedback,
     write_reference_tables,
 )
 from pipeline.process import ProcessedDelivery, ProcessingInputs
 from pipeline.progress import RunProgress
 from pipeline.settings import Settings, load_settings
-from pipeline.unchanged import input_fingerprint, remember_run
+from pipeline.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.warehouse import Warehouse, build_next_version
 
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,6 @@ from connectors.api import ApiError
 from connectors.profiles import load_profiles
 from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
 from pipeline.api_sync import SyncResult, sync_source, token_from_env
-from pipeline.feedback import DeliveryOutcome, build_feedback
-from pipeline.feedback_writer import write_feedback
 from pipeline.groups import record_history
 from pipeline.isolation import Limits
 from pipeline.process import ProcessedDelivery, ProcessingInputs, rejected_delivery
@@ -33,14 +29,12 @@ from pipeline.reference import (
     quarter_calendar,
 )
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
-from pipeline.unchanged import unchanged_since_last_run
 from pipeline.warehouse import DeliveryLoad, LedgerEntry, Warehouse
 from schemas.codelists import load_codelists
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
 
 log = logging.getLogger(__name__)
-FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job
 FIRST_YEAR = 2010  # the first year an incidentdatum may fall in (DESIGN §5)
 
 
@@ -124,36 +118,6 @@ def prepare_inputs(
         deadline_days=settings.delivery_deadline_days,
         levert_voor=load_levert_voor(settings.fte_directory, reference),
     )
-
-
-def unchanged_run(settings: Settings, fingerprint: str, started: dt.datetime) -> RunSummary | None:
-    """The summary of a night with nothing new: no new file, no API source, the inputs'
-    fingerprint as at the published run. None when there is anything to do."""
-    from pipeline.warehouse import open_published
-
-    if settings.api_sources or not settings.warehouse_path.exists():
-        return None
-    with open_published(settings.warehouse_path) as wh:
-        last = wh.con.execute("SELECT run_id, started_at FROM ops.run WHERE status = 'completed' "
-                              "ORDER BY run_id DESC LIMIT 1").fetchone()  # fmt: skip
-        if last is None or not unchanged_since_last_run(
-            settings, fingerprint, int(last[0]), last[1]
-        ):
-            return None
-        run_id = last[0]
-        files, skipped = new_files(settings.inbox_dir, wh.known_files())
-        if files:
-            return None
-        summary = RunSummary(int(run_id), started.isoformat(timespec="seconds"),
-                             files_seen=skipped, files_skipped=skipped, rebuilt=False,
-                             warehouse=str(settings.warehouse_path))  # fmt: skip
-        summarise(wh, summary)
-    docs = settings.reports_directory / "datadocs" / "index.html"
-    summary.feedback_dir = str(settings.feedback_directory)
-    summary.report = str(settings.report_directory / "index.html")
-    summary.datadocs = str(docs) if docs.exists() else None
-    summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return summary
 
 
 def write_reference_tables(
@@ -320,42 +284,6 @@ def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLo
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
     return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
                         quality.as_frame())  # fmt: skip
-
-
-def write_all_feedback(
-    root: Path,
-    outcomes: list[tuple[ProcessedDelivery, LoadResult]],
-    reference: Reference,
-    workers: int,
-) -> int:
-    """Write every delivery's feedback, in `workers` processes side by side; returns how many
-    were written. One that cannot be written is logged; the others are still written."""
-    names = reference.organisation_names
-    if workers <= 1 or len(outcomes) < 2 * FEEDBACK_CHUNK:
-        return _write_feedback_chunk(root, outcomes, names)
-    chunks = [outcomes[i : i + FEEDBACK_CHUNK] for i in range(0, len(outcomes), FEEDBACK_CHUNK)]
-    context = multiprocessing.get_context("forkserver")  # the delivery workers' warm fork server
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
-        return sum(future.result() for future in futures)
-
-
-def _write_feedback_chunk(
-    root: Path, outcomes: list[tuple[ProcessedDelivery, LoadResult]], names: dict[str, str]
-) -> int:
-    """Write the feedback of some deliveries; returns how many were written."""
-    written = 0
-    for processed, result in outcomes:
-        assert result.quality is not None, "feedback needs the delivery's quality score"
-        outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
-                                  result.quality)  # fmt: skip
-        try:
-            write_feedback(root, build_feedback(processed, outcome, names))
-            written += 1
-        except Exception:  # one employer's feedback must not stop the others'
-            log.exception("terugkoppeling voor %s/%s niet geschreven", processed.file.folder,
-                          processed.file.path.name)  # fmt: skip
-    return written
 
 
 def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:

@@ -20,7 +20,9 @@ from pathlib import Path
 import connectors
 import pipeline
 import schemas
+from pipeline.nightly import RunSummary, new_files, summarise
 from pipeline.settings import Settings
+from pipeline.warehouse import open_published
 
 log = logging.getLogger(__name__)
 MARKER = ".laatste-run.json"  # in the reports directory
@@ -102,3 +104,31 @@ def _files(folder: Path, recursive: bool) -> list[Path]:
         )  # links followed, as the loaders do
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in CODE_SUFFIXES
                   and "__pycache__" not in p.parts)  # fmt: skip
+
+
+def unchanged_run(settings: Settings, fingerprint: str, started: dt.datetime) -> RunSummary | None:
+    """The summary of a night with nothing new: no new file, no API source, the inputs'
+    fingerprint as at the published run. None when there is anything to do."""
+    if settings.api_sources or not settings.warehouse_path.exists():
+        return None
+    with open_published(settings.warehouse_path) as wh:
+        last = wh.con.execute("SELECT run_id, started_at FROM ops.run WHERE status = 'completed' "
+                              "ORDER BY run_id DESC LIMIT 1").fetchone()  # fmt: skip
+        if last is None or not unchanged_since_last_run(
+            settings, fingerprint, int(last[0]), last[1]
+        ):
+            return None
+        run_id = last[0]
+        files, skipped = new_files(settings.inbox_dir, wh.known_files())
+        if files:
+            return None
+        summary = RunSummary(int(run_id), started.isoformat(timespec="seconds"),
+                             files_seen=skipped, files_skipped=skipped, rebuilt=False,
+                             warehouse=str(settings.warehouse_path))  # fmt: skip
+        summarise(wh, summary)
+    docs = settings.reports_directory / "datadocs" / "index.html"
+    summary.feedback_dir = str(settings.feedback_directory)
+    summary.report = str(settings.report_directory / "index.html")
+    summary.datadocs = str(docs) if docs.exists() else None
+    summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return summary
