@@ -1,6 +1,10 @@
 """The night side by side with its floor and with dlt, on the same inbox, in one process tree.
 
-    .venv/bin/python bench/national.py [--sample DIR] [--scale 1.0] [--skip-dlt]
+    .venv/bin/python bench/national.py [--sample DIR] [--scale 1.0] [--series] [--skip-dlt]
+
+Without --sample it generates the one-year national sample the speed target of issue 11 names
+(main year 2025, 2025Q1–2025Q4, 1,469 files); --series generates the default multi-year sample
+(`monitor sample` without options) instead.
 
 1. floor: read every delivery file's raw cells (calamine for workbooks, the csv module, json)
    and insert them all into DuckDB in one Arrow insert;
@@ -139,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, help="an existing sample (default: generate one)")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--series", action="store_true", help="the default multi-year sample")
     parser.add_argument("--skip-dlt", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
@@ -146,8 +151,11 @@ def main() -> None:
         sample = args.sample
         if sample is None:
             sample = work / "sample"
+            one_year = (
+                [] if args.series else ["--year", "2025", "--van", "2025Q1", "--tot", "2025Q4"]
+            )
             subprocess.run([str(Path(sys.executable).with_name("monitor")), "sample", "--out",
-                            str(sample), "--scale", str(args.scale)], check=True)  # fmt: skip
+                            str(sample), "--scale", str(args.scale), *one_year], check=True)  # fmt: skip
         inbox = sample / "inbox"
         print(f"inbox: {len(delivery_files(inbox))} bestanden ({inbox})")
         floor_s, cells = floor(inbox, work / "floor.duckdb")

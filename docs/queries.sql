@@ -147,8 +147,9 @@ ORDER BY beroepsgroep;
 
 -- name: verandering_ten_opzichte_van_vorig_jaar
 -- Verandering van het aantal incidenten ten opzichte van het jaar ervoor, per beroepsgroep
--- (landelijk). Vergelijk alleen twee volledige jaren (boven de dekkingsdrempel) zonder
--- reeksbreuk; een voorlopig cijfer kan nog veranderen door late leveringen of correcties.
+-- (landelijk). De verandering staat er alleen tussen twee volledige jaren (voorbij en boven de
+-- dekkingsdrempel); vergelijk bovendien alleen jaren zonder
+-- reeksbreuk. Een voorlopig cijfer kan nog veranderen door late leveringen of correcties.
 SELECT j.beroepsgroep, j.periode AS jaar, j.incidenten, v.incidenten AS incidenten_vorig_jaar,
        j.verandering_vorig_jaar_pct, j.volledig, v.volledig AS vorig_jaar_volledig,
        j.reeksbreuk, j.cijferstatus

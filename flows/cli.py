@@ -63,18 +63,33 @@ def _refuse_concurrent(warehouse: Path) -> NoReturn:
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Map voor de voorbeelddata.")] = Path("data/sample"),
-    year: Annotated[int | None, typer.Option(help="Jaar (standaard: vorig kalenderjaar).")] = None,
+    year: Annotated[int | None, typer.Option(
+        help="Jaar met de bijzondere gevallen (standaard: het laatste jaar waarvan het vierde "
+             "kwartaal al geleverd moest zijn).")] = None,
+    van: Annotated[str | None, typer.Option(
+        help="Eerste kwartaal, bv. 2023Q1 (standaard: 1 januari drie jaar terug).")] = None,
+    tot: Annotated[str | None, typer.Option(
+        help="Laatste kwartaal (standaard: het laatste kwartaal waarvan de termijn verstreken is).")] = None,
     seed: Annotated[int, typer.Option(help="Startwaarde van de toevalsgenerator.")] = 2025,
     scale: Annotated[float, typer.Option(help="Schaal van de volumes (1 = landelijk).")] = 1.0,
-) -> None:
-    """Maak de landelijke voorbeeldset: aanleveringen van alle organisaties plus de grondwaarheid."""
-    from pipeline.sample import default_sample_year, generate_sample
+) -> None:  # fmt: skip
+    """Maak de landelijke voorbeeldset: aanleveringen van alle organisaties over meerdere jaren,
+    plus de grondwaarheid."""
+    from pipeline.sample import SampleError, default_series, generate_sample, periode
 
-    jaar = year or default_sample_year(date.today())
-    with console.status(f"Voorbeeldset {jaar} maken in {out} ..."):
-        summary = generate_sample(out, year=jaar, seed=seed, scale=scale)
-    console.print(f"[green]Voorbeeldset gemaakt[/] in {summary.out}: {summary.delivery_files} aanleveringen, "
-                  f"{summary.truth_incidents} incidenten, {summary.truth_rejects} af te keuren rijen.")  # fmt: skip
+    first, last, main_year = default_series(date.today())
+    jaar = year or main_year
+    van = van or periode(*first)
+    tot = tot or periode(*last)
+    try:
+        with console.status(f"Voorbeeldset {van}–{tot} maken in {out} ..."):
+            summary = generate_sample(out, year=jaar, seed=seed, scale=scale, first=van, last=tot)
+    except SampleError as error:
+        err.print(f"Geen voorbeeldset gemaakt: {error}", highlight=False, markup=False)
+        raise typer.Exit(2) from error
+    console.print(f"[green]Voorbeeldset gemaakt[/] in {summary.out} ({summary.first}–{summary.last}): "
+                  f"{summary.delivery_files} aanleveringen, {summary.truth_incidents} incidenten, "
+                  f"{summary.truth_rejects} af te keuren rijen.")  # fmt: skip
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from copy import copy
 from dataclasses import replace
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from pipeline.sample.defects import eligible_deliveries, inject_defects
 from pipeline.sample.formats import FORMATS
-from pipeline.sample.incidents import build_source, draw_incidents
+from pipeline.sample.incidents import Trend, build_source, draw_incidents
 from pipeline.sample.model import (
     LATE_DAYS,
     RECEIVED_DAYS,
@@ -23,6 +24,7 @@ from pipeline.sample.model import (
     received_time,
 )
 from pipeline.sample.plan import QUARTERS, SamplePlan, random_streams
+from pipeline.sample.series import Quarter
 
 CORRECTION_SUFFIX = "_correctie"
 CORRECTION_DELAY = timedelta(days=30)
@@ -37,10 +39,18 @@ class IncidentFactory:
     def __init__(self, plan: SamplePlan, rng: np.random.Generator) -> None:
         """Build every organisation's employee pool and location weights."""
         self._rng = rng
+        self._main_year = plan.year
         self._sources = {
             org.code: build_source(org, plan.reference, rng) for org in plan.organisations
         }
         self._counters: Counter[str] = Counter()
+
+    def drawing_from(self, rng: np.random.Generator) -> IncidentFactory:
+        """Return a factory with the same employees, locations and numbering that draws from
+        another stream (the series, so the main year's draws stay as they are)."""
+        other = copy(self)
+        other._rng = rng
+        return other
 
     def draw(self, delivery: DeliveryFile, n: int = 1) -> list[Incident]:
         """Draw n new incidents for the delivery's organisation and quarter."""
@@ -54,7 +64,8 @@ class IncidentFactory:
                 )
             )
         source = self._sources[org.code]
-        return draw_incidents(self._rng, source, delivery.year, delivery.quarter, numbers)
+        trend = Trend.of(delivery.year, self._main_year)
+        return draw_incidents(self._rng, source, delivery.year, delivery.quarter, numbers, trend)
 
     def draw_one(self, delivery: DeliveryFile) -> Incident:
         """Draw a single new incident for the delivery."""
@@ -64,27 +75,48 @@ class IncidentFactory:
 def _regular_delivery(
     plan: SamplePlan, org: Organisation, quarter: int, factory: IncidentFactory
 ) -> DeliveryFile:
-    """Build an organisation's delivery for one quarter (under the old code if legacy)."""
+    """Build an organisation's delivery for one quarter of the main year (under the old code if
+    legacy)."""
     legacy_code, bron_code, legacy_quarter = plan.cases.legacy
     bron = bron_code if (org.code, quarter) == (legacy_code, legacy_quarter) else org.code
     days = LATE_DAYS if (org.code, quarter) == plan.coverage.late else RECEIVED_DAYS
+    return _delivery(org, bron, (plan.year, quarter), days, plan.counts[(org.code, quarter)],
+                     factory)  # fmt: skip
+
+
+def _series_delivery(
+    plan: SamplePlan, org: Organisation, when: Quarter, factory: IncidentFactory
+) -> DeliveryFile:
+    """Build a delivery of a quarter outside the main year (in the earlier system's format for
+    the organisation with the series break)."""
+    series_break = plan.series.series_break
+    if series_break and org.code == series_break[0] and when < series_break[2]:
+        org = replace(org, profiel=series_break[1])
+    count = plan.series.counts[(org.code, *when)]
+    return _delivery(org, org.code, when, RECEIVED_DAYS, count, factory)
+
+
+def _delivery(
+    org: Organisation, bron: str, when: Quarter, days: int, count: int, factory: IncidentFactory
+) -> DeliveryFile:
+    """Build one delivery file with `count` freshly drawn incidents (0: a nil return)."""
+    year, quarter = when
     delivery = DeliveryFile(
         organisation=org,
         bron_code=bron,
         quarter=quarter,
-        year=plan.year,
-        file_name=FORMATS[org.profiel].file_name(bron, plan.year, quarter),
-        received=received_time(plan.year, quarter, org.index, days),
+        year=year,
+        file_name=FORMATS[org.profiel].file_name(bron, year, quarter),
+        received=received_time(year, quarter, org.index, days),
     )
-    count = plan.counts[(org.code, quarter)]
     delivery.rows = [PlannedRow(incident) for incident in factory.draw(delivery, count)]
     delivery.geen_incidenten = count == 0
     return delivery
 
 
 def _find(files: list[DeliveryFile], key: tuple[str, int]) -> DeliveryFile:
-    """Return the delivery of this organisation and quarter."""
-    return next(f for f in files if (f.organisation.code, f.quarter) == key)
+    """Return the main year's delivery of this organisation and quarter."""
+    return next(f for f in files if (f.organisation.code, f.quarter) == key)  # main year only
 
 
 def _correction(
@@ -129,7 +161,7 @@ def _unreadable(valid: DeliveryFile) -> DeliveryFile:
 
 def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
     """Draw every delivery file of the plan, with special cases and injected defects."""
-    _, incident_rng, defect_rng = random_streams(plan.seed)
+    _, incident_rng, defect_rng, series_rng = random_streams(plan.seed)
     factory = IncidentFactory(plan, incident_rng)
     drawn = [
         _regular_delivery(plan, org, quarter, factory)
@@ -146,4 +178,17 @@ def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
     files.append(_unreadable(_find(files, plan.cases.unreadable)))
     eligible = eligible_deliveries(files, plan.special_deliveries())
     inject_defects(eligible, factory.draw_one, defect_rng)
-    return sorted(files, key=lambda f: (f.organisation.index, f.quarter, f.received))
+    files.extend(_series_deliveries(plan, factory.drawing_from(series_rng)))
+    return sorted(files, key=lambda f: (f.organisation.index, f.year, f.quarter, f.received))
+
+
+def _series_deliveries(plan: SamplePlan, factory: IncidentFactory) -> list[DeliveryFile]:
+    """Draw the clean deliveries of the quarters outside the main year (the covered gemeente
+    has none of its own; the region below the floor misses some)."""
+    covered = plan.coverage.levert_voor.organisatiecode
+    return [
+        _series_delivery(plan, org, when, factory)
+        for org in plan.organisations
+        for when in plan.series.history(plan.year)
+        if org.code != covered and (org.code, *when) in plan.series.counts
+    ]

@@ -17,9 +17,10 @@ from pipeline.sample.manifest import (
     OUTPUT_FOLDERS,
     write_manifest,
 )
-from pipeline.sample.model import LOADED, DeliveryFile, SampleError, load_gedragscodes
+from pipeline.sample.model import LOADED, DeliveryFile, SampleError, load_gedragscodes, periode
 from pipeline.sample.plan import SamplePlan, plan_sample
 from pipeline.sample.population import Reference
+from pipeline.sample.series import default_series, parse_quarter
 from pipeline.sample.truth import (
     DELIVERY_COLUMNS,
     FTE_COLUMNS,
@@ -43,6 +44,8 @@ class SampleSummary:
 
     out: Path
     year: int
+    first: str
+    last: str
     delivery_files: int
     truth_incidents: int
     truth_rejects: int
@@ -50,8 +53,9 @@ class SampleSummary:
 
 
 def default_sample_year(today: date) -> int:
-    """Return the last complete calendar year before `today`."""
-    return today.year - 1
+    """Return the main year of a sample made on `today`: the last year whose fourth quarter is
+    due (the year before `today`'s, unless its last quarter's deadline has not yet passed)."""
+    return default_series(today)[2]
 
 
 def prepare_output(out: Path) -> None:
@@ -82,7 +86,8 @@ def write_truth(out: Path, plan: SamplePlan, files: list[DeliveryFile]) -> tuple
     """Write the FTE and levert-voor references and the four truth files; return incident and
     reject counts."""
     reference = out / "reference"
-    write_csv(reference / f"fte_{plan.year}.csv", FTE_COLUMNS, fte_rows(plan.organisations))
+    for year in sorted({year for year, _ in plan.series.quarters}):
+        write_csv(reference / f"fte_{year}.csv", FTE_COLUMNS, fte_rows(plan.organisations))
     relations = levert_voor_rows([plan.coverage.levert_voor])
     write_csv(reference / LEVERT_VOOR_NAME, LEVERT_VOOR_COLUMNS, relations)
     truth = out / "truth"
@@ -110,9 +115,15 @@ def generate_sample(
     seed: int = 2025,
     scale: float = 1.0,
     reference_dir: Path = Path("data/reference"),
+    first: str | None = None,
+    last: str | None = None,
 ) -> SampleSummary:
-    """Write a deterministic national sample to `out` and return what it holds."""
-    plan = plan_sample(year, seed, scale, reference_dir)
+    """Write a deterministic national sample to `out` and return what it holds. It covers the
+    quarters from `first` to `last` (`YYYYQn`; default the four quarters of `year`); the special
+    cases of one year lie in `year`."""
+    plan = plan_sample(year, seed, scale, reference_dir,
+                       parse_quarter(first) if first is not None else None,
+                       parse_quarter(last) if last is not None else None)  # fmt: skip
     files = build_deliveries(plan)
     prepare_output(out)
     write_inbox(out / "inbox", files, plan.reference)
@@ -121,6 +132,8 @@ def generate_sample(
     return SampleSummary(
         out=out,
         year=year,
+        first=periode(*plan.series.quarters[0]),
+        last=periode(*plan.series.quarters[-1]),
         delivery_files=len(files),
         truth_incidents=incidents,
         truth_rejects=rejects,

@@ -11,6 +11,14 @@ import numpy as np
 
 from pipeline.sample.model import Incident, Organisation, quarter_end, quarter_start
 from pipeline.sample.population import Reference
+from pipeline.sample.series import (
+    FALLING_AANGIFTE,
+    FALLING_FACTOR,
+    MAX_AANGIFTE_CHANCE,
+    RISING_FACTOR,
+    RISING_GEDRAG,
+    trend,
+)
 
 GEDRAG_CODES = (
     "verbaal",
@@ -61,6 +69,22 @@ FREE_TEXT_DETAILS = (
     "volgde een duw en een klap.",
     "werden foto's van de medewerker gedeeld.",
 )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How a year of the series differs from the main year (1: not at all)."""
+
+    rising: float = 1.0  # weight of RISING_GEDRAG among the gedragstypen
+    aangifte: float = 1.0  # chance of an aangifte in FALLING_AANGIFTE's registrations
+
+    @classmethod
+    def of(cls, year: int, main_year: int) -> Trend:
+        """Return the trend of `year` in a series around `main_year`."""
+        return cls(trend(year, main_year, RISING_FACTOR), trend(year, main_year, FALLING_FACTOR))
+
+
+NO_TREND = Trend()
 
 
 @dataclass(frozen=True)
@@ -117,10 +141,18 @@ def _blank(
     return [None if gone else value for value, gone in zip(values, missing, strict=True)]
 
 
-def _draw_gedragstypen(rng: np.random.Generator, beroepsgroep: str) -> tuple[str, ...]:
+def _gedrag_weights(beroepsgroep: str, trend: Trend) -> np.ndarray:
+    """Return the probabilities of the behaviour types in the trend's year."""
+    weights = [
+        w * trend.rising if code == RISING_GEDRAG else w
+        for code, w in zip(GEDRAG_CODES, GEDRAG_WEIGHTS[beroepsgroep], strict=True)
+    ]
+    return _normalised(weights)
+
+
+def _draw_gedragstypen(rng: np.random.Generator, weights: np.ndarray) -> tuple[str, ...]:
     """Draw one to three distinct behaviour types, verbaal and bedreiging most common."""
     size = 1 + int(rng.choice(3, p=GEDRAG_COUNT_WEIGHTS))
-    weights = _normalised(GEDRAG_WEIGHTS[beroepsgroep])
     return tuple(GEDRAG_CODES[i] for i in rng.choice(len(GEDRAG_CODES), size, False, weights))
 
 
@@ -173,10 +205,12 @@ def _draw_letsel(
 
 
 def _draw_aangifte(
-    rng: np.random.Generator, gedrag: list[tuple[str, ...]]
+    rng: np.random.Generator, gedrag: list[tuple[str, ...]], factor: float = 1.0
 ) -> tuple[list[str | None], list[str | None]]:
-    """Draw aangifte (mostly for violence) and the VPT flag, which needs aangifte ja."""
-    chance = [0.6 if "fysiek_geweld" in g else 0.3 if "bedreiging" in g else 0.08 for g in gedrag]
+    """Draw aangifte (mostly for violence; its chance times `factor`) and the VPT flag, which
+    needs aangifte ja."""
+    base = [0.6 if "fysiek_geweld" in g else 0.3 if "bedreiging" in g else 0.08 for g in gedrag]
+    chance = [min(MAX_AANGIFTE_CHANCE, c * factor) for c in base]
     draws = rng.random(len(gedrag))
     unknown = rng.random(len(gedrag)) < 0.06
     aangifte = _blank(
@@ -215,14 +249,17 @@ def _draw_free_text(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def _draw_columns(
-    rng: np.random.Generator, source: IncidentSource, year: int, quarter: int, n: int
-) -> dict[str, list[Any]]:
+    rng: np.random.Generator, source: IncidentSource, year: int, quarter: int, n: int,
+    trend: Trend,
+) -> dict[str, list[Any]]:  # fmt: skip
     """Draw every field but the incident number for n incidents, column by column."""
     beroepsgroep = source.organisation.beroepsgroep
-    gedrag = [_draw_gedragstypen(rng, beroepsgroep) for _ in range(n)]
+    weights = _gedrag_weights(beroepsgroep, trend)
+    gedrag = [_draw_gedragstypen(rng, weights) for _ in range(n)]
     dates, registered, times = _draw_times(rng, year, quarter, n)
     letsel, verzuim = _draw_letsel(rng, gedrag)
-    aangifte, vpt = _draw_aangifte(rng, gedrag)
+    falling = trend.aangifte if beroepsgroep == FALLING_AANGIFTE else 1.0
+    aangifte, vpt = _draw_aangifte(rng, gedrag, falling)
     locations = _choose_weighted(rng, source.location_codes, source.location_weights, n)
     contexts = (*CONTEXT_WEIGHTS[beroepsgroep], 4)
     employees = _choose_weighted(rng, source.employee_ids, source.employee_weights, n)
@@ -250,10 +287,11 @@ def _draw_columns(
 
 
 def draw_incidents(
-    rng: np.random.Generator, source: IncidentSource, year: int, quarter: int, numbers: list[str]
-) -> list[Incident]:
-    """Draw one incident per incident number, dated within the quarter."""
-    columns = _draw_columns(rng, source, year, quarter, len(numbers))
+    rng: np.random.Generator, source: IncidentSource, year: int, quarter: int, numbers: list[str],
+    trend: Trend = NO_TREND,
+) -> list[Incident]:  # fmt: skip
+    """Draw one incident per incident number, dated within the quarter, with the year's trend."""
+    columns = _draw_columns(rng, source, year, quarter, len(numbers), trend)
     return [
         Incident(
             bron_incidentnummer=number, **{name: values[i] for name, values in columns.items()}

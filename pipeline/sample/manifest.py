@@ -9,6 +9,7 @@ from typing import Any
 
 from pipeline.sample.model import SUPERSEDED, DeliveryFile, periode
 from pipeline.sample.plan import SamplePlan
+from pipeline.sample.series import FALLING_AANGIFTE, RISING_GEDRAG
 from pipeline.sample.truth import iso_utc
 
 MANIFEST_NAME = "sample.json"
@@ -26,16 +27,16 @@ def _where(delivery: DeliveryFile) -> dict[str, str]:
     }
 
 
-def _of(files: list[DeliveryFile], key: tuple[str, int]) -> list[DeliveryFile]:
-    """Return the delivery files of one organisation and quarter."""
-    return [f for f in files if (f.organisation.code, f.quarter) == key]
+def _of(files: list[DeliveryFile], key: tuple[str, int], year: int) -> list[DeliveryFile]:
+    """Return the delivery files of one organisation and quarter of `year`."""
+    return [f for f in files if (f.organisation.code, f.quarter, f.year) == (*key, year)]
 
 
 def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any]:
     """Describe where each special case sits, so tests and people can find it."""
     cases = plan.cases
     legacy_code, _, legacy_quarter = cases.legacy
-    redelivery = _of(files, cases.redelivery)
+    redelivery = _of(files, cases.redelivery, plan.year)
     duplicates = [
         _where(f) | {"bron_incidentnummer": row.incident.bron_incidentnummer}
         for f in files
@@ -44,7 +45,7 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
     ]
     missing_code, missing_quarter = cases.missing
     return {
-        "pre_2023_code": [_where(f) for f in _of(files, (legacy_code, legacy_quarter))],
+        "pre_2023_code": [_where(f) for f in _of(files, (legacy_code, legacy_quarter), plan.year)],
         "nil_returns": [_where(f) for f in files if f.geen_incidenten],
         "redelivery": {
             "superseded": [_where(f) for f in redelivery if f.status == SUPERSEDED],
@@ -57,13 +58,35 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
         },
         "duplicate_incidentnummers": duplicates,
         **_coverage_cases(plan, files),
+        **_series_cases(plan),
     }
+
+
+def _series_cases(plan: SamplePlan) -> dict[str, Any]:
+    """Describe the series around the main year: its developments, break and region below
+    the coverage floor (empty when the sample holds only the main year)."""
+    series = plan.series
+    cases: dict[str, Any] = {
+        "developments": {
+            "stijgend_gedragstype": RISING_GEDRAG,
+            "dalend_aangifte_beroepsgroep": FALLING_AANGIFTE,
+        }
+    }
+    if series.series_break:
+        code, profiel, since = series.series_break
+        cases["series_break"] = {"organisatiecode": code, "eerder_profiel": profiel,
+                                 "vanaf": periode(*since)}  # fmt: skip
+    if series.below_floor:
+        region, when, missing = series.below_floor
+        cases["below_floor"] = {"veiligheidsregio": region, "beroepsgroep": "boa",
+                                "periode": periode(*when), "niet_geleverd": list(missing)}  # fmt: skip
+    return cases
 
 
 def _coverage_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any]:
     """Describe the covered-by relation and the late delivery."""
     relation = plan.coverage.levert_voor
-    late = _of(files, plan.coverage.late)
+    late = _of(files, plan.coverage.late, plan.year)
     return {
         "levert_voor": [
             {
@@ -101,7 +124,8 @@ def write_manifest(out: Path, plan: SamplePlan, files: list[DeliveryFile]) -> No
     """Write `sample.json` with the arguments, the special cases and the file hashes."""
     manifest = {
         "year": plan.year,
-        "start_periode": f"{plan.year}Q1",  # MONITOR_START_PERIODE for a run on this sample
+        "start_periode": periode(*plan.series.quarters[0]),  # MONITOR_START_PERIODE for a run
+        "eind_periode": periode(*plan.series.quarters[-1]),
         "seed": plan.seed,
         "scale": plan.scale,
         "demo_key_allowed": True,

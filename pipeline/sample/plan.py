@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,14 @@ from pipeline.sample.population import (
     Reference,
     build_organisations,
     read_reference,
+)
+from pipeline.sample.series import (
+    Quarter,
+    SeriesCases,
+    choose_below_floor,
+    choose_series_break,
+    draw_series_counts,
+    series_quarters,
 )
 
 QUARTERS = (1, 2, 3, 4)
@@ -95,6 +103,7 @@ class SamplePlan:
     counts: dict[OrgQuarter, int]
     cases: SpecialCases
     coverage: CoverageCases
+    series: SeriesCases
 
     def special_deliveries(self) -> set[OrgQuarter]:
         """Return every delivery that carries a special case (no injected row defects)."""
@@ -102,8 +111,9 @@ class SamplePlan:
 
 
 def random_streams(seed: int) -> list[np.random.Generator]:
-    """Return the three independent streams (plan, incidents, defects) of one seed."""
-    return list(np.random.default_rng(seed).spawn(3))
+    """Return the four independent streams (plan, incidents, defects, series) of one seed; the
+    first three are those of a one-year sample, so adding years changes nothing in the main year."""
+    return list(np.random.default_rng(seed).spawn(4))
 
 
 def _check_arguments(year: int, scale: float) -> None:
@@ -202,21 +212,52 @@ def draw_counts(
     return counts
 
 
+def plan_series(
+    year: int, first: Quarter, last: Quarter, organisations: tuple[Organisation, ...],
+    cases: SpecialCases, coverage: CoverageCases, rng: np.random.Generator,
+) -> SeriesCases:  # fmt: skip
+    """Plan the quarters around the main year: counts, the series break and the region below
+    the coverage floor, among gemeenten that carry no other case."""
+    quarters = series_quarters(first, last, year)
+    taken = {coverage.levert_voor.leverancier, coverage.levert_voor.organisatiecode,
+             coverage.late[0]}  # fmt: skip
+    free = [o for o in _free_gemeenten(organisations, cases) if o.code not in taken]
+    history = [q for q in quarters if q[0] != year]
+    counts = draw_series_counts(organisations, history, year, rng)
+    series_break = choose_series_break(free, quarters, year, rng)
+    if series_break:
+        free = [o for o in free if o.code != series_break[0]]
+    below_floor = choose_below_floor(organisations, free, quarters, year)
+    if below_floor:
+        _, (floor_year, floor_quarter), missing = below_floor
+        for code in missing:
+            del counts[(code, floor_year, floor_quarter)]
+    return SeriesCases(quarters, counts, series_break, below_floor)
+
+
 def plan_sample(
     year: int,
     seed: int = 2025,
     scale: float = 1.0,
     reference_dir: Path = Path("data/reference"),
+    first: Quarter | None = None,
+    last: Quarter | None = None,
 ) -> SamplePlan:
-    """Decide organisations, formats, quarterly counts and special cases, without writing."""
+    """Decide organisations, formats, quarterly counts and special cases, without writing.
+    The series runs from `first` to `last` (default: the main year's four quarters)."""
     _check_arguments(year, scale)
     reference = read_reference(reference_dir)
-    rng = random_streams(seed)[0]
+    streams = random_streams(seed)
+    rng = streams[0]
     organisations = build_organisations(reference, rng, scale)
     cases = choose_special_cases(organisations, reference, rng)
     counts = draw_counts(organisations, cases, rng)
     coverage = choose_coverage_cases(year, organisations, cases, counts, rng)
-    return SamplePlan(year, seed, scale, reference, organisations, counts, cases, coverage)
+    series = plan_series(year, first or (year, 1), last or (year, 4), organisations, cases,
+                         coverage, streams[3])  # fmt: skip
+    relation = replace(coverage.levert_voor, vanaf=periode(*series.quarters[0]))
+    coverage = replace(coverage, levert_voor=relation)
+    return SamplePlan(year, seed, scale, reference, organisations, counts, cases, coverage, series)
 
 
 def planned_volumes(plan: SamplePlan) -> dict[str, int]:

@@ -379,10 +379,11 @@ WITH telling AS (
      drempel AS (
     SELECT coalesce(max(waarde) FILTER (naam = 'dekkingsdrempel'), 0.6) AS dekkingsdrempel
     FROM ref.instelling),
-     termijn AS (  -- the delivery deadline of a quarter, and of a year (its last quarter's)
-    SELECT 'kwartaal' AS periodetype, periode, uiterste_leverdatum FROM ref.periode
+     termijn AS (  -- the end and delivery deadline of a quarter, and of a year (its last quarter's)
+    SELECT 'kwartaal' AS periodetype, periode, einddatum, uiterste_leverdatum FROM ref.periode
     UNION ALL
-    SELECT 'jaar', CAST(jaar AS VARCHAR), max(uiterste_leverdatum) FROM ref.periode GROUP BY jaar),
+    SELECT 'jaar', CAST(jaar AS VARCHAR), max(einddatum), max(uiterste_leverdatum)
+    FROM ref.periode GROUP BY jaar),
      rij AS (
     SELECT k.niveau, k.gebiedcode, coalesce(k.gebiednaam, k.gebiedcode) AS gebiednaam,
            k.beroepsgroep, k.periodetype, k.periode,
@@ -415,10 +416,8 @@ WITH telling AS (
            CASE WHEN current_date > tm.uiterste_leverdatum
                  AND d.organisaties_geleverd = d.organisaties_verwacht
                 THEN 'definitief' ELSE 'voorlopig' END AS cijferstatus,
-           round(100.0 * (coalesce(t.incidenten, 0) - vp.incidenten) / vp.incidenten, 1)
-               AS verandering_vorige_periode_pct,
-           round(100.0 * (coalesce(t.incidenten, 0) - vj.incidenten) / vj.incidenten, 1)
-               AS verandering_vorig_jaar_pct
+           coalesce(current_date > tm.einddatum, false) AS afgelopen,
+           k.vorige_periode, k.periode_vorig_jaar
     FROM keuze k
     CROSS JOIN drempel dr
     LEFT JOIN telling t ON t.niveau = k.niveau AND t.gebiedcode = k.gebiedcode
@@ -433,18 +432,29 @@ WITH telling AS (
     LEFT JOIN breuk_dekking bd ON bd.niveau = k.dekkingsniveau AND bd.gebiedcode = k.dekkingsgebied
      AND bd.beroepsgroep = k.beroepsgroep AND bd.periodetype = k.periodetype
      AND bd.periode = k.periode
-    LEFT JOIN telling vp ON vp.niveau = k.niveau AND vp.gebiedcode = k.gebiedcode
-     AND vp.beroepsgroep = k.beroepsgroep AND vp.periodetype = k.periodetype
-     AND vp.periode = k.vorige_periode
-    LEFT JOIN telling vj ON vj.niveau = k.niveau AND vj.gebiedcode = k.gebiedcode
-     AND vj.beroepsgroep = k.beroepsgroep AND vj.periodetype = k.periodetype
-     AND vj.periode = k.periode_vorig_jaar
     LEFT JOIN termijn tm ON tm.periodetype = k.periodetype AND tm.periode = k.periode),
      beoordeeld AS (
     SELECT *,
            coalesce(fte_pct / 100 < dekkingsdrempel, organisaties_pct / 100 < dekkingsdrempel, true)
                AS onder_dekkingsdrempel
-    FROM rij)
+    FROM rij),
+     volledig_rij AS (  -- a complete total: coverage at or above the floor, the period is over
+    SELECT *, NOT onder_dekkingsdrempel AND afgelopen AS volledig FROM beoordeeld),
+     vergeleken AS (  -- a change only between two complete totals
+    SELECT b.*,
+           CASE WHEN b.volledig AND vp.volledig AND vp.incidenten > 0
+                THEN round(100.0 * (b.incidenten - vp.incidenten) / vp.incidenten, 1)
+           END AS verandering_vorige_periode_pct,
+           CASE WHEN b.volledig AND vj.volledig AND vj.incidenten > 0
+                THEN round(100.0 * (b.incidenten - vj.incidenten) / vj.incidenten, 1)
+           END AS verandering_vorig_jaar_pct
+    FROM volledig_rij b
+    LEFT JOIN volledig_rij vp ON vp.niveau = b.niveau AND vp.gebiedcode = b.gebiedcode
+     AND vp.beroepsgroep = b.beroepsgroep AND vp.periodetype = b.periodetype
+     AND vp.periode = b.vorige_periode
+    LEFT JOIN volledig_rij vj ON vj.niveau = b.niveau AND vj.gebiedcode = b.gebiedcode
+     AND vj.beroepsgroep = b.beroepsgroep AND vj.periodetype = b.periodetype
+     AND vj.periode = b.periode_vorig_jaar)
 SELECT niveau, gebiedcode, gebiednaam, beroepsgroep, periodetype, periode, incidenten,
        met_aangifte, aangifte_bekend, aangifte_pct, aangifte_met_vpt, vpt_bekend, vpt_pct,
        met_letsel, letsel_medisch_ernstig, letsel_bekend, letsel_pct,
@@ -454,12 +464,12 @@ SELECT niveau, gebiedcode, gebiednaam, beroepsgroep, periodetype, periode, incid
        round(fte_pct, 1) AS fte_pct, organisaties_verwacht, organisaties_geleverd,
        round(organisaties_pct, 1) AS organisaties_pct,
        round(1000.0 * incidenten / nullif(fte_gedekt, 0), 1) AS per_1000_fte,
-       dekkingsdrempel, onder_dekkingsdrempel, NOT onder_dekkingsdrempel AS volledig, reeksbreuk,
+       dekkingsdrempel, onder_dekkingsdrempel, volledig, reeksbreuk,
        cijferstatus,
        verandering_vorige_periode_pct,
        CASE WHEN periodetype = 'jaar' THEN verandering_vorige_periode_pct
             ELSE verandering_vorig_jaar_pct END AS verandering_vorig_jaar_pct
-FROM beoordeeld;
+FROM vergeleken;
 COMMENT ON VIEW mart.indicatoren IS 'Kerncijfers (DESIGN §8) per niveau (nationaal, veiligheidsregio, gemeente), gebied, beroepsgroep en kwartaal of jaar, op de grenzen van nu. Een incident telt per niveau in precies één gebied (eventueel onbekend). Percentages over de incidenten waarvan het antwoord bekend is. Dekking is die van de werkgevers die voor het gebied verantwoordelijk zijn (zie dekkingsgebied); onder de dekkingsdrempel is een cijfer nooit een volledig totaal.';
 COMMENT ON COLUMN mart.indicatoren.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
 COMMENT ON COLUMN mart.indicatoren.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend. Het gebied van een incident is de gemeente waar het plaatsvond, anders de werkgevende gemeente; de regio is die van die gemeente, anders de werkgevende veiligheidsregio.';
@@ -496,11 +506,11 @@ COMMENT ON COLUMN mart.indicatoren.organisaties_pct IS 'Dekking in organisaties:
 COMMENT ON COLUMN mart.indicatoren.per_1000_fte IS 'Incidenten per 1.000 fte: 1000 × incidenten / fte_gedekt (leeg zonder fte; politie alleen nationaal).';
 COMMENT ON COLUMN mart.indicatoren.dekkingsdrempel IS 'Dekkingsdrempel als fractie (ref.instelling, standaard 0,6).';
 COMMENT ON COLUMN mart.indicatoren.onder_dekkingsdrempel IS 'Waar als de dekking onder de drempel ligt: fte_pct, of organisaties_pct als er geen fte is; ook waar als de dekking onbekend is.';
-COMMENT ON COLUMN mart.indicatoren.volledig IS 'Waar als het cijfer als volledig totaal getoond mag worden (niet onder de dekkingsdrempel).';
+COMMENT ON COLUMN mart.indicatoren.volledig IS 'Waar als het cijfer als volledig totaal getoond mag worden: de periode is voorbij en de dekking ligt niet onder de dekkingsdrempel. Een lopend kwartaal of jaar is nooit volledig.';
 COMMENT ON COLUMN mart.indicatoren.cijferstatus IS 'voorlopig zolang de uiterste leverdatum van het kwartaal (jaar: van het vierde kwartaal) niet voorbij is of nog niet elke verwachte werkgever van het dekkingsgebied geleverd heeft (een late levering kan het cijfer nog veranderen); anders definitief.';
 COMMENT ON COLUMN mart.indicatoren.reeksbreuk IS 'Waar als een werkgever die in deze rij meetelt (met incidenten of als verantwoordelijke voor het dekkingsgebied) in deze periode een reeksbreuk had (mart.reeksbreuk).';
-COMMENT ON COLUMN mart.indicatoren.verandering_vorige_periode_pct IS 'Verandering van het aantal incidenten in procenten ten opzichte van het vorige kwartaal (jaar: het vorige jaar), zelfde niveau, gebied en beroepsgroep; leeg als die er niet is of 0 was.';
-COMMENT ON COLUMN mart.indicatoren.verandering_vorig_jaar_pct IS 'Verandering in procenten ten opzichte van hetzelfde kwartaal een jaar eerder (jaar: het vorige jaar); leeg als dat er niet is of 0 was.';
+COMMENT ON COLUMN mart.indicatoren.verandering_vorige_periode_pct IS 'Verandering van het aantal incidenten in procenten ten opzichte van het vorige kwartaal (jaar: het vorige jaar), zelfde niveau, gebied en beroepsgroep; alleen tussen twee volledige cijfers, anders leeg (ook als het eerdere 0 was).';
+COMMENT ON COLUMN mart.indicatoren.verandering_vorig_jaar_pct IS 'Verandering in procenten ten opzichte van hetzelfde kwartaal een jaar eerder (jaar: het vorige jaar); alleen tussen twee volledige cijfers, anders leeg (ook als het eerdere 0 was).';
 
 -- Provisional or final (DESIGN §12), per row of the indicators: for the count views below.
 CREATE OR REPLACE VIEW mart.cijferstatus AS

@@ -13,6 +13,8 @@ from pipeline.settings import Settings
 from pipeline.warehouse import open_published
 
 SAMPLE_SCALE = 0.05
+SERIES = ("2024Q4", "2025Q4")  # a quarter before the main year: a series break, a region below
+# the coverage floor, year-on-year change for 2025Q4
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +25,7 @@ def nightly_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None)
 
     root = tmp_path_factory.mktemp("nightly")
     sample = root / "sample"
-    generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE)
+    generate_sample(sample, year=2025, seed=7, scale=SAMPLE_SCALE, first=SERIES[0], last=SERIES[1])
     settings = Settings(inbox_dir=sample / "inbox", warehouse_path=root / "wh" / "monitor.duckdb",
                         sample_mode=True)  # fmt: skip
     first = run_nightly(settings)

@@ -8,6 +8,7 @@ distinct (organisatiecode, medewerker_id) pair: the pseudonym is a keyed hash of
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +213,7 @@ def expected_indicators(sample: Path, floor: float = 0.6) -> pd.DataFrame:
     rows["per_1000_fte"] = 1000 * rows["incidenten"] / rows["fte_gedekt"].replace(0, np.nan)
     share = (rows["fte_pct"].fillna(rows["organisaties_pct"])) / 100
     rows["onder_dekkingsdrempel"] = (share < floor) | share.isna()
-    rows["volledig"] = ~rows["onder_dekkingsdrempel"]
+    rows["volledig"] = ~rows["onder_dekkingsdrempel"] & period_is_over(rows)
     rows["dekkingsdrempel"] = floor
     rows["reeksbreuk"] = series_break_flags(sample, rows, long)
     return with_names(with_changes(rows))
@@ -241,8 +242,18 @@ def series_break_flags(sample: Path, rows: pd.DataFrame, long: pd.DataFrame) -> 
     return pd.Series(flags, index=rows.index)
 
 
+def period_is_over(rows: pd.DataFrame) -> pd.Series:
+    """Whether the row's quarter or year ended before today."""
+    year = rows["periode"].str[:4].astype(int)
+    quarter = rows["periode"].str[-1].where(rows["periodetype"] == "kwartaal", "4").astype(int)
+    first_after = [dt.date(y + 1, 1, 1) if q == 4 else dt.date(y, 3 * q + 1, 1)
+                   for y, q in zip(year, quarter, strict=True)]  # fmt: skip
+    return pd.Series([day <= dt.date.today() for day in first_after], index=rows.index)
+
+
 def with_changes(rows: pd.DataFrame) -> pd.DataFrame:
-    """Change in incidents against the previous period and the same period a year earlier."""
+    """Change in incidents against the previous period and the same period a year earlier,
+    only between two complete (volledig) figures."""
     year = rows["periode"].str[:4].astype(int)
     quarter = rows["periode"].str[-1].where(rows["periodetype"] == "kwartaal", "0").astype(int)
     previous = np.where(quarter == 0, (year - 1).astype(str),
@@ -251,13 +262,13 @@ def with_changes(rows: pd.DataFrame) -> pd.DataFrame:
     a_year_ago = np.where(quarter == 0, (year - 1).astype(str),
                           (year - 1).astype(str) + "Q" + quarter.astype(str))  # fmt: skip
     counts = rows.set_index(KEYS)["incidenten"]
-    counts = counts[counts > 0]
+    counts = counts[(counts > 0) & rows.set_index(KEYS)["volledig"]]
     for column, labels in (("verandering_vorige_periode_pct", previous),
                            ("verandering_vorig_jaar_pct", a_year_ago)):  # fmt: skip
         keys = list(zip(rows["niveau"], rows["gebiedcode"], rows["beroepsgroep"],
                         rows["periodetype"], labels, strict=True))  # fmt: skip
         before = counts.reindex(pd.MultiIndex.from_tuples(keys, names=KEYS)).to_numpy()
-        rows[column] = 100 * (rows["incidenten"] - before) / before
+        rows[column] = (100 * (rows["incidenten"] - before) / before).where(rows["volledig"])
     return rows
 
 

@@ -17,7 +17,6 @@ from python_calamine import CalamineWorkbook
 
 from pipeline.sample import (
     SampleError,
-    default_sample_year,
     generate_sample,
     plan_sample,
     planned_volumes,
@@ -444,12 +443,6 @@ def test_volumes_at_scale_one_are_within_ten_percent() -> None:
     volumes = planned_volumes(plan_sample(YEAR, reference_dir=REFERENCE))
     for beroepsgroep, target in VOLUME_TARGETS.items():
         assert abs(volumes[beroepsgroep] - target) <= 0.1 * target, beroepsgroep
-
-
-def test_default_year_is_the_last_complete_year() -> None:
-    """On any day of 2026 the default sample year is 2025."""
-    assert default_sample_year(date(2026, 1, 1)) == 2025
-    assert default_sample_year(date(2026, 12, 31)) == 2025
 
 
 def test_refuses_a_foreign_non_empty_folder(tmp_path: Path) -> None:
