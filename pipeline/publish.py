@@ -1,50 +1,46 @@
 """Build the `Publication` from the published warehouse: read the marts, protect, assemble.
 
-Published are the national and veiligheidsregio levels (gemeente figures stay in the warehouse,
-for analysts). All counts of one beroepsgroep — incidents in total, by zwaarste gedragstype and
-by gedragstype, per area and per quarter and year — go through one call of disclosure control,
-so a cell hidden in one table cannot be recovered from another; rates and per-FTE figures are
-hidden with the counts they would reveal.
+Published are the national and veiligheidsregio levels of the incident counts and per-FTE
+figures, nationally the counts per gedragstype, zwaarste gedragstype and context, and the rates
+with their counts (nationally per quarter and year, per veiligheidsregio per year). Gemeente
+figures, regional breakdowns and figures that do not add up (herhaald slachtofferschap,
+verzuimdagen) stay in the warehouse, for analysts. Everything published of one beroepsgroep goes
+through one call of disclosure control (`pipeline/disclosure_tables.py`), so a cell hidden in
+one table cannot be recovered from another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
-from pipeline.disclosure import (
-    PUBLISHED,
-    CellStatus,
-    Key,
-    Relation,
-    apply_statuses,
-    cells_for_frame,
-    protect_rate,
-    relations_for_frame,
-    suppress,
+from pipeline.disclosure import PUBLISHED, suppress
+from pipeline.disclosure_tables import (
+    CATEGORY_TABLES,
+    NOT_PUBLISHED,
+    RATES,
+    build_problem,
+    category_statuses,
+    indicator_statuses,
 )
 from pipeline.publication import Publication, PublishedTable
 from pipeline.warehouse import Warehouse
+from schemas.codelists import load_codelists
 
 LEVELS = ("nationaal", "veiligheidsregio")
 NATIONAL, UNKNOWN, TOTAL = "NL", "onbekend", "totaal"
 HIDDEN = "verborgen"  # the public status of a suppressed cell (primary or secondary alike)
 DIMS = ["gebiedcode", "periode"]
-RATES = {  # published rate → (numerator, denominator) in mart.indicatoren
-    "aangifte_pct": ("met_aangifte", "aangifte_bekend"),
-    "vpt_pct": ("aangifte_met_vpt", "vpt_bekend"),
-    "letsel_pct": ("met_letsel", "letsel_bekend"),
-    "nazorg_pct": ("nazorg_aangeboden", "nazorg_bekend"),
-}
 # issue 14: voorlopig/definitief (mart.indicatoren.cijferstatus), carried into the published tables
 STATUS_COLUMNS = ["cijferstatus"]
+RATE_COUNTS = [c for numerator, denominator, _ in RATES.values() for c in (numerator, denominator)]
 INDICATOR_COLUMNS = ["beroepsgroep", "niveau", "gebiedcode", "gebiednaam", "periodetype", "periode",
-                     "incidenten", "per_1000_fte", *RATES, "herhaald_slachtoffers", "verzuim_dagen",
-                     "fte_pct", "organisaties_pct", "volledig", "reeksbreuk",
-                     "verandering_vorige_periode_pct", "cijferstatus"]  # fmt: skip
+                     "incidenten", "per_1000_fte", *RATES, *RATE_COUNTS, "fte_pct",
+                     "organisaties_pct", "volledig", "reeksbreuk", "verandering_vorige_periode_pct",
+                     "cijferstatus"]  # fmt: skip
+MARTS = {"gedragstype": "incidenten_gedragstype", "zwaarste_gedragstype": "incidenten_zwaarste",
+         "context": "incidenten_context"}  # fmt: skip
 
 
 def build_publication(
@@ -53,116 +49,76 @@ def build_publication(
     """Everything the report shows, protected, from the published warehouse."""
     where = "WHERE niveau IN ('nationaal', 'veiligheidsregio')"
     indicators = wh.query(f"SELECT * FROM mart.indicatoren {where}")
-    zwaarste = wh.query(f"SELECT * FROM mart.incidenten_zwaarste {where}")
-    gedrag = wh.query(f"SELECT * FROM mart.incidenten_gedragstype {where}")
+    categories = {table: wh.query(f"SELECT * FROM mart.{mart} WHERE niveau = 'nationaal'")
+                  for table, mart in MARTS.items()}  # fmt: skip
     regions = wh.query("SELECT veiligheidsregiocode FROM ref.veiligheidsregio ORDER BY 1")
     areas = [*regions["veiligheidsregiocode"].astype(str), UNKNOWN]
     parts = [protect_group(indicators[indicators["beroepsgroep"] == bg],
-                           zwaarste[zwaarste["beroepsgroep"] == bg],
-                           gedrag[gedrag["beroepsgroep"] == bg], areas, k)
+                           {t: f[f["beroepsgroep"] == bg] for t, f in categories.items()}, areas, k)
              for bg in sorted(indicators["beroepsgroep"].unique())]  # fmt: skip
-    protected = [pd.concat([p[i] for p in parts], ignore_index=True) for i in range(3)] if parts else [
-        frame.iloc[0:0] for frame in (indicators, zwaarste, gedrag)]  # a first, empty night  # fmt: skip
+    names = ["indicatoren", *CATEGORY_TABLES]
+    protected = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in names} \
+        if parts else {"indicatoren": indicators, **categories}  # a first, empty night  # fmt: skip
     quarters = sorted(p for p in indicators["periode"].unique() if "Q" in str(p))
+    ind = protected["indicatoren"]
     return Publication(
         generated_at=now, perioden=tuple(quarters), k=k, coverage_floor=coverage_floor,
-        kerncijfers=kerncijfers(protected[0]), trend=trend(protected[0]),
+        kerncijfers=kerncijfers(ind), trend=trend(ind),
         dekking_regio=coverage_by_region(indicators), kwaliteit=quality(wh),
         reeksbreuken=wh.query("SELECT organisatiecode, naam, periode, soort, van, naar "
                               "FROM mart.reeksbreuk ORDER BY periode, organisatiecode"),
-        tables=published_tables(*protected),
+        tables=published_tables(protected),
     )  # fmt: skip
 
 
-def protect_group(indicators: pd.DataFrame, zwaarste: pd.DataFrame, gedrag: pd.DataFrame,
-                  areas: list[str], k: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """Suppress the counts of one beroepsgroep together; return the three protected frames."""
+def category_codes() -> dict[str, list[str]]:
+    """Every code of the category tables (zeros included), from the public code lists."""
+    lists = load_codelists()
+    gedrag = list(lists.codes("gedragstype"))
+    context = [
+        *lists.codes("context"),
+        *([UNKNOWN] if UNKNOWN not in lists.codes("context") else []),
+    ]
+    return {"gedragstype": gedrag, "zwaarste_gedragstype": gedrag, "context": context}
+
+
+def protect_group(
+    indicators: pd.DataFrame, categories: dict[str, pd.DataFrame], areas: list[str], k: int
+) -> dict[str, pd.DataFrame]:
+    """Suppress everything published of one beroepsgroep together; the protected frames."""
+    codes = category_codes()
     periods = sorted(indicators["periode"].astype(str).unique())
-    grid_z = _grid(zwaarste, "zwaarste_gedragstype", areas, periods)
-    totals = _grid(indicators.assign(zwaarste_gedragstype=TOTAL), "zwaarste_gedragstype", areas,
-                   periods, categories=[TOTAL])  # fmt: skip
-    grid_z = pd.concat([grid_z, totals], ignore_index=True)
-    grid_g = _grid(gedrag, "gedragstype", areas, periods)
-    hierarchy = _hierarchies(areas, periods)
-    values: dict[Key, int] = {}
-    relations: list[Relation] = []
-    for frame, category, additive in (
-        (grid_z, "zwaarste_gedragstype", True),
-        (grid_g, "gedragstype", False),
-    ):
-        dims = {
-            **hierarchy,
-            category: {TOTAL: sorted(set(frame[category]) - {TOTAL})} if additive else {},
-        }
-        marks = {category: TOTAL}
-        values |= cells_for_frame(frame, list(dims), "incidenten", marks)
-        relations += relations_for_frame(frame, dims, "incidenten",
-                                         {*DIMS, *([category] if additive else [])}, marks)  # fmt: skip
-    statuses = suppress(values, relations, k)
-    marks_z, marks_g = {"zwaarste_gedragstype": TOTAL}, {"gedragstype": TOTAL}
-    dims_z, dims_g = [*DIMS, "zwaarste_gedragstype"], [*DIMS, "gedragstype"]
-    z = apply_statuses(
-        grid_z[grid_z["zwaarste_gedragstype"] != TOTAL], statuses, dims_z, "incidenten", marks_z
-    )
-    g = apply_statuses(grid_g, statuses, dims_g, "incidenten", marks_g)
-    total_status = {
-        key: s for key, s in statuses.items() if isinstance(key, tuple) and len(key) == 3
+    grids = {
+        table: _grid(categories[table], table, codes[table], periods) for table in CATEGORY_TABLES
     }
-    indicators = protect_indicators(indicators, total_status, k)
-    return (
-        public_status(indicators),
-        public_status(_label(z, indicators)),
-        public_status(_label(g, indicators)),
-    )
+    problem = build_problem(indicators, grids, areas, codes, load_codelists().severity_rank())
+    statuses = suppress(problem.values, problem.relations, k, problem.bounds)
+    ind = indicator_statuses(indicators, statuses)
+    ind = _change_status(ind, ind["incidenten_status"] != PUBLISHED)
+    out = {"indicatoren": public_status(ind)}
+    for table in CATEGORY_TABLES:
+        labelled = _label(category_statuses(grids[table], table, statuses), ind)
+        out[table] = public_status(labelled)
+    return out
 
 
 def public_status(frame: pd.DataFrame) -> pd.DataFrame:
     """One public status for every hidden cell: whether it was small or protects another is secret."""
     for column in [c for c in frame.columns if c.endswith("_status")]:
-        frame[column] = frame[column].where(frame[column] == PUBLISHED, HIDDEN)
+        keep = frame[column].isin([PUBLISHED, NOT_PUBLISHED])
+        frame[column] = frame[column].where(keep, HIDDEN)
     return frame
 
 
-def _grid(frame: pd.DataFrame, category: str, areas: list[str], periods: list[str],
-          categories: list[str] | None = None) -> pd.DataFrame:  # fmt: skip
-    """The full table of counts: every area (NL, regions, onbekend) × period × category, 0-filled."""
-    cats = categories or sorted(frame[category].astype(str).unique())
-    index = pd.MultiIndex.from_product([[NATIONAL, *areas], periods, cats], names=[*DIMS, category])
-    counts = frame.assign(**{c: frame[c].astype(str) for c in [*DIMS, category]})
-    series = counts.groupby([*DIMS, category])["incidenten"].sum()
-    return series.reindex(index, fill_value=0).astype("int64").reset_index()
-
-
-def _hierarchies(areas: list[str], periods: list[str]) -> dict[str, Mapping[str, list[str]]]:
-    """Regions (and onbekend) add up to NL; quarters add up to their year."""
-    years = sorted({p[:4] for p in periods if "Q" in p} & set(periods))
-    return {"gebiedcode": {NATIONAL: areas},
-            "periode": {y: [p for p in periods if p.startswith(f"{y}Q")] for y in years}}  # fmt: skip
-
-
-def protect_indicators(
-    indicators: pd.DataFrame, total_status: Mapping[Any, CellStatus], k: int
-) -> pd.DataFrame:
-    """The published indicators: counts with their suppression status, rates hidden with them."""
-    frame = indicators.reset_index(drop=True).copy()
-    keys = [("incidenten", ("gebiedcode", str(a)), ("periode", str(p)))
-            for a, p in zip(frame["gebiedcode"], frame["periode"], strict=True)]  # fmt: skip
-    status = pd.Series([total_status.get(key, PUBLISHED) for key in keys], dtype="string")
-    frame["incidenten_status"] = status
-    hidden = status != PUBLISHED
-    frame["incidenten"] = frame["incidenten"].astype("Int64").mask(hidden)
-    frame["per_1000_fte"] = frame["per_1000_fte"].mask(hidden)
-    frame["per_1000_fte_status"] = status
-    frame = _change_status(frame, hidden)
-    for rate, (numerator, denominator) in RATES.items():
-        rate_status = [
-            protect_rate(int(n), int(d), k, denominator_status=s) if pd.notna(d) and d else s
-            for n, d, s in zip(frame[numerator].fillna(0), frame[denominator], status, strict=True)
-        ]
-        frame[f"{rate}_status"] = pd.Series(rate_status, dtype="string")
-        frame[rate] = frame[rate].mask(frame[f"{rate}_status"] != PUBLISHED)
-    frame = _small_count(frame, "herhaald_slachtoffers", frame["herhaald_slachtoffers"], k, hidden)
-    return _small_count(frame, "verzuim_dagen", frame["incidenten_met_verzuim"], k, hidden)
+def _grid(frame: pd.DataFrame, category: str, codes: list[str], periods: list[str]) -> pd.DataFrame:
+    """The full national table of one category: every code × period, 0-filled."""
+    index = pd.MultiIndex.from_product([periods, codes], names=["periode", category])
+    counts = frame.assign(
+        periode=frame["periode"].astype(str), **{category: frame[category].astype(str)}
+    )
+    series = counts.groupby(["periode", category])["incidenten"].sum()
+    grid = series.reindex(index, fill_value=0).astype("int64").reset_index()
+    return grid.assign(gebiedcode=NATIONAL)
 
 
 def _change_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
@@ -176,18 +132,6 @@ def _change_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
         either.map({True: "secundair", False: PUBLISHED}), dtype="string"
     )
     frame[column] = frame[column].mask(either)
-    return frame
-
-
-def _small_count(
-    frame: pd.DataFrame, column: str, count: pd.Series, k: int, hidden: pd.Series
-) -> pd.DataFrame:
-    """Hide a figure whose own count (or the count it rests on) lies in 1..k-1 or is hidden."""
-    small = count.fillna(0).between(1, k - 1) | frame[column].fillna(0).between(1, k - 1)
-    frame[f"{column}_status"] = pd.Series(
-        ["primair" if s else "secundair" if h else PUBLISHED for s, h in zip(small, hidden, strict=True)],
-        dtype="string")  # fmt: skip
-    frame[column] = frame[column].astype("Float64").mask(frame[f"{column}_status"] != PUBLISHED)
     return frame
 
 
@@ -267,11 +211,10 @@ def _published_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[with_status]
 
 
-def published_tables(
-    indicators: pd.DataFrame, zwaarste: pd.DataFrame, gedrag: pd.DataFrame
-) -> tuple[PublishedTable, ...]:
+def published_tables(protected: dict[str, pd.DataFrame]) -> tuple[PublishedTable, ...]:
     """The detailed tables of the report, Excel workbook and CSV/Parquet exports."""
     order = ["beroepsgroep", "niveau", "gebiedcode", "periodetype", "periode"]
+    indicators = protected["indicatoren"]
     ind = (
         _published_columns(indicators).sort_values(order).reset_index(drop=True)
         if len(indicators)
@@ -282,38 +225,29 @@ def published_tables(
     )
     tables = [
         PublishedTable("indicatoren", "Kerncijfers per beroepsgroep, gebied en periode",
-                       "Incidenten, aangifte-, VPT-, letsel- en nazorgpercentage, herhaald slachtofferschap, "
-                       "verzuimdagen en incidenten per 1.000 fte; landelijk en per veiligheidsregio.",
+                       "Incidenten en incidenten per 1.000 fte, landelijk en per veiligheidsregio; "
+                       "aangifte-, VPT-, letsel- en nazorgpercentage met de aantallen waarop ze "
+                       "rusten: landelijk per kwartaal en jaar, per veiligheidsregio per jaar "
+                       "(per kwartaal: niet gepubliceerd).",
                        ind, figures, {c: f"{c}_status" for c in figures}),
     ]  # fmt: skip
-    for name, frame, category, title in (
-        (
-            "incidenten_zwaarste",
-            zwaarste,
-            "zwaarste_gedragstype",
-            "Incidenten naar zwaarste gedragstype",
-        ),
-        ("incidenten_gedragstype", gedrag, "gedragstype", "Incidenten naar gedragstype"),
-    ):
-        columns = [
-            *order[:3],
-            "gebiednaam",
-            *order[3:],
-            category,
-            "incidenten",
-            "incidenten_status",
-            "volledig",
-            *STATUS_COLUMNS,
-        ]
+    notes = {
+        "zwaarste_gedragstype": ("incidenten_zwaarste", "Incidenten naar zwaarste gedragstype",
+                                 "Landelijk. Elk incident telt één keer, bij zijn zwaarste gedragstype."),
+        "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
+                        "Landelijk. Een incident met meerdere gedragstypen telt bij elk daarvan; "
+                        "de som is groter dan het totaal."),
+        "context": ("incidenten_context", "Incidenten naar context",
+                    "Landelijk. Elk incident telt één keer, bij de context waarin het gebeurde."),
+    }  # fmt: skip
+    for category, (name, title, note) in notes.items():
+        frame = protected[category]
+        columns = [*order[:3], "gebiednaam", *order[3:], category, "incidenten",
+                   "incidenten_status", "volledig", *STATUS_COLUMNS]  # fmt: skip
         data = (
             frame[columns].sort_values([*order, category]).reset_index(drop=True)
-            if len(frame)
+            if len(frame) and "incidenten_status" in frame
             else frame.reindex(columns=columns)  # a first, empty night
-        )
-        note = (
-            "Elk incident telt één keer, bij zijn zwaarste gedragstype."
-            if category == "zwaarste_gedragstype"
-            else "Een incident met meerdere gedragstypen telt bij elk daarvan; de som is groter dan het totaal."
         )
         tables.append(
             PublishedTable(

@@ -202,9 +202,18 @@ def trend_figure(publication: Publication, table: PublishedTable, column: str, k
                   column.endswith("_pct"))  # fmt: skip
 
 
-def gedragstype_figure(publication: Publication, year: str) -> Figure | None:
-    """Incidents by gedragstype in the report year, per beroepsgroep (small multiples)."""
-    table = find_table(publication, "incidenten_gedragstype")
+CATEGORY_FIGURES = {  # category → (table, title, caption note)
+    "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
+                    "Een incident met meerdere gedragstypen telt bij elk daarvan mee."),
+    "context": ("incidenten_context", "Incidenten naar context",
+                "Elk incident telt één keer, in de situatie waarin het gebeurde."),
+}  # fmt: skip
+
+
+def category_figure(publication: Publication, year: str, category: str) -> Figure | None:
+    """National incidents by gedragstype or context in the report year, per beroepsgroep."""
+    name, heading, note = CATEGORY_FIGURES[category]
+    table = find_table(publication, name)
     if table is None:
         return None
     frame = national(table, "jaar")
@@ -213,12 +222,11 @@ def gedragstype_figure(publication: Publication, year: str) -> Figure | None:
         return None
     rows = chart_rows(frame, "incidenten", chart_status(table, frame, "incidenten"))
     rows = rows.assign(beroepsgroep=_labelled(rows, "beroepsgroep"),
-                       gedragstype=_labelled(rows, "gedragstype"))  # fmt: skip
-    title = f"Incidenten naar gedragstype, {year}"
-    chart = bar_chart(rows, "gedragstype", "beroepsgroep", title, "incidenten")
-    caption = (f"Landelijk aantal incidenten per gedragstype in {year}. Een incident met meerdere "
-               "gedragstypen telt bij elk daarvan mee.")  # fmt: skip
-    return Figure("gedragstype", title, caption, render_svg(chart, title), rows, "gedragstype",
+                       **{category: _labelled(rows, category)})  # fmt: skip
+    title = f"{heading}, {year}"
+    chart = bar_chart(rows, category, "beroepsgroep", title, "incidenten")
+    caption = f"Landelijk aantal incidenten per {category} in {year}. {note}"
+    return Figure(category, title, caption, render_svg(chart, title), rows, category,
                   "beroepsgroep")  # fmt: skip
 
 
@@ -270,5 +278,6 @@ def report_figures(publication: Publication) -> list[Figure]:
                          "Publieke Taak is gemarkeerd; landelijk per kwartaal."),
         ]  # fmt: skip
     if year is not None:
-        found += [gedragstype_figure(publication, year), region_figure(publication, year)]
+        found += [category_figure(publication, year, "gedragstype"),
+                  category_figure(publication, year, "context"), region_figure(publication, year)]  # fmt: skip
     return [f for f in found if f is not None]

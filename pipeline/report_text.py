@@ -24,7 +24,7 @@ COVERAGE_COLUMNS = frozenset({"fte_pct", "organisaties_pct"})  # coverage itself
 DIMENSION_NUMBERS = frozenset({"jaar"})  # numeric columns that are dimensions, not figures
 TEXT_COLUMNS = frozenset({"beroepsgroep", "veiligheidsregiocode", "veiligheidsregionaam", "naam",
                           "periode", "organisatiecode", "soort", "van", "naar", "gedragstype",
-                          "zwaarste_gedragstype"})  # fmt: skip
+                          "zwaarste_gedragstype", "context"})  # fmt: skip
 CARD_FIGURES = ("incidenten", "per_1000_fte", "incidenten_per_1000_fte", "aangifte_pct",
                 "letsel_pct", "met_letsel")  # fmt: skip
 SHARE_COLUMNS = frozenset({"aandeel_foutloos", "aandeel_bekend", "tijdigheid"})  # 0–1, shown as %
@@ -48,9 +48,13 @@ LABELS = {
     "periodetype": "Periodetype", "verandering_vorige_periode_pct": "Verandering (%)",
     "aandeel_foutloos": "Rijen zonder fouten (%)", "aandeel_bekend": "Kernvelden bekend (%)",
     "tijdigheid": "Tijdigheid (%)", "cijferstatus": "Voorlopig of definitief",
+    "context": "Context", "aangifte_bekend": "Aangifte bekend",
+    "aangifte_met_vpt": "Aangifte met VPT-markering", "vpt_bekend": "VPT-markering bekend",
+    "letsel_bekend": "Letsel bekend", "nazorg_aangeboden": "Nazorg aangeboden",
+    "nazorg_bekend": "Nazorg bekend",
 }  # fmt: skip
 CODED_COLUMNS = {"beroepsgroep": "beroepsgroep", "gedragstype": "gedragstype",
-                 "zwaarste_gedragstype": "gedragstype"}  # fmt: skip
+                 "zwaarste_gedragstype": "gedragstype", "context": "context"}  # fmt: skip
 
 
 class ReportError(PipelineError):
@@ -189,8 +193,13 @@ DEFINITIONS = {
     "vpt_pct": "VPT-markering (%): van de aangiftes waarvan de markering bekend is",
     "letsel_pct": "met letsel (%): licht, medisch of ernstig, van de incidenten met bekend letsel",
     "nazorg_pct": "nazorg (%): nazorg aangeboden, van de incidenten waarvan het bekend is",
-    "herhaald_slachtoffers": "herhaald slachtoffer: medewerkers met twee of meer incidenten",
-    "verzuim_dagen": "verzuimdagen: som van de bekende verzuimdagen",
+    "met_aangifte": "met aangifte, aangifte bekend: de aantallen achter het aangiftepercentage "
+    "(teller en noemer)",
+    "aangifte_met_vpt": "aangifte met VPT-markering, VPT-markering bekend: teller en noemer van "
+    "het VPT-percentage",
+    "met_letsel": "met letsel, letsel bekend: teller en noemer van het letselpercentage",
+    "nazorg_aangeboden": "nazorg aangeboden, nazorg bekend: teller en noemer van het "
+    "nazorgpercentage",
     "fte_pct": "dekking fte (%): aandeel fte van de verwachte werkgevers dat leverde",
     "organisaties_pct": "dekking organisaties (%): aandeel verwachte werkgevers dat leverde",
     "verandering_vorige_periode_pct": "verandering (%): ten opzichte van de vorige periode",
@@ -202,5 +211,6 @@ def table_footnote(table: PublishedTable) -> str:
     """Definitions of the table's figures and the marks used, as one Dutch footnote."""
     found = [DEFINITIONS[c] for c in table.value_columns if c in DEFINITIONS]
     marks = (f"{SUPPRESSED_MARK} = verborgen; {INCOMPLETE_MARK} = onvolledig (dekking onder de "
-             f"drempel); {NOT_AVAILABLE_MARK} = niet te berekenen.")  # fmt: skip
+             f"drempel); {NOT_AVAILABLE_MARK} = niet te berekenen, of niet gepubliceerd (percentages "
+             f"per veiligheidsregio alleen per jaar).")  # fmt: skip
     return ("Definities: " + "; ".join(found) + ". " if found else "") + marks

@@ -186,6 +186,8 @@ def table_csv(table: PublishedTable) -> str:
             out[column] = pd.to_numeric(series, errors="coerce").map(
                 lambda v, d=decimals: "" if pd.isna(v) else f"{v:.{d}f}".replace(".", ",")
             )
+        elif pd.api.types.is_float_dtype(series):  # coverage and other shares: 99,9
+            out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".replace(".", ","))
         elif _is_yes_no(series):
             out[column] = series.map(
                 lambda v: "" if v is None or pd.isna(v) else "ja" if v else "nee"

@@ -74,8 +74,9 @@ SELECT n.niveau,
                      ELSE i.gemeentecode END AS gebiedcode,
        i.beroepsgroep, p.periodetype,
        CASE p.periodetype WHEN 'kwartaal' THEN i.periode ELSE left(i.periode, 4) END AS periode,
-       i.organisatiecode, i.bron_incidentnummer, i.gedragstypen, i.zwaarste_gedragstype, i.letsel,
-       i.verzuim_dagen, i.aangifte, i.vpt_markering, i.nazorg_aangeboden, i.medewerker_pseudoniem
+       i.organisatiecode, i.bron_incidentnummer, i.gedragstypen, i.zwaarste_gedragstype,
+       coalesce(i.context, 'onbekend') AS context, i.letsel, i.verzuim_dagen, i.aangifte,
+       i.vpt_markering, i.nazorg_aangeboden, i.medewerker_pseudoniem
 FROM mart.incident_regio i
 CROSS JOIN (VALUES ('nationaal'), ('veiligheidsregio'), ('gemeente')) n(niveau)
 CROSS JOIN (VALUES ('kwartaal'), ('jaar')) p(periodetype);
@@ -89,6 +90,7 @@ COMMENT ON COLUMN mart.incident_gebied.organisatiecode IS 'Werkgever (GMnnnn, VR
 COMMENT ON COLUMN mart.incident_gebied.bron_incidentnummer IS 'Eigen incidentnummer van de werkgever.';
 COMMENT ON COLUMN mart.incident_gebied.gedragstypen IS 'Alle gedragstypen van het incident.';
 COMMENT ON COLUMN mart.incident_gebied.zwaarste_gedragstype IS 'Zwaarste gedragstype van het incident.';
+COMMENT ON COLUMN mart.incident_gebied.context IS 'Context van het incident (onbekend als die niet is vastgelegd).';
 COMMENT ON COLUMN mart.incident_gebied.letsel IS 'Letsel: geen, licht, medisch, ernstig of onbekend.';
 COMMENT ON COLUMN mart.incident_gebied.verzuim_dagen IS 'Aantal dagen verzuim door het incident.';
 COMMENT ON COLUMN mart.incident_gebied.aangifte IS 'Aangifte gedaan: ja, nee of onbekend.';
@@ -562,6 +564,26 @@ COMMENT ON COLUMN mart.incidenten_zwaarste.periode IS 'Kwartaal van de levering 
 COMMENT ON COLUMN mart.incidenten_zwaarste.zwaarste_gedragstype IS 'Zwaarste gedragstype van het incident (ernstvolgorde van de codelijst).';
 COMMENT ON COLUMN mart.incidenten_zwaarste.incidenten IS 'Aantal incidenten met dit zwaarste gedragstype.';
 COMMENT ON COLUMN mart.incidenten_zwaarste.cijferstatus IS 'voorlopig of definitief, als in mart.indicatoren voor hetzelfde gebied en dezelfde periode.';
+
+CREATE OR REPLACE VIEW mart.incidenten_context AS
+SELECT i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode,
+       i.context, count(*) AS incidenten,
+       any_value(coalesce(s.cijferstatus, 'voorlopig')) AS cijferstatus
+FROM mart.incident_gebied i
+LEFT JOIN mart.gebied g ON g.niveau = i.niveau AND g.gebiedcode = i.gebiedcode
+LEFT JOIN mart.cijferstatus s ON s.niveau = i.niveau AND s.gebiedcode = i.gebiedcode
+ AND s.beroepsgroep = i.beroepsgroep AND s.periodetype = i.periodetype AND s.periode = i.periode
+GROUP BY i.niveau, i.gebiedcode, g.gebiednaam, i.beroepsgroep, i.periodetype, i.periode, i.context;
+COMMENT ON VIEW mart.incidenten_context IS 'Aantal incidenten per gebied (nationaal, veiligheidsregio, gemeente), beroepsgroep, kwartaal of jaar en context (handhaving, hulpverlening, ...): elk incident telt één keer, dus de rijen tellen op tot het aantal incidenten van het gebied. Alleen combinaties die voorkomen.';
+COMMENT ON COLUMN mart.incidenten_context.niveau IS 'Niveau: nationaal, veiligheidsregio of gemeente.';
+COMMENT ON COLUMN mart.incidenten_context.gebiedcode IS 'Gebied: NL, VRnn, GMnnnn of onbekend (grenzen van nu).';
+COMMENT ON COLUMN mart.incidenten_context.gebiednaam IS 'Naam van het gebied.';
+COMMENT ON COLUMN mart.incidenten_context.beroepsgroep IS 'Beroepsgroep van het slachtoffer.';
+COMMENT ON COLUMN mart.incidenten_context.periodetype IS 'Periodetype: kwartaal of jaar.';
+COMMENT ON COLUMN mart.incidenten_context.periode IS 'Kwartaal van de levering (2025Q1) of het jaar (2025).';
+COMMENT ON COLUMN mart.incidenten_context.context IS 'Context van het incident (codelijst context; onbekend als die niet is vastgelegd).';
+COMMENT ON COLUMN mart.incidenten_context.incidenten IS 'Aantal incidenten in deze context.';
+COMMENT ON COLUMN mart.incidenten_context.cijferstatus IS 'voorlopig of definitief, als in mart.indicatoren voor hetzelfde gebied en dezelfde periode.';
 
 CREATE OR REPLACE VIEW mart.kwaliteit_levering AS
 SELECT d.delivery_id, d.organisatiecode, o.naam, o.beroepsgroep, d.periode, d.bronbestand,

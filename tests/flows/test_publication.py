@@ -1,9 +1,11 @@
-"""What the nightly run publishes on the sample: no small counts anywhere, nothing recoverable.
+"""What the nightly run publishes on the sample: no small counts anywhere, nothing narrowed.
 
-The attacker here is written independently of `pipeline/disclosure.py`: it reads only the
-published CSV files, rebuilds every additive relation a reader knows (regions and 'onbekend' add
-up to NL, quarters to the year, zwaarste gedragstypen to the total), and for each hidden cell asks
-an LP for its smallest and largest possible value.
+The attacker (`tests/attacker.py`) is written apart from `pipeline/disclosure*.py`: it reads only
+the published CSV files and the public code list, rebuilds every relation a reader knows
+(regions and 'onbekend' add up to NL, quarters to the year, zwaarste gedragstypen and contexts
+to the total, numerator <= denominator <= its base, the gedragstype links and the severity
+order), knows that a hidden count is at least 1 (zeros are published), and asks an integer
+program for every hidden count's smallest and largest value.
 """
 
 from __future__ import annotations
@@ -13,18 +15,26 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from scipy.linalg import null_space
-from scipy.optimize import linprog
 
-from pipeline.warehouse import open_published
+from schemas.codelists import load_codelists
+from tests.attacker import Knowledge, intervals
 
 K = 5
-COUNT_COLUMNS = ("incidenten", "herhaald_slachtoffers", "verzuim_dagen")
-COUNT_HEADERS = {"Incidenten", "Herhaald slachtoffer", "Verzuimdagen"}
+COUNT_COLUMNS = (
+    "incidenten",
+    "met_aangifte",
+    "aangifte_bekend",
+    "aangifte_met_vpt",
+    "vpt_bekend",
+    "met_letsel",
+    "letsel_bekend",
+    "nazorg_aangeboden",
+    "nazorg_bekend",
+)
+COUNT_HEADERS = {"Incidenten", "Met aangifte"}
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +69,10 @@ def test_hidden_cells_say_only_verborgen(report_dir: Path) -> None:
         for column in [c for c in frame.columns if c.endswith("_status")]:
             statuses |= set(frame[column].dropna())
             value = frame[column.removesuffix("_status")]
-            assert value[frame[column] == "verborgen"].isna().all(), (path.name, column)
-    assert statuses == {"gepubliceerd", "verborgen"}
+            hidden = frame[column].isin(["verborgen", "niet_gepubliceerd"])
+            assert value[hidden].isna().all(), (path.name, column)
+    # niet_gepubliceerd: a regional rate per quarter, never published (not a suppressed cell)
+    assert statuses == {"gepubliceerd", "verborgen", "niet_gepubliceerd"}
 
 
 def test_no_excel_cell_holds_a_small_count(report_dir: Path) -> None:
@@ -135,161 +147,146 @@ def test_no_html_table_cell_holds_a_small_count(report_dir: Path) -> None:
     assert checked > 500
 
 
-def published_cells(report_dir: Path) -> dict[str, dict[tuple[str, ...], float | None]]:
-    """Per beroepsgroep: (table, gebied, periode, category) → published value or None (hidden)."""
-    cells: dict[str, dict[tuple[str, ...], float | None]] = defaultdict(dict)
-    read = lambda name: pd.read_csv(report_dir / "csv" / f"{name}.csv", sep=";", dtype=str)  # noqa: E731
-    for name, category in (("indicatoren", None), ("incidenten_zwaarste", "zwaarste_gedragstype"),
-                           ("incidenten_gedragstype", "gedragstype")):  # fmt: skip
-        for row in read(name).to_dict("records"):
-            table = "gedrag" if name == "incidenten_gedragstype" else "zwaarste"
-            cat = row[category] if category else "totaal"
-            value = None if pd.isna(row["incidenten"]) else float(row["incidenten"])
-            cells[row["beroepsgroep"]][(table, row["gebiedcode"], row["periode"], cat)] = value
-    return cells
+def read_published(report_dir: Path, name: str) -> pd.DataFrame:
+    """A published CSV as Dutch Excel reads it: `;`, decimal comma, UTF-8 with BOM."""
+    return pd.read_csv(report_dir / "csv" / f"{name}.csv", sep=";", dtype=str, encoding="utf-8-sig")
 
 
-def relations(
-    cells: dict[tuple[str, ...], float | None],
-) -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
-    """Every additive relation a reader of the tables knows."""
-    found = []
-    keys = set(cells)
-    for table, area, period, cat in keys:
-        if area == "NL":
-            parts = [
-                k for k in keys if k[0] == table and k[2] == period and k[3] == cat and k[1] != "NL"
-            ]
-            found.append(((table, area, period, cat), parts))
-        if "Q" not in period:
-            parts = [
-                k
-                for k in keys
-                if k[:2] == (table, area) and k[3] == cat and k[2].startswith(f"{period}Q")
-            ]
-            found.append(((table, area, period, cat), parts))
-        if table == "zwaarste" and cat == "totaal":
-            parts = [k for k in keys if k[:3] == (table, area, period) and k[3] != "totaal"]
-            found.append(((table, area, period, cat), parts))
-    return [(total, parts) for total, parts in found if parts]  # no parts published: no relation
+def number(text: object) -> float | None:
+    return None if pd.isna(text) else float(str(text).replace(",", "."))
 
 
-def equations(
-    cells: dict[tuple[str, ...], float | None],
-) -> list[tuple[dict[tuple[str, ...], float], float]]:
-    """Each relation as {hidden cell: coefficient} = constant, over the hidden cells only."""
-    found = []
-    for total, parts in relations(cells):
-        coefficients: dict[tuple[str, ...], float] = defaultdict(float)
-        constant = 0.0
-        for key, sign in [(total, 1.0), *((p, -1.0) for p in parts)]:
-            value = cells[key]
-            if value is None:
-                coefficients[key] += sign
-            else:
-                constant -= sign * value
-        if any(coefficients.values()):
-            found.append((dict(coefficients), constant))
-    return found
+RATE_COUNTS = {  # numerator, denominator, the count the denominator is part of (public)
+    "aangifte": ("met_aangifte", "aangifte_bekend", "incidenten"),
+    "vpt": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
+    "letsel": ("met_letsel", "letsel_bekend", "incidenten"),
+    "nazorg": ("nazorg_aangeboden", "nazorg_bekend", "incidenten"),
+}
+CATEGORIES = {"incidenten_gedragstype": "gedragstype", "incidenten_zwaarste": "zwaarste_gedragstype",
+              "incidenten_context": "context"}  # fmt: skip
 
 
-def components(eqs: list[tuple[dict[tuple[str, ...], float], float]]) -> list[list[int]]:
-    """Groups of equations that share hidden cells (solved separately: much smaller LPs)."""
-    parent = list(range(len(eqs)))
-    find = lambda i: i if parent[i] == i else find(parent[i])  # noqa: E731
-    owner: dict[tuple[str, ...], int] = {}
-    for i, (coefficients, _) in enumerate(eqs):
-        for key in coefficients:
-            if key in owner:
-                parent[find(i)] = find(owner[key])
-            owner[key] = i
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(eqs)):
-        groups[find(i)].append(i)
-    return list(groups.values())
+def knowledge(report_dir: Path) -> dict[str, Knowledge]:
+    """Per beroepsgroep, what a reader of the published CSV files knows: every published and
+    hidden ('verborgen') count, and every relation the tables and the public code list imply."""
+    known: dict[str, Knowledge] = defaultdict(Knowledge)
+    indicators = read_published(report_dir, "indicatoren")
+    counts = ["incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])]
+    for row in indicators.to_dict("records"):
+        for column in counts:
+            if row[f"{column}_status"] in ("gepubliceerd", "verborgen"):
+                key = (column, row["gebiedcode"], row["periode"])
+                known[row["beroepsgroep"]].values[key] = number(row[column])
+    for name, category in CATEGORIES.items():
+        for row in read_published(report_dir, name).to_dict("records"):
+            key = (category, row[category], row["periode"])
+            known[row["beroepsgroep"]].values[key] = number(row["incidenten"])
+    rank = {c.code: int(c.rank or 0) for c in load_codelists().lists["gedragstype"]}
+    for group in known.values():
+        relate(group, rank)
+    return dict(known)
 
 
-def attack(cells: dict[tuple[str, ...], float | None],
-           truth: dict[tuple[str, ...], float] | None = None) -> list[tuple[str, ...]]:  # fmt: skip
-    """The hidden cells whose value the published cells and relations pin to a single number.
-
-    Per component of linked relations: with `truth` showing every hidden value > 0, the true
-    solution lies inside the non-negativity bounds, so a cell is pinned exactly when the
-    equations alone fix it (its row of the null space is zero); otherwise an LP per cell.
-    """
-    eqs = equations(cells)
-    recovered = []
-    for group in components(eqs):
-        hidden = sorted({key for i in group for key in eqs[i][0]})
-        index = {key: j for j, key in enumerate(hidden)}
-        a_eq = np.zeros((len(group), len(hidden)))
-        for row, i in enumerate(group):
-            for key, coefficient in eqs[i][0].items():
-                a_eq[row, index[key]] = coefficient
-        b_eq = np.array([eqs[i][1] for i in group])
-        if truth is not None and all(truth.get(key, 0) > 0 for key in hidden):
-            free = np.linalg.norm(null_space(a_eq), axis=1) > 1e-9
-            recovered += [key for key, is_free in zip(hidden, free, strict=True) if not is_free]
-        else:
-            recovered += _pinned_by_lp(hidden, a_eq, b_eq)
-    return recovered
-
-
-def _pinned_by_lp(
-    hidden: list[tuple[str, ...]], a_eq: np.ndarray, b_eq: np.ndarray
-) -> list[tuple[str, ...]]:
-    """Minimise and maximise each hidden cell subject to the relations and non-negativity."""
-    pinned = []
-    for j, key in enumerate(hidden):
-        objective = np.zeros(len(hidden))
-        objective[j] = 1
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        assert low.status == 0, "the published tables are inconsistent"
-        if high.status == 0 and (-high.fun) - low.fun < 0.5:
-            pinned.append(key)
-    return pinned
+def relate(known: Knowledge, rank: dict[str, int]) -> None:
+    """Areas add up to NL, quarters to their year, zwaarste types and contexts to the total;
+    numerator <= denominator <= its base; gedragstype links (the severity order is public)."""
+    cells = set(known.values)
+    by: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for cell in cells:
+        by[(cell[0], cell[2])].append(cell)  # (name, periode) → cells over areas or codes
+    for (name, periode), group in by.items():
+        if name in counts_names():
+            parts = [c for c in group if c[1] != "NL"]
+            if ("NL" in {c[1] for c in group}) and parts:
+                known.total((name, "NL", periode), parts)
+        if "Q" not in periode:  # a year: its quarters
+            for cell in group:
+                quarters = [
+                    c for c in cells if c[:2] == cell[:2] and c[2].startswith(f"{periode}Q")
+                ]
+                if quarters:
+                    known.total(cell, quarters)
+    for cell in [c for c in cells if c[0] == "incidenten" and c[1] == "NL"]:
+        periode = cell[2]
+        for name in ("zwaarste_gedragstype", "context"):
+            known.total(cell, [c for c in by[(name, periode)]])
+        gedrag = {c[1]: c for c in by[("gedragstype", periode)]}
+        zwaarste = {c[1]: c for c in by[("zwaarste_gedragstype", periode)]}
+        known.at_most([cell], list(gedrag.values()))
+        for code, g in gedrag.items():
+            known.at_most([g], [cell])
+            known.at_most([zwaarste[code]], [g])
+            known.at_most([g], [zwaarste[c] for c in zwaarste if rank[c] >= rank[code]])
+    for numerator, denominator, base in RATE_COUNTS.values():
+        for cell in [c for c in cells if c[0] == denominator]:
+            area, periode = cell[1:]
+            known.at_most([(numerator, area, periode)], [cell])
+            known.at_most([cell], [(base, area, periode)])
+            if known.values[cell] is None or known.values[(numerator, area, periode)] is None:
+                known.derived[("rest", denominator, area, periode)] = {
+                    cell: 1.0, (numerator, area, periode): -1.0}  # fmt: skip
 
 
-def true_values(nightly_run: dict[str, Any]) -> dict[str, dict[tuple[str, ...], float]]:
-    """The counts behind the published cells, from the warehouse (the test may know them)."""
-    where = "WHERE niveau IN ('nationaal', 'veiligheidsregio')"
-    queries = {
-        "zwaarste": f"SELECT beroepsgroep, gebiedcode, periode, zwaarste_gedragstype AS c, incidenten "
-                    f"FROM mart.incidenten_zwaarste {where} UNION ALL SELECT beroepsgroep, gebiedcode, "
-                    f"periode, 'totaal', incidenten FROM mart.indicatoren {where}",
-        "gedrag": f"SELECT beroepsgroep, gebiedcode, periode, gedragstype AS c, incidenten "
-                  f"FROM mart.incidenten_gedragstype {where}",
-    }  # fmt: skip
-    truth: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
-    with open_published(nightly_run["settings"].warehouse_path) as wh:
-        for table, sql in queries.items():
-            for row in wh.query(sql).itertuples(index=False):
-                truth[row.beroepsgroep][(table, row.gebiedcode, str(row.periode), row.c)] = float(
-                    row.incidenten
-                )
-    return truth
+def counts_names() -> set[str]:
+    return {"incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])}
 
 
-def test_the_recovery_attack_recovers_no_hidden_cell(
-    report_dir: Path, nightly_run: dict[str, Any]
+def findings(intervals_found: dict[Any, tuple[float, float]]) -> list[Any]:
+    """Quantities an attacker narrows to less than k: exact, or pinned inside [1, k-1]."""
+    return [key for key, (lo, hi) in intervals_found.items() if hi - lo < K - 1e-6]
+
+
+@pytest.fixture(scope="module")
+def published_knowledge(report_dir: Path) -> dict[str, Knowledge]:
+    return knowledge(report_dir)
+
+
+def test_the_integer_attacker_narrows_no_hidden_figure(
+    published_knowledge: dict[str, Knowledge],
 ) -> None:
-    by_group = published_cells(report_dir)
-    truth = true_values(nightly_run)
-    assert set(by_group) == {"boa", "brandweer", "politie"}
-    hidden = sum(v is None for cells in by_group.values() for v in cells.values())
-    assert hidden > 50  # the sample has small cells: the attack has something to attack
-    for group, cells in by_group.items():
-        assert attack(cells, truth[group]) == [], group
+    """From the published CSVs alone (hidden >= 1, as zeros are published), no hidden count,
+    and no rest of a hidden rate, has a feasible interval narrower than k."""
+    assert set(published_knowledge) == {"boa", "brandweer", "politie"}
+    hidden = sum(v is None for kn in published_knowledge.values() for v in kn.values.values())
+    assert hidden > 200  # the test sample has many small cells: the attack has work to do
+    for group, known in published_knowledge.items():
+        found = intervals(known, K)
+        assert len(found) >= sum(v is None for v in known.values.values())
+        assert findings(found) == [], group
+
+
+def test_no_hidden_cell_stands_alone(published_knowledge: dict[str, Knowledge]) -> None:
+    """A hidden count that shares no relation with another hidden count could only be small:
+    every hidden count has a hidden partner in some equality."""
+    for group, known in published_knowledge.items():
+        partnered = set()
+        for terms in known.equalities:
+            hidden = [c for c in terms if known.values[c] is None]
+            if len(hidden) >= 2:
+                partnered.update(hidden)
+        alone = [c for c, v in known.values.items() if v is None and c not in partnered]
+        assert alone == [], group
+
+
+def test_a_change_never_sits_next_to_a_hidden_count(report_dir: Path) -> None:
+    """The change on the previous period is published only when both counts are."""
+    frame = read_published(report_dir, "indicatoren")
+    hidden = frame["incidenten_status"] != "gepubliceerd"
+    assert hidden.any()
+    assert frame.loc[hidden, "verandering_vorige_periode_pct"].isna().all()
 
 
 def test_the_attacker_recovers_a_naively_protected_table() -> None:
-    cells: dict[tuple[str, ...], float | None] = {
-        ("zwaarste", "NL", "2025", "totaal"): 20.0,
-        ("zwaarste", "NL", "2025", "verbaal"): 17.0,
-        ("zwaarste", "NL", "2025", "fysiek_geweld"): None,  # 3, hidden alone: 20 - 17
-    }
-    assert attack(cells) == [("zwaarste", "NL", "2025", "fysiek_geweld")]
+    """Hiding only the small cell and one complement in its row is not enough: the attacker
+    finds both (with hidden >= 1 and the linked total)."""
+    known = Knowledge(values={("t", "NL", "2025"): 20.0, ("z", "verbaal", "2025"): 16.0,
+                              ("z", "fysiek_geweld", "2025"): None,  # 3
+                              ("z", "overig", "2025"): None})  # 1  # fmt: skip
+    known.total(
+        ("t", "NL", "2025"), [("z", c, "2025") for c in ("verbaal", "fysiek_geweld", "overig")]
+    )
+    assert sorted(findings(intervals(known, K)), key=repr) == [
+        ("z", "fysiek_geweld", "2025"), ("z", "overig", "2025")]  # fmt: skip
 
 
 def test_the_report_is_complete_and_renders_in_chromium(report_dir: Path, tmp_path: Path) -> None:
