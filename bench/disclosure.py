@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from pipeline.disclosure import PRIMARY, PUBLISHED, suppress
-from pipeline.publish import MARTS, UNKNOWN, _grid, category_codes
 from pipeline.disclosure_tables import CATEGORY_TABLES, build_problem
+from pipeline.publish import MARTS, UNKNOWN, _grid, category_codes
 from pipeline.warehouse import open_published
 from schemas.codelists import load_codelists
 
