@@ -15,8 +15,11 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from schemas.codelists import load_codelists
 
 Cell = Hashable
 Terms = dict[Cell, float]  # a linear expression over cells
@@ -152,3 +155,88 @@ def _program(known: Knowledge, index: Mapping[Cell, int], rows_eq: list[int], ro
         return None if found.x is None else np.round(found.x, 6)
 
     return solve
+
+
+# --- published tables of the monitor ---------------------------------------------------------
+
+
+def number(text: object) -> float | None:
+    """A published value: empty is hidden (None); '12,5' is Dutch for 12.5."""
+    return None if pd.isna(text) else float(str(text).replace(",", "."))  # type: ignore[call-overload]
+
+
+RATE_COUNTS = {  # numerator, denominator, the count the denominator is part of (public)
+    "aangifte": ("met_aangifte", "aangifte_bekend", "incidenten"),
+    "vpt": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
+    "letsel": ("met_letsel", "letsel_bekend", "incidenten"),
+    "nazorg": ("nazorg_aangeboden", "nazorg_bekend", "incidenten"),
+}
+CATEGORY_TABLES = {"incidenten_gedragstype": "gedragstype", "incidenten_zwaarste": "zwaarste_gedragstype",
+              "incidenten_context": "context"}  # fmt: skip
+
+
+def knowledge_from_tables(
+    indicators: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
+) -> dict[str, Knowledge]:
+    """Per beroepsgroep, what a reader of the published tables knows: every published and
+    hidden ('verborgen') count, and every relation the tables and the public code list imply.
+    Values may be text in Dutch notation (the CSV files) or numbers."""
+    known: dict[str, Knowledge] = defaultdict(Knowledge)
+    counts = ["incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])]
+    for row in indicators.to_dict("records"):
+        for column in counts:
+            if row[f"{column}_status"] in ("gepubliceerd", "verborgen"):
+                key = (column, row["gebiedcode"], row["periode"])
+                known[row["beroepsgroep"]].values[key] = number(row[column])
+    for name, category in CATEGORY_TABLES.items():
+        for row in tables[name].to_dict("records"):
+            key = (category, row[category], row["periode"])
+            known[row["beroepsgroep"]].values[key] = number(row["incidenten"])
+    rank = {c.code: int(c.rank or 0) for c in load_codelists().lists["gedragstype"]}
+    for group in known.values():
+        relate(group, rank)
+    return dict(known)
+
+
+def relate(known: Knowledge, rank: dict[str, int]) -> None:
+    """Areas add up to NL, quarters to their year, zwaarste types and contexts to the total;
+    numerator <= denominator <= its base; gedragstype links (the severity order is public)."""
+    cells = set(known.values)
+    by: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for cell in cells:
+        by[(cell[0], cell[2])].append(cell)  # (name, periode) → cells over areas or codes
+    for (name, periode), group in by.items():
+        if name in counts_names():
+            parts = [c for c in group if c[1] != "NL"]
+            if ("NL" in {c[1] for c in group}) and parts:
+                known.total((name, "NL", periode), parts)
+        if "Q" not in periode:  # a year: its quarters
+            for cell in group:
+                quarters = [
+                    c for c in cells if c[:2] == cell[:2] and c[2].startswith(f"{periode}Q")
+                ]
+                if quarters:
+                    known.total(cell, quarters)
+    for cell in [c for c in cells if c[0] == "incidenten" and c[1] == "NL"]:
+        periode = cell[2]
+        for name in ("zwaarste_gedragstype", "context"):
+            known.total(cell, [c for c in by[(name, periode)]])
+        gedrag = {c[1]: c for c in by[("gedragstype", periode)]}
+        zwaarste = {c[1]: c for c in by[("zwaarste_gedragstype", periode)]}
+        known.at_most([cell], list(gedrag.values()))
+        for code, g in gedrag.items():
+            known.at_most([g], [cell])
+            known.at_most([zwaarste[code]], [g])
+            known.at_most([g], [zwaarste[c] for c in zwaarste if rank[c] >= rank[code]])
+    for numerator, denominator, base in RATE_COUNTS.values():
+        for cell in [c for c in cells if c[0] == denominator]:
+            area, periode = cell[1:]
+            known.at_most([(numerator, area, periode)], [cell])
+            known.at_most([cell], [(base, area, periode)])
+            if known.values[cell] is None or known.values[(numerator, area, periode)] is None:
+                known.derived[("rest", denominator, area, periode)] = {
+                    cell: 1.0, (numerator, area, periode): -1.0}  # fmt: skip
+
+
+def counts_names() -> set[str]:
+    return {"incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])}

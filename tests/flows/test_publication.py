@@ -10,7 +10,6 @@ program for every hidden count's smallest and largest value.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from schemas.codelists import load_codelists
-from tests.attacker import Knowledge, intervals
+from tests.attacker import CATEGORY_TABLES, Knowledge, intervals, knowledge_from_tables
 
 K = 5
 COUNT_COLUMNS = (
@@ -152,83 +150,10 @@ def read_published(report_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(report_dir / "csv" / f"{name}.csv", sep=";", dtype=str, encoding="utf-8-sig")
 
 
-def number(text: object) -> float | None:
-    return None if pd.isna(text) else float(str(text).replace(",", "."))
-
-
-RATE_COUNTS = {  # numerator, denominator, the count the denominator is part of (public)
-    "aangifte": ("met_aangifte", "aangifte_bekend", "incidenten"),
-    "vpt": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
-    "letsel": ("met_letsel", "letsel_bekend", "incidenten"),
-    "nazorg": ("nazorg_aangeboden", "nazorg_bekend", "incidenten"),
-}
-CATEGORIES = {"incidenten_gedragstype": "gedragstype", "incidenten_zwaarste": "zwaarste_gedragstype",
-              "incidenten_context": "context"}  # fmt: skip
-
-
 def knowledge(report_dir: Path) -> dict[str, Knowledge]:
-    """Per beroepsgroep, what a reader of the published CSV files knows: every published and
-    hidden ('verborgen') count, and every relation the tables and the public code list imply."""
-    known: dict[str, Knowledge] = defaultdict(Knowledge)
-    indicators = read_published(report_dir, "indicatoren")
-    counts = ["incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])]
-    for row in indicators.to_dict("records"):
-        for column in counts:
-            if row[f"{column}_status"] in ("gepubliceerd", "verborgen"):
-                key = (column, row["gebiedcode"], row["periode"])
-                known[row["beroepsgroep"]].values[key] = number(row[column])
-    for name, category in CATEGORIES.items():
-        for row in read_published(report_dir, name).to_dict("records"):
-            key = (category, row[category], row["periode"])
-            known[row["beroepsgroep"]].values[key] = number(row["incidenten"])
-    rank = {c.code: int(c.rank or 0) for c in load_codelists().lists["gedragstype"]}
-    for group in known.values():
-        relate(group, rank)
-    return dict(known)
-
-
-def relate(known: Knowledge, rank: dict[str, int]) -> None:
-    """Areas add up to NL, quarters to their year, zwaarste types and contexts to the total;
-    numerator <= denominator <= its base; gedragstype links (the severity order is public)."""
-    cells = set(known.values)
-    by: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
-    for cell in cells:
-        by[(cell[0], cell[2])].append(cell)  # (name, periode) → cells over areas or codes
-    for (name, periode), group in by.items():
-        if name in counts_names():
-            parts = [c for c in group if c[1] != "NL"]
-            if ("NL" in {c[1] for c in group}) and parts:
-                known.total((name, "NL", periode), parts)
-        if "Q" not in periode:  # a year: its quarters
-            for cell in group:
-                quarters = [
-                    c for c in cells if c[:2] == cell[:2] and c[2].startswith(f"{periode}Q")
-                ]
-                if quarters:
-                    known.total(cell, quarters)
-    for cell in [c for c in cells if c[0] == "incidenten" and c[1] == "NL"]:
-        periode = cell[2]
-        for name in ("zwaarste_gedragstype", "context"):
-            known.total(cell, [c for c in by[(name, periode)]])
-        gedrag = {c[1]: c for c in by[("gedragstype", periode)]}
-        zwaarste = {c[1]: c for c in by[("zwaarste_gedragstype", periode)]}
-        known.at_most([cell], list(gedrag.values()))
-        for code, g in gedrag.items():
-            known.at_most([g], [cell])
-            known.at_most([zwaarste[code]], [g])
-            known.at_most([g], [zwaarste[c] for c in zwaarste if rank[c] >= rank[code]])
-    for numerator, denominator, base in RATE_COUNTS.values():
-        for cell in [c for c in cells if c[0] == denominator]:
-            area, periode = cell[1:]
-            known.at_most([(numerator, area, periode)], [cell])
-            known.at_most([cell], [(base, area, periode)])
-            if known.values[cell] is None or known.values[(numerator, area, periode)] is None:
-                known.derived[("rest", denominator, area, periode)] = {
-                    cell: 1.0, (numerator, area, periode): -1.0}  # fmt: skip
-
-
-def counts_names() -> set[str]:
-    return {"incidenten", *(c for trio in RATE_COUNTS.values() for c in trio[:2])}
+    """Per beroepsgroep, what a reader of the published CSV files knows."""
+    categories = {name: read_published(report_dir, name) for name in CATEGORY_TABLES}
+    return knowledge_from_tables(read_published(report_dir, "indicatoren"), categories)
 
 
 def findings(intervals_found: dict[Any, tuple[float, float]]) -> list[Any]:
