@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Open the Data Docs site, one employer feedback page and the report in headless Chromium
 # (Debian package `chromium`, driven by Playwright): fails on any console error or failed load,

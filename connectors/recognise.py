@@ -36,7 +36,6 @@ class Recognised:
     profile: MappingProfile
     groups: dict[str, str]  # named groups from the file name: org, jaar, kwartaal
     raw: RawTable | None
-    how: str  # "bestandsnaam" or "kopregel"
 
 
 def header_share(raw: RawTable, profile: MappingProfile) -> tuple[float, list[str]]:
@@ -66,7 +65,7 @@ def recognise(
     if profile is not None:
         match = re.match(profile.file_pattern, path.name, flags=re.IGNORECASE)
         groups = {k: v for k, v in (match.groupdict() if match else {}).items() if v is not None}
-        return Recognised(profile, groups, None, "bestandsnaam")
+        return Recognised(profile, groups, None)
     kind = EXTENSION_KINDS.get(path.suffix.lower())
     scored: list[tuple[float, str, MappingProfile, RawTable]] = []
     for candidate in (p for p in profiles if p.reader.kind is kind):
@@ -82,7 +81,7 @@ def recognise(
     share, _, profile, raw = max(scored, key=lambda s: (s[0], s[1]))
     groups = period_groups(path)
     log.info("%s herkend als %s aan de kolomkoppen (%.0f%%)", path.name, profile.id, 100 * share)
-    return Recognised(profile, groups, raw, "kopregel")
+    return Recognised(profile, groups, raw)
 
 
 def period_groups(path: Path) -> dict[str, str]:
@@ -117,7 +116,7 @@ def recognise_automatically(
     profile = suggestion.to_profile("automatisch")
     log.info("%s automatisch ingedeeld (%s)", path.name,
              ", ".join(f"{f}={c:.2f}" for f, c in suggestion.confidence.items()))  # fmt: skip
-    return Recognised(profile, period_groups(path), raw, "automatisch")
+    return Recognised(profile, period_groups(path), raw)
 
 
 def read_unprofiled(path: Path, kind: ReaderKind) -> tuple[RawTable, ReaderOptions]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline.batch import (
+from pipeline.batch_catalogue import (
     MIN_HISTORY_DELIVERIES,
     MIN_ROWS_FOR_SHARE_CHECKS,
     NOT_IN_SET,

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from pydantic import SecretStr
 
-from pipeline.batch import CATALOGUE as BATCH_CATALOGUE
+from pipeline.batch_catalogue import CATALOGUE as BATCH_CATALOGUE
 from pipeline.nightly import prepare_inputs, write_reference_tables
 from pipeline.settings import Settings
 from pipeline.warehouse import Warehouse, build_next_version

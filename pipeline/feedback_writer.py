@@ -20,13 +20,10 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from pipeline.escaping import XLSX_OPTIONS, escape_cell
 from pipeline.feedback import Feedback, feedback_dir
 from schemas.edits import EDITS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# never turn a string into a formula, link or number, whatever XlsxWriter method writes it
-XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                "strings_to_numbers": False}  # fmt: skip
 # A workbook up to this many cells is built in memory (the fastest for the usual few dozen
 # rows); a larger one goes out row by row through temporary files (`constant_memory`: its
 # cells are not all held in memory at once; freeze pane and autofilter work in both modes).
@@ -36,13 +33,6 @@ WRAP_AFTER = 60  # text longer than this wraps
 WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 22, "waarde": 24,
           "verwacht": 48, "oplossing": 60, "melding": 80, "uitkomst": 18, "waargenomen": 36,
           "norm": 30, "toelichting": 90}  # fmt: skip
-
-
-def escape_cell(value: Any) -> Any:
-    """A value safe for a spreadsheet: text that looks like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_feedback(root: Path, feedback: Feedback) -> Path:

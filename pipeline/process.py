@@ -70,7 +70,6 @@ class ProcessedDelivery:
     rows_rejected: int
     rows_warned: int
     failure: DeliveryError | None = None
-    notes: list[str] = field(default_factory=list)
     gx_report: dict | None = None  # GX validation report of the batch checks (for Data Docs)
 
     @property

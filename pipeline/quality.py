@@ -9,17 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from pipeline.process import ProcessedDelivery
+from pipeline.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
 
-KEY_FIELDS = ("kanaal", "context", "letsel", "aangifte")  # "onbekend" here weakens the picture
-WEIGHTS = {"aandeel_foutloos": 0.50, "aandeel_bekend": 0.25, "tijdigheid": 0.25}
-DAYS_LATE_FOR_ZERO = 60  # punctuality falls linearly from 1 at the deadline to 0 this much later
+__all__ = ["DAYS_LATE_FOR_ZERO", "KEY_FIELDS", "LOCAL_TIME", "WEIGHTS", "Quality",
+           "days_late", "deadline", "delivery_quality", "known_share"]  # fmt: skip
 ONBEKEND = "onbekend"
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.escaping import XLSX_OPTIONS
 from pipeline.publication import SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.report_tables import cell_status
 from pipeline.report_text import (
@@ -52,8 +53,7 @@ def write_workbook(
     """Toelichting first, then one formatted sheet per table."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "nan_inf_to_errors": True})  # fmt: skip
+    book = xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
     styles = _styles(book)
     write_notes(book.add_worksheet(NOTES_SHEET), styles, publication, sheets)
     for name, table in sheets:

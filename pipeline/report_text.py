@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.publication import SUPPRESSED_MARK, Publication, PublishedTable
-from pipeline.quality import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
+from pipeline.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
 from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
 

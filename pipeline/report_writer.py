@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.feedback_writer import escape_cell
+from pipeline.escaping import escape_cell
 from pipeline.publication import SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.report import page_html, public_tables, render_html, table_html
 from pipeline.report_excel import CODED, LABEL_SUFFIX, write_workbook
