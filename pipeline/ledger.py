@@ -42,9 +42,14 @@ class LedgerEntry:
     voorlopig: bool = False  # the running quarter: figures are provisional
 
 
+REPLACE_PERIOD = "vervang_periode"  # a file: the organisation's whole period, superseding
+UPSERT_INCIDENTS = "werk_incidenten_bij"  # an API pull: changed incidents, by incident number
+
+
 @dataclass(frozen=True)
 class DeliveryLoad:
-    """One delivery as it goes into the warehouse: its ledger entry and its frames."""
+    """One delivery as it goes into the warehouse: its ledger entry, its frames and what it
+    does to what is there (its disposition)."""
 
     entry: LedgerEntry
     incidents: pd.DataFrame
@@ -52,6 +57,8 @@ class DeliveryLoad:
     dq: pd.DataFrame
     fte: pd.DataFrame
     quality: pd.DataFrame | None = None  # its row of ops.delivery_kwaliteit
+    disposition: str = REPLACE_PERIOD
+    cursor: tuple[str, str | None] | None = None  # an API source and how far this pull reached
 
 
 @dataclass
@@ -78,16 +85,20 @@ def with_ids(frames: Sequence[pd.DataFrame | None], ids: Sequence[int]) -> pd.Da
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def plan_supersession(entries: Sequence[LedgerEntry], ids: Sequence[int], current: Current) -> Plan:
+def plan_supersession(entries: Sequence[LedgerEntry], ids: Sequence[int], current: Current,
+                      upserts: Sequence[bool] | None = None) -> Plan:  # fmt: skip
     """Statuses for a batch loaded in order, given the loaded delivery per organisation and
-    period in the warehouse (`current`, changed in place)."""
+    period in the warehouse (`current`, changed in place). A delivery that upserts incidents
+    (`upserts`, an API pull) supersedes nothing and is never superseded."""
     in_warehouse = {delivery_id for delivery_id, _ in current.values()}
     plan = Plan()
-    for entry, delivery_id in zip(entries, ids, strict=True):
+    for i, (entry, delivery_id) in enumerate(zip(entries, ids, strict=True)):
         key = (entry.organisatiecode, entry.periode)
         now = current.get(key) if None not in key else None
         if entry.rejected:
             plan.arrival.append("rejected")
+        elif upserts is not None and upserts[i]:
+            plan.arrival.append("loaded")
         elif now is not None and now[1] > entry.received_at:
             plan.arrival.append("superseded")
             plan.final[delivery_id] = "superseded"

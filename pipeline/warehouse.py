@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.ledger import (
+    UPSERT_INCIDENTS,
     DeliveryLoad,
     LedgerEntry,
     Plan,
@@ -209,11 +210,15 @@ class Warehouse:
                 kept = [
                     i for i, d in enumerate(ids) if plan.final.get(d, plan.arrival[i]) == "loaded"
                 ]
-                self._append("core.incident", with_ids([loads[i].incidents for i in kept],
-                                                        [ids[i] for i in kept]), INCIDENT_COLUMNS)  # fmt: skip
+                incidents = self._withdraw_upserted([loads[i] for i in kept])
+                self._append("core.incident", with_ids(incidents, [ids[i] for i in kept]),
+                             INCIDENT_COLUMNS)  # fmt: skip
                 for table, attribute, columns in _DELIVERY_TABLES:
                     frames = [getattr(load, attribute) for load in loads]
                     self._append(table, with_ids(frames, ids), columns)
+                for i in kept:
+                    if loads[i].cursor is not None:
+                        self._upsert_cursor(*loads[i].cursor)  # type: ignore[misc]
                 self.con.execute("COMMIT")
             except BaseException as exc:
                 self.con.execute("ROLLBACK")
@@ -233,7 +238,27 @@ class Warehouse:
             "WHERE status = 'loaded' AND list_contains(?, organisatiecode)", [organisations],
         ).fetchall()  # fmt: skip
         current = {(r[0], r[1]): (int(r[2]), r[3]) for r in rows}
-        return plan_supersession([load.entry for load in loads], ids, current)
+        upserts = [load.disposition == UPSERT_INCIDENTS for load in loads]
+        return plan_supersession([load.entry for load in loads], ids, current, upserts)
+
+    def _withdraw_upserted(self, loads: Sequence[DeliveryLoad]) -> list[pd.DataFrame]:
+        """For deliveries that upsert incidents: withdraw the earlier versions of their incidents
+        (in the warehouse, and in earlier deliveries of the batch); the frames to append."""
+        frames = [load.incidents for load in loads]
+        for i, load in enumerate(loads):
+            if load.disposition != UPSERT_INCIDENTS or not len(load.incidents):
+                continue
+            numbers = sorted(set(load.incidents["bron_incidentnummer"].astype(str)))
+            self.con.execute(
+                "DELETE FROM core.incident WHERE organisatiecode = ? "
+                "AND list_contains(?::VARCHAR[], bron_incidentnummer)",
+                [load.entry.organisatiecode, numbers],
+            )  # fmt: skip
+            for j in range(i):
+                earlier = frames[j]
+                if len(earlier) and loads[j].entry.organisatiecode == load.entry.organisatiecode:
+                    frames[j] = earlier[~earlier["bron_incidentnummer"].astype(str).isin(numbers)]
+        return frames
 
     def _insert_ledger(self, loads: Sequence[DeliveryLoad], ids: list[int], plan: Plan,
                        run_id: int) -> None:  # fmt: skip
@@ -265,61 +290,13 @@ class Warehouse:
                       fte: pd.DataFrame, run_id: int) -> tuple[int, str]:  # fmt: skip
         """Load one API pull and move its cursor in one transaction; returns (delivery_id, status).
 
-        A pull is a delivery of changes, not of a whole period: it supersedes no earlier
-        delivery; instead each loaded incident replaces its earlier version (same organisation
-        and bron_incidentnummer). A rejected pull is recorded but does not move the cursor.
+        The one load path with the other disposition: a pull is a delivery of changes, not of a
+        whole period, so it supersedes nothing; each loaded incident replaces its earlier version
+        (same organisation and bron_incidentnummer). A rejected pull does not move the cursor.
         """
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                delivery_id = self._insert_pull_ledger(entry, run_id)
-                status = "rejected" if entry.rejected else "loaded"
-                if status == "loaded" and len(incidents):
-                    self._replace_incidents(entry.organisatiecode, incidents, delivery_id)
-                self._append("ops.edit", edits.assign(delivery_id=delivery_id), EDIT_TABLE_COLUMNS)
-                self._append("ops.dq_result", dq.assign(delivery_id=delivery_id), DQ_COLUMNS)
-                self._append("ops.delivery_fte", fte.assign(delivery_id=delivery_id),
-                             ("delivery_id", "beroepsgroep", "fte", "bron"))  # fmt: skip
-                if status == "loaded":
-                    self._upsert_cursor(source_id, cursor)
-                self.con.execute("COMMIT")
-            except BaseException as exc:
-                self.con.execute("ROLLBACK")
-                if isinstance(exc, duckdb.Error):
-                    raise WarehouseError(
-                        f"loading API pull {entry.bronbestand} failed: {exc}"
-                    ) from exc
-                raise
-        return delivery_id, status
-
-    def _insert_pull_ledger(self, entry: LedgerEntry, run_id: int) -> int:
-        """The ledger row of an API pull: loaded or rejected, never superseding another."""
-        row = self.con.execute("SELECT nextval('ops.delivery_seq')").fetchone()
-        assert row is not None
-        delivery_id = int(row[0])
-        self.con.execute(
-            f"INSERT INTO ops.delivery ({LEDGER_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
-            [delivery_id, entry.organisatiecode, entry.organisatiecode_bron, entry.periode,
-             entry.profile_id, entry.profile_version, entry.bronbestand, entry.sha256,
-             entry.size_bytes, entry.received_at, run_id,
-             "rejected" if entry.rejected else "loaded", entry.geen_incidenten, entry.rows_in,
-             entry.rows_loaded, entry.rows_rejected, entry.rows_warned, entry.codelijst_versie,
-             entry.voorlopig],
-        )  # fmt: skip
-        return delivery_id
-
-    def _replace_incidents(
-        self, organisatiecode: str | None, incidents: pd.DataFrame, delivery_id: int
-    ) -> None:
-        """Withdraw earlier versions of the pulled incidents, then append the new versions."""
-        numbers = sorted(set(incidents["bron_incidentnummer"].astype(str)))
-        self.con.execute(
-            "DELETE FROM core.incident WHERE organisatiecode = ? "
-            "AND list_contains(?::VARCHAR[], bron_incidentnummer)",
-            [organisatiecode, numbers],
-        )
-        self._append("core.incident", incidents.assign(delivery_id=delivery_id), INCIDENT_COLUMNS)
+        load = DeliveryLoad(entry, incidents, edits, dq, fte, disposition=UPSERT_INCIDENTS,
+                            cursor=(source_id, cursor))  # fmt: skip
+        return self.load_deliveries([load], run_id)[0]
 
     def _upsert_cursor(self, source_id: str, cursor: str | None) -> None:
         """Keep how far a source has been pulled."""

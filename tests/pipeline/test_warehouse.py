@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from connectors import discover_inbox
+from pipeline.ledger import REPLACE_PERIOD, UPSERT_INCIDENTS
 from pipeline.nightly import load_batch
 from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
 from pipeline.warehouse import (
@@ -545,3 +546,37 @@ def test_a_second_writer_is_refused_while_a_build_is_running(published: Path) ->
             pass
     with build_next_version(published) as wh:  # the lock is released afterwards
         assert wh.known_hashes() == set()
+
+
+# --- one load path, two dispositions ----------------------------------------------------------
+
+
+def test_a_pull_and_a_file_in_one_batch_each_keep_their_disposition(
+    warehouse: Warehouse, processed: ProcessedDelivery
+) -> None:
+    """A file replaces its organisation's period; an API pull in the same batch upserts its
+    incidents by number and supersedes nothing; two pulls of one incident keep the later one;
+    the pull's cursor moves in the same transaction."""
+    assert processed.meta is not None
+    incidents = processed.incidents
+    first_number = str(incidents["bron_incidentnummer"].iloc[0])
+    changed = incidents.iloc[[0]].assign(aangifte="ja")
+
+    def load(entry: LedgerEntry, frame: pd.DataFrame, pull: bool, cursor: str | None = None
+             ) -> DeliveryLoad:  # fmt: skip
+        return DeliveryLoad(entry, frame, processed.edits.iloc[0:0], processed.dq.iloc[0:0],
+                            processed.meta.fte, disposition=UPSERT_INCIDENTS if pull else REPLACE_PERIOD,
+                            cursor=("bron", cursor) if pull else None)  # fmt: skip
+
+    batch = [
+        load(_entry("a", T1), incidents, pull=False),
+        load(_entry("b", T2), incidents.iloc[[0]], pull=True, cursor="c1"),
+        load(_entry("c", T3), changed, pull=True, cursor="c2"),
+    ]
+    statuses = [status for _, status in warehouse.load_deliveries(batch, run_id=1)]
+    assert statuses == ["loaded", "loaded", "loaded"]  # no pull supersedes the file or another
+    stored = warehouse.query("SELECT bron_incidentnummer, aangifte, delivery_id FROM core.incident")
+    assert len(stored) == len(incidents)  # the pulled incident once, not three times
+    row = stored[stored["bron_incidentnummer"] == first_number]
+    assert row["aangifte"].tolist() == ["ja"]  # the later pull's version
+    assert warehouse.api_cursor("bron") == "c2"
