@@ -580,3 +580,26 @@ def test_a_pull_and_a_file_in_one_batch_each_keep_their_disposition(
     row = stored[stored["bron_incidentnummer"] == first_number]
     assert row["aangifte"].tolist() == ["ja"]  # the later pull's version
     assert warehouse.api_cursor("bron") == "c2"
+
+
+def test_the_column_lists_match_the_tables(warehouse: Warehouse) -> None:
+    """pipeline/tables.py names only columns the DDL creates, and every column of core.incident."""
+    from pipeline.tables import (
+        DQ_COLUMNS,
+        EDIT_TABLE_COLUMNS,
+        INCIDENT_COLUMNS,
+        LEDGER_COLUMNS,
+        QUALITY_COLUMNS,
+    )
+
+    def columns(table: str) -> list[str]:
+        schema, name = table.split(".")
+        return warehouse.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND "
+            "table_name = ? ORDER BY ordinal_position", [schema, name])["column_name"].tolist()  # fmt: skip
+
+    assert sorted(INCIDENT_COLUMNS) == sorted(columns("core.incident"))
+    assert set(LEDGER_COLUMNS.split(", ")) <= set(columns("ops.delivery"))
+    assert set(EDIT_TABLE_COLUMNS) <= set(columns("ops.edit"))
+    assert set(DQ_COLUMNS) <= set(columns("ops.dq_result"))
+    assert set(QUALITY_COLUMNS) <= set(columns("ops.delivery_kwaliteit"))
