@@ -38,6 +38,7 @@ REDELIVERY_QUARTER = 2
 MISSING_QUARTER = 3
 LEGACY_QUARTER = 1
 REDELIVERY_MIN_ROWS = 3
+LEGACY_MIN_ROWS = 3
 REDELIVERY_CANDIDATES = 30
 COVERED_CANDIDATES = 20
 MISSING_IN_NIGHTLY_TEST = "GM1969"
@@ -208,6 +209,8 @@ def draw_counts(
         counts[(biggest.code, quarter)] = max(1, counts[(biggest.code, quarter)])
     counts[cases.nil_return] = 0
     counts[cases.redelivery] = max(REDELIVERY_MIN_ROWS, counts[cases.redelivery])
+    legacy = (cases.legacy[0], cases.legacy[2])  # incident rows under the old code, at any scale
+    counts[legacy] = max(LEGACY_MIN_ROWS, counts[legacy])
     del counts[cases.missing]
     return counts
 

@@ -97,6 +97,11 @@ def test_old_gemeentecode_maps_to_its_successor(nightly_run: dict[str, Any]) -> 
         old = wh.query("SELECT DISTINCT organisatiecode, organisatiecode_bron FROM ops.delivery "
                        "WHERE organisatiecode_bron = 'GM0501'")  # fmt: skip
     assert old.values.tolist() == [["GM1992", "GM0501"]]
+    with open_published(nightly_run["settings"].warehouse_path) as wh:
+        rows = wh.query("SELECT organisatiecode, count(*) AS n FROM core.incident "
+                        "WHERE organisatiecode_bron = 'GM0501' GROUP BY ALL")  # fmt: skip
+    assert rows["organisatiecode"].tolist() == ["GM1992"]  # re-coded to today's gemeente
+    assert int(rows["n"].iloc[0]) >= 3  # incident rows, not a nil return
 
 
 def test_no_raw_employee_id_or_free_text_in_the_warehouse(nightly_run: dict[str, Any]) -> None:

@@ -342,3 +342,28 @@ def test_yes_no_variants_are_refused_on_a_field_that_is_not_ja_nee() -> None:
                        "kanaal": {"column": "d", "yes_no_variants": True}}}  # fmt: skip
     with pytest.raises(ValidationError, match="yes_no_variants"):
         MappingProfile.model_validate(base)
+
+
+def _spellings() -> list[tuple[str, str, str]]:
+    """(field, national code, a source spelling of it: the code, its label or a synonym)."""
+    from schemas.codelists import FIELD_CODELIST, load_codelists
+
+    lists = load_codelists().lists
+    return [(field, code.code, spelling) for field, name in sorted(FIELD_CODELIST.items())
+            for code in lists[name] for spelling in (code.code, code.label, *code.synonyms)]  # fmt: skip
+
+
+@given(st.sampled_from(_spellings()), st.sampled_from(["lower", "upper", "title", "padded"]))
+def test_a_code_survives_its_source_spelling(case: tuple[str, str, str], style: str) -> None:
+    """Round trip: national code → how a source writes it (label, synonym; any case, padded)
+    → harmonised → the same national code."""
+    from pipeline.harmonise import map_codes
+    from schemas.codelists import load_codelists
+    from schemas.profile import FieldMap
+
+    field, code, spelling = case
+    written = {"lower": spelling.lower(), "upper": spelling.upper(), "title": spelling.title(),
+               "padded": f"  {spelling} "}[style]  # fmt: skip
+    allowed = load_codelists().for_field(field)
+    codes, bad = map_codes(pd.Series([written]), FieldMap(column="c"), allowed)
+    assert (codes.iloc[0], bool(bad.iloc[0])) == (code, False), (field, written)
