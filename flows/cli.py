@@ -104,12 +104,16 @@ def run(
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
-    from flows.nightly import run_nightly
+    from flows.nightly import TaskRunsNotRecordedError, run_nightly
 
     try:
         summary = run_nightly(settings)
     except RunInProgressError:  # started between our check and the flow's lock
         _refuse_concurrent(settings.warehouse_path)
+    except TaskRunsNotRecordedError as error:
+        err.print(f"De run is klaar en gepubliceerd, maar Prefect heeft niet alle taken "
+                  f"vastgelegd: {error}", highlight=False, markup=False, soft_wrap=True)  # fmt: skip
+        raise typer.Exit(1) from error
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), default=str, indent=2) + "\n")
         return

@@ -245,13 +245,26 @@ def drain_and_stop_temporary_server(
     body = {"flow_runs": {"id": {"any_": [str(flow_run_id)]}},
             "task_runs": {"state": {"type": {"any_": final}}}}  # fmt: skip
     deadline = time.monotonic() + timeout
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            if client.request("POST", "/task_runs/count", json=body).json() >= expected_task_runs:
-                break
-            time.sleep(0.25)
-    if own_temporary_server:
-        SubprocessASGIServer().stop()  # the engine's singleton: its atexit stop becomes a no-op
+    recorded = 0
+    try:
+        with get_client(sync_client=True) as client:
+            while time.monotonic() < deadline:
+                recorded = client.request("POST", "/task_runs/count", json=body).json()
+                if recorded >= expected_task_runs:
+                    return
+                time.sleep(0.25)
+        raise TaskRunsNotRecordedError(
+            f"Prefect recorded {recorded} of {expected_task_runs} task runs of flow run "
+            f"{flow_run_id} within {timeout:.0f} s: the run's history in Prefect is incomplete "
+            f"(the warehouse and report are published)"
+        )
+    finally:
+        if own_temporary_server:
+            SubprocessASGIServer().stop()  # the engine's singleton: its atexit stop is a no-op
+
+
+class TaskRunsNotRecordedError(RuntimeError):
+    """The Prefect server did not record every task run of a finished flow run in time."""
 
 
 def nightly_deployment(settings: Settings, cron: str, timezone: str) -> RunnerDeployment:

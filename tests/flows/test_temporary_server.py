@@ -30,3 +30,30 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
     assert "telemetry" not in output.lower()
     summary = json.loads(done.stdout[done.stdout.index("{") :])
     assert summary["files_new"] == 5
+
+
+def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> None:
+    """A flow run whose task runs the server never records: the drain waits out its time-out
+    and then says so, instead of returning as if the history were complete."""
+    import time
+
+    import pytest
+    from prefect import flow, task
+
+    from flows.nightly import TaskRunsNotRecordedError, drain_and_stop_temporary_server
+
+    @task
+    def one() -> int:
+        return 1
+
+    @flow
+    def tiny() -> int:
+        return one()
+
+    state = tiny(return_state=True)
+    flow_run_id = state.state_details.flow_run_id
+    drain_and_stop_temporary_server(flow_run_id, expected_task_runs=1, timeout=30)  # recorded
+    start = time.monotonic()
+    with pytest.raises(TaskRunsNotRecordedError, match="1 of 3 task runs"):
+        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=3, timeout=2)
+    assert time.monotonic() - start >= 2
