@@ -1,7 +1,9 @@
 """Run `monitor check` on one file in a child process and measure its time and peak RSS.
 
-The child prints one JSON line on stderr's last line: exit code and peak RSS in MB
-(`getrusage(RUSAGE_SELF)` of the child itself, so nothing else run by the tests counts).
+The child prints one JSON line on stderr's last line: exit code and peak RSS in MB: `VmHWM` of
+its own address space (/proc/self/status). Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux carries
+the parent's high-water mark into the child through fork and exec, so a test process that has
+grown to 1 GB would make every child "use" 1 GB.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = """
-import json, resource, sys
+import json, sys
 from flows.cli import app
 sys.argv = ["monitor", "check", sys.argv[1], "--org", sys.argv[2], "--json"]
 try:
@@ -25,7 +27,8 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else 1
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+status = open("/proc/self/status", encoding="ascii").read()
+peak = int(next(l for l in status.splitlines() if l.startswith("VmHWM:")).split()[1]) / 1024
 print(json.dumps({"exit": code, "peak_mb": peak}), file=sys.stderr)
 """
 

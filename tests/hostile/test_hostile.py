@@ -46,3 +46,16 @@ def test_size_limit_holds_for_a_file_no_profile_knows(tmp_path: Path) -> None:
     assert measured.exit == 2, measured.report
     message = measured.report["edits"][0]["message"]
     assert message.startswith("S01") and "te groot" in message and "1.048.576" in message, message
+
+
+def test_the_measure_counts_the_child_only(tmp_path: Path) -> None:
+    """A test process grown large (here 600 MB) does not lend its size to the child it measures:
+    Linux carries a parent's RSS high-water mark into the child's getrusage through fork and exec
+    (every hostile case once measured the test process's 1,045 MB)."""
+    ballast = bytearray(600 * 2**20)
+    ballast[:: 2**12] = b"\x01" * len(range(0, len(ballast), 2**12))  # touch every page
+    path = tmp_path / "GM0014_2025Q1.csv"
+    path.write_text("Incidentnummer;Datum;Soort agressie\nA-1;10-01-2025;verbaal\n", "utf-8")
+    measured = measure_check(path)
+    del ballast
+    assert 50 < measured.peak_mb < 450, measured.peak_mb
