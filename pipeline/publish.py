@@ -47,9 +47,13 @@ def build_publication(
     wh: Warehouse, k: int, coverage_floor: float, now: dt.datetime
 ) -> Publication:
     """Everything the report shows, protected, from the published warehouse."""
-    where = "WHERE niveau IN ('nationaal', 'veiligheidsregio')"
+    # only periods that have begun to end: a quarter still running has nothing to show yet (its
+    # zero would read as a fall), a year is shown once its first quarter is over
+    ended = ("periode IN (SELECT periode FROM ref.periode WHERE einddatum < current_date UNION "
+             "SELECT CAST(jaar AS VARCHAR) FROM ref.periode WHERE einddatum < current_date)")  # fmt: skip
+    where = f"WHERE niveau IN ('nationaal', 'veiligheidsregio') AND {ended}"
     indicators = wh.query(f"SELECT * FROM mart.indicatoren {where}")
-    categories = {table: wh.query(f"SELECT * FROM mart.{mart} WHERE niveau = 'nationaal'")
+    categories = {table: wh.query(f"SELECT * FROM mart.{mart} WHERE niveau = 'nationaal' AND {ended}")
                   for table, mart in MARTS.items()}  # fmt: skip
     regions = wh.query("SELECT veiligheidsregiocode FROM ref.veiligheidsregio ORDER BY 1")
     areas = [*regions["veiligheidsregiocode"].astype(str), UNKNOWN]
