@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROFILE_FIXTURES, TEST_KEY, load_spec, write_source
 
 
@@ -32,13 +34,15 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
     assert summary["files_new"] == 5
 
 
+# Prefect's EventsWorker, drained in the test process itself, leaves a coroutine of its own
+# unawaited; not ours to fix, and not what this test is about.
+@pytest.mark.filterwarnings("ignore:coroutine '.*' was never awaited:RuntimeWarning")
 def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> None:
     """A flow run whose task runs the server never records: the drain waits out its time-out
     and then says so, instead of returning as if the history were complete (the complete case
     is every other flow test: run_nightly drains after each run)."""
     import time
 
-    import pytest
     from prefect import flow, task
 
     from flows.nightly import TaskRunsNotRecordedError, drain_and_stop_temporary_server
