@@ -29,27 +29,19 @@ from typing import Any
 import pandas as pd
 
 from pipeline import batch_messages as texts
-from pipeline.batch_catalogue import (  # noqa: F401  (re-exported: the runner's public names)
+from pipeline.batch_catalogue import (
     _MAX_ROWS,
     _MIN_ROWS,
     BATCH_CHECKS,
     BATCH_CHECKS_VERSION,
-    CATALOGUE,
-    CATALOGUE_PATH,
     MIN_HISTORY_DELIVERIES,
-    MIN_ROWS_FOR_SHARE_CHECKS,
     NOT_IN_SET,
     NOT_NULL,
     ONBEKEND,
     ROW_COUNT,
-    UNIQUE_COUNT,
-    BatchCatalogue,
-    BatchCatalogueError,
     BatchCheck,
     Bounds,
     DqResult,
-    Expectation,
-    load_batch_checks,
 )
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.process import ProcessedDelivery
-from pipeline.quality import LOCAL_TIME, Quality
+from pipeline.quality import Quality
+from pipeline.quality_rules import LOCAL_TIME
 from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.edits import EDITS, Severity
 

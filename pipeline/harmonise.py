@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import ROW_COLUMN, RawTable, normalise_header
-from pipeline.parsing import (  # noqa: F401  (part of harmonising: re-exported)
-    INTEGER_MAXIMUM,
+from pipeline.parsing import (
     parse_dates,
     parse_integers,
 )

@@ -36,7 +36,7 @@ from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
 
 if TYPE_CHECKING:
-    from pipeline.batch import DqResult
+    from pipeline.batch_catalogue import DqResult
 
 log = logging.getLogger(__name__)
 YES = {"ja", "j", "x", "true", "1", "waar", "yes"}

@@ -15,8 +15,6 @@ import pandas as pd
 from pipeline.process import ProcessedDelivery
 from pipeline.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
 
-__all__ = ["DAYS_LATE_FOR_ZERO", "KEY_FIELDS", "LOCAL_TIME", "WEIGHTS", "Quality",
-           "days_late", "deadline", "delivery_quality", "known_share"]  # fmt: skip
 ONBEKEND = "onbekend"
 
 

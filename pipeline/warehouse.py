@@ -29,13 +29,10 @@ from pipeline.ledger import (
     plan_supersession,
     with_ids,
 )
-from pipeline.tables import (  # noqa: F401  (re-exported: the warehouse's table layout)
+from pipeline.tables import (
     _DELIVERY_TABLES,
-    DQ_COLUMNS,
-    EDIT_TABLE_COLUMNS,
     INCIDENT_COLUMNS,
     LEDGER_COLUMNS,
-    QUALITY_COLUMNS,
 )
 from schemas.errors import WarehouseError
 

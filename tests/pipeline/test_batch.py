@@ -18,15 +18,13 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.batch import (
+from pipeline.batch import DeliveryLabel, _raised, validate_batch
+from pipeline.batch_catalogue import (
     BATCH_CHECKS,
     CATALOGUE_PATH,
     BatchCatalogueError,
-    DeliveryLabel,
     DqResult,
-    _raised,
     load_batch_checks,
-    validate_batch,
 )
 
 GOOD_HISTORY = [40, 50]

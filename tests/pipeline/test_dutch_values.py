@@ -9,13 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.harmonise import (
-    ISO_FORMATS,
-    TIME_FORMATS,
-    map_multi_codes,
-    parse_dates,
-    parse_integers,
-)
+from pipeline.harmonise import ISO_FORMATS, TIME_FORMATS, map_multi_codes
+from pipeline.parsing import parse_dates, parse_integers
 from schemas.codelists import load_codelists
 from schemas.profile import FieldMap
 

@@ -23,9 +23,8 @@ from pipeline.harmonise import (
     map_multi_codes,
     map_ticks,
     most_serious,
-    parse_dates,
-    parse_integers,
 )
+from pipeline.parsing import parse_dates, parse_integers
 from pipeline.reference import Reference, load_reference
 from schemas.codelists import load_codelists
 from schemas.profile import REQUIRED_FIELDS, FieldMap, GemeenteTransform, MappingProfile

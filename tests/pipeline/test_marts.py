@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.nightly import write_reference_tables
 from pipeline.process import ProcessingInputs
-from pipeline.warehouse import INCIDENT_COLUMNS, LedgerEntry, Warehouse, build_next_version
+from pipeline.tables import INCIDENT_COLUMNS
+from pipeline.warehouse import LedgerEntry, Warehouse, build_next_version
 
 RECEIVED = {"2025Q1": dt.datetime(2025, 4, 10, tzinfo=dt.UTC),
             "2025Q2": dt.datetime(2025, 7, 10, tzinfo=dt.UTC),
