@@ -20,7 +20,7 @@ from openpyxl import Workbook
 
 from connectors import read_delivery
 from connectors.profiles import load_profiles
-from pipeline.check import check_file
+from pipeline.night.check import check_file
 from pipeline.settings import Settings
 
 CSV_HEADER = ("ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;"

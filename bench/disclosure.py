@@ -13,10 +13,10 @@ import argparse
 import time
 from pathlib import Path
 
-from pipeline.disclosure import PRIMARY, PUBLISHED, suppress
-from pipeline.disclosure_tables import CATEGORY_TABLES, build_problem
-from pipeline.publish import MARTS, UNKNOWN, _grid, category_codes
-from pipeline.warehouse import open_published
+from pipeline.publication.build import MARTS, UNKNOWN, _grid, category_codes
+from pipeline.publication.disclosure import PRIMARY, PUBLISHED, suppress
+from pipeline.publication.disclosure_tables import CATEGORY_TABLES, build_problem
+from pipeline.warehouse.store import open_published
 from schemas.codelists import load_codelists
 
 

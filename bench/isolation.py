@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors import discover_inbox
-from pipeline.isolation import DeliveryPool, Limits
-from pipeline.nightly import prepare_inputs
-from pipeline.process import process_file
+from pipeline.ingest.inputs import prepare_inputs
+from pipeline.ingest.process import process_file
+from pipeline.night.isolation import DeliveryPool, Limits
 from pipeline.sample import generate_sample
 from pipeline.settings import Settings
 

@@ -18,19 +18,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import pipeline.process as process
-from pipeline.feedback_run import write_all_feedback
-from pipeline.nightly import (
-    load_processed,
-    new_files,
-    prepare_inputs,
-    publish_data_docs,
-    publish_report,
-    write_reference_tables,
-)
+import pipeline.ingest.process as process
+from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
+from pipeline.night.feedback_run import write_all_feedback
+from pipeline.night.steps import load_processed, new_files, publish_data_docs, publish_report
 from pipeline.sample import generate_sample
 from pipeline.settings import Settings
-from pipeline.warehouse import build_next_version
+from pipeline.warehouse.store import build_next_version
 
 
 def timed_stages() -> dict[str, float]:

@@ -3,7 +3,7 @@
 Every reader refuses a file that crosses one of these with an S01 that names the limit, so
 memory stays proportional to the real content and no file can stop the night. The file-size
 limit is a setting (`MONITOR_MAX_FILE_BYTES`); the time and memory of a whole delivery are
-capped by its worker process (`pipeline/isolation.py`).
+capped by its worker process (`pipeline/night/isolation.py`).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def _write_text(text: str, out: Path | None, done: str) -> None:
 
 def _ready_settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
     """Settings after the fail-early checks; exit 2 with every problem, in Dutch, if any."""
-    from pipeline.preflight import NotReadyError, check_ready
+    from pipeline.night.preflight import NotReadyError, check_ready
 
     settings = _settings(inbox, warehouse)
     try:
@@ -99,7 +99,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
-    from pipeline.warehouse import RunInProgressError, run_in_progress
+    from pipeline.warehouse.store import RunInProgressError, run_in_progress
 
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
@@ -117,7 +117,7 @@ def run(
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), default=str, indent=2) + "\n")
         return
-    from flows.report import print_summary
+    from flows.console import print_summary
 
     print_summary(console, summary)
 
@@ -137,7 +137,7 @@ def status(
     ] = None,
 ) -> None:
     """Toon het grootboek en de informatiepositie: geleverd, nullevering, gedekt, te laat, ontbreekt."""
-    from flows.report import print_missing, print_status, status_data
+    from flows.console import print_missing, print_status, status_data
     from schemas.errors import WarehouseError
     from schemas.incident import Periode
 
@@ -190,7 +190,7 @@ def template(
     ] = None,
 ) -> None:
     """Schrijf het landelijke aanleversjabloon (xlsx) met keuzelijsten uit de codelijsten."""
-    from pipeline.template import TemplateError, write_template
+    from pipeline.employers.template import TemplateError, write_template
 
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -209,7 +209,7 @@ def report(
     warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
 ) -> None:
     """Maak het landelijke rapport: HTML (offline), Excel en CSV/Parquet, na onthullingscontrole."""
-    from pipeline.nightly import publish_report
+    from pipeline.night.steps import publish_report
     from schemas.errors import PipelineError
 
     try:
@@ -227,7 +227,7 @@ def docs(
     ),
 ) -> None:
     """Maak het datawoordenboek (Markdown) opnieuw uit de standaard en het warehouse-commentaar."""
-    from pipeline.dictionary import write_dictionary
+    from pipeline.employers.dictionary import write_dictionary
 
     console.print(f"Datawoordenboek geschreven naar {write_dictionary(out)}")
 
@@ -261,10 +261,10 @@ def verify(
     warehouse: Annotated[Path | None, typer.Option(help="Gepubliceerd warehouse-bestand.")] = None,
 ) -> None:
     """Vergelijk het warehouse met de grondwaarheid van een voorbeeldset."""
-    from pipeline.nightly import pseudonym_key
+    from pipeline.ingest.inputs import pseudonym_key
+    from pipeline.sample.verify import compare_with_truth
     from pipeline.settings import load_settings
-    from pipeline.truth import compare_with_truth
-    from pipeline.warehouse import open_published
+    from pipeline.warehouse.store import open_published
     from schemas.errors import PipelineError
 
     # comparing with a generated sample stores nothing: its demo key may be used (sample mode)
@@ -276,7 +276,7 @@ def verify(
     except PipelineError as exc:
         err.print(f"[red]Vergelijken lukt niet:[/] {exc}")
         raise typer.Exit(2) from exc
-    from flows.report import print_comparison
+    from pipeline.sample.verify import print_comparison
 
     print_comparison(console, result)
     if not result.agrees:
@@ -302,7 +302,7 @@ def check(
     ] = None,
 ) -> None:
     """Controleer een aanlevering vooraf, precies zoals de nachtelijke verwerking dat doet (zonder te laden)."""
-    from pipeline.check import (
+    from pipeline.night.check import (
         check_feedback,
         check_file,
         check_report,
@@ -316,7 +316,7 @@ def check(
     vervangt = replaced_delivery(processed, published)
     report = check_report(processed, vervangt)
     if feedback is not None:
-        from pipeline.feedback_writer import write_feedback_files
+        from pipeline.employers.feedback_writer import write_feedback_files
 
         written = write_feedback_files(feedback.with_suffix(".xlsx"), check_feedback(
             processed, settings, datetime.now(UTC), vervangt=vervangt))  # fmt: skip
@@ -324,7 +324,7 @@ def check(
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        from flows.report import print_check
+        from flows.console import print_check
 
         print_check(console, report)
     if not report["readable"]:
@@ -339,7 +339,7 @@ app.add_typer(key_app, name="key")
 @key_app.command("new")
 def key_new() -> None:
     """Druk een nieuwe, willekeurige sleutel af (64 tekens) voor MONITOR_PSEUDONYM_KEY."""
-    from pipeline.pseudonym import new_key
+    from pipeline.ingest.pseudonym import new_key
 
     sys.stdout.write(new_key() + "\n")
     err.print("Bewaar deze sleutel geheim en blijvend (bijv. in een secret store): met een andere "

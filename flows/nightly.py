@@ -26,11 +26,14 @@ from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.server_watch import watch_temporary_server
-from pipeline.api_sync import SyncResult
-from pipeline.feedback_run import write_all_feedback
-from pipeline.groups import delivery_groups, process_group
-from pipeline.isolation import Limits
-from pipeline.nightly import (
+from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
+from pipeline.night.api_sync import SyncResult
+from pipeline.night.feedback_run import write_all_feedback
+from pipeline.night.groups import delivery_groups, process_group
+from pipeline.night.isolation import Limits
+from pipeline.night.progress import RunProgress
+from pipeline.night.steps import (
     LoadResult,
     RunSummary,
     delivery_limits,
@@ -39,18 +42,14 @@ from pipeline.nightly import (
     load_batch,
     misdirected_files,
     new_files,
-    prepare_inputs,
     publish_data_docs,
     publish_report,
     summarise,
     sync_api_source,
-    write_reference_tables,
 )
-from pipeline.process import ProcessedDelivery, ProcessingInputs
-from pipeline.progress import RunProgress
+from pipeline.night.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.settings import Settings, load_settings
-from pipeline.unchanged import input_fingerprint, remember_run, unchanged_run
-from pipeline.warehouse import Warehouse, build_next_version
+from pipeline.warehouse.store import Warehouse, build_next_version
 
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
 
@@ -91,7 +90,7 @@ def release_dask_workers(address: str) -> None:
     reference data, and a long-lived Dask worker would otherwise keep them until the next run."""
     from distributed import Client
 
-    from pipeline.groups import close_pools
+    from pipeline.night.groups import close_pools
 
     with Client(address, timeout=60) as client:
         client.run(close_pools)

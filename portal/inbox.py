@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from connectors.recognise import EXTENSION_KINDS
-from pipeline.template import Aanlevering, build_template, save_reproducibly
+from pipeline.employers.template import Aanlevering, build_template, save_reproducibly
 from schemas.incident import Periode
 
 CHUNK = 1 << 16

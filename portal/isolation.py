@@ -79,7 +79,7 @@ def _child_env() -> dict[str, str]:
 def warehouse_view(published: Path) -> dict[str, Any]:
     """What the check needs from the published warehouse, read here, in the portal: the bounded
     child never opens DuckDB (its address-space limit is too tight for DuckDB's threads)."""
-    from pipeline.check import read_warehouse
+    from pipeline.night.check import read_warehouse
 
     view = read_warehouse(published)
     return {"history": view.history,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from portal.state import Receipt
 from schemas.errors import PipelineError
 

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.quality_rules import LOCAL_TIME
+from pipeline.employers.quality_rules import LOCAL_TIME
 from portal import inbox, ledger
 from portal.auth import (
     SESSION_COOKIE,

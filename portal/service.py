@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.reference import load_reference
+from pipeline.ingest.reference import load_reference
 from pipeline.settings import Settings
 from portal import inbox, isolation, ledger
 from portal.auth import RateLimiter

@@ -31,7 +31,7 @@ def check(
     The payload holds the settings and what the portal read from the published warehouse
     (history for B03, the loaded deliveries a file would replace).
     """
-    from pipeline.check import (
+    from pipeline.night.check import (
         Replaced,
         WarehouseView,
         check_feedback,
@@ -54,7 +54,7 @@ def check(
     vervangt = replaced_delivery(processed, published)
     content = check_feedback(processed, settings, now, vervangt=vervangt)
     if feedback is not None:
-        from pipeline.feedback_writer import write_feedback_files
+        from pipeline.employers.feedback_writer import write_feedback_files
 
         write_feedback_files(feedback, content)
     return {

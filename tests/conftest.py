@@ -74,9 +74,9 @@ def comparable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def processing_inputs():  # type: ignore[no-untyped-def]
     """Processing inputs for tests: real reference data and profiles, a test key."""
     from connectors.profiles import load_profiles
-    from pipeline.nightly import load_all_fte
-    from pipeline.process import ProcessingInputs
-    from pipeline.reference import load_reference
+    from pipeline.ingest.inputs import load_all_fte
+    from pipeline.ingest.process import ProcessingInputs
+    from pipeline.ingest.reference import load_reference
 
     return ProcessingInputs(
         reference=load_reference(REFERENCE_DIR),

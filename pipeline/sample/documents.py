@@ -8,6 +8,12 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.employers.template import (
+    Aanlevering,
+    build_template,
+    incident_columns,
+    save_reproducibly,
+)
 from pipeline.sample.excel import CREATOR, Sheet, write_workbook
 from pipeline.sample.formats import FORMATS, Cells
 from pipeline.sample.model import (
@@ -21,7 +27,6 @@ from pipeline.sample.model import (
     quarter_start,
 )
 from pipeline.sample.population import Reference
-from pipeline.template import Aanlevering, build_template, incident_columns, save_reproducibly
 
 UNREADABLE_BYTES = (
     b"<!DOCTYPE html>\r\n<html><head><title>Sessie verlopen</title></head>"

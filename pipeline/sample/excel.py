@@ -1,4 +1,4 @@
-"""Write the sample's xlsx workbooks byte-for-byte reproducibly (see `pipeline.template`)."""
+"""Write the sample's xlsx workbooks byte-for-byte reproducibly (see `pipeline.employers.template`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from pipeline.template import save_reproducibly
+from pipeline.employers.template import save_reproducibly
 
 CREATOR = "monitor sample"
 

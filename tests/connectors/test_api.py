@@ -18,9 +18,9 @@ import pytest
 
 from connectors.api import ApiAuthError, ApiError, fetch_changes
 from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
-from pipeline.api_sync import SyncResult, quarter, sync_source
-from pipeline.process import ProcessingInputs
-from pipeline.warehouse import Warehouse, build_next_version
+from pipeline.ingest.process import ProcessingInputs
+from pipeline.night.api_sync import SyncResult, quarter, sync_source
+from pipeline.warehouse.store import Warehouse, build_next_version
 
 PATH = "/registratie/v1/incidenten"
 TOKEN = "geheim-token"

@@ -15,7 +15,7 @@ from connectors.automap import MIN_CONFIDENCE, header_score, load_synonyms, sugg
 from connectors.base import RawTable, frame_from_rows
 from connectors.profiles import load_profile
 from connectors.recognise import read_unprofiled
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
 from schemas.profile import ReaderKind, ReaderOptions
 from tests.conftest import write_xlsx
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from connectors import discover_inbox
-from pipeline.process import process_file
+from pipeline.ingest.process import process_file
 from tests.conftest import load_spec, write_source
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

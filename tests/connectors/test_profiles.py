@@ -9,7 +9,7 @@ import pytest
 
 from connectors import discover_inbox
 from connectors.profiles import PROFILE_DIR, load_profiles
-from pipeline.process import process_file
+from pipeline.ingest.process import process_file
 from tests.conftest import PROFILE_FIXTURES, comparable, load_spec, write_source
 
 PROFILE_IDS = sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))

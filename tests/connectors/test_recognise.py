@@ -8,7 +8,7 @@ import pytest
 
 from connectors import discover_inbox
 from connectors.recognise import period_in_text
-from pipeline.process import ProcessingInputs, process_file
+from pipeline.ingest.process import ProcessingInputs, process_file
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.settings import Settings
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 
 SAMPLE_SCALE = 0.05
 SERIES = ("2024Q4", "2025Q4")  # a quarter before the main year: a series break, a region below

@@ -59,7 +59,7 @@ def test_nightly_flow_pulls_api_sources_incrementally(tmp_path: Path, prefect_ha
 
 
 def test_an_unknown_api_source_is_a_configuration_error(tmp_path: Path) -> None:
-    from pipeline.nightly import enabled_api_sources
+    from pipeline.night.steps import enabled_api_sources
     from schemas.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="geen_bron"):

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.nightly import write_reference_tables
-from pipeline.process import ProcessingInputs
+from pipeline.ingest.inputs import write_reference_tables
+from pipeline.ingest.process import ProcessingInputs
 from pipeline.settings import Settings
-from pipeline.warehouse import build_next_version, open_published
+from pipeline.warehouse.store import build_next_version, open_published
 from schemas.incident import Periode
 from tests.pipeline.test_marts import load
 

@@ -10,8 +10,8 @@ from typing import Any
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.check import check_feedback, check_file, read_warehouse, replaced_delivery
-from pipeline.warehouse import open_published
+from pipeline.night.check import check_feedback, check_file, read_warehouse, replaced_delivery
+from pipeline.warehouse.store import open_published
 
 
 def _busiest_gemeente(settings: Any) -> tuple[str, str, int, int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.settings import Settings
-from pipeline.warehouse import kept_versions, open_published
+from pipeline.warehouse.store import kept_versions, open_published
 
 STATE_SQL = (
     "SELECT (SELECT count(*) FROM core.incident), (SELECT count(*) FROM ops.delivery), "

@@ -76,9 +76,9 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
     )
 
     def groups_and_kept_workers() -> tuple[int, int]:  # runs in each Dask worker (by value)
-        import pipeline.groups
+        import pipeline.night.groups
 
-        return pipeline.groups.groups_processed, len(pipeline.groups._pools)
+        return pipeline.night.groups.groups_processed, len(pipeline.night.groups._pools)
 
     with Client(dask_cluster, timeout=60) as client:
         per_worker = client.run(groups_and_kept_workers)

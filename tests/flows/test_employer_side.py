@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.truth import read_truth
-from pipeline.warehouse import open_published
+from pipeline.sample.verify import read_truth
+from pipeline.warehouse.store import open_published
 
 runner = CliRunner()
 

@@ -147,7 +147,7 @@ def test_a_run_that_dies_before_publishing_writes_no_feedback_and_the_next_write
 ) -> None:
     from flows.nightly import run_nightly
     from pipeline.settings import Settings
-    from pipeline.warehouse import Warehouse
+    from pipeline.warehouse.store import Warehouse
     from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
     monkeypatch.setenv("MONITOR_PSEUDONYM_KEY", TEST_KEY.decode())

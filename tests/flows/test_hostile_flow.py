@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pipeline.sample.verify import TruthComparison, compare_with_truth
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
-from pipeline.truth import TruthComparison, compare_with_truth
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from tests.hostile.generators import HOSTILE_CASES
 
 FOLDERS = ["GM0014", "GM1969", "POL", "VR01"]

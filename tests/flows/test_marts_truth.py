@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from tests.conftest import REFERENCE_DIR
 
 KEYS = ["niveau", "gebiedcode", "beroepsgroep", "periodetype", "periode"]

@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.sample.verify import compare_with_truth, read_truth
 from pipeline.settings import DEMO_PSEUDONYM_KEY
-from pipeline.truth import compare_with_truth, read_truth
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from tests.flows.conftest import warehouse_fingerprint
 
 

@@ -21,7 +21,7 @@ from prefect.client.schemas.objects import StateType
 
 from connectors import InboxFile
 from flows.artifacts import SUMMARY_KEY, TABLE_KEY, run_markdown
-from pipeline.nightly import LoadResult, RunSummary
+from pipeline.night.steps import LoadResult, RunSummary
 
 
 def _runs(flow_run_id: str | None) -> tuple[Any, list[Any], list[Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from tests.conftest import REFERENCE_DIR
 
 QUERIES_FILE = Path(__file__).resolve().parents[2] / "docs" / "queries.sql"
@@ -66,7 +66,7 @@ def _load(wh: Any, org: str, periode: str, n: int) -> None:
 
     import pandas as pd
 
-    from pipeline.warehouse import LedgerEntry
+    from pipeline.warehouse.store import LedgerEntry
     from tests.pipeline.test_marts import incidents
 
     received = dt.datetime(int(periode[:4]), 3 * int(periode[-1]), 28, tzinfo=dt.UTC)
@@ -86,8 +86,8 @@ def two_years(tmp_path_factory: pytest.TempPathFactory, processing_inputs: Any) 
     """Utrecht (GM0344) delivers 2 incidents a quarter in 2024 and 3 in 2025; nobody else does."""
     from dataclasses import replace
 
-    from pipeline.nightly import write_reference_tables
-    from pipeline.warehouse import build_next_version
+    from pipeline.ingest.inputs import write_reference_tables
+    from pipeline.warehouse.store import build_next_version
 
     inputs = processing_inputs
     orgs = inputs.reference.organisations()

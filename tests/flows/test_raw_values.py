@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.settings import Settings
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 from tests.conftest import TEST_KEY, write_source
 
 HEADER = ("ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;"

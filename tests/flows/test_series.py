@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.warehouse import open_published
+from pipeline.warehouse.store import open_published
 
 
 @pytest.fixture(scope="module")

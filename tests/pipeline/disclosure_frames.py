@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 
 import pandas as pd
 
-from pipeline.disclosure import PUBLISHED, CellStatus, DisclosureError, Key, Relation
+from pipeline.publication.disclosure import (
+    PUBLISHED,
+    CellStatus,
+    DisclosureError,
+    Key,
+    Relation,
+)
 
 Hierarchy = Mapping[str, Sequence[str]]  # total code -> part codes; several levels allowed
 

@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from pipeline.publication import Publication, PublishedTable
+from pipeline.publication.published import Publication, PublishedTable
 
 K, FLOOR = 5, 0.6
 PERIODEN = ("2025Q1", "2025Q2", "2025Q3", "2025Q4")

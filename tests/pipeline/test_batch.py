@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from pipeline.batch import DeliveryLabel, _raised, validate_batch
-from pipeline.batch_catalogue import (
+from pipeline.ingest.batch import DeliveryLabel, _raised, validate_batch
+from pipeline.ingest.batch_catalogue import (
     BATCH_CHECKS,
     CATALOGUE_PATH,
     BatchCatalogueError,
@@ -176,7 +176,7 @@ def test_nil_return_is_all_skipped() -> None:
 def test_nil_return_does_not_import_great_expectations() -> None:
     script = (
         "import sys, pandas as pd\n"
-        "from pipeline.batch import validate_batch\n"
+        "from pipeline.ingest.batch import validate_batch\n"
         "validate_batch(pd.DataFrame({'kanaal': pd.Series([], dtype=object)}), [3, 4])\n"
         "sys.exit('great_expectations' in sys.modules)\n"
     )

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from pipeline.batch import DeliveryLabel, validate_batch
-from pipeline.datadocs import DataDocsError, _make_offline, build_data_docs, store_reports
+from pipeline.employers.datadocs import DataDocsError, _make_offline, build_data_docs, store_reports
+from pipeline.ingest.batch import DeliveryLabel, validate_batch
 
 # A page's own loads and links: src/href attributes, and url(...) in inline or vendored CSS.
 REFERENCE = re.compile(

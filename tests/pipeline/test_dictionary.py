@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.dictionary import (
+from pipeline.employers.dictionary import (
     DICTIONARY_PATH,
     NO_COMMENT,
     SCHEMAS,
@@ -18,7 +18,7 @@ from pipeline.dictionary import (
     warehouse_columns,
     warehouse_objects,
 )
-from pipeline.warehouse import Warehouse
+from pipeline.warehouse.store import Warehouse
 from schemas.codelists import load_codelists
 from schemas.edits import EDITS
 
@@ -56,8 +56,8 @@ def test_every_table_view_and_column_has_a_comment(warehouse: Warehouse, schema:
     )
     bare_columns = sorted(f"{schema}.{c.table_name}.{c.column_name}"
                           for c in columns.itertuples() if not _filled(c.comment))  # fmt: skip
-    assert bare_objects == [], "tables/views without COMMENT ON (pipeline/sql/*.sql)"
-    assert bare_columns == [], "columns without COMMENT ON COLUMN (pipeline/sql/*.sql)"
+    assert bare_objects == [], "tables/views without COMMENT ON (pipeline/warehouse/sql/*.sql)"
+    assert bare_columns == [], "columns without COMMENT ON COLUMN (pipeline/warehouse/sql/*.sql)"
 
 
 def test_every_table_and_view_has_its_own_section(warehouse: Warehouse, dictionary: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.disclosure import (
+from pipeline.publication.disclosure import (
     PRIMARY,
     PUBLISHED,
     SECONDARY,
@@ -359,7 +359,7 @@ def test_rates_are_protected_through_their_counts() -> None:
     relations.append(Relation(("noemer", "NL"), (("teller", "NL"), ("rest", "NL"))))
     statuses = suppress(values, relations, 5)
     assert_protected(values, statuses, relations, 5)
-    # a rate is published where its teller and noemer are (pipeline/disclosure_tables.py)
+    # a rate is published where its teller and noemer are (pipeline/publication/disclosure_tables.py)
     published = {region: statuses[("teller", region)] == statuses[("noemer", region)] == PUBLISHED
                  for region in teller}  # fmt: skip
     assert statuses[("teller", "A")] == PRIMARY  # 2 of 40

@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 
 from connectors import discover_inbox
-from pipeline.batch import DeliveryLabel, validate_batch
-from pipeline.datadocs import build_data_docs, store_reports
-from pipeline.feedback import DeliveryOutcome, build_feedback
-from pipeline.feedback_writer import write_feedback
-from pipeline.process import ProcessingInputs, process_file
-from pipeline.quality import delivery_quality
+from pipeline.employers.datadocs import build_data_docs, store_reports
+from pipeline.employers.feedback import DeliveryOutcome, build_feedback
+from pipeline.employers.feedback_writer import write_feedback
+from pipeline.employers.quality import delivery_quality
+from pipeline.ingest.batch import DeliveryLabel, validate_batch
+from pipeline.ingest.process import ProcessingInputs, process_file
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
 CHROMIUM = Path("/usr/bin/chromium")

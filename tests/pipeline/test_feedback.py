@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline import feedback_writer
-from pipeline.check import check_feedback, check_file
-from pipeline.feedback import CHECK_COLUMNS, EDIT_COLUMNS, Feedback
-from pipeline.feedback_writer import escape_cell, write_feedback_files, write_xlsx
-from pipeline.quality import days_late, delivery_quality
+from pipeline.employers import feedback_writer
+from pipeline.employers.feedback import CHECK_COLUMNS, EDIT_COLUMNS, Feedback
+from pipeline.employers.feedback_writer import escape_cell, write_feedback_files, write_xlsx
+from pipeline.employers.quality import days_late, delivery_quality
+from pipeline.night.check import check_feedback, check_file
 from pipeline.settings import Settings
 from tests.conftest import PROFILE_FIXTURES, REFERENCE_DIR, load_spec, write_source
 
@@ -237,7 +237,7 @@ def test_a_self_check_does_not_score_punctuality(tmp_path: Path, settings: Setti
 def test_a_self_check_uses_the_history_and_names_the_delivery_it_replaces(
     tmp_path: Path, settings: Settings
 ) -> None:
-    from pipeline.check import Replaced, WarehouseView, check_report, replaced_delivery
+    from pipeline.night.check import Replaced, WarehouseView, check_report, replaced_delivery
 
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
     path = write_source(spec, tmp_path)

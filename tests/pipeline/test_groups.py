@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from connectors import InboxFile
-from pipeline.groups import delivery_groups
+from pipeline.night.groups import delivery_groups
 
 
 def _file(folder: str, name: str) -> InboxFile:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from connectors.base import ROW_COLUMN, RawTable, cell_text, normalise_header
 from connectors.profiles import PROFILE_DIR, load_profile
-from pipeline.harmonise import (
+from pipeline.ingest.harmonise import (
     EDIT_COLUMNS,
     ISO_FORMATS,
     TIME_FORMATS,
@@ -24,8 +24,8 @@ from pipeline.harmonise import (
     map_ticks,
     most_serious,
 )
-from pipeline.parsing import parse_dates, parse_integers
-from pipeline.reference import Reference, load_reference
+from pipeline.ingest.parsing import parse_dates, parse_integers
+from pipeline.ingest.reference import Reference, load_reference
 from schemas.codelists import load_codelists
 from schemas.profile import REQUIRED_FIELDS, FieldMap, GemeenteTransform, MappingProfile
 from tests.conftest import REFERENCE_DIR, TEST_KEY

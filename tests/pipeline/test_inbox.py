@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 
 from connectors import discover_inbox
-from pipeline.nightly import flag_misdirected, misdirected_files, new_files
-from pipeline.process import ProcessingInputs, process_file
-from pipeline.warehouse import SQL_DIR, Warehouse
+from pipeline.ingest.process import ProcessingInputs, process_file
+from pipeline.night.steps import flag_misdirected, misdirected_files, new_files
+from pipeline.warehouse.store import SQL_DIR, Warehouse
 
 CSV = "ID;Datum\nV1;01-01-2025\n"
 

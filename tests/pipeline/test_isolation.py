@@ -17,10 +17,10 @@ import pytest
 
 from connectors import InboxFile, discover_inbox
 from connectors.profiles import load_profiles
-from pipeline.isolation import DeliveryPool, Limits
-from pipeline.nightly import load_all_fte
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from pipeline.reference import load_reference
+from pipeline.ingest.inputs import load_all_fte
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.ingest.reference import load_reference
+from pipeline.night.isolation import DeliveryPool, Limits
 from tests.conftest import REFERENCE_DIR
 
 HEADER = ("ID;Datum;Tijd;Gemeld op;Plaats CBS;Gedrag;Kanaal;Situatie;Wapen;Daders;Letsel;"

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from flows.cli import app
-from pipeline.nightly import pseudonym_key
+from pipeline.ingest.inputs import pseudonym_key
 from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
 from schemas.errors import ConfigurationError
 

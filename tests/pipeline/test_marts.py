@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.nightly import write_reference_tables
-from pipeline.process import ProcessingInputs
-from pipeline.tables import INCIDENT_COLUMNS
-from pipeline.warehouse import LedgerEntry, Warehouse, build_next_version
+from pipeline.ingest.inputs import write_reference_tables
+from pipeline.ingest.process import ProcessingInputs
+from pipeline.warehouse.store import LedgerEntry, Warehouse, build_next_version
+from pipeline.warehouse.tables import INCIDENT_COLUMNS
 
 RECEIVED = {"2025Q1": dt.datetime(2025, 4, 10, tzinfo=dt.UTC),
             "2025Q2": dt.datetime(2025, 7, 10, tzinfo=dt.UTC),

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from connectors import discover_inbox
-from pipeline.nightly import load_processed
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from pipeline.warehouse import build_next_version, open_published
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.night.steps import load_processed
+from pipeline.warehouse.store import build_next_version, open_published
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
 

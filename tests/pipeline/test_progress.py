@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline.progress import RunProgress
+from pipeline.night.progress import RunProgress
 
 
 @dataclass

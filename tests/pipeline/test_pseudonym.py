@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.pseudonym import pseudonymise
+from pipeline.ingest.pseudonym import pseudonymise
 
 KEY = b"test-sleutel-van-minstens-32-bytes-lang"
 HEX64 = re.compile(r"[0-9a-f]{64}")

@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.publish import protect_group
+from pipeline.publication.build import protect_group
 from tests.attacker import intervals, knowledge_from_tables
 
 K = 5

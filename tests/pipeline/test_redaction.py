@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.redaction import REMOVED, minimal_value, minimise_edits
+from pipeline.ingest.redaction import REMOVED, minimal_value, minimise_edits
 
 IDS = frozenset({"MW-7731", "4401234", "M-1"})
 

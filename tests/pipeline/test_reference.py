@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.reference import Reference, load_fte, load_reference
+from pipeline.ingest.reference import Reference, load_fte, load_reference
 from schemas.errors import ReferenceDataError
 from tests.conftest import REFERENCE_DIR
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.nightly import load_all_fte
-from pipeline.reference import Reference, load_fte, load_levert_voor, load_reference
+from pipeline.ingest.inputs import load_all_fte
+from pipeline.ingest.reference import Reference, load_fte, load_levert_voor, load_reference
 from schemas.errors import ReferenceDataError
 from tests.conftest import REFERENCE_DIR
 

@@ -16,16 +16,16 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import report_writer
-from pipeline.publication import SUPPRESSED_MARK, Publication, PublishedTable
-from pipeline.report import (
+from pipeline.publication import writer as report_writer
+from pipeline.publication.page import (
     SUPPRESSED_STATUSES,
     ReportError,
     format_number,
     frame_tables,
     render_html,
 )
-from pipeline.report_writer import ReportFiles, write_report
+from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
+from pipeline.publication.writer import ReportFiles, write_report
 from tests.pipeline.publication_fixture import HOSTILE_NAME, build_publication
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.publication import PublishedTable
-from pipeline.revisions import keep_publication, last_publication, revisions
+from pipeline.publication.published import PublishedTable
+from pipeline.publication.revisions import keep_publication, last_publication, revisions
 
 MOMENT = dt.datetime(2026, 11, 1, 2, 0, tzinfo=dt.UTC)
 

@@ -13,10 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.check import check_file
-from pipeline.sample import generate_sample
-from pipeline.settings import Settings
-from pipeline.template import (
+from pipeline.employers.template import (
     CODELISTS_SHEET,
     INCIDENTS_SHEET,
     LAST_ROW,
@@ -25,6 +22,9 @@ from pipeline.template import (
     incident_columns,
     write_template,
 )
+from pipeline.night.check import check_file
+from pipeline.sample import generate_sample
+from pipeline.settings import Settings
 from schemas.codelists import FIELD_CODELIST, load_codelists
 
 ROOT = Path(__file__).resolve().parents[2]

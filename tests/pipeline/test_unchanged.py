@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.settings import Settings
-from pipeline.unchanged import (
+from pipeline.night.unchanged import (
     calendar_state,
     input_fingerprint,
     remember_run,
     unchanged_since_last_run,
 )
+from pipeline.settings import Settings
 from tests.conftest import REFERENCE_DIR
 
 TODAY = dt.date(2026, 2, 10)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from connectors.base import ROW_COLUMN, RawTable, frame_from_rows
-from pipeline.harmonise import EDIT_COLUMNS, DeliveryContext, Harmonised, apply_profile
-from pipeline.reference import load_reference
-from pipeline.validate import Validated, validate_delivery
+from pipeline.ingest.harmonise import EDIT_COLUMNS, DeliveryContext, Harmonised, apply_profile
+from pipeline.ingest.reference import load_reference
+from pipeline.ingest.validate import Validated, validate_delivery
 from schemas.incident import Periode
 from schemas.profile import MappingProfile
 from tests.conftest import REFERENCE_DIR, TEST_KEY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.warehouse import build_next_version, kept_versions, open_published
+from pipeline.warehouse.store import build_next_version, kept_versions, open_published
 
 
 def publish(published: Path, value: int, keep: int) -> None:

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from connectors import discover_inbox
-from pipeline.ledger import REPLACE_PERIOD, UPSERT_INCIDENTS
-from pipeline.nightly import load_batch
-from pipeline.process import ProcessedDelivery, ProcessingInputs, process_file
-from pipeline.warehouse import (
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
+from pipeline.night.steps import load_batch
+from pipeline.warehouse.ledger import REPLACE_PERIOD, UPSERT_INCIDENTS
+from pipeline.warehouse.store import (
     DeliveryLoad,
     LedgerEntry,
     Warehouse,
@@ -583,8 +583,8 @@ def test_a_pull_and_a_file_in_one_batch_each_keep_their_disposition(
 
 
 def test_the_column_lists_match_the_tables(warehouse: Warehouse) -> None:
-    """pipeline/tables.py names only columns the DDL creates, and every column of core.incident."""
-    from pipeline.tables import (
+    """pipeline/warehouse/tables.py names only columns the DDL creates, and every column of core.incident."""
+    from pipeline.warehouse.tables import (
         DQ_COLUMNS,
         EDIT_TABLE_COLUMNS,
         INCIDENT_COLUMNS,

@@ -211,7 +211,7 @@ def claimed_dimension(path: Path, template: Path) -> Path:
 
 
 def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: Path) -> None:
-    from pipeline.template import write_template
+    from pipeline.employers.template import write_template
 
     settings = portal_settings(tmp_path, portal_check_seconds=20, portal_check_memory_mb=1024,
                                portal_max_upload_bytes=8 * 2**20)  # fmt: skip

@@ -15,6 +15,12 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
+from pipeline.employers.template import (
+    Aanlevering,
+    build_template,
+    incident_columns,
+    save_reproducibly,
+)
 from pipeline.sample import (
     SampleError,
     generate_sample,
@@ -22,7 +28,6 @@ from pipeline.sample import (
     planned_volumes,
 )
 from pipeline.sample.formats import FORMATS
-from pipeline.template import Aanlevering, build_template, incident_columns, save_reproducibly
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"

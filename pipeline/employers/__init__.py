@@ -1,0 +1,1 @@
+"""What employers get: the template, the feedback per delivery, quality scores and Data Docs."""

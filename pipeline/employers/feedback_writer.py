@@ -1,0 +1,183 @@
+"""Write employer feedback as xlsx, CSV and a self-contained HTML page.
+
+Every text cell that could start a formula (`= + - @`, tab, carriage return) is escaped with a
+leading apostrophe and written as text: the values come from employers' files and are hostile
+until proven otherwise (DESIGN §9). The xlsx is written with XlsxWriter: text always through
+`write_string` (its generic `write` would turn "=..." into a formula and "http..." into a link)
+and with the workbook's own string conversions switched off as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import numbers
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from pipeline.employers.feedback import Feedback, feedback_dir
+from pipeline.escaping import XLSX_OPTIONS, escape_cell
+from schemas.edits import EDITS
+
+# A workbook up to this many cells is built in memory (the fastest for the usual few dozen
+# rows); a larger one goes out row by row through temporary files (`constant_memory`: its
+# cells are not all held in memory at once; freeze pane and autofilter work in both modes).
+IN_MEMORY_CELLS = 50_000
+HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"}
+WRAP_AFTER = 60  # text longer than this wraps
+WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 22, "waarde": 24,
+          "verwacht": 48, "oplossing": 60, "melding": 80, "uitkomst": 18, "waargenomen": 36,
+          "norm": 30, "toelichting": 90}  # fmt: skip
+
+
+def write_feedback(root: Path, feedback: Feedback) -> Path:
+    """Write `<root>/<organisatiecode>/<name>.{xlsx,csv,html}`; returns the xlsx path."""
+    folder = feedback_dir(root, feedback)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_feedback_files(folder / f"{feedback.name}.xlsx", feedback)
+
+
+def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
+    """Write the xlsx at `xlsx_path` and the CSV and HTML beside it (same stem)."""
+    xlsx_path.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsx(xlsx_path, feedback)
+    xlsx_path.with_suffix(".csv").write_text(edits_csv(feedback), encoding="utf-8-sig")
+    xlsx_path.with_suffix(".html").write_text(feedback_html(feedback), encoding="utf-8")
+    return xlsx_path
+
+
+def write_xlsx(path: Path, feedback: Feedback) -> None:
+    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (XlsxWriter, rows in order)."""
+    catalogue = [[e.code, "fout" if e.severity == "error" else "waarschuwing", e.title_nl,
+                  e.expected_nl, e.fix_nl] for e in EDITS.values()]  # fmt: skip
+    sheets = {
+        "Samenvatting": (["onderdeel", "waarde"], [list(line) for line in feedback.summary]),
+        "Meldingen": _columns_rows(feedback.edits),
+        "Controles": _columns_rows(feedback.checks),
+        "Uitleg": (["code", "ernst", "omschrijving", "verwacht", "oplossing"], catalogue),
+    }
+    cells = sum(len(columns) * (len(rows) + 1) for columns, rows in sheets.values())
+    mode = "in_memory" if cells <= IN_MEMORY_CELLS else "constant_memory"
+    book = xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, mode: True})
+    styles = {
+        "header": book.add_format(HEADER_STYLE),
+        "text": book.add_format({"valign": "top"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    for name, (columns, rows) in sheets.items():
+        _table(book.add_worksheet(name), styles, name, columns, rows)
+    book.close()  # only a complete workbook is written: an error above leaves no file
+
+
+def _columns_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """A frame's column names and its rows as plain Python values (missing ones as NA/NaN)."""
+    return [str(c) for c in frame.columns], frame.to_numpy(dtype=object).tolist()
+
+
+def _table(sheet: Any, styles: dict[str, Any], name: str, columns: list[str],
+           rows: list[list[Any]]) -> None:  # fmt: skip
+    """A table as a sheet with a frozen, styled header, sensible widths and a filter."""
+    widths = {"onderdeel": 50, "waarde": 60} if name == "Samenvatting" else WIDTHS
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, widths.get(column, 40))
+        sheet.write_string(0, index, escape_cell(column), styles["header"])
+    sheet.freeze_panes(1, 0)
+    if rows:
+        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            _cell(sheet, styles, row, col, value)
+
+
+def _cell(sheet: Any, styles: dict[str, Any], row: int, col: int, value: Any) -> None:
+    """One cell: numbers as numbers, nothing as an empty cell, anything else as escaped text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isnan(value):
+            return
+        if math.isfinite(value):
+            sheet.write_number(row, col, value)
+            return
+    text = escape_cell(value if isinstance(value, str) else str(value))
+    style = styles["wrap" if len(text) > WRAP_AFTER else "text"]
+    if text:
+        sheet.write_string(row, col, text, style)
+    else:  # an empty text is an empty cell, as before
+        sheet.write_blank(row, col, None, style)
+
+
+def edits_csv(feedback: Feedback) -> str:
+    """The summary as `#` lines, then one `;`-separated row per edit (Dutch Excel opens it)."""
+    buffer = io.StringIO()
+    for label, value in feedback.summary:
+        buffer.write(f"# {label}: {escape_cell(value)}\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(feedback.edits.columns)
+    for row in (
+        feedback.edits.astype(object).where(feedback.edits.notna(), None).itertuples(index=False)
+    ):
+        writer.writerow(["" if v is None else escape_cell(str(v)) for v in row])
+    return buffer.getvalue()
+
+
+PAGE_STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:2rem;color:#1b1b1b;
+max-width:1200px}h1{color:#1f4e79;font-size:1.5rem}h2{color:#1f4e79;font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #c8d3df;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#1f4e79;color:#fff}tr:nth-child(even) td{background:#f3f6f9}
+.fout{color:#a4000f;font-weight:600}.waarschuwing{color:#8a5a00;font-weight:600}
+.samenvatting th{width:40%;background:#e8eef4;color:#1b1b1b}p.leeg{color:#3b6e22}
+"""
+
+
+def feedback_html(feedback: Feedback) -> str:
+    """One self-contained page (no scripts, no external files) with the whole feedback."""
+    title = f"Terugkoppeling {dict(feedback.summary).get('Bestand', feedback.name)}"
+    summary = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in feedback.summary
+    )
+    edits = (
+        _html_table(feedback.edits, mark="ernst")
+        if len(feedback.edits)
+        else '<p class="leeg">Geen meldingen: alle rijen zijn zonder fouten of waarschuwingen verwerkt.</p>'
+    )
+    checks = (
+        _html_table(feedback.checks)
+        if len(feedback.checks)
+        else "<p>Geen controles uitgevoerd.</p>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        f'<h2>Samenvatting</h2><table class="samenvatting">{summary}</table>'
+        f"<h2>Meldingen ({len(feedback.edits)})</h2>{edits}"
+        f"<h2>Controles op de hele levering</h2>{checks}"
+        '<h2>Uitleg</h2><p>Een <span class="fout">fout</span> betekent dat de rij (of bij een '
+        'S-code de hele levering) niet is meegeteld; een <span class="waarschuwing">waarschuwing'
+        "</span> betekent dat de rij wel is meegeteld, maar dat u de waarde wilt controleren. "
+        "Het rijnummer is het nummer van de regel in uw eigen bestand.</p>"
+        "</body></html>\n"
+    )
+
+
+def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
+    """A frame as an escaped HTML table; the `mark` column's value is also its cell's class."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+        cells = "".join(
+            f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
+            if c == mark
+            else f"<td>{'' if v is None else html.escape(str(v))}</td>"
+            for c, v in zip(frame.columns, row, strict=True)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -1,0 +1,78 @@
+"""The quality score of a delivery: how clean, how complete and how punctual it was.
+
+The score is fixed when the delivery is processed and stored in `ops.delivery_kwaliteit`, so a
+later correction does not rewrite history; the marts follow an organisation over time from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
+from pipeline.ingest.process import ProcessedDelivery
+
+ONBEKEND = "onbekend"
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The components (shares from 0 to 1) and the score (0–100) of one delivery."""
+
+    aandeel_foutloos: float  # rows without an error among the rows received
+    aandeel_bekend: float  # key-field values filled and not "onbekend" among loaded incidents
+    tijdigheid: float  # 1 on time, falling to 0 at DAYS_LATE_FOR_ZERO days late
+    dagen_te_laat: int  # days after the deadline (0 when on time)
+    kwaliteitsscore: int
+
+    def as_frame(self) -> pd.DataFrame:
+        """One row of `ops.delivery_kwaliteit` (the warehouse adds the delivery id)."""
+        return pd.DataFrame([asdict(self)])
+
+
+def deadline(periode_end: dt.date, deadline_days: int) -> dt.date:
+    """The last day a quarter may be delivered."""
+    return periode_end + dt.timedelta(days=deadline_days)
+
+
+def days_late(received_at: dt.datetime, due: dt.date) -> int:
+    """Whole days between the deadline and the (Dutch) day of receipt; 0 when on time."""
+    received = (
+        received_at.astimezone(LOCAL_TIME).date() if received_at.tzinfo else received_at.date()
+    )
+    return max(0, (received - due).days)
+
+
+def delivery_quality(
+    processed: ProcessedDelivery, received_at: dt.datetime | None, deadline_days: int
+) -> Quality:
+    """The quality of one processed delivery; an unreadable delivery scores 0.
+
+    Without `received_at` (a self-check of a file not yet delivered) punctuality is not scored:
+    `tijdigheid` is NaN and the score weighs the other parts only.
+    """
+    meta = processed.meta
+    due = deadline(meta.periode.end, deadline_days) if meta else None
+    late = days_late(received_at, due) if received_at is not None and due is not None else 0
+    punctual = max(0.0, 1 - late / DAYS_LATE_FOR_ZERO) if received_at is not None else math.nan
+    if processed.rejected or meta is None:
+        return Quality(0.0, 0.0, round(punctual, 3), late, 0)
+    clean = processed.rows_loaded / processed.rows_in if processed.rows_in else 1.0
+    known = known_share(processed.incidents)
+    parts = {"aandeel_foutloos": clean, "aandeel_bekend": known, "tijdigheid": punctual}
+    scored = {k: v for k, v in parts.items() if not math.isnan(v)}
+    weight = sum(WEIGHTS[k] for k in scored)
+    score = round(100 * sum(WEIGHTS[k] * v for k, v in scored.items()) / weight)
+    return Quality(round(clean, 3), round(known, 3), round(punctual, 3), late, int(score))
+
+
+def known_share(incidents: pd.DataFrame) -> float:
+    """Share of key-field values that are filled and not "onbekend" (1 without incidents)."""
+    if incidents.empty:
+        return 1.0
+    values = incidents.reindex(columns=list(KEY_FIELDS))
+    unknown = values.isna() | values.astype("string").eq(ONBEKEND).fillna(False)
+    return float(1 - unknown.to_numpy().mean())

@@ -1,0 +1,1 @@
+"""Read → harmonise → validate → batch checks: one delivery file becomes national rows and edits."""

@@ -1,0 +1,367 @@
+"""Harmonise a delivery: map its raw text cells onto the national fields, vectorised.
+
+Pure functions, frame in and frame out. Every cell that cannot be mapped becomes a numbered edit
+(E01 missing, E02 not in the code list, E03 invalid date or time, E05 invalid number); nothing is
+guessed and nothing is dropped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from connectors.base import ROW_COLUMN, RawTable, normalise_header
+from pipeline.ingest.parsing import (
+    parse_dates,
+    parse_integers,
+)
+from pipeline.ingest.reference import Reference
+from schemas.codelists import FIELD_CODELIST, fold, load_codelists
+from schemas.profile import (
+    CODE_FIELDS,
+    DATE_FIELDS,
+    INTEGER_FIELDS,
+    MAPPABLE_FIELDS,
+    REQUIRED_FIELDS,
+    TIME_FIELDS,
+    FieldMap,
+    GemeenteTransform,
+    MappingProfile,
+)
+
+EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
+NATIONAL_FIELDS = (*MAPPABLE_FIELDS, "gemeentecode_locatie_bron")  # unmapped ones stay missing
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
+TIME_FORMATS = ("%H:%M", "%H:%M:%S")
+INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
+YES_NO_VARIANTS: dict[str, str | None] = {
+    **dict.fromkeys(("j", "x", "waar", "1", "✓", "✔", "yes", "y", "true"), "ja"),
+    **dict.fromkeys(("n", "onwaar", "0", "no", "false"), "nee"),
+}  # only for a profile field that asks for them (yes_no_variants: true)
+# Several codes in one cell when the profile names no separator: , ; / | or the word "en".
+DEFAULT_SPLIT = r"(?i)\s*[,;/|]\s*|\s+en\s+"
+
+
+@dataclass(frozen=True)
+class Harmonised:
+    """National columns for every input row, plus the edits found while mapping."""
+
+    frame: pd.DataFrame  # one row per input row, indexed like the raw cells
+    edits: pd.DataFrame  # EDIT_COLUMNS
+
+
+def source_column(cells: pd.DataFrame, name: str) -> pd.Series:
+    """The raw cells of a source column, found by its normalised header."""
+    by_norm = {normalise_header(str(c)): c for c in cells.columns}
+    return cells[by_norm[normalise_header(name)]]
+
+
+def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
+    """Source columns the profile maps that the delivery lacks (S03). A tick-box column is
+    found by its name or by its meaning (`Fysieke agressie (lichamelijk)` for fysiek_geweld)."""
+    names = [str(c) for c in cells.columns]
+    present = {normalise_header(c) for c in names}
+    missing = []
+    for mapping in profile.fields.values():
+        if mapping.ticks:
+            found = mapping.tick_columns(names)
+            missing += [mapping.ticks[code] for code, column in found.items() if column is None]
+        else:
+            missing += [c for c in mapping.source_columns() if normalise_header(c) not in present]
+    return missing
+
+
+def _edits(
+    mask: pd.Series, rows: pd.Series, veld: str, code: str, values: pd.Series
+) -> pd.DataFrame | None:
+    """Edit rows for every True in mask (None when there is none)."""
+    if not mask.any():
+        return None
+    return pd.DataFrame({"rij": rows[mask], "veld": veld, "code": code,
+                         "waarde": values[mask].astype(object)})  # fmt: skip
+
+
+def _code_table(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> dict[object, str | None]:
+    """Each distinct cell that maps → its code: the profile's codes (as written, case and spaces
+    ignored), then the code list's codes, labels and synonyms (accents and punctuation ignored
+    too). Unknown cells are left out: never a fuzzy guess."""
+    codelists = load_codelists()
+    listname = codelists.list_for(allowed)
+    national = codelists.lookup(listname) if listname else {fold(c): c for c in allowed}
+    own: dict[str, str | None] = dict(YES_NO_VARIANTS) if mapping.yes_no_variants else {}
+    own |= {normalise_header(k): v for k, v in mapping.codes.items()}
+    own_folded = {fold(k): v for k, v in own.items() if fold(k)}  # accents and punctuation too
+    table: dict[object, str | None] = {}
+    for value in pd.unique(values.dropna()):
+        text = str(value)
+        if normalise_header(text) in own:
+            table[value] = own[normalise_header(text)]
+        elif fold(text) in own_folded:
+            table[value] = own_folded[fold(text)]
+        elif fold(text) in national:
+            table[value] = national[fold(text)]
+    return table
+
+
+def map_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing."""
+    table = _code_table(values, mapping, allowed)
+    known = values.isin(list(table))
+    codes = values.map(table).where(known, None).astype(object)
+    codes = codes.where(codes.notna(), None)
+    return codes, values.notna() & ~known
+
+
+def map_multi_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Several codes in one cell, split by the profile's separator, in code-list order.
+
+    Without a separator in the profile the cell splits on DEFAULT_SPLIT, unless the whole cell
+    is itself a known code (a profile code like `schelden en tieren` stays one code).
+    Returns (lists, mask of cells with at least one unknown part).
+    """
+    lists, unknown = split_codes(values, mapping, allowed)
+    return lists, unknown.notna()
+
+
+def split_codes(
+    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """(lists of known codes, the unknown parts of each cell joined by ', ' or None)."""
+    order = {c: i for i, c in enumerate(allowed)}
+    whole = pd.Series(False, index=values.index)
+    if mapping.split is None:
+        whole = values.isin(list(_code_table(values, mapping, allowed)))
+    split = values[~whole].str.split(mapping.split or DEFAULT_SPLIT, regex=True).explode()
+    tokens = pd.concat([values[whole], split])
+    tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
+    codes, bad = map_codes(tokens, mapping, allowed)
+    unknown = tokens[bad].astype(str).str.strip().groupby(level=0).agg(", ".join)
+    found = codes.dropna()
+    ranked = pd.DataFrame(
+        {"row": found.index, "code": found.to_numpy(), "order": found.map(order).to_numpy()}
+    )
+    ranked = ranked.drop_duplicates(["row", "code"]).sort_values(["row", "order"], kind="stable")
+    lists = lists_by_row(ranked["row"], ranked["code"])
+    unknown = unknown.reindex(values.index).astype(object)
+    return lists.reindex(values.index).astype(object), unknown.where(unknown.notna(), None)
+
+
+def map_ticks(
+    cells: pd.DataFrame, mapping: FieldMap, allowed: tuple[str, ...]
+) -> tuple[pd.Series, pd.Series]:
+    """Tick-box columns: a tick value means the code applies; anything else is E02."""
+    ticks = {normalise_header(v) for v in mapping.tick_values}
+    marked, bad = {}, pd.Series(False, index=cells.index)
+    found = mapping.tick_columns([str(c) for c in cells.columns])
+    for code in (c for c in allowed if found.get(c) is not None):
+        column = cells[found[code]].map(normalise_header, na_action="ignore")
+        marked[code] = column.isin(ticks)
+        bad |= column.notna() & ~marked[code]
+    return _true_columns(pd.DataFrame(marked, index=cells.index)), bad
+
+
+def _true_columns(flags: pd.DataFrame) -> pd.Series:
+    """Per row, the list of column names whose flag is True (None when there is none)."""
+    stacked = flags.stack()
+    chosen = stacked[stacked.astype(bool)].reset_index(level=1).iloc[:, 0]
+    chosen = chosen.iloc[np.argsort(chosen.index.to_numpy(), kind="stable")]
+    lists = lists_by_row(pd.Series(chosen.index), chosen)
+    return lists.reindex(flags.index).astype(object).where(lambda s: s.notna(), None)
+
+
+def lists_by_row(rows: pd.Series, items: pd.Series) -> pd.Series:
+    """Consecutive items of the same row as one list per row (rows sorted); far faster than a
+    groupby with `agg(list)` on many small groups."""
+    labels, values = rows.to_numpy(), items.to_numpy(dtype=object)
+    if not len(labels):
+        return pd.Series([], dtype=object)
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    groups = np.split(values, starts[1:])
+    return pd.Series([list(g) for g in groups], index=labels[starts], dtype=object)
+
+
+def map_gemeente(
+    values: pd.Series, transform: GemeenteTransform, ref: Reference
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Gemeente as written → (today's code, the code as delivered, unknown mask)."""
+    text = values.astype("string").str.strip()
+    if transform is GemeenteTransform.NAAM:
+        codes = text.str.lower().map(ref.gemeente_by_name())
+    elif transform is GemeenteTransform.NUMMER:
+        digits = text.where(text.str.fullmatch(r"\d{1,4}"))
+        codes = "GM" + digits.str.zfill(4)
+    else:
+        codes = text.str.upper().where(text.str.upper().str.fullmatch(r"GM\d{4}"))
+    codes = codes.astype(object).where(codes.notna(), None)
+    known = set(ref.gemeenten["gemeentecode"]) | set(ref.successor) | set(ref.split_codes)
+    unknown = values.notna() & ~codes.isin(known)
+    original = codes.where(~unknown, None)
+    current = original.map(lambda c: None if c is None or c in ref.split_codes
+                           else ref.current_code(c))  # fmt: skip
+    return current.astype(object), original.astype(object), unknown
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    """What the harmonisation needs to know about the delivery as a whole."""
+
+    organisatiecode: str  # today's code
+    organisatiecode_bron: str  # as delivered
+    pseudonym_key: bytes
+
+
+def apply_profile(
+    raw: RawTable, profile: MappingProfile, ctx: DeliveryContext, ref: Reference
+) -> Harmonised:
+    """Map every field the profile names; unmapped national fields stay missing.
+
+    Only what makes an incident countable rejects it (E edits): bron_incidentnummer,
+    incidentdatum, at least one valid gedragstype and beroepsgroep (blank: the organisation's
+    own, DESIGN §6). An invalid value elsewhere is loaded as missing (or `onbekend`) with W06.
+    """
+    cells, rows = raw.cells, raw.cells[ROW_COLUMN]
+    columns: dict[str, pd.Series] = {}
+    found: list[pd.DataFrame | None] = []
+    for name, mapping in profile.fields.items():
+        raw_values = _raw_values(cells, mapping)
+        values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
+        shown = extra.pop("_onbekend_deel", raw_values)
+        if name == "beroepsgroep":
+            values, contradicts = default_beroepsgroep(values, ctx.organisatiecode)
+            found.append(_edits(contradicts, rows, name, "W08", raw_values))
+        if name not in REQUIRED_FIELDS:
+            values = _blank_invalid(name, values, bad)
+            code = "W06"
+        elif name == "gedragstypen":  # one valid type keeps the incident; the unknown part warns
+            found.append(_edits(bad & values.notna(), rows, name, "W06", shown))
+            bad = bad & values.isna()
+        columns.update({name: values, **extra})
+        found.append(_edits(bad, rows, name, code, shown))
+        if name in REQUIRED_FIELDS:
+            found.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
+    out = pd.DataFrame(columns, index=cells.index)
+    out.insert(0, "organisatiecode", ctx.organisatiecode)
+    out.insert(1, "organisatiecode_bron", ctx.organisatiecode_bron)
+    for name in (f for f in NATIONAL_FIELDS if f not in out):
+        out[name] = pd.Series(
+            None, index=out.index, dtype="Int64" if name in INTEGER_FIELDS else object
+        )
+    out["medewerker_pseudoniem"] = _pseudonyms(out, ctx)
+    out = out.drop(columns=["medewerker_id"], errors="ignore")
+    out["zwaarste_gedragstype"] = most_serious(out["gedragstypen"])
+    out[ROW_COLUMN] = rows
+    edits = [e for e in found if e is not None]
+    frame = pd.concat(edits, ignore_index=True) if edits else pd.DataFrame(columns=EDIT_COLUMNS)
+    return Harmonised(out, frame)
+
+
+def quarter_of_dates(values: pd.Series, formats: tuple[str, ...] = ()) -> tuple[int, int] | None:
+    """(jaar, kwartaal) when every readable date falls in one quarter; None otherwise."""
+    dates, _ = parse_dates(values, ISO_FORMATS + formats, dutch=True)
+    quarters = {(d.year, (d.month + 2) // 3) for d in dates.dropna()}
+    return quarters.pop() if len(quarters) == 1 else None
+
+
+def suggest_codes(veld: str | None, waarde: object) -> tuple[str, ...]:
+    """The closest codes for an unknown value of a coded field (a hint in feedback only)."""
+    listname = FIELD_CODELIST.get(veld or "")
+    if listname is None or waarde is None or (not isinstance(waarde, str) and pd.isna(waarde)):
+        return ()
+    return load_codelists().suggest(listname, waarde)
+
+
+def default_beroepsgroep(values: pd.Series, organisatiecode: str) -> tuple[pd.Series, pd.Series]:
+    """Blank beroepsgroep → the organisation's own; (values, mask of values contradicting it)."""
+    own = load_codelists().default_beroepsgroep(organisatiecode)
+    if own is None:
+        return values, pd.Series(False, index=values.index)
+    contradicts = values.notna() & values.ne(own)
+    return values.where(values.notna(), own).astype(object), contradicts.astype(bool)
+
+
+def _blank_invalid(name: str, values: pd.Series, bad: pd.Series) -> pd.Series:
+    """An invalid optional value becomes missing, or `onbekend` where its code list has it."""
+    if not bad.any():
+        return values
+    listname = FIELD_CODELIST.get(name)
+    unknown = "onbekend" if listname and "onbekend" in load_codelists().codes(listname) else None
+    if unknown is None and name in INTEGER_FIELDS:
+        return values.mask(bad)
+    return values.astype(object).where(~bad, unknown)
+
+
+def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
+    """The source text behind a mapping (tick boxes: the ticked column names)."""
+    if mapping.column is not None:
+        return source_column(cells, mapping.column)
+    if mapping.constant is not None:
+        return pd.Series(mapping.constant, index=cells.index, dtype=object)
+    found = [c for c in mapping.tick_columns([str(c) for c in cells.columns]).values() if c]
+    flags = pd.DataFrame({c: cells[c].notna() for c in found}, index=cells.index)
+    return _true_columns(flags).map(lambda v: ",".join(v), na_action="ignore")
+
+
+def _map_field(
+    name: str, mapping: FieldMap, values: pd.Series, cells: pd.DataFrame, ref: Reference
+) -> tuple[pd.Series, pd.Series, str, dict[str, pd.Series]]:
+    """Dispatch on the field's kind: (values, bad mask, edit code, extra columns)."""
+    codelists = load_codelists()
+    if name == "gedragstypen":
+        allowed = codelists.for_field(name)
+        if mapping.ticks:
+            lists, bad = map_ticks(cells, mapping, allowed)
+            return lists, bad, "E02", {}
+        lists, unknown = split_codes(values, mapping, allowed)
+        return (
+            lists,
+            unknown.notna(),
+            "E02",
+            {"_onbekend_deel": unknown.where(unknown.notna(), values)},
+        )
+    if name in CODE_FIELDS:
+        codes, bad = map_codes(values, mapping, codelists.for_field(name))
+        return codes, bad, "E02", {}
+    if name in DATE_FIELDS:
+        dates, bad = parse_dates(values, ISO_FORMATS + mapping.formats, dutch=True)
+        return dates, bad, "E03", {}
+    if name in TIME_FIELDS:
+        times, bad = parse_dates(values, TIME_FORMATS + mapping.formats, times=True, dutch=True)
+        return times, bad, "E03", {}
+    if name in INTEGER_FIELDS:
+        numbers, bad = parse_integers(values, INTEGER_MINIMUM[name])
+        return numbers, bad, "E05", {}
+    if name == "gemeentecode_locatie":
+        current, original, bad = map_gemeente(
+            values, mapping.transform or GemeenteTransform.CODE, ref
+        )
+        return current, bad, "E02", {"gemeentecode_locatie_bron": original}
+    text = values.astype(object).where(values.notna(), None)
+    return text, pd.Series(False, index=values.index), "E01", {}
+
+
+def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
+    """Replace the raw employee id by its keyed pseudonym (DESIGN §9)."""
+    from pipeline.ingest.pseudonym import pseudonymise
+
+    if "medewerker_id" not in out:
+        return pd.Series(None, index=out.index, dtype=object)
+    return pseudonymise(out["medewerker_id"], ctx.organisatiecode, ctx.pseudonym_key)
+
+
+def most_serious(gedragstypen: pd.Series) -> pd.Series:
+    """zwaarste_gedragstype: the code with the highest severity rank in each list."""
+    rank = load_codelists().severity_rank()
+    exploded = gedragstypen.explode().dropna()
+    ranked = pd.DataFrame({"code": exploded, "rank": exploded.map(rank)})
+    top = (
+        ranked.sort_values("rank", ascending=False, kind="stable").groupby(level=0)["code"].first()
+    )
+    return top.reindex(gedragstypen.index).astype(object).where(lambda s: s.notna(), None)

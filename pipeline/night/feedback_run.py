@@ -1,0 +1,54 @@
+"""Every delivery's feedback of a run, written by worker processes once the run's warehouse
+version is published (a killed run writes none)."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipeline.employers.feedback import DeliveryOutcome, build_feedback
+from pipeline.employers.feedback_writer import write_feedback
+from pipeline.ingest.process import ProcessedDelivery
+from pipeline.ingest.reference import Reference
+from pipeline.night.steps import LoadResult
+
+log = logging.getLogger(__name__)
+FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job
+
+
+def write_all_feedback(
+    root: Path,
+    outcomes: list[tuple[ProcessedDelivery, LoadResult]],
+    reference: Reference,
+    workers: int,
+) -> int:
+    """Write every delivery's feedback, in `workers` processes side by side; returns how many
+    were written. One that cannot be written is logged; the others are still written."""
+    names = reference.organisation_names
+    if workers <= 1 or len(outcomes) < 2 * FEEDBACK_CHUNK:
+        return _write_feedback_chunk(root, outcomes, names)
+    chunks = [outcomes[i : i + FEEDBACK_CHUNK] for i in range(0, len(outcomes), FEEDBACK_CHUNK)]
+    context = multiprocessing.get_context("forkserver")  # the delivery workers' warm fork server
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
+        return sum(future.result() for future in futures)
+
+
+def _write_feedback_chunk(
+    root: Path, outcomes: list[tuple[ProcessedDelivery, LoadResult]], names: dict[str, str]
+) -> int:
+    """Write the feedback of some deliveries; returns how many were written."""
+    written = 0
+    for processed, result in outcomes:
+        assert result.quality is not None, "feedback needs the delivery's quality score"
+        outcome = DeliveryOutcome(result.delivery_id, result.status, processed.file.received_at,
+                                  result.quality)  # fmt: skip
+        try:
+            write_feedback(root, build_feedback(processed, outcome, names))
+            written += 1
+        except Exception:  # one employer's feedback must not stop the others'
+            log.exception("terugkoppeling voor %s/%s niet geschreven", processed.file.folder,
+                          processed.file.path.name)  # fmt: skip
+    return written

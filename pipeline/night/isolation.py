@@ -1,0 +1,291 @@
+"""Every delivery is processed in a worker process with a time and a memory limit (DESIGN §11).
+
+A pool of reusable workers (not one process per file) runs `process_file`; the flow process only
+loads what comes back (DuckDB keeps one writer). A crash, hang or memory blow-up of one file
+(signal, MemoryError, RecursionError, time-out, memory limit) kills or fails only the worker that
+was doing it: that delivery becomes a rejected `ProcessedDelivery` with an S01 in Dutch, the
+technical cause goes to the log, the worker is replaced, and the other deliveries go on.
+
+Results come back in the order of the files, and a file is only started once every earlier file
+of the same organisation folder has been handed back (and loaded by the caller), so the volume
+check of a later delivery sees the earlier one in `history`, exactly as in a sequential run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from connectors import InboxFile
+from pipeline.ingest.process import (
+    ProcessedDelivery,
+    ProcessingInputs,
+    process_file,
+    rejected_delivery,
+)
+from schemas.errors import DeliveryError, PipelineError
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.1  # how often the watchdog looks at time and memory of busy workers
+LOOKAHEAD_PER_WORKER = 4  # files started ahead of the one the caller waits for
+WORKER_START_SECONDS = 600  # the first worker waits for the fork server to import pandas and GX
+ADDRESS_SPACE_HEADROOM_MB = 512  # RLIMIT_AS above the warmed-up worker, beyond the RSS limit
+# The fork server imports these once, so every worker (and every replacement) starts warm;
+# great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import.
+_PRELOAD = ["pipeline.ingest.process", "great_expectations"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one delivery may take: wall time, resident memory, and how many workers run."""
+
+    timeout_s: float = 120.0
+    memory_mb: int = 1536
+    workers: int = 2
+
+
+@dataclass
+class _Worker:
+    """One worker process, its pipe and the job it is doing."""
+
+    process: BaseProcess
+    conn: Connection
+    job: int | None = None
+    started: float = 0.0
+    ready: bool = False  # warmed up: it said "klaar"
+
+
+@dataclass
+class _Jobs:
+    """The files of one call, their results, and which are still open per folder."""
+
+    files: Sequence[InboxFile]
+    results: dict[int, ProcessedDelivery] = field(default_factory=dict)
+    started: set[int] = field(default_factory=set)
+    handed_back: int = 0  # files[:handed_back] are yielded
+
+
+def failed_delivery(file: InboxFile, reason: str) -> ProcessedDelivery:
+    """A delivery whose processing was stopped: S01 with the Dutch reason, nothing loaded."""
+    message = (f"de verwerking van dit bestand is afgebroken: {reason}. Er is niets van geladen; "
+               "controleer het bestand (aantal rijen, kolommen, opmaak) en lever het opnieuw aan")  # fmt: skip
+    return rejected_delivery(file, None, DeliveryError("S01", message, file=file.path.name))
+
+
+class DeliveryPool:
+    """Reusable worker processes that run `process_file` under a time and memory limit."""
+
+    def __init__(self, inputs: ProcessingInputs, limits: Limits) -> None:
+        self.inputs, self.limits = inputs, limits
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> DeliveryPool:
+        self._workers = [self._start() for _ in range(max(1, self.limits.workers))]
+        for worker in self._workers:
+            self._wait_ready(worker)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            self._stop(worker)
+        self._workers = []
+
+    def process(
+        self, files: Sequence[InboxFile], history: dict[str, list[int]]
+    ) -> Iterator[ProcessedDelivery]:
+        """Process the files; yield each result in file order, loaded by the caller in between.
+
+        `history` is read when a file starts, so what the caller adds to it counts for later files.
+        """
+        jobs = _Jobs(files)
+        while jobs.handed_back < len(files):
+            if jobs.handed_back in jobs.results:
+                yield jobs.results.pop(jobs.handed_back)
+                jobs.handed_back += 1
+                continue
+            self._dispatch(jobs, history)
+            self._collect(jobs)
+
+    def _dispatch(self, jobs: _Jobs, history: dict[str, list[int]]) -> None:
+        """Start the next files on idle workers (never two open files of one folder)."""
+        horizon = min(len(jobs.files), jobs.handed_back + LOOKAHEAD_PER_WORKER * len(self._workers))
+        for index in range(jobs.handed_back, horizon):
+            idle = next((w for w in self._workers if w.ready and w.job is None), None)
+            if idle is None:
+                return
+            folder = jobs.files[index].folder
+            earlier_open = any(
+                jobs.files[i].folder == folder for i in range(jobs.handed_back, index)
+            )
+            if index in jobs.started or earlier_open:
+                continue
+            idle.job, idle.started = index, time.monotonic()
+            with contextlib.suppress(OSError):  # a worker that died idle: _collect sees it
+                idle.conn.send((index, jobs.files[index], {k: list(v) for k, v in history.items()}))
+            jobs.started.add(index)
+
+    def _collect(self, jobs: _Jobs) -> None:
+        """Wait briefly for results; fail and replace workers that died, hang or grow too big."""
+        self._greet_new_workers()
+        busy = [w for w in self._workers if w.job is not None]
+        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], POLL_SECONDS))
+        for worker in busy:
+            assert worker.job is not None
+            file = jobs.files[worker.job]
+            if worker.conn in ready:
+                try:
+                    index, outcome = worker.conn.recv()
+                except (EOFError, OSError):
+                    self._replace(worker, jobs, file, "het verwerkingsproces stopte onverwacht",
+                                  f"pipe closed, exit code {worker.process.exitcode}")  # fmt: skip
+                    continue
+                if isinstance(outcome, ProcessedDelivery):
+                    jobs.results[index], worker.job = outcome, None
+                else:
+                    self._replace(worker, jobs, file, "het bestand liet de verwerking vastlopen",
+                                  outcome)  # fmt: skip
+            elif worker.process.sentinel in ready:
+                self._replace(worker, jobs, file, "het verwerkingsproces stopte onverwacht",
+                              _exit_cause(worker.process.exitcode))  # fmt: skip
+            else:
+                self._watch(worker, jobs, file)
+
+    def _greet_new_workers(self) -> None:
+        """Mark replacement workers ready once they are warmed up (they start in the background)."""
+        for worker in (w for w in self._workers if not w.ready):
+            if worker.conn.poll() or not worker.process.is_alive():
+                self._wait_ready(worker)
+
+    def _watch(self, worker: _Worker, jobs: _Jobs, file: InboxFile) -> None:
+        """Stop a worker over its time or memory limit."""
+        seconds = time.monotonic() - worker.started
+        if seconds > self.limits.timeout_s:
+            self._replace(worker, jobs, file,
+                          f"de verwerking duurde langer dan {self.limits.timeout_s:g} seconden",
+                          f"time-out after {seconds:.1f} s")  # fmt: skip
+            return
+        rss = resident_mb(worker.process.pid)
+        if rss > self.limits.memory_mb:
+            self._replace(worker, jobs, file,
+                          f"de verwerking had meer dan {self.limits.memory_mb} MB geheugen nodig",
+                          f"resident memory {rss} MB")  # fmt: skip
+
+    def _replace(self, worker: _Worker, jobs: _Jobs, file: InboxFile, reason: str,
+                 cause: str) -> None:  # fmt: skip
+        """Record the failed delivery, stop the worker and start a fresh one in its place."""
+        log.warning("%s/%s: verwerking afgebroken (%s); technische oorzaak: %s",
+                    file.folder, file.path.name, reason, cause)  # fmt: skip
+        assert worker.job is not None
+        jobs.results[worker.job] = failed_delivery(file, reason)
+        self._stop(worker, kill=True)
+        self._workers[self._workers.index(worker)] = self._start()
+
+    def _start(self) -> _Worker:
+        """A new worker process; it warms up in the background and then says "klaar"."""
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=work, args=(child, self.inputs, self.limits.memory_mb), daemon=True,
+            name="monitor-levering",
+        )  # fmt: skip
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _wait_ready(self, worker: _Worker) -> None:
+        """Wait until a worker is warmed up; one that cannot start stops the run (nothing is
+        rejected for a fault of the machine rather than of a file)."""
+        if worker.conn.poll(WORKER_START_SECONDS):
+            try:
+                if worker.conn.recv() == "klaar":
+                    worker.ready = True
+                    return
+            except (EOFError, OSError):
+                pass
+        self._stop(worker, kill=True)
+        raise PipelineError(
+            f"verwerkingsproces start niet (exit code {worker.process.exitcode}); zie het log"
+        )
+
+    def _stop(self, worker: _Worker, kill: bool = False) -> None:
+        """End a worker: ask it to stop, or kill it; never leave it running."""
+        if not kill and worker.process.is_alive():
+            try:
+                worker.conn.send(None)
+            except OSError:
+                kill = True
+            worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+
+
+def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
+    """The worker: process the files it is sent until it is sent None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the flow process decides when to stop
+    from pipeline.ingest.batch import warm_up
+
+    warm_up()
+    limit_address_space(memory_mb)
+    conn.send("klaar")
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the flow process is gone: stop too
+            return
+        if job is None:
+            return
+        index, file, history = job
+        try:
+            conn.send((index, process_file(file, replace(inputs, history=history))))
+        except (MemoryError, RecursionError) as exc:
+            conn.send((index, f"{type(exc).__name__}: {exc}"[:500]))
+            os._exit(1)  # the interpreter may be in a bad state: the pool starts a fresh worker
+        except Exception as exc:  # any other failure of one file must not stop the night
+            conn.send((index, f"{type(exc).__name__}: {exc}"[:500]))
+
+
+def limit_address_space(memory_mb: int) -> None:
+    """RLIMIT_AS: the warmed-up worker may grow by `memory_mb` (plus headroom), no more.
+
+    The watchdog also stops a worker whose resident memory passes `memory_mb`; this limit turns
+    a sudden huge allocation into a MemoryError (or an abort) inside the worker instead.
+    """
+    grow = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 2**20
+    limit = _status_kb(os.getpid(), "VmSize") * 1024 + grow
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def resident_mb(pid: int | None) -> int:
+    """The resident memory of a process in MB (0 when it is gone)."""
+    return _status_kb(pid, "VmRSS") // 1024 if pid is not None else 0
+
+
+def _status_kb(pid: int, key: str) -> int:
+    """One `kB` line of /proc/<pid>/status (0 when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return 0
+    return 0
+
+
+def _exit_cause(exitcode: int | None) -> str:
+    """A worker's exit code as a cause: the signal name when a signal ended it."""
+    if exitcode is not None and exitcode < 0:
+        return f"signal {signal.Signals(-exitcode).name}"
+    return f"exit code {exitcode}"

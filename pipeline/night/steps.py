@@ -1,0 +1,281 @@
+"""The steps of the nightly run as plain functions; `flows/nightly.py` only wires them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from connectors import InboxFile, discover_inbox
+from connectors.api import ApiError
+from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
+from pipeline.employers.quality import Quality, delivery_quality
+from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, rejected_delivery
+from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
+from pipeline.night.groups import record_history
+from pipeline.night.isolation import Limits
+from pipeline.settings import Settings
+from pipeline.warehouse.store import DeliveryLoad, LedgerEntry, Warehouse
+from schemas.edits import EDITS
+from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What happened to one delivery file in this run."""
+
+    bronbestand: str
+    organisatiecode: str | None
+    periode: str | None
+    profile_id: str | None
+    status: str
+    rows_in: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_warned: int
+    reason: str | None = None
+    delivery_id: int | None = None
+    quality: Quality | None = None
+
+
+@dataclass
+class RunSummary:
+    """The run summary printed by `monitor run` (and as JSON with --json)."""
+
+    run_id: int
+    started_at: str
+    finished_at: str = ""
+    warehouse: str = ""
+    files_seen: int = 0
+    files_new: int = 0
+    files_skipped: int = 0
+    deliveries: list[LoadResult] = field(default_factory=list)
+    api_pulls: list[SyncResult] = field(default_factory=list)
+    per_beroepsgroep: list[dict[str, object]] = field(default_factory=list)
+    coverage: list[dict[str, object]] = field(default_factory=list)
+    feedback_dir: str = ""
+    report: str = ""
+    datadocs: str | None = None
+    flow_run_id: str | None = None  # the Prefect flow run (its artifacts and task runs)
+    task_runs: int = 0  # Prefect task runs of this flow run (processing, loading, API pulls)
+    rebuilt: bool = True  # False: nothing new, nothing built (run_id is the published run)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for JSON output."""
+        return asdict(self)
+
+
+def delivery_limits(settings: Settings) -> Limits:
+    """Time, memory and worker count for the delivery worker processes, from the settings."""
+    return Limits(settings.delivery_timeout_s, settings.delivery_memory_mb, settings.worker_count)
+
+
+def new_files(inbox: Path, known: set[tuple[str, str]]) -> tuple[list[InboxFile], int]:
+    """Inbox files not yet in the ledger, and how many were skipped as known.
+
+    Identity is the sha256 within an organisation (`known` holds organisation folder and sha256):
+    the same bytes from two organisations are two deliveries.
+    """
+    files = discover_inbox(inbox)
+    fresh, seen = [], set(known)
+    for f in files:
+        key = (f.folder.upper(), f.sha256)
+        if key not in seen:
+            fresh.append(f)
+            seen.add(key)  # the same file twice in one folder is one delivery
+    return fresh, len(files) - len(fresh)
+
+
+def misdirected_files(
+    files: list[InboxFile], known: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[str]]:
+    """Per new file (folder, sha256): the other organisations that delivered the same bytes,
+    in the ledger or tonight. Only files that share their bytes with another organisation."""
+    owners: dict[str, set[str]] = {}
+    for folder, sha256 in known:
+        owners.setdefault(sha256, set()).add(folder)
+    for f in files:
+        owners.setdefault(f.sha256, set()).add(f.folder.upper())
+    shared = {}
+    for f in (f for f in files if not f.symlink):
+        others = sorted(owners[f.sha256] - {f.folder.upper()})
+        if others:
+            shared[(f.folder.upper(), f.sha256)] = others
+    return shared
+
+
+def flag_misdirected(processed: ProcessedDelivery, others: list[str]) -> ProcessedDelivery:
+    """Add W09 (possibly misdirected: the same file came from another organisation) to a delivery."""
+    edit = EDITS["W09"]
+    text = (f"W09 {edit.title_nl}: precies hetzelfde bestand is ook aangeleverd door "
+            f"{', '.join(others)}. {edit.fix_nl}")  # fmt: skip
+    row = pd.DataFrame([{"rij": None, "veld": None, "code": "W09", "severity": edit.severity.value,
+                         "waarde": None, "bericht": text, "tabblad": None,
+                         "bronbestand": processed.file.path.name}])  # fmt: skip
+    edits = pd.concat([processed.edits, row], ignore_index=True) if len(processed.edits) else row
+    return replace(processed, edits=edits)
+
+
+def load_processed(warehouse: Warehouse, processed: ProcessedDelivery, run_id: int,
+                   history: dict[str, list[int]] | None = None,
+                   deadline_days: int = 30) -> LoadResult:  # fmt: skip
+    """Load one processed delivery with its quality score into the warehouse (one transaction).
+
+    With `history`, the delivery's size is added to its organisation's history, so the volume
+    check (B03) of a later delivery in the same run compares with this one too.
+    """
+    if history is not None:
+        record_history(history, processed)
+    return load_batch(warehouse, [processed], run_id, deadline_days)[0][1]
+
+
+def load_batch(
+    warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int, deadline_days: int = 30
+) -> list[tuple[ProcessedDelivery, LoadResult]]:
+    """Load processed deliveries, in order, with one insert per table (one transaction).
+
+    When the batch cannot be loaded, each delivery is loaded on its own, so one delivery the
+    warehouse refuses fails alone: it is recorded as rejected (S01) and the others go in.
+    """
+    try:
+        return _load_together(warehouse, batch, run_id, deadline_days)
+    except WarehouseError as exc:
+        if len(batch) == 1:
+            raise
+        log.warning("%d leveringen niet samen te laden, nu een voor een: %s", len(batch), exc)
+    loaded = []
+    for processed in batch:
+        try:
+            loaded += _load_together(warehouse, [processed], run_id, deadline_days)
+        except WarehouseError as exc:
+            log.error("%s/%s niet geladen: %s", processed.file.folder, processed.file.path.name,
+                      exc)  # fmt: skip
+            refused = rejected_delivery(processed.file, processed.profile, DeliveryError(
+                "S01", "de levering kon niet in het warehouse worden opgeslagen; er is niets van "
+                "geladen. Neem contact op met het landelijk beheer", file=processed.file.path.name))  # fmt: skip
+            loaded += _load_together(warehouse, [refused], run_id, deadline_days)
+    return loaded
+
+
+def _load_together(
+    warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int, deadline_days: int
+) -> list[tuple[ProcessedDelivery, LoadResult]]:
+    """One transaction for the whole batch; raises WarehouseError when any part is refused."""
+    qualities = [delivery_quality(p, p.file.received_at, deadline_days) for p in batch]
+    loads = [_delivery_load(p, q) for p, q in zip(batch, qualities, strict=True)]
+    outcomes = warehouse.load_deliveries(loads, run_id)
+    return [
+        (p, LoadResult(p.file.path.name, load.entry.organisatiecode, load.entry.periode,
+                       load.entry.profile_id, status, p.rows_in, p.rows_loaded, p.rows_rejected,
+                       p.rows_warned, _reason(p), delivery_id, quality))
+        for p, load, quality, (delivery_id, status)
+        in zip(batch, loads, qualities, outcomes, strict=True)
+    ]  # fmt: skip
+
+
+def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLoad:
+    """A processed delivery as the warehouse takes it: ledger entry and frames."""
+    meta, file = processed.meta, processed.file
+    entry = LedgerEntry(
+        organisatiecode=meta.organisatiecode if meta else None,
+        organisatiecode_bron=meta.organisatiecode_bron if meta else file.folder,
+        periode=meta.periode.code if meta else None,
+        profile_id=processed.profile.id if processed.profile else None,
+        profile_version=processed.profile.version if processed.profile else None,
+        bronbestand=file.path.name, sha256=file.sha256, size_bytes=file.size,
+        received_at=file.received_at, geen_incidenten=bool(meta and meta.geen_incidenten),
+        rows_in=processed.rows_in, rows_loaded=processed.rows_loaded,
+        rows_rejected=processed.rows_rejected, rows_warned=processed.rows_warned,
+        rejected=processed.rejected, voorlopig=bool(meta and meta.voorlopig),
+    )  # fmt: skip
+    fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
+    return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
+                        quality.as_frame())  # fmt: skip
+
+
+def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:
+    """Add this run's GX validation reports to the capped store and rebuild the Data Docs site.
+
+    The data is already published when this runs: a failing build is logged, not raised.
+    """
+    from pipeline.employers.datadocs import DataDocsError, build_data_docs, store_reports
+
+    try:
+        store_reports(settings.reports_directory, reports, keep=settings.datadocs_keep)
+        return build_data_docs(settings.reports_directory)
+    except (DataDocsError, OSError) as exc:
+        log.warning("Data Docs niet gebouwd: %s", exc)
+        return None
+
+
+def publish_report(settings: Settings, out: Path | None = None) -> Path:
+    """Build the protected publication from the published warehouse and write the report with
+    what changed since the last kept publication (`reports/publicaties/`), keep this one, and
+    write the internal report with quality per employer (`reports/intern/`)."""
+    from pipeline.publication.build import build_publication
+    from pipeline.publication.revisions import (
+        indicator_table,
+        keep_publication,
+        last_publication,
+        late_and_corrected,
+        revisions,
+    )
+    from pipeline.publication.writer import write_internal_report, write_report
+    from pipeline.warehouse.store import open_published
+
+    archive = settings.reports_directory / "publicaties"
+    previous = last_publication(archive)
+    with open_published(settings.warehouse_path) as wh:
+        publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
+                                        dt.datetime.now(dt.UTC))  # fmt: skip
+        deliveries = late_and_corrected(wh, previous[1]) if previous else None
+    table = indicator_table(publication)
+    changes = (revisions(previous[0], table, deliveries)
+               if previous and table is not None and deliveries is not None else None)  # fmt: skip
+    files = write_report(out or settings.report_directory, publication, changes,
+                         previous[1] if previous else None)  # fmt: skip
+    keep_publication(archive, files.directory / "parquet", publication.generated_at)
+    write_internal_report(settings.internal_report_directory, publication)
+    return files.html
+
+
+def _reason(processed: ProcessedDelivery) -> str | None:
+    """Why a delivery was rejected as a whole: its S code and message."""
+    failure = processed.failure
+    return f"{failure.code} {failure.message}" if failure else None
+
+
+def summarise(warehouse: Warehouse, summary: RunSummary) -> RunSummary:
+    """Fill the per-beroepsgroep figures and coverage into the summary."""
+    summary.per_beroepsgroep = warehouse.query("SELECT * FROM mart.samenvatting").to_dict("records")
+    coverage = warehouse.query("SELECT * FROM mart.dekking ORDER BY beroepsgroep, periode")
+    summary.coverage = coverage.astype(object).where(coverage.notna(), None).to_dict("records")
+    return summary
+
+
+def enabled_api_sources(settings: Settings) -> list[SourceConfig]:
+    """The API sources the settings switch on (MONITOR_API_SOURCES), in that order."""
+    if not settings.api_sources:
+        return []
+    configs = {c.id: c for c in load_source_configs(settings.api_sources_dir or SOURCE_DIR)}
+    unknown = sorted(set(settings.api_sources) - set(configs))
+    if unknown:
+        raise ConfigurationError(f"unknown API sources {unknown}; configured: {sorted(configs)}")
+    return [configs[source_id] for source_id in settings.api_sources]
+
+
+def sync_api_source(
+    warehouse: Warehouse, config: SourceConfig, inputs: ProcessingInputs, run_id: int
+) -> SyncResult:
+    """Pull one API source; a source that fails is reported and the run goes on."""
+    try:
+        return sync_source(warehouse, config, inputs, run_id, token_from_env(config))
+    except (ApiError, ConfigurationError) as exc:
+        log.warning("API-bron %s niet binnengehaald: %s", config.id, exc)
+        return SyncResult(config.id, "failed", None, None, reason=str(exc))

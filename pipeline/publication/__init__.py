@@ -1,0 +1,1 @@
+"""What the public and analysts get: disclosure control, the report, its downloads, the dictionary."""
