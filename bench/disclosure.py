@@ -13,11 +13,12 @@ import argparse
 import time
 from pathlib import Path
 
-from pipeline.publication.build import MARTS, UNKNOWN, _grid, category_codes
-from pipeline.publication.disclosure import PRIMARY, PUBLISHED, suppress
+from pipeline.publication.build import MARTS, _grid, category_codes
+from pipeline.publication.disclosure import suppress
 from pipeline.publication.disclosure_tables import CATEGORY_TABLES, build_problem
 from pipeline.warehouse.store import open_published
 from schemas.codelists import load_codelists
+from schemas.vocabulary import ONBEKEND, PRIMARY, PUBLISHED
 
 
 def main() -> None:
@@ -31,7 +32,7 @@ def main() -> None:
         categories = {t: wh.query(f"SELECT * FROM mart.{m} WHERE niveau = 'nationaal'")
                       for t, m in MARTS.items()}  # fmt: skip
         regions = wh.query("SELECT veiligheidsregiocode FROM ref.veiligheidsregio ORDER BY 1")
-    areas = [*regions["veiligheidsregiocode"].astype(str), UNKNOWN]
+    areas = [*regions["veiligheidsregiocode"].astype(str), ONBEKEND]
     codes, severity = category_codes(), load_codelists().severity_rank()
     periods = sorted(indicators["periode"].astype(str).unique())
     print(f"warehouse: {args.warehouse}; periods {periods[0]}–{periods[-1]}; k = {args.k}")

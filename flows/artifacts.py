@@ -11,8 +11,8 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from pipeline.employers.feedback import STATUS_NL
 from pipeline.night.steps import RunSummary
+from schemas.vocabulary import STATUS_NL
 
 TABLE_KEY = "nachtrun-per-beroepsgroep"
 SUMMARY_KEY = "nachtrun-samenvatting"

@@ -9,9 +9,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.employers.feedback import STATUS_NL
 from pipeline.night.steps import RunSummary
 from pipeline.warehouse.store import open_published
+from schemas.vocabulary import STATUS_NL
 
 
 def rows_table(title: str, rows: list[dict[str, Any]]) -> Table:

@@ -21,6 +21,7 @@ from pipeline.employers.quality_rules import LOCAL_TIME
 from pipeline.ingest.process import ProcessedDelivery
 from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.edits import EDITS, Severity
+from schemas.vocabulary import STATUS_NL, ja_nee
 
 EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
                 "verwacht", "oplossing", "melding")  # fmt: skip
@@ -33,8 +34,6 @@ SHEET_HINTS = (
 )  # fmt: skip
 CHECK_COLUMNS = ("code", "veld", "uitkomst", "waargenomen", "norm", "toelichting")
 SEVERITY_NL = {Severity.ERROR.value: "fout", Severity.WARNING.value: "waarschuwing"}
-STATUS_NL = {"loaded": "geladen", "rejected": "afgekeurd", "superseded": "vervangen",
-             "checked": "gecontroleerd (niet aangeleverd)"}  # fmt: skip
 OUTCOME_NL = {True: "in orde", False: "let op", None: "niet gecontroleerd"}
 
 
@@ -109,7 +108,7 @@ def _summary(
         ("Ontvangen op", outcome.received_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")),
         ("Profiel", processed.profile.id if processed.profile else "niet herkend"),
         ("Status", STATUS_NL.get(outcome.status, outcome.status)),
-        ("Nullevering (geen incidenten)", "ja" if meta and meta.geen_incidenten else "nee"),
+        ("Nullevering (geen incidenten)", ja_nee(bool(meta and meta.geen_incidenten))),
         ("Rijen ontvangen", str(processed.rows_in)),
         ("Rijen geladen", str(processed.rows_loaded)),
         ("Rijen afgekeurd", str(processed.rows_rejected)),

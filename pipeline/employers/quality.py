@@ -14,8 +14,7 @@ import pandas as pd
 
 from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
 from pipeline.ingest.process import ProcessedDelivery
-
-ONBEKEND = "onbekend"
+from schemas.vocabulary import ONBEKEND
 
 
 @dataclass(frozen=True)

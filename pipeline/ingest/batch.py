@@ -37,12 +37,12 @@ from pipeline.ingest.batch_catalogue import (
     MIN_HISTORY_DELIVERIES,
     NOT_IN_SET,
     NOT_NULL,
-    ONBEKEND,
     ROW_COUNT,
     BatchCheck,
     Bounds,
     DqResult,
 )
+from schemas.vocabulary import ONBEKEND
 
 logger = logging.getLogger(__name__)
 

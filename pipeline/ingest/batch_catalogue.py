@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from schemas.errors import ConfigurationError
 
 CATALOGUE_PATH = Path(__file__).with_name("batch_checks.yaml")
-ONBEKEND = "onbekend"
 NOT_NULL = "expect_column_values_to_not_be_null"
 NOT_IN_SET = "expect_column_values_to_not_be_in_set"
 ROW_COUNT = "expect_table_row_count_to_be_between"

@@ -30,6 +30,7 @@ from schemas.profile import (
     GemeenteTransform,
     MappingProfile,
 )
+from schemas.vocabulary import JA, NEE, NO_SPELLINGS, ONBEKEND, YES_SPELLINGS
 
 EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
 NATIONAL_FIELDS = (*MAPPABLE_FIELDS, "gemeentecode_locatie_bron")  # unmapped ones stay missing
@@ -37,8 +38,8 @@ ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")
 INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
 YES_NO_VARIANTS: dict[str, str | None] = {
-    **dict.fromkeys(("j", "x", "waar", "1", "✓", "✔", "yes", "y", "true"), "ja"),
-    **dict.fromkeys(("n", "onwaar", "0", "no", "false"), "nee"),
+    **dict.fromkeys(YES_SPELLINGS, JA),
+    **dict.fromkeys(NO_SPELLINGS, NEE),
 }  # only for a profile field that asks for them (yes_no_variants: true)
 # Several codes in one cell when the profile names no separator: , ; / | or the word "en".
 DEFAULT_SPLIT = r"(?i)\s*[,;/|]\s*|\s+en\s+"
@@ -292,7 +293,7 @@ def _blank_invalid(name: str, values: pd.Series, bad: pd.Series) -> pd.Series:
     if not bad.any():
         return values
     listname = FIELD_CODELIST.get(name)
-    unknown = "onbekend" if listname and "onbekend" in load_codelists().codes(listname) else None
+    unknown = ONBEKEND if listname and ONBEKEND in load_codelists().codes(listname) else None
     if unknown is None and name in INTEGER_FIELDS:
         return values.mask(bad)
     return values.astype(object).where(~bad, unknown)

@@ -34,12 +34,12 @@ from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
 from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
+from schemas.vocabulary import is_yes
 
 if TYPE_CHECKING:
     from pipeline.ingest.batch_catalogue import DqResult
 
 log = logging.getLogger(__name__)
-YES = {"ja", "j", "x", "true", "1", "waar", "yes"}
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups
         raise DeliveryError("S05", f"periode {periode.code} is nog niet begonnen (vandaag is "
                             f"{inputs.today:%d-%m-%Y}); lever een kwartaal aan als het loopt of voorbij is",
                             file=name)  # fmt: skip
-    nil = raw.rows_in == 0 and str(raw.metadata.get("geen_incidenten", "")).lower() in YES
+    nil = raw.rows_in == 0 and is_yes(raw.metadata.get("geen_incidenten", ""))
     fte = _fte(profile, raw, current, periode, inputs)
     return DeliveryMeta(current, folder, periode, nil, fte, voorlopig=inputs.today <= periode.end,
                         periode_uit_data=from_data)  # fmt: skip

@@ -15,10 +15,9 @@ import datetime as dt
 
 import pandas as pd
 
-from pipeline.publication.disclosure import PUBLISHED, suppress
+from pipeline.publication.disclosure import suppress
 from pipeline.publication.disclosure_tables import (
     CATEGORY_TABLES,
-    NOT_PUBLISHED,
     RATES,
     build_problem,
     category_statuses,
@@ -27,9 +26,10 @@ from pipeline.publication.disclosure_tables import (
 from pipeline.publication.published import Publication, PublishedTable
 from pipeline.warehouse.store import Warehouse
 from schemas.codelists import load_codelists
+from schemas.vocabulary import NOT_PUBLISHED, ONBEKEND, PUBLISHED, SECONDARY
 
 LEVELS = ("nationaal", "veiligheidsregio")
-NATIONAL, UNKNOWN, TOTAL = "NL", "onbekend", "totaal"
+NATIONAL, TOTAL = "NL", "totaal"
 HIDDEN = "verborgen"  # the public status of a suppressed cell (primary or secondary alike)
 DIMS = ["gebiedcode", "periode"]
 # issue 14: voorlopig/definitief (mart.indicatoren.cijferstatus), carried into the published tables
@@ -56,7 +56,7 @@ def build_publication(
     categories = {table: wh.query(f"SELECT * FROM mart.{mart} WHERE niveau = 'nationaal' AND {ended}")
                   for table, mart in MARTS.items()}  # fmt: skip
     regions = wh.query("SELECT veiligheidsregiocode FROM ref.veiligheidsregio ORDER BY 1")
-    areas = [*regions["veiligheidsregiocode"].astype(str), UNKNOWN]
+    areas = [*regions["veiligheidsregiocode"].astype(str), ONBEKEND]
     parts = [protect_group(indicators[indicators["beroepsgroep"] == bg],
                            {t: f[f["beroepsgroep"] == bg] for t, f in categories.items()}, areas, k)
              for bg in sorted(indicators["beroepsgroep"].unique())]  # fmt: skip
@@ -81,7 +81,7 @@ def category_codes() -> dict[str, list[str]]:
     gedrag = list(lists.codes("gedragstype"))
     context = [
         *lists.codes("context"),
-        *([UNKNOWN] if UNKNOWN not in lists.codes("context") else []),
+        *([ONBEKEND] if ONBEKEND not in lists.codes("context") else []),
     ]
     return {"gedragstype": gedrag, "zwaarste_gedragstype": gedrag, "context": context}
 
@@ -133,7 +133,7 @@ def _change_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
     either = (order["_hidden"].astype(bool) | before).reindex(frame.index)
     column = "verandering_vorige_periode_pct"
     frame[f"{column}_status"] = pd.Series(
-        either.map({True: "secundair", False: PUBLISHED}), dtype="string"
+        either.map({True: SECONDARY, False: PUBLISHED}), dtype="string"
     )
     frame[column] = frame[column].mask(either)
     return frame
@@ -187,7 +187,7 @@ def trend(indicators: pd.DataFrame) -> pd.DataFrame:
 def coverage_by_region(indicators: pd.DataFrame) -> pd.DataFrame:
     """Coverage per beroepsgroep, veiligheidsregio and quarter (no counts of people)."""
     regions = indicators[(indicators["niveau"] == "veiligheidsregio") & (indicators["periodetype"] == "kwartaal")
-                         & (indicators["gebiedcode"] != UNKNOWN)]  # fmt: skip
+                         & (indicators["gebiedcode"] != ONBEKEND)]  # fmt: skip
     frame = regions.rename(columns={"gebiedcode": "veiligheidsregiocode", "gebiednaam": "naam",
                                     "onder_dekkingsdrempel": "onder_drempel"})  # fmt: skip
     columns = ["beroepsgroep", "veiligheidsregiocode", "naam", "periode", "organisaties_pct", "fte_pct",

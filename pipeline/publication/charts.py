@@ -19,14 +19,12 @@ from pipeline.publication.published import SUPPRESSED_MARK, Publication, Publish
 from pipeline.publication.report_tables import display_status, frame_table
 from pipeline.publication.text import (
     INCOMPLETE_MARK,
-    INCOMPLETE_STATUS,
-    PUBLISHED_STATUS,
-    SUPPRESSED_STATUSES,
     ReportError,
     code_label,
 )
+from schemas.vocabulary import INCOMPLETE, PUBLISHED, SUPPRESSED_STATUSES
 
-COMPLETE, INCOMPLETE, HIDDEN, MISSING = "volledig", "onvolledig", "verborgen", "niet te berekenen"
+COMPLETE, HIDDEN, MISSING = "volledig", "verborgen", "niet te berekenen"
 COLOURS = {COMPLETE: "#1f4e79", INCOMPLETE: "#9bb7d4"}
 FONT = "DejaVu Sans, Arial, sans-serif"
 XMLNS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
@@ -153,7 +151,7 @@ class Figure:
 
 def chart_status(table: PublishedTable, frame: pd.DataFrame, column: str) -> pd.Series:
     """The status of every cell of a column as the chart shows it."""
-    names = {INCOMPLETE_STATUS: INCOMPLETE, PUBLISHED_STATUS: COMPLETE}
+    names = {INCOMPLETE: INCOMPLETE, PUBLISHED: COMPLETE}  # same word, other meaning
     values = [display_status(table, row, column) for row in frame.to_dict("records")]
     return pd.Series([HIDDEN if s in SUPPRESSED_STATUSES else names.get(s, MISSING) for s in values],
                      index=frame.index, dtype=object)  # fmt: skip

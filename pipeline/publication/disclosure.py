@@ -33,7 +33,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pipeline.publication.disclosure_audit import (
     Constraint,
@@ -42,13 +41,10 @@ from pipeline.publication.disclosure_audit import (
     quiet_solver,
 )
 from schemas.errors import PipelineError
+from schemas.vocabulary import PRIMARY, PUBLISHED, SECONDARY
 
 Key = Hashable
-CellStatus = Literal["gepubliceerd", "primair", "secundair"]
-
-PUBLISHED: CellStatus = "gepubliceerd"
-PRIMARY: CellStatus = "primair"
-SECONDARY: CellStatus = "secundair"
+CellStatus = str  # PUBLISHED, PRIMARY or SECONDARY (schemas.vocabulary)
 DEFAULT_K = 5
 HIDDEN_FLOOR = 1  # zeros are published, so a hidden cell is known to be at least 1
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipeline.publication.disclosure import PUBLISHED, Bound, CellStatus, Key, Relation
+from pipeline.publication.disclosure import Bound, CellStatus, Key, Relation
+from schemas.vocabulary import NOT_PUBLISHED, PUBLISHED, SECONDARY
 
 NATIONAL = "NL"
-NOT_PUBLISHED = "niet_gepubliceerd"  # by design (a regional rate per quarter), not suppressed
 RATES = {  # published rate → (numerator, denominator, the count the denominator is part of)
     "aangifte_pct": ("met_aangifte", "aangifte_bekend", "incidenten"),
     "vpt_pct": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
@@ -161,7 +161,7 @@ def indicator_statuses(
         both = (shown[numerator] == PUBLISHED) & (shown[denominator] == PUBLISHED)
         out_of_scope = shown[denominator] == NOT_PUBLISHED
         frame[f"{rate}_status"] = pd.Series(
-            [PUBLISHED if b else NOT_PUBLISHED if o else "secundair"
+            [PUBLISHED if b else NOT_PUBLISHED if o else SECONDARY
              for b, o in zip(both, out_of_scope, strict=True)], dtype="string")  # fmt: skip
         frame[rate] = frame[rate].mask(~both)
     return frame

@@ -19,7 +19,6 @@ from pipeline.publication.published import SUPPRESSED_MARK, Publication, Publish
 from pipeline.publication.report_tables import cell_status
 from pipeline.publication.text import (
     SHARE_COLUMNS,
-    SUPPRESSED_STATUSES,
     TITLE,
     code_label,
     column_label,
@@ -30,6 +29,7 @@ from pipeline.publication.text import (
     share_text,
     table_footnote,
 )
+from schemas.vocabulary import SUPPRESSED_STATUSES, ja_nee
 
 NOTES_SHEET = "Toelichting"
 HEADER_ROW = 3  # rows 0-1: title and description, row 2 empty
@@ -128,7 +128,7 @@ def _value(table: PublishedTable, row: dict[str, Any], column: str) -> Any:
     if column in table.value_columns and cell_status(table, row, column) in SUPPRESSED_STATUSES:
         return SUPPRESSED_MARK
     value = row[column]
-    return ("ja" if value else "nee") if isinstance(value, bool) else value
+    return ja_nee(value) if isinstance(value, bool) else value
 
 
 def _write_cell(

@@ -16,11 +16,11 @@ from pipeline.publication.charts import find_table
 from pipeline.publication.published import Publication, PublishedTable
 from pipeline.publication.report_tables import cell_status, is_true
 from pipeline.publication.text import (
-    PUBLISHED_STATUS,
     code_label,
     format_number,
     share_text,
 )
+from schemas.vocabulary import PUBLISHED
 
 MAX_MESSAGES, MIN_MESSAGES = 6, 3
 
@@ -28,7 +28,7 @@ MAX_MESSAGES, MIN_MESSAGES = 6, 3
 def _shown(table: PublishedTable, row: dict[str, Any], column: str) -> bool:
     value = row.get(column)
     present = value is not None and not bool(pd.isna(value))
-    return present and cell_status(table, row, column) == PUBLISHED_STATUS
+    return present and cell_status(table, row, column) == PUBLISHED
 
 
 def _complete_years(table: PublishedTable) -> dict[str, list[dict[str, Any]]]:

@@ -40,11 +40,8 @@ from pipeline.publication.text import (
     CARD_FIGURES,
     COVERAGE_COLUMNS,
     INCOMPLETE_MARK,
-    INCOMPLETE_STATUS,
     NOT_AVAILABLE_MARK,
-    PUBLISHED_STATUS,
     SHARE_COLUMNS,
-    SUPPRESSED_STATUSES,
     TITLE,
     ReportError,
     code_label,
@@ -58,14 +55,15 @@ from pipeline.publication.text import (
     share_text,
     table_footnote,
 )
+from schemas.vocabulary import INCOMPLETE, PUBLISHED, SUPPRESSED_STATUSES
 
 __all__ = [  # re-exported: the writers and tests import the report's vocabulary from here
-    "COVERAGE_COLUMNS", "PUBLISHED_STATUS", "SHARE_COLUMNS", "ReportError", "cell_status",
+    "COVERAGE_COLUMNS", "SHARE_COLUMNS", "ReportError", "cell_status",
     "decimals_for", "frame_table", "frame_tables", "internal_tables", "protected_frame",
     "render_html", "value_columns_of",
 ]  # fmt: skip
-CHART_STATUS = {"volledig": PUBLISHED_STATUS, "onvolledig": INCOMPLETE_STATUS,
-                "verborgen": "verborgen", "niet te berekenen": PUBLISHED_STATUS}  # fmt: skip
+CHART_STATUS = {"volledig": PUBLISHED, "onvolledig": INCOMPLETE,
+                "verborgen": "verborgen", "niet te berekenen": PUBLISHED}  # fmt: skip
 
 
 def _e(value: Any) -> str:
@@ -82,7 +80,7 @@ def value_cell(value: Any, status: str, decimals: int, percent: bool, scale: flo
     if value is None or pd.isna(value):
         return f'<td class="na" title="Niet te berekenen">{_e(NOT_AVAILABLE_MARK)}</td>'
     text = _e(format_number(float(value) * scale, decimals, percent))
-    if status == INCOMPLETE_STATUS:
+    if status == INCOMPLETE:
         return (f'<td class="num onv" title="Onvolledig: dekking onder de drempel">{text}'
                 f'<sup>{_e(INCOMPLETE_MARK)}</sup></td>')  # fmt: skip
     return f'<td class="num">{text}</td>'
@@ -167,7 +165,7 @@ def _figure_text(value: Any, column: str, status: str) -> str:
         return NOT_AVAILABLE_MARK
     text = format_number(value, 1 if column.endswith("_pct") or "per_" in column else 0,
                          column.endswith("_pct"))  # fmt: skip
-    return text + (INCOMPLETE_MARK if status == INCOMPLETE_STATUS else "")
+    return text + (INCOMPLETE_MARK if status == INCOMPLETE else "")
 
 
 def dekking_html(publication: Publication) -> str:
@@ -250,7 +248,7 @@ def figure_html(figure: Figure) -> str:
 
 def _chart_cell(row: dict[str, Any] | None, decimals: int, percent: bool) -> str:
     if row is None:
-        return value_cell(None, PUBLISHED_STATUS, decimals, percent)
+        return value_cell(None, PUBLISHED, decimals, percent)
     return value_cell(row["waarde"], CHART_STATUS[str(row["status"])], decimals, percent)
 
 
@@ -262,7 +260,7 @@ def _total_row(rows: pd.DataFrame, columns: list[str], figure: Figure) -> str:
         if (part["status"] == "verborgen").any():
             tds.append(value_cell(None, "verborgen", 0, False))
             continue
-        status = INCOMPLETE_STATUS if (part["status"] != "volledig").any() else PUBLISHED_STATUS
+        status = INCOMPLETE if (part["status"] != "volledig").any() else PUBLISHED
         tds.append(value_cell(part["waarde"].sum(min_count=1), status, 0, False))
     return f'<tr class="totaal"><th scope="row">Totaal alle beroepsgroepen</th>{"".join(tds)}</tr>'
 
@@ -309,9 +307,9 @@ def changes_html(changes: pd.DataFrame | None, since: dt.datetime | None) -> str
                    ("Beroepsgroep", "Gebied", "Periode", "Was", "Nu", "Verschil", "Reden"))  # fmt: skip
     rows = "".join(
         f"<tr><td>{_e(code_label('beroepsgroep', r['beroepsgroep']))}</td><td>{_e(r['gebiednaam'])}"
-        f"</td><td>{_e(r['periode'])}</td>{value_cell(r['vorige'], PUBLISHED_STATUS, 0, False)}"
-        f"{value_cell(r['incidenten'], PUBLISHED_STATUS, 0, False)}"
-        f"{value_cell(r['verschil'], PUBLISHED_STATUS, 0, False)}<td>{_e(r['reden'])}</td></tr>"
+        f"</td><td>{_e(r['periode'])}</td>{value_cell(r['vorige'], PUBLISHED, 0, False)}"
+        f"{value_cell(r['incidenten'], PUBLISHED, 0, False)}"
+        f"{value_cell(r['verschil'], PUBLISHED, 0, False)}<td>{_e(r['reden'])}</td></tr>"
         for r in changes.to_dict("records")
     )
     return (f"<p>{len(changes)} gepubliceerde kwartaalcijfers (incidenten) zijn veranderd sinds de "

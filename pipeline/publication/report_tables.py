@@ -18,11 +18,9 @@ from pipeline.publication.published import Publication, PublishedTable
 from pipeline.publication.text import (
     COVERAGE_COLUMNS,
     DIMENSION_NUMBERS,
-    INCOMPLETE_STATUS,
-    PUBLISHED_STATUS,
-    SUPPRESSED_STATUSES,
     TEXT_COLUMNS,
 )
+from schemas.vocabulary import INCOMPLETE, PUBLISHED, SUPPRESSED, SUPPRESSED_STATUSES
 
 
 def value_columns_of(frame: pd.DataFrame) -> tuple[str, ...]:
@@ -66,8 +64,8 @@ def _with_status(name: str, title: str, description: str, frame: pd.DataFrame) -
         if status not in frame and column in COVERAGE_COLUMNS:
             continue
         if status not in frame:
-            published = pd.Series(PUBLISHED_STATUS, index=frame.index, dtype=object)
-            derived[status] = published.where(frame[column].notna(), "onderdrukt")
+            published = pd.Series(PUBLISHED, index=frame.index, dtype=object)
+            derived[status] = published.where(frame[column].notna(), SUPPRESSED)
         mapping[column] = status
     out = pd.concat([frame, pd.DataFrame(derived, index=frame.index)], axis=1) if derived else frame
     return PublishedTable(name, title, description, out, value_columns_of(frame), mapping)
@@ -124,17 +122,17 @@ def cell_status(table: PublishedTable, row: dict[str, Any], column: str) -> str:
     """The status of one value cell: no status column, published; a missing status, hidden."""
     status_column = table.status_columns.get(column)
     if status_column is None:
-        return PUBLISHED_STATUS
+        return PUBLISHED
     status = row[status_column]
-    return "onderdrukt" if status is None or pd.isna(status) else str(status)
+    return SUPPRESSED if status is None or pd.isna(status) else str(status)
 
 
 def display_status(table: PublishedTable, row: dict[str, Any], column: str) -> str:
     """The status shown to people: a published figure in a row with `volledig` False is onvolledig."""
     status = cell_status(table, row, column)
     incomplete = "volledig" in row and not is_true(row["volledig"])
-    if status == PUBLISHED_STATUS and incomplete and column not in COVERAGE_COLUMNS:
-        return INCOMPLETE_STATUS
+    if status == PUBLISHED and incomplete and column not in COVERAGE_COLUMNS:
+        return INCOMPLETE
     return status
 
 

@@ -20,9 +20,9 @@ import pandas as pd
 
 from pipeline.publication.published import Publication, PublishedTable
 from pipeline.warehouse.store import Warehouse
+from schemas.vocabulary import PUBLISHED
 
 MANIFEST = "publicatie.json"
-PUBLISHED = "gepubliceerd"
 KEYS = ["beroepsgroep", "niveau", "gebiedcode", "periode"]
 
 

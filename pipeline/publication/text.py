@@ -15,10 +15,9 @@ from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOC
 from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
 from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
+from schemas.vocabulary import ja_nee
 
 TITLE = "Landelijke monitor agressie en geweld tegen hulpverleners"
-SUPPRESSED_STATUSES = frozenset({"verborgen", "primair", "secundair", "onderdrukt"})
-INCOMPLETE_STATUS, PUBLISHED_STATUS = "onvolledig", "gepubliceerd"
 NOT_AVAILABLE_MARK, INCOMPLETE_MARK = ".", "*"
 COVERAGE_COLUMNS = frozenset({"fte_pct", "organisaties_pct"})  # coverage itself is never hidden
 DIMENSION_NUMBERS = frozenset({"jaar"})  # numeric columns that are dimensions, not figures
@@ -78,11 +77,7 @@ def column_label(column: str) -> str:
 def code_label(column: str, value: Any) -> str:
     """A national code as its Dutch label (politie → Politie); anything else as text."""
     if isinstance(value, bool):
-        return (
-            ("volledig" if value else "onvolledig")
-            if column == "volledig"
-            else ("ja" if value else "nee")
-        )
+        return ("volledig" if value else "onvolledig") if column == "volledig" else ja_nee(value)
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return ""
     return _code_labels(CODED_COLUMNS.get(column, "")).get(str(value), str(value))

@@ -41,12 +41,12 @@ from pipeline.publication.page import page_html, public_tables, render_html, tab
 from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.publication.report_tables import internal_tables, protected_frame
 from pipeline.publication.text import (
-    SUPPRESSED_STATUSES,
     ReportError,
     code_label,
     decimals_for,
     quality_rule,
 )
+from schemas.vocabulary import SUPPRESSED_STATUSES, ja_nee
 
 log = logging.getLogger(__name__)
 
@@ -189,9 +189,7 @@ def table_csv(table: PublishedTable) -> str:
         elif pd.api.types.is_float_dtype(series):  # coverage and other shares: 99,9
             out[column] = series.map(lambda v: "" if pd.isna(v) else f"{v:.1f}".replace(".", ","))
         elif _is_yes_no(series):
-            out[column] = series.map(
-                lambda v: "" if v is None or pd.isna(v) else "ja" if v else "nee"
-            )
+            out[column] = series.map(lambda v: "" if v is None or pd.isna(v) else ja_nee(v))
         else:
             out[column] = series.map(
                 lambda v: "" if v is None or pd.isna(v) else escape_cell(str(v))

@@ -11,13 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 
 import pandas as pd
 
-from pipeline.publication.disclosure import (
-    PUBLISHED,
-    CellStatus,
-    DisclosureError,
-    Key,
-    Relation,
-)
+from pipeline.publication.disclosure import CellStatus, DisclosureError, Key, Relation
+from schemas.vocabulary import PUBLISHED
 
 Hierarchy = Mapping[str, Sequence[str]]  # total code -> part codes; several levels allowed
 

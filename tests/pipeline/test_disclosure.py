@@ -11,9 +11,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.publication.disclosure import (
-    PRIMARY,
-    PUBLISHED,
-    SECONDARY,
     Bound,
     CellStatus,
     DisclosureError,
@@ -21,6 +18,7 @@ from pipeline.publication.disclosure import (
     audit,
     suppress,
 )
+from schemas.vocabulary import PRIMARY, PUBLISHED, SECONDARY
 from tests.attacker import Knowledge, intervals
 from tests.pipeline.disclosure_frames import (
     apply_statuses,

@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 
 from pipeline.publication import writer as report_writer
 from pipeline.publication.page import (
-    SUPPRESSED_STATUSES,
     ReportError,
     format_number,
     frame_tables,
@@ -26,6 +25,7 @@ from pipeline.publication.page import (
 )
 from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.publication.writer import ReportFiles, write_report
+from schemas.vocabulary import SUPPRESSED_STATUSES
 from tests.pipeline.publication_fixture import HOSTILE_NAME, build_publication
 
 ROOT = Path(__file__).resolve().parents[2]
