@@ -115,7 +115,7 @@ E, W = Severity.ERROR, Severity.WARNING
 D, R = Scope.DELIVERY, Scope.ROW
 C = EditCode
 
-EDITS: dict[EditCode, Edit] = {
+EDITS: dict[str, Edit] = {  # keyed by EditCode; a plain code from a frame finds it too
     e.code: e
     for e in (
         Edit(
