@@ -60,14 +60,14 @@ def _text(value: object) -> str:
 
 
 def run_row_checks(
-    frame: pd.DataFrame, context: CheckContext, rows: Rows
+    frame: pd.DataFrame, ctx: CheckContext, rows: Rows
 ) -> tuple[list[pd.DataFrame], pd.DataFrame]:
     """Run the registry's row checks on `rows`: (the edits found, the frame with every value a
     check loads as missing blanked)."""
     found: list[pd.DataFrame] = []
     blanked = frame
     for edit, check in row_checks(rows):
-        fails = check.failing(frame, context)
+        fails = check.failing(frame, ctx)
         found.append(_edit_rows(frame, fails, check.field, edit.code))
         if check.blanks and check.field in blanked:
             blanked = blanked.assign(
@@ -102,8 +102,8 @@ def validate_delivery(
 
     With `period_from_data` the delivery gets W07: its period was taken from the incident dates.
     """
-    context = CheckContext(today=today, periode=periode)
-    received, frame = run_row_checks(harmonised.frame.copy(), context, Rows.RECEIVED)
+    ctx = CheckContext(today=today, periode=periode)
+    received, frame = run_row_checks(harmonised.frame.copy(), ctx, Rows.RECEIVED)
     errors = pd.concat([harmonised.edits, *received], ignore_index=True)
     is_error = errors["code"].map(lambda c: EDITS[c].severity is Severity.ERROR).astype(bool)
     rejected = errors.loc[is_error, "rij"]
@@ -112,7 +112,7 @@ def validate_delivery(
     guard = model_errors(kept) if len(kept) else EMPTY_EDITS
     errors = pd.concat([errors, guard], ignore_index=True) if len(guard) else errors
     kept = kept[~kept[ROW_COLUMN].isin(guard["rij"])]
-    found = [errors, *run_row_checks(kept, context, Rows.LOADED)[0]] if len(kept) else [errors]
+    found = [errors, *run_row_checks(kept, ctx, Rows.LOADED)[0]] if len(kept) else [errors]
     if period_from_data:
         found.append(pd.DataFrame([{"rij": None, "veld": F.INCIDENTDATUM.value,
                                     "code": EditCode.W07.value, "waarde": periode.code}]))  # fmt: skip
