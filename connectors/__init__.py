@@ -13,6 +13,7 @@ from connectors.base import RawTable, sha256_file
 from connectors.delimited import read_csv
 from connectors.jsonl import read_jsonl
 from connectors.spreadsheet import read_xlsx
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import MappingProfile, ReaderKind
 
@@ -103,7 +104,9 @@ def _link(entry: os.DirEntry[str], folder: str) -> InboxFile:
 def read_delivery(path: Path, profile: MappingProfile, max_bytes: int) -> RawTable:
     """Read one delivery with the reader its profile names."""
     if path.stat().st_size > max_bytes:
-        raise DeliveryError("S01", f"bestand groter dan {max_bytes // 2**20} MB", file=path.name)
+        raise DeliveryError(
+            EditCode.S01, f"bestand groter dan {max_bytes // 2**20} MB", file=path.name
+        )
     expected = profile.source_columns()
     kind = profile.reader.kind
     if kind is ReaderKind.XLSX:

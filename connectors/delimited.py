@@ -23,6 +23,7 @@ from connectors.base import (
     frame_from_rows,
 )
 from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
@@ -51,7 +52,7 @@ def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> R
                 )  # fmt: skip
                 rows, numbers, header_at = other_rows, other_numbers, other_header
     if header_at is None:
-        raise DeliveryError("S02", "geen herkenbare kopregel gevonden", file=path.name)
+        raise DeliveryError(EditCode.S02, "geen herkenbare kopregel gevonden", file=path.name)
     data, data_numbers = drop_blank_rows(rows[header_at + 1 :], numbers[header_at + 1 :])
     data, data_numbers, totals = drop_trailing_totals(data, data_numbers)
     for number in totals:
@@ -65,7 +66,7 @@ def decode_delivery(path: Path, encoding: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DeliveryError("S01", f"bestand niet te lezen ({exc})", file=path.name) from exc
+        raise DeliveryError(EditCode.S01, f"bestand niet te lezen ({exc})", file=path.name) from exc
     if codecs.lookup(encoding).name == "utf-8":
         encoding = "utf-8-sig"
     try:
@@ -74,7 +75,7 @@ def decode_delivery(path: Path, encoding: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         expected = encoding.removesuffix("-sig")
         raise DeliveryError(
-            "S01",
+            EditCode.S01,
             f"regel {line}: teken (byte 0x{data[exc.start]:02x}) is geen geldige "
             f"{expected}-tekst{_encoding_hint(data, expected)}; sla het bestand op met "
             f"tekencodering {expected} en lever het opnieuw aan",
@@ -151,5 +152,5 @@ def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
             numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DeliveryError("S01", f"regel {start}: {exc}", file=file) from exc
+        raise DeliveryError(EditCode.S01, f"regel {start}: {exc}", file=file) from exc
     return rows, numbers

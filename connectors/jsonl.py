@@ -9,6 +9,7 @@ from typing import Any
 
 from connectors.base import RawTable, cell_text, frame_from_rows
 from connectors.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_ROWS, over_limit
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 
 LIST_SEPARATOR = "|"
@@ -33,12 +34,12 @@ def parse_record(line: str, number: int, file: str) -> dict[str, Any]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise DeliveryError("S01", f"regel {number}: geen geldige JSON ({exc.msg})",
+        raise DeliveryError(EditCode.S01, f"regel {number}: geen geldige JSON ({exc.msg})",
                             file=file) from exc  # fmt: skip
     except RecursionError as exc:  # nesting the depth scan did not see (it should not happen)
         raise over_limit(f"regel {number} is te diep genest", MAX_JSON_DEPTH, file) from exc
     if not isinstance(record, dict):
-        raise DeliveryError("S01", f"regel {number}: geen JSON-object", file=file)
+        raise DeliveryError(EditCode.S01, f"regel {number}: geen JSON-object", file=file)
     return record
 
 
@@ -66,7 +67,9 @@ def read_jsonl(path: Path) -> RawTable:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (UnicodeDecodeError, OSError) as exc:
-        raise DeliveryError("S01", f"niet te lezen als UTF-8 ({exc})", file=path.name) from exc
+        raise DeliveryError(
+            EditCode.S01, f"niet te lezen als UTF-8 ({exc})", file=path.name
+        ) from exc
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

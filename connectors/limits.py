@@ -8,6 +8,7 @@ capped by its worker process (`pipeline/night/isolation.py`).
 
 from __future__ import annotations
 
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 
 MAX_ROWS = 100_000  # data rows in one delivery (politie registers ~12,500 incidents a year)
@@ -28,7 +29,7 @@ def over_limit(what: str, limit: int, file: str, found: int | None = None) -> De
     """The S01 for a delivery beyond a limit, in Dutch: '<what>: meer dan N; de grens is N'."""
     amount = dutch_number(found) if found is not None else f"meer dan {dutch_number(limit)}"
     return DeliveryError(
-        "S01",
+        EditCode.S01,
         f"{what}: {amount}; de grens is {dutch_number(limit)}. "
         "Lever het bestand in delen of zonder lege opmaak opnieuw aan",
         file=file,

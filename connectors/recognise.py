@@ -15,6 +15,7 @@ from connectors.jsonl import read_jsonl
 from connectors.periods import period_in_text
 from connectors.profiles import match_profile
 from connectors.spreadsheet import read_xlsx
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import REQUIRED_FIELDS, MappingProfile, ReaderKind, ReaderOptions
 
@@ -99,16 +100,20 @@ def recognise_automatically(
     an incident table at all: that stays S02 (indeling niet herkend).
     """
     if kind is None:
-        raise DeliveryError("S02", f"bestandstype {path.suffix!r} niet herkend", file=path.name)
+        raise DeliveryError(
+            EditCode.S02, f"bestandstype {path.suffix!r} niet herkend", file=path.name
+        )
     raw, reader = read_unprofiled(path, kind)
     suggestion = suggest_profile(raw, path.name, reader, organisatiecode)
     missing = suggestion.missing_required()
     if missing:
         found = [f for f in REQUIRED_FIELDS if f not in missing and f != "beroepsgroep"]
         columns = ", ".join(suggestion.unplaced_columns) or "geen"
-        code = "S03" if len(found) >= MIN_AUTO_REQUIRED else "S02"
+        code = EditCode.S03 if len(found) >= MIN_AUTO_REQUIRED else EditCode.S02
         what = (
-            "" if code == "S03" else "indeling van het bestand niet herkend: geen profiel past en "
+            ""
+            if code == EditCode.S03
+            else "indeling van het bestand niet herkend: geen profiel past en "
         )
         raise DeliveryError(code, f"{what}verplicht veld niet gevonden: {', '.join(missing)}; "
                             f"kolommen die niet geplaatst konden worden: {columns}",
@@ -134,7 +139,7 @@ def read_unprofiled(path: Path, kind: ReaderKind) -> tuple[RawTable, ReaderOptio
         encoding = "cp1252"
         text = path.read_bytes().decode(encoding, errors="replace")
     except OSError as exc:
-        raise DeliveryError("S01", f"bestand niet te lezen ({exc})", file=path.name) from exc
+        raise DeliveryError(EditCode.S01, f"bestand niet te lezen ({exc})", file=path.name) from exc
     delimiter = sniff_delimiter(text, ",") or ","
     reader = ReaderOptions(kind=kind, encoding=encoding, delimiter=delimiter)
     return read_csv(path, reader, expected), reader

@@ -26,6 +26,7 @@ from connectors.base import (
 )
 from connectors.html_table import looks_like_html, read_html_tables
 from connectors.workbook_bounds import check_workbook_zip
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 
@@ -72,10 +73,10 @@ def open_sheets(path: Path) -> list[Sheet]:
     if looks_like_html(data[:1024]):
         tables = read_html_tables(data, path.name)
         if not tables:
-            raise DeliveryError("S01", "HTML-bestand zonder tabel", file=path.name)
+            raise DeliveryError(EditCode.S01, "HTML-bestand zonder tabel", file=path.name)
         return [Sheet(name, True, _fixed(rows)) for name, rows in tables.items()]
     raise DeliveryError(
-        "S01",
+        EditCode.S01,
         "geen Excel-bestand (xlsx, xlsm, xls of ods) en geen HTML-tabel; "
         "sla het bestand in Excel op als .xlsx en lever het opnieuw aan",
         file=path.name,
@@ -94,10 +95,14 @@ def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:
         metadata = workbook.sheets_metadata
     except PasswordError as exc:
         raise DeliveryError(
-            "S01", "bestand is met een wachtwoord beveiligd; lever het zonder aan", file=path.name
+            EditCode.S01,
+            "bestand is met een wachtwoord beveiligd; lever het zonder aan",
+            file=path.name,
         ) from exc
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise DeliveryError("S01", f"Excel-bestand niet te lezen ({exc})", file=path.name) from exc
+        raise DeliveryError(
+            EditCode.S01, f"Excel-bestand niet te lezen ({exc})", file=path.name
+        ) from exc
     return [
         Sheet(m.name, m.visible == SheetVisibleEnum.Visible, _sheet_reader(path, workbook, m.name))
         for m in metadata
@@ -112,7 +117,7 @@ def _sheet_reader(path: Path, workbook: CalamineWorkbook, name: str) -> Callable
             return read_sheet_rows(workbook, name)
         except Exception as exc:  # calamine raises its own error types for broken sheets
             message = f"tabblad {name!r} niet te lezen ({exc})"
-            raise DeliveryError("S01", message, file=path.name) from exc
+            raise DeliveryError(EditCode.S01, message, file=path.name) from exc
 
     return read
 
@@ -155,7 +160,9 @@ def choose_sheet(
     if options.sheet:
         named = [s for s in sheets if s.name == options.sheet]
         if not named:
-            raise DeliveryError("S02", f"tabblad {options.sheet!r} ontbreekt", file=path.name)
+            raise DeliveryError(
+                EditCode.S02, f"tabblad {options.sheet!r} ontbreekt", file=path.name
+            )
         candidates = named
     else:
         candidates = [s for s in sheets if s.visible]
@@ -166,7 +173,7 @@ def choose_sheet(
         if header and (best is None or header.hits > best[2].hits):
             best = (sheet, rows, header)
     if best is None:
-        raise DeliveryError("S02", _no_header_message(sheets, candidates), file=path.name)
+        raise DeliveryError(EditCode.S02, _no_header_message(sheets, candidates), file=path.name)
     return best
 
 

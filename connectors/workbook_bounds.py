@@ -26,6 +26,7 @@ from connectors.limits import (
     MAX_UNZIPPED_BYTES,
     over_limit,
 )
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError
 
 CHUNK_BYTES = 1 << 20
@@ -63,7 +64,9 @@ def check_workbook_zip(path: Path) -> None:
             for info in infos:
                 unzipped = _stream_member(path, archive, info, unzipped)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise DeliveryError("S01", f"geen geldig Excel-bestand ({exc})", file=path.name) from exc
+        raise DeliveryError(
+            EditCode.S01, f"geen geldig Excel-bestand ({exc})", file=path.name
+        ) from exc
 
 
 def _check_declared(path: Path, infos: list[zipfile.ZipInfo]) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.settings import Settings
+from schemas.edits import EDITS, EditCode, Severity
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -57,13 +58,13 @@ def _set_limits(limits: Limits) -> Callable[[], None]:
 
 def failed_check(file_name: str, organisatiecode: str, reason: str) -> dict[str, Any]:
     """The outcome of a check that could not finish: one S01 edit, nothing read."""
-    message = f"S01 Bestand onleesbaar: {reason}"
+    message = EDITS[EditCode.S01].headline(reason)
     report = {"file": file_name, "organisatiecode": None, "organisatiecode_bron": organisatiecode,
               "periode": None, "profile": None, "readable": False, "rows_in": 0,
               "rows_loaded": 0, "rows_rejected": 0, "rows_warned": 0,
-              "edits": [{"code": "S01", "severity": "error", "row": None, "field": None,
+              "edits": [{"code": EditCode.S01, "severity": Severity.ERROR.value, "row": None, "field": None,
                          "message": message}]}  # fmt: skip
-    edit = {"code": "S01", "ernst": "fout", "rij": None, "melding": message,
+    edit = {"code": EditCode.S01, "ernst": Severity.ERROR.nl, "rij": None, "melding": message,
             "oplossing": "Lever een kleiner of eenvoudiger bestand aan, bijvoorbeeld het landelijke sjabloon."}  # fmt: skip
     return {"report": report, "summary": [["Bestand", file_name], ["Uitkomst", "niet verwerkt"]],
             "edits": [edit], "checks": []}  # fmt: skip

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas.edits import EditCode
+
 
 class PipelineError(Exception):
     """Something in the monitoring pipeline went wrong."""
@@ -16,9 +21,9 @@ class ReferenceDataError(PipelineError):
 
 
 class DeliveryError(PipelineError):
-    """A delivery cannot be processed as a whole (an S edit)."""
+    """A delivery cannot be processed as a whole (an S edit, named by its `EditCode`)."""
 
-    def __init__(self, code: str, message: str, *, file: str = "", detail: str = "") -> None:
+    def __init__(self, code: EditCode, message: str, *, file: str = "", detail: str = "") -> None:
         super().__init__(f"{code} {file}: {message}" if file else f"{code}: {message}")
         self.code = code
         self.message = message
@@ -30,7 +35,7 @@ class DeliveryError(PipelineError):
         return (_delivery_error, (self.code, self.message, self.file, self.detail))
 
 
-def _delivery_error(code: str, message: str, file: str, detail: str) -> DeliveryError:
+def _delivery_error(code: EditCode, message: str, file: str, detail: str) -> DeliveryError:
     """Rebuild a DeliveryError after pickling."""
     return DeliveryError(code, message, file=file, detail=detail)
 

@@ -24,6 +24,7 @@ from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.settings import Settings
 from pipeline.warehouse.store import Warehouse, build_next_version
 from schemas.codelists import FIELD_CODELIST
+from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
 from schemas.export import export_standard
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +40,6 @@ SCHEMAS: dict[str, str] = {
     "ops en ref.",
 }
 NO_COMMENT = "*(geen omschrijving)*"
-SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
-SCOPE_NL = {"delivery": "levering", "row": "rij", "batch": "levering (batch)"}
 
 
 def build_dictionary(warehouse: Warehouse) -> str:
@@ -55,7 +54,7 @@ def build_dictionary(warehouse: Warehouse) -> str:
         _header(),
         _incident_section(standard, notes),
         _codelist_section(standard["codelijsten"]),
-        _edit_section(standard["controles"]),
+        _edit_section(),
         _batch_section(),
         _warehouse_section(warehouse_objects(warehouse), columns),
     ]
@@ -209,13 +208,12 @@ def _codelist_section(codelists: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _edit_section(edits: dict[str, Any]) -> str:
-    """The catalogue of numbered edits: code, severity, scope, title, expected, fix."""
-    rows = [[f"`{e['code']}`", SEVERITY_NL.get(e["severity"], e["severity"]),
-             SCOPE_NL.get(e["scope"], e["scope"]), _text(e["title_nl"]), _text(e["expected_nl"]),
-             _text(e["fix_nl"])] for e in edits["lijst"]]  # fmt: skip
+def _edit_section() -> str:
+    """The registry of numbered edits: code, severity, scope, title, expected, fix."""
+    rows = [[f"`{e.code}`", e.severity.nl, e.scope.nl, _text(e.title_nl), _text(e.expected_nl),
+             _text(e.fix_nl)] for e in EDITS.values()]  # fmt: skip
     return (
-        f"### 1.3 Controles (catalogusversie {edits['versie']})\n\n"
+        f"### 1.3 Controles (catalogusversie {EDIT_CATALOGUE_VERSION})\n\n"
         "S: structuur van de hele levering, E: fout in een veld (rij afgekeurd), W: waarschuwing "
         "(rij geladen, gemeld aan de werkgever). Uitkomsten in `ops.edit` (`ops.reject`, "
         "`ops.warning`); de catalogus staat ook in `ref.edit`.\n\n"

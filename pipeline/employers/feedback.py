@@ -20,20 +20,22 @@ from pipeline.employers.quality import Quality
 from pipeline.employers.quality_rules import LOCAL_TIME
 from pipeline.ingest.process import ProcessedDelivery
 from schemas.codelists import FIELD_CODELIST, load_codelists
-from schemas.edits import EDITS, Severity
+from schemas.edits import EDITS, EditCode, Severity
+from schemas.fields import FieldName as F
 from schemas.vocabulary import STATUS_NL, ja_nee
 
 EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
                 "verwacht", "oplossing", "melding")  # fmt: skip
-W06_AS = {"registratiedatum": "E04", "incidenttijd": "E03", "aantal_daders": "E05",
-          "verzuim_dagen": "E05"}  # fmt: skip
+# W06 on an optional field expects what the edit for that kind of value expects.
+W06_AS: dict[str, EditCode] = {F.REGISTRATIEDATUM: EditCode.E04, F.INCIDENTTIJD: EditCode.E03,
+                               F.AANTAL_DADERS: EditCode.E05, F.VERZUIM_DAGEN: EditCode.E05}  # fmt: skip
 SHEETLESS = (".csv", ".txt", ".jsonl", ".json")  # files without sheets: hints must not name one
 SHEET_HINTS = (
     (" (zie het blad Toelichting)", " (zie de toelichting bij het landelijke sjabloon)"),
     ("het gegevensblad", "het bestand"), ("Een blad met", "Een bestand met"),
 )  # fmt: skip
 CHECK_COLUMNS = ("code", "veld", "uitkomst", "waargenomen", "norm", "toelichting")
-SEVERITY_NL = {Severity.ERROR.value: "fout", Severity.WARNING.value: "waarschuwing"}
+SEVERITY_NL = {s.value: s.nl for s in Severity}
 OUTCOME_NL = {True: "in orde", False: "let op", None: "niet gecontroleerd"}
 
 
@@ -133,7 +135,7 @@ def _overview(processed: ProcessedDelivery, notes: tuple[str, ...]) -> tuple[tup
     """The short summary on top: what counts, how many warnings, what to fix first."""
     if processed.rejected and processed.failure is not None:
         failure = processed.failure
-        first = f"{failure.code} {EDITS[failure.code].title_nl}: {failure.message}"
+        first = EDITS[failure.code].headline(failure.message)
         return (("In het kort", "Het bestand kon niet worden verwerkt; er telt nog niets mee."),
                 ("Eerst verbeteren", first), *(("Let op", n) for n in notes))  # fmt: skip
     edits = processed.edits
@@ -202,16 +204,16 @@ def _source_columns(processed: ProcessedDelivery) -> dict[str, str]:
 
 def expected_text(code: str, veld: str | None, periode: object | None) -> str:
     """What a correct value looks like, as specific as the edit and field allow."""
-    if code == "W06":  # an optional field: say what that field expects
-        code = W06_AS.get(veld or "", "E02")
-    if code == "E02" and veld in FIELD_CODELIST:
+    if code == EditCode.W06:  # an optional field: say what that field expects
+        code = W06_AS.get(veld or "", EditCode.E02)
+    if code == EditCode.E02 and veld in FIELD_CODELIST:
         codes = load_codelists().for_field(veld)
-        several = " (meerdere gescheiden door een komma)" if veld == "gedragstypen" else ""
+        several = " (meerdere gescheiden door een komma)" if veld == F.GEDRAGSTYPEN else ""
         return f"Een van: {', '.join(codes)}{several}."
-    if code == "E02" and veld == "gemeentecode_locatie":
+    if code == EditCode.E02 and veld == F.GEMEENTECODE_LOCATIE:
         return "Een gemeentecode GMnnnn of gemeentenaam van een bestaande of opgeheven gemeente."
     start, end = getattr(periode, "start", None), getattr(periode, "end", None)
-    if code == "W04" and start is not None and end is not None:
+    if code == EditCode.W04 and start is not None and end is not None:
         return f"Een incidentdatum van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
     return EDITS[code].expected_nl
 

@@ -53,8 +53,8 @@ def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
 
 def write_xlsx(path: Path, feedback: Feedback) -> None:
     """The workbook: Samenvatting, Meldingen, Controles, Uitleg (XlsxWriter, rows in order)."""
-    catalogue = [[e.code, "fout" if e.severity == "error" else "waarschuwing", e.title_nl,
-                  e.expected_nl, e.fix_nl] for e in EDITS.values()]  # fmt: skip
+    catalogue = [[e.code.value, e.severity.nl, e.title_nl, e.expected_nl, e.fix_nl]
+                 for e in EDITS.values()]  # fmt: skip
     sheets = {
         "Samenvatting": (["onderdeel", "waarde"], [list(line) for line in feedback.summary]),
         "Meldingen": _columns_rows(feedback.edits),

@@ -19,6 +19,7 @@ from pipeline.ingest.parsing import (
 )
 from pipeline.ingest.reference import Reference
 from schemas.codelists import FIELD_CODELIST, fold, load_codelists
+from schemas.edits import EditCode
 from schemas.profile import (
     CODE_FIELDS,
     DATE_FIELDS,
@@ -75,7 +76,7 @@ def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
 
 
 def _edits(
-    mask: pd.Series, rows: pd.Series, veld: str, code: str, values: pd.Series
+    mask: pd.Series, rows: pd.Series, veld: str, code: EditCode, values: pd.Series
 ) -> pd.DataFrame | None:
     """Edit rows for every True in mask (None when there is none)."""
     if not mask.any():
@@ -237,17 +238,17 @@ def apply_profile(
         shown = extra.pop("_onbekend_deel", raw_values)
         if name == "beroepsgroep":
             values, contradicts = default_beroepsgroep(values, ctx.organisatiecode)
-            found.append(_edits(contradicts, rows, name, "W08", raw_values))
+            found.append(_edits(contradicts, rows, name, EditCode.W08, raw_values))
         if name not in REQUIRED_FIELDS:
             values = _blank_invalid(name, values, bad)
-            code = "W06"
+            code = EditCode.W06
         elif name == "gedragstypen":  # one valid type keeps the incident; the unknown part warns
-            found.append(_edits(bad & values.notna(), rows, name, "W06", shown))
+            found.append(_edits(bad & values.notna(), rows, name, EditCode.W06, shown))
             bad = bad & values.isna()
         columns.update({name: values, **extra})
         found.append(_edits(bad, rows, name, code, shown))
         if name in REQUIRED_FIELDS:
-            found.append(_edits(values.isna() & ~bad, rows, name, "E01", raw_values))
+            found.append(_edits(values.isna() & ~bad, rows, name, EditCode.E01, raw_values))
     out = pd.DataFrame(columns, index=cells.index)
     out.insert(0, "organisatiecode", ctx.organisatiecode)
     out.insert(1, "organisatiecode_bron", ctx.organisatiecode_bron)
@@ -312,40 +313,40 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
 
 def _map_field(
     name: str, mapping: FieldMap, values: pd.Series, cells: pd.DataFrame, ref: Reference
-) -> tuple[pd.Series, pd.Series, str, dict[str, pd.Series]]:
+) -> tuple[pd.Series, pd.Series, EditCode, dict[str, pd.Series]]:
     """Dispatch on the field's kind: (values, bad mask, edit code, extra columns)."""
     codelists = load_codelists()
     if name == "gedragstypen":
         allowed = codelists.for_field(name)
         if mapping.ticks:
             lists, bad = map_ticks(cells, mapping, allowed)
-            return lists, bad, "E02", {}
+            return lists, bad, EditCode.E02, {}
         lists, unknown = split_codes(values, mapping, allowed)
         return (
             lists,
             unknown.notna(),
-            "E02",
+            EditCode.E02,
             {"_onbekend_deel": unknown.where(unknown.notna(), values)},
         )
     if name in CODE_FIELDS:
         codes, bad = map_codes(values, mapping, codelists.for_field(name))
-        return codes, bad, "E02", {}
+        return codes, bad, EditCode.E02, {}
     if name in DATE_FIELDS:
         dates, bad = parse_dates(values, ISO_FORMATS + mapping.formats, dutch=True)
-        return dates, bad, "E03", {}
+        return dates, bad, EditCode.E03, {}
     if name in TIME_FIELDS:
         times, bad = parse_dates(values, TIME_FORMATS + mapping.formats, times=True, dutch=True)
-        return times, bad, "E03", {}
+        return times, bad, EditCode.E03, {}
     if name in INTEGER_FIELDS:
         numbers, bad = parse_integers(values, INTEGER_MINIMUM[name])
-        return numbers, bad, "E05", {}
+        return numbers, bad, EditCode.E05, {}
     if name == "gemeentecode_locatie":
         current, original, bad = map_gemeente(
             values, mapping.transform or GemeenteTransform.CODE, ref
         )
-        return current, bad, "E02", {"gemeentecode_locatie_bron": original}
+        return current, bad, EditCode.E02, {"gemeentecode_locatie_bron": original}
     text = values.astype(object).where(values.notna(), None)
-    return text, pd.Series(False, index=values.index), "E01", {}
+    return text, pd.Series(False, index=values.index), EditCode.E01, {}
 
 
 def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:

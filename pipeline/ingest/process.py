@@ -30,7 +30,7 @@ from pipeline.ingest.harmonise import (
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
 from pipeline.ingest.validate import validate_delivery
-from schemas.edits import EDITS, Severity
+from schemas.edits import EDITS, EditCode, Severity
 from schemas.errors import DeliveryError
 from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
@@ -98,7 +98,7 @@ def message(code: str, veld: str | None, waarde: object) -> str:
     edit = EDITS[code]
     where = f" in veld '{veld}'" if veld else ""
     shown = "" if waarde is None or pd.isna(waarde) else f" (waarde: '{str(waarde)[:80]}')"
-    close = suggest_codes(veld, waarde) if code in ("E02", "W06") else ()
+    close = suggest_codes(veld, waarde) if edit.suggests_codes else ()
     hint = f" Bedoelde u: {' of '.join(close)}?" if close else ""
     return f"{code} {edit.title_nl}{where}{shown}.{hint} {edit.fix_nl}"
 
@@ -109,7 +109,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
     try:
         if file.symlink:
             raise DeliveryError(
-                "S01", "dit is een snelkoppeling (symbolische link), geen bestand; zo'n link wordt "
+                EditCode.S01, "dit is een snelkoppeling (symbolische link), geen bestand; zo'n link wordt "
                 "nooit gevolgd: zet het bestand zelf in uw map", file=file.path.name,
             )  # fmt: skip
         check_size(file, inputs.max_file_bytes)
@@ -121,7 +121,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
         missing = missing_columns(raw.cells, profile)
         if missing:
             raise DeliveryError(
-                "S03", f"kolommen ontbreken: {', '.join(missing)}", file=file.path.name
+                EditCode.S03, f"kolommen ontbreken: {', '.join(missing)}", file=file.path.name
             )
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
@@ -175,10 +175,10 @@ def rejected_delivery(
     file: InboxFile, profile: MappingProfile | None, failure: DeliveryError
 ) -> ProcessedDelivery:
     """A delivery that could not be processed: one S edit, nothing loaded."""
+    edit = EDITS[failure.code]
     edits = pd.DataFrame([{"rij": None, "veld": None, "code": failure.code,
-                           "severity": Severity.ERROR.value, "waarde": None,
-                           "bericht": f"{failure.code} {EDITS[failure.code].title_nl}: {failure.message}. "
-                                      f"{EDITS[failure.code].fix_nl}",
+                           "severity": edit.severity.value, "waarde": None,
+                           "bericht": f"{edit.headline(failure.message)}. {edit.fix_nl}",
                            "tabblad": None, "bronbestand": file.path.name}])  # fmt: skip
     empty = pd.DataFrame()
     return ProcessedDelivery(file, profile, None, empty, edits, empty, 0, 0, 0, 0, failure=failure)
@@ -191,18 +191,20 @@ def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups
     folder = file.folder.upper()
     if not re.match(ORGANISATIECODE_PATTERN, folder) or not ref.is_known_organisation(folder):
         raise DeliveryError(
-            "S04", f"map {file.folder!r} is geen bekende organisatiecode", file=name
+            EditCode.S04, f"map {file.folder!r} is geen bekende organisatiecode", file=name
         )
     declared = _declared(profile.delivery.organisatiecode, "organisatiecode", "org", raw, groups)
     current = ref.current_code(folder)
     if declared is not None and ref.current_code(declared.upper()) != current:
         raise DeliveryError(
-            "S04", f"organisatie {declared!r} in het bestand past niet bij map {folder}", file=name
+            EditCode.S04,
+            f"organisatie {declared!r} in het bestand past niet bij map {folder}",
+            file=name,
         )
     periode_text = _declared(profile.delivery.periode, "periode", None, raw, groups)
     periode, from_data = delivery_period(periode_text, groups, name, raw, profile)
     if periode.start > inputs.today:
-        raise DeliveryError("S05", f"periode {periode.code} is nog niet begonnen (vandaag is "
+        raise DeliveryError(EditCode.S05, f"periode {periode.code} is nog niet begonnen (vandaag is "
                             f"{inputs.today:%d-%m-%Y}); lever een kwartaal aan als het loopt of voorbij is",
                             file=name)  # fmt: skip
     nil = raw.rows_in == 0 and is_yes(raw.metadata.get("geen_incidenten", ""))
@@ -230,7 +232,7 @@ def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw
     if dates is not None:
         return Periode(jaar=dates[0], kwartaal=dates[1]), True
     shown = f" (in het bestand staat '{declared[:40]}')" if declared else ""
-    raise DeliveryError("S05", "de periode staat niet in het bestand of in de bestandsnaam"
+    raise DeliveryError(EditCode.S05, "de periode staat niet in het bestand of in de bestandsnaam"
                         f"{shown}, en de incidentdatums vallen niet allemaal in één kwartaal",
                         file=name)  # fmt: skip
 

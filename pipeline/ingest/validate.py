@@ -1,6 +1,9 @@
 """Validate harmonised rows with the numbered edits (DESIGN §6) and the pydantic model.
 
-Errors reject the row; warnings keep it. Every input row ends as exactly one of: loaded, rejected.
+The row checks come from the edit registry (`schemas/edits.py`) and run in one loop: first the
+checks on every received row (errors, and warnings that load a value as missing), then the
+pydantic model as a last guard, then the warnings on the rows that will be loaded. Errors reject
+the row; warnings keep it. Every input row ends as exactly one of: loaded, rejected.
 """
 
 from __future__ import annotations
@@ -13,13 +16,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from connectors.base import ROW_COLUMN
 from pipeline.ingest.harmonise import EDIT_COLUMNS, Harmonised
-from schemas.edits import EDITS, Severity
-from schemas.incident import EARLIEST_INCIDENTDATUM, Incident, Periode
+from schemas.edit_checks import CheckContext, Rows, column
+from schemas.edits import EDITS, EditCode, Severity, row_checks
+from schemas.fields import FieldName as F
+from schemas.incident import Incident, Periode
 
 INCIDENT_FIELDS = tuple(Incident.model_fields)
-SERIOUS_LETSEL = ("medisch", "ernstig")
-MAX_PLAUSIBLE_VERZUIM = 365
 EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
+# The edit for a value the pydantic model rejects (the guard), by field; E02 for the others.
+GUARD_CODES: dict[str, EditCode] = {F.INCIDENTDATUM: EditCode.E04, F.REGISTRATIEDATUM: EditCode.E04,
+               F.INCIDENTTIJD: EditCode.E04, F.AANTAL_DADERS: EditCode.E05,
+               F.VERZUIM_DAGEN: EditCode.E05}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,13 +44,13 @@ class Validated:
         return int(errors["rij"].nunique())
 
 
-def _edit_rows(frame: pd.DataFrame, mask: pd.Series, veld: str, code: str) -> pd.DataFrame:
-    """Edit rows for every True in mask (an empty frame when there is none)."""
+def _edit_rows(frame: pd.DataFrame, mask: pd.Series, veld: F, code: EditCode) -> pd.DataFrame:
+    """Edit rows for every True in mask, showing the value of `veld` (empty when none)."""
     if not mask.any():
         return EMPTY_EDITS
-    values = frame[veld] if veld in frame else pd.Series(None, index=frame.index)
-    return pd.DataFrame({"rij": frame.loc[mask, ROW_COLUMN], "veld": veld, "code": code,
-                         "waarde": values[mask].map(_text, na_action="ignore")})  # fmt: skip
+    return pd.DataFrame({"rij": frame.loc[mask, ROW_COLUMN], "veld": veld.value,
+                         "code": code.value, "waarde": column(frame, veld)[mask].map(
+                             _text, na_action="ignore")})  # fmt: skip
 
 
 def _text(value: object) -> str:
@@ -52,53 +59,21 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def out_of_range(frame: pd.DataFrame, veld: str, today: dt.date) -> pd.Series:
-    """Dates before EARLIEST_INCIDENTDATUM or after today."""
-    dates = frame[veld] if veld in frame else pd.Series(None, index=frame.index)
-    present = dates.notna()
-    return present & ((dates.where(present, today) < EARLIEST_INCIDENTDATUM)
-                      | (dates.where(present, today) > today))  # fmt: skip
-
-
-def range_and_duplicate_errors(frame: pd.DataFrame, today: dt.date) -> list[pd.DataFrame]:
-    """E04 incidentdatum out of range, W06 registratiedatum out of range (the incident still
-    counts), and E06 duplicate incident numbers (first occurrence kept)."""
-    found = [
-        _edit_rows(frame, out_of_range(frame, "incidentdatum", today), "incidentdatum", "E04"),
-        _edit_rows(
-            frame, out_of_range(frame, "registratiedatum", today), "registratiedatum", "W06"
-        ),
-    ]
-    numbers = frame["bron_incidentnummer"]
-    duplicate = numbers.notna() & numbers.duplicated(keep="first")
-    found.append(_edit_rows(frame, duplicate, "bron_incidentnummer", "E06"))
-    return found
-
-
-def warnings(frame: pd.DataFrame, periode: Periode) -> list[pd.DataFrame]:
-    """W01–W05 on rows that will be loaded."""
-    col = lambda name: frame[name] if name in frame else pd.Series(None, index=frame.index)  # noqa: E731
-    only_verbaal = (
-        col("gedragstypen").map(lambda g: g == ["verbaal"], na_action="ignore").fillna(False)
-    )
-    verzuim = pd.to_numeric(col("verzuim_dagen"), errors="coerce")
-    datum, registratie = col("incidentdatum"), col("registratiedatum")
-    known = datum.notna()
-    outside = known & ((datum.where(known, periode.start) < periode.start)
-                       | (datum.where(known, periode.start) > periode.end))  # fmt: skip
-    both = known & registratie.notna()
-    before = both & (registratie.where(both, periode.start) < datum.where(both, periode.start))
-    return [
-        _edit_rows(
-            frame, col("vpt_markering").eq("ja") & col("aangifte").eq("nee"), "vpt_markering", "W01"
-        ),
-        _edit_rows(
-            frame, col("letsel").isin(SERIOUS_LETSEL) & only_verbaal.astype(bool), "letsel", "W02"
-        ),
-        _edit_rows(frame, verzuim.gt(MAX_PLAUSIBLE_VERZUIM).fillna(False), "verzuim_dagen", "W03"),
-        _edit_rows(frame, outside, "incidentdatum", "W04"),
-        _edit_rows(frame, before, "registratiedatum", "W05"),
-    ]
+def run_row_checks(
+    frame: pd.DataFrame, ctx: CheckContext, rows: Rows
+) -> tuple[list[pd.DataFrame], pd.DataFrame]:
+    """Run the registry's row checks on `rows`: (the edits found, the frame with every value a
+    check loads as missing blanked)."""
+    found: list[pd.DataFrame] = []
+    blanked = frame
+    for edit, check in row_checks(rows):
+        fails = check.failing(frame, ctx)
+        found.append(_edit_rows(frame, fails, check.field, edit.code))
+        if check.blanks and check.field in blanked:
+            blanked = blanked.assign(
+                **{check.field.value: blanked[check.field].where(~fails, None)}
+            )
+    return found, blanked
 
 
 def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
@@ -113,18 +88,11 @@ def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
         rows = []
         for error in exc.errors():
             position, veld = error["loc"][0], str(error["loc"][1]) if len(error["loc"]) > 1 else ""
+            code = GUARD_CODES.get(veld, EditCode.E02)
             rows.append({"rij": frame[ROW_COLUMN].iloc[int(position)], "veld": veld,
-                         "code": _code_for(veld), "waarde": str(error.get("input"))[:200]})  # fmt: skip
+                         "code": code.value, "waarde": str(error.get("input"))[:200]})  # fmt: skip
         return pd.DataFrame(rows, columns=EDIT_COLUMNS)
     return pd.DataFrame(columns=EDIT_COLUMNS)
-
-
-def _code_for(veld: str) -> str:
-    if veld in ("incidentdatum", "registratiedatum", "incidenttijd"):
-        return "E04"
-    if veld in ("aantal_daders", "verzuim_dagen"):
-        return "E05"
-    return "E02"
 
 
 def validate_delivery(
@@ -134,13 +102,9 @@ def validate_delivery(
 
     With `period_from_data` the delivery gets W07: its period was taken from the incident dates.
     """
-    frame = harmonised.frame.copy()
-    errors = pd.concat(
-        [harmonised.edits, *range_and_duplicate_errors(frame, today)], ignore_index=True
-    )
-    if "registratiedatum" in frame:
-        late = out_of_range(frame, "registratiedatum", today)
-        frame["registratiedatum"] = frame["registratiedatum"].where(~late, None)
+    ctx = CheckContext(today=today, periode=periode)
+    received, frame = run_row_checks(harmonised.frame.copy(), ctx, Rows.RECEIVED)
+    errors = pd.concat([harmonised.edits, *received], ignore_index=True)
     is_error = errors["code"].map(lambda c: EDITS[c].severity is Severity.ERROR).astype(bool)
     rejected = errors.loc[is_error, "rij"]
     errors = errors[is_error | ~errors["rij"].isin(rejected)]  # a rejected row gets no warnings
@@ -148,17 +112,17 @@ def validate_delivery(
     guard = model_errors(kept) if len(kept) else EMPTY_EDITS
     errors = pd.concat([errors, guard], ignore_index=True) if len(guard) else errors
     kept = kept[~kept[ROW_COLUMN].isin(guard["rij"])]
-    found = [errors, *warnings(kept, periode)] if len(kept) else [errors]
+    found = [errors, *run_row_checks(kept, ctx, Rows.LOADED)[0]] if len(kept) else [errors]
     if period_from_data:
-        found.append(pd.DataFrame([{"rij": None, "veld": "incidentdatum", "code": "W07",
-                                    "waarde": periode.code}]))  # fmt: skip
+        found.append(pd.DataFrame([{"rij": None, "veld": F.INCIDENTDATUM.value,
+                                    "code": EditCode.W07.value, "waarde": periode.code}]))  # fmt: skip
     edits = (
         pd.concat([f for f in found if len(f)], ignore_index=True)
         if any(len(f) for f in found)
         else pd.DataFrame(columns=EDIT_COLUMNS)
     )
     edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
-    numbers = frame.set_index(ROW_COLUMN)["bron_incidentnummer"] if len(frame) else pd.Series()
+    numbers = frame.set_index(ROW_COLUMN)[F.BRON_INCIDENTNUMMER] if len(frame) else pd.Series()
     edits["incidentnummer"] = edits["rij"].map(numbers)  # the employer's own number, for feedback
     edits = edits.sort_values(["rij", "code"], kind="stable").reset_index(drop=True)
     return Validated(kept.reset_index(drop=True), edits, rows_in=len(frame))

@@ -36,7 +36,7 @@ from pipeline.ingest.process import (
     resolve_meta,
 )
 from pipeline.warehouse.store import LedgerEntry, Warehouse
-from schemas.edits import Severity
+from schemas.edits import EditCode, Severity
 from schemas.errors import ConfigurationError, DeliveryError, ProfileError
 from schemas.incident import Periode
 
@@ -109,7 +109,7 @@ def process_pull(
         meta = resolve_meta(file, raw, profile, groups, inputs)
         missing = missing_columns(raw.cells, profile)
         if missing:
-            raise DeliveryError("S03", f"velden ontbreken: {', '.join(missing)}", file=name)
+            raise DeliveryError(EditCode.S03, f"velden ontbreken: {', '.join(missing)}", file=name)
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
     return periods_per_incident(_map_and_check(file, profile, raw, meta, inputs))
@@ -122,7 +122,7 @@ def periods_per_incident(processed: ProcessedDelivery) -> ProcessedDelivery:
         dates = pd.to_datetime(incidents["incidentdatum"])
         periode = dates.dt.year.astype(str) + "Q" + dates.dt.quarter.astype(str)
         incidents = incidents.assign(periode=periode.to_numpy())
-    edits = processed.edits[processed.edits["code"] != "W04"].reset_index(drop=True)
+    edits = processed.edits[processed.edits["code"] != EditCode.W04].reset_index(drop=True)
     warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
     return replace(processed, incidents=incidents, edits=edits, rows_warned=int(warned))
 

@@ -32,6 +32,7 @@ from pipeline.ingest.process import (
     process_file,
     rejected_delivery,
 )
+from schemas.edits import EditCode
 from schemas.errors import DeliveryError, PipelineError
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def failed_delivery(file: InboxFile, reason: str) -> ProcessedDelivery:
     """A delivery whose processing was stopped: S01 with the Dutch reason, nothing loaded."""
     message = (f"de verwerking van dit bestand is afgebroken: {reason}. Er is niets van geladen; "
                "controleer het bestand (aantal rijen, kolommen, opmaak) en lever het opnieuw aan")  # fmt: skip
-    return rejected_delivery(file, None, DeliveryError("S01", message, file=file.path.name))
+    return rejected_delivery(file, None, DeliveryError(EditCode.S01, message, file=file.path.name))
 
 
 class DeliveryPool:

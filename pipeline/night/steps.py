@@ -20,7 +20,7 @@ from pipeline.night.groups import record_history
 from pipeline.night.isolation import Limits
 from pipeline.settings import Settings
 from pipeline.warehouse.store import DeliveryLoad, LedgerEntry, Warehouse
-from schemas.edits import EDITS
+from schemas.edits import EDITS, EditCode
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
 
 log = logging.getLogger(__name__)
@@ -112,10 +112,10 @@ def misdirected_files(
 
 def flag_misdirected(processed: ProcessedDelivery, others: list[str]) -> ProcessedDelivery:
     """Add W09 (possibly misdirected: the same file came from another organisation) to a delivery."""
-    edit = EDITS["W09"]
-    text = (f"W09 {edit.title_nl}: precies hetzelfde bestand is ook aangeleverd door "
-            f"{', '.join(others)}. {edit.fix_nl}")  # fmt: skip
-    row = pd.DataFrame([{"rij": None, "veld": None, "code": "W09", "severity": edit.severity.value,
+    edit = EDITS[EditCode.W09]
+    text = edit.headline(f"precies hetzelfde bestand is ook aangeleverd door {', '.join(others)}")
+    text = f"{text}. {edit.fix_nl}"
+    row = pd.DataFrame([{"rij": None, "veld": None, "code": edit.code, "severity": edit.severity.value,
                          "waarde": None, "bericht": text, "tabblad": None,
                          "bronbestand": processed.file.path.name}])  # fmt: skip
     edits = pd.concat([processed.edits, row], ignore_index=True) if len(processed.edits) else row
@@ -157,8 +157,8 @@ def load_batch(
             log.error("%s/%s niet geladen: %s", processed.file.folder, processed.file.path.name,
                       exc)  # fmt: skip
             refused = rejected_delivery(processed.file, processed.profile, DeliveryError(
-                "S01", "de levering kon niet in het warehouse worden opgeslagen; er is niets van "
-                "geladen. Neem contact op met het landelijk beheer", file=processed.file.path.name))  # fmt: skip
+                EditCode.S01, "de levering kon niet in het warehouse worden opgeslagen; er is niets "
+                "van geladen. Neem contact op met het landelijk beheer", file=processed.file.path.name))  # fmt: skip
             loaded += _load_together(warehouse, [refused], run_id, deadline_days)
     return loaded
 

@@ -27,6 +27,7 @@ from pipeline.sample.model import (
     PlannedRow,
     quarter_start,
 )
+from schemas.edits import EditCode as C
 
 Overrides = Callable[[int], dict[str, object]]
 DrawIncident = Callable[[DeliveryFile], Incident]
@@ -38,7 +39,7 @@ class RowError:
     """An E edit: which profile, code and national field, and the bad source cells."""
 
     profiel: str
-    code: str
+    code: C
     veld: str
     overrides: Overrides
 
@@ -49,25 +50,25 @@ def _future(year: int) -> date:
 
 
 ROW_ERRORS = (  # only what makes an incident uncountable rejects it (DESIGN §6)
-    RowError(TEMPLATE, "E01", "bron_incidentnummer", lambda y: {"bron_incidentnummer": None}),
-    RowError(TEMPLATE, "E01", "gedragstypen", lambda y: {"gedragstypen": None}),
-    RowError(TEMPLATE, "E02", "gedragstypen", lambda y: {"gedragstypen": "postduif"}),
-    RowError(TEMPLATE, "E02", "beroepsgroep", lambda y: {"beroepsgroep": "brandweerr-man"}),
-    RowError(TEMPLATE, "E03", "incidentdatum", lambda y: {"incidentdatum": "gisteren"}),
-    RowError(TEMPLATE, "E04", "incidentdatum", lambda y: {"incidentdatum": date(2009, 12, 31)}),
-    RowError(GIR, "E01", "gedragstypen", lambda y: dict.fromkeys(GIR_TICKS)),
-    RowError(GIR, "E03", "incidentdatum", lambda y: {"Datum voorval": f"31-02-{y}"}),
-    RowError(VENDOR_CSV, "E01", "incidentdatum", lambda y: {"Datum": ""}),
-    RowError(VENDOR_CSV, "E02", "gedragstypen", lambda y: {"Gedrag": "XX"}),
-    RowError(VENDOR_CSV, "E03", "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
-    RowError(BRANDWEER, "E01", "gedragstypen", lambda y: {"Soort agressie": None}),
-    RowError(BRANDWEER, "E02", "gedragstypen", lambda y: {"Soort agressie": "Oefening"}),
-    RowError(BRANDWEER, "E03", "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
-    RowError(BRANDWEER, "E04", "incidentdatum", lambda y: {"Datum": date(2008, 6, 1)}),
-    RowError(POLITIE, "E01", "bron_incidentnummer", lambda y: {"registratienummer": None}),
-    RowError(POLITIE, "E01", "gedragstypen", lambda y: {"feitcategorieen": []}),
-    RowError(POLITIE, "E02", "gedragstypen", lambda y: {"feitcategorieen": ["zakkenrollen"]}),
-    RowError(POLITIE, "E03", "incidentdatum", lambda y: {"pleegdatum": f"{y}-02-31"}),
+    RowError(TEMPLATE, C.E01, "bron_incidentnummer", lambda y: {"bron_incidentnummer": None}),
+    RowError(TEMPLATE, C.E01, "gedragstypen", lambda y: {"gedragstypen": None}),
+    RowError(TEMPLATE, C.E02, "gedragstypen", lambda y: {"gedragstypen": "postduif"}),
+    RowError(TEMPLATE, C.E02, "beroepsgroep", lambda y: {"beroepsgroep": "brandweerr-man"}),
+    RowError(TEMPLATE, C.E03, "incidentdatum", lambda y: {"incidentdatum": "gisteren"}),
+    RowError(TEMPLATE, C.E04, "incidentdatum", lambda y: {"incidentdatum": date(2009, 12, 31)}),
+    RowError(GIR, C.E01, "gedragstypen", lambda y: dict.fromkeys(GIR_TICKS)),
+    RowError(GIR, C.E03, "incidentdatum", lambda y: {"Datum voorval": f"31-02-{y}"}),
+    RowError(VENDOR_CSV, C.E01, "incidentdatum", lambda y: {"Datum": ""}),
+    RowError(VENDOR_CSV, C.E02, "gedragstypen", lambda y: {"Gedrag": "XX"}),
+    RowError(VENDOR_CSV, C.E03, "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
+    RowError(BRANDWEER, C.E01, "gedragstypen", lambda y: {"Soort agressie": None}),
+    RowError(BRANDWEER, C.E02, "gedragstypen", lambda y: {"Soort agressie": "Oefening"}),
+    RowError(BRANDWEER, C.E03, "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
+    RowError(BRANDWEER, C.E04, "incidentdatum", lambda y: {"Datum": date(2008, 6, 1)}),
+    RowError(POLITIE, C.E01, "bron_incidentnummer", lambda y: {"registratienummer": None}),
+    RowError(POLITIE, C.E01, "gedragstypen", lambda y: {"feitcategorieen": []}),
+    RowError(POLITIE, C.E02, "gedragstypen", lambda y: {"feitcategorieen": ["zakkenrollen"]}),
+    RowError(POLITIE, C.E03, "incidentdatum", lambda y: {"pleegdatum": f"{y}-02-31"}),
 )
 
 
@@ -136,7 +137,7 @@ def _w05(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     return replace(incident, registratiedatum=day)
 
 
-WARNINGS = {"W01": _w01, "W02": _w02, "W03": _w03, "W04": _w04, "W05": _w05}
+WARNINGS = {C.W01: _w01, C.W02: _w02, C.W03: _w03, C.W04: _w04, C.W05: _w05}
 
 
 def eligible_deliveries(
@@ -175,7 +176,7 @@ def inject_defects(
     for defect in OPTIONAL_DEFECTS:
         delivery = _pick(eligible[defect.profiel], rng)
         incident = replace(draw(delivery), **{defect.veld: defect.loaded_as})  # type: ignore[arg-type]
-        row = PlannedRow(incident, LOADED, "W06", defect.veld)
+        row = PlannedRow(incident, LOADED, C.W06, defect.veld)
         row.overrides = defect.overrides(delivery.year)
         _insert(delivery.rows, row, rng)
     for profiel in PROFILES:
@@ -193,5 +194,5 @@ def _inject_duplicate(delivery: DeliveryFile, draw: DrawIncident, rng: np.random
     first = clean[int(rng.integers(len(clean)))]
     number = delivery.rows[first].incident.bron_incidentnummer
     duplicate = replace(draw(delivery), bron_incidentnummer=number)
-    row = PlannedRow(duplicate, REJECTED, "E06", "bron_incidentnummer")
+    row = PlannedRow(duplicate, REJECTED, C.E06, "bron_incidentnummer")
     _insert(delivery.rows, row, rng, after=first)

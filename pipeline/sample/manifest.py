@@ -11,6 +11,7 @@ from pipeline.sample.model import SUPERSEDED, DeliveryFile, periode
 from pipeline.sample.plan import SamplePlan
 from pipeline.sample.series import FALLING_AANGIFTE, RISING_GEDRAG
 from pipeline.sample.truth import iso_utc
+from schemas.edits import EditCode
 
 MANIFEST_NAME = "sample.json"
 OUTPUT_FOLDERS = ("inbox", "reference", "truth")
@@ -41,7 +42,7 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
         _where(f) | {"bron_incidentnummer": row.incident.bron_incidentnummer}
         for f in files
         for row in f.rows
-        if row.code == "E06"
+        if row.code == EditCode.E06
     ]
     missing_code, missing_quarter = cases.missing
     return {

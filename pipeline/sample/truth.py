@@ -18,6 +18,7 @@ from pipeline.sample.model import (
     PlannedRow,
 )
 from pipeline.sample.plan import LevertVoor
+from schemas.edits import EditCode
 
 INCIDENT_COLUMNS = (
     "organisatiecode",
@@ -153,7 +154,7 @@ def reject_rows(files: list[DeliveryFile]) -> Iterator[TruthRow]:
     for delivery in files:
         head = (delivery.organisation.code, delivery.periode, delivery.file_name)
         if delivery.unreadable:
-            yield (*head, None, None, "S01", None)
+            yield (*head, None, None, EditCode.S01, None)
         for rij, number, row in _numbered(delivery):
             if row.outcome == REJECTED:
                 yield (*head, rij, number, row.code, row.veld)

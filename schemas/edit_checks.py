@@ -1,0 +1,113 @@
+"""The vectorised row checks of the edit registry (`schemas/edits.py`).
+
+Each check is a function over the harmonised frame that gives a boolean mask: True for every
+row that fails. A `RowCheck` adds the field whose value the edit shows, which rows it looks at
+and whether a failing value is loaded as missing. Validation runs them in one loop
+(`pipeline/ingest/validate.py`); nothing here knows about files, feedback or the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from schemas.fields import FieldName as F
+from schemas.incident import EARLIEST_INCIDENTDATUM, Periode
+
+SERIOUS_LETSEL = ("medisch", "ernstig")
+MAX_PLAUSIBLE_VERZUIM = 365
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a row check needs besides the rows: today and the delivery's period."""
+
+    today: dt.date
+    periode: Periode
+
+
+class Rows(StrEnum):
+    """Which rows a check looks at."""
+
+    RECEIVED = "received"  # every harmonised row, before any row is rejected
+    LOADED = "loaded"  # only the rows that pass every error (warnings on what will be loaded)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A vectorised check: the rows that fail it, and the field whose value the edit shows."""
+
+    field: F
+    fails: Callable[[pd.DataFrame, CheckContext], pd.Series]
+    rows: Rows = Rows.LOADED
+    blanks: bool = False  # a failing value is loaded as missing (the incident still counts)
+
+    def failing(self, frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+        """A boolean mask over `frame`: True for every row that fails."""
+        return self.fails(frame, ctx).fillna(False).astype(bool)
+
+
+def column(frame: pd.DataFrame, name: F) -> pd.Series:
+    """A column of the frame, or all missing when the frame lacks it."""
+    return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def out_of_range(dates: pd.Series, today: dt.date) -> pd.Series:
+    """Dates before EARLIEST_INCIDENTDATUM or after today."""
+    present = dates.notna()
+    return present & ((dates.where(present, today) < EARLIEST_INCIDENTDATUM)
+                      | (dates.where(present, today) > today))  # fmt: skip
+
+
+def incidentdatum_out_of_range(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """E04: an incident date before 2010 or after today."""
+    return out_of_range(column(frame, F.INCIDENTDATUM), ctx.today)
+
+
+def registratiedatum_out_of_range(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W06: a registration date before 2010 or after today (loaded as missing)."""
+    return out_of_range(column(frame, F.REGISTRATIEDATUM), ctx.today)
+
+
+def duplicate_number(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """E06: an incident number seen before in the delivery (the first occurrence is kept)."""
+    numbers = frame[F.BRON_INCIDENTNUMMER]
+    return numbers.notna() & numbers.duplicated(keep="first")
+
+
+def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W01: a VPT marking on an incident not reported to the police."""
+    return column(frame, F.VPT_MARKERING).eq("ja") & column(frame, F.AANGIFTE).eq("nee")
+
+
+def serious_letsel_only_verbaal(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W02: medical or serious injury where the only behaviour is verbal."""
+    gedrag = column(frame, F.GEDRAGSTYPEN)
+    only_verbaal = gedrag.map(lambda g: g == ["verbaal"], na_action="ignore").fillna(False)
+    return column(frame, F.LETSEL).isin(SERIOUS_LETSEL) & only_verbaal.astype(bool)
+
+
+def implausible_verzuim(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W03: more than MAX_PLAUSIBLE_VERZUIM days of absence."""
+    verzuim = pd.to_numeric(column(frame, F.VERZUIM_DAGEN), errors="coerce")
+    return verzuim.gt(MAX_PLAUSIBLE_VERZUIM).fillna(False)
+
+
+def outside_period(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W04: an incident date outside the delivery's period."""
+    start, end = ctx.periode.start, ctx.periode.end
+    datum = column(frame, F.INCIDENTDATUM)
+    known = datum.notna()
+    return known & ((datum.where(known, start) < start) | (datum.where(known, start) > end))
+
+
+def registered_before_incident(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
+    """W05: a registration date before the incident date."""
+    start = ctx.periode.start
+    datum, registratie = column(frame, F.INCIDENTDATUM), column(frame, F.REGISTRATIEDATUM)
+    both = datum.notna() & registratie.notna()
+    return both & (registratie.where(both, start) < datum.where(both, start))
