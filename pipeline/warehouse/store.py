@@ -39,6 +39,12 @@ from schemas.errors import WarehouseError
 log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
+MARTS_DIR = SQL_DIR / "marts"
+
+
+def mart_files() -> list[Path]:
+    """The mart views, one file each, named NN_view.sql: a view reads only lower-numbered ones."""
+    return sorted(MARTS_DIR.glob("[0-9][0-9]_*.sql"))
 
 
 class Warehouse:
@@ -134,10 +140,12 @@ class Warehouse:
             )
 
     def refresh_marts(self) -> None:
-        """(Re)create the mart views, after commenting the freshly written reference tables."""
+        """(Re)create the mart views, one file each in number order, after commenting the freshly
+        written reference tables."""
         with self._lock:
             self.con.execute((SQL_DIR / "ref_comments.sql").read_text(encoding="utf-8"))
-            self.con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+            for path in mart_files():
+                self.con.execute(path.read_text(encoding="utf-8"))
 
     def close(self) -> None:
         """Checkpoint and close the connection."""
