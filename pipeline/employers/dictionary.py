@@ -3,7 +3,8 @@
 Two sources: the national standard (`schemas.export.export_standard`: the Incident fields, the
 code lists, the edit catalogue; the batch checks of `pipeline/ingest/batch_checks.yaml`) and the
 warehouse itself: every schema, table, view and column with its type and its Dutch comment
-(`pipeline/warehouse/sql/comments.sql`, `ref_comments.sql`, `marts.sql`), read from DuckDB's catalogue.
+(`pipeline/warehouse/sql/comments.sql`, `ref_comments.sql`, one file per view in `marts/`), read
+from DuckDB's catalogue.
 The output is deterministic (sorted, no timestamps), so a test can hold the committed file to it.
 """
 

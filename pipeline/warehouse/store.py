@@ -29,6 +29,7 @@ from pipeline.warehouse.ledger import (
     plan_supersession,
     with_ids,
 )
+from pipeline.warehouse.migrate import add_missing_columns, migrate
 from pipeline.warehouse.tables import (
     _DELIVERY_TABLES,
     INCIDENT_COLUMNS,
@@ -39,6 +40,12 @@ from schemas.errors import WarehouseError
 log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).with_name("sql")
+MARTS_DIR = SQL_DIR / "marts"
+
+
+def mart_files() -> list[Path]:
+    """The mart views, one file each, named NN_view.sql: a view reads only lower-numbered ones."""
+    return sorted(MARTS_DIR.glob("[0-9][0-9]_*.sql"))
 
 
 class Warehouse:
@@ -49,14 +56,13 @@ class Warehouse:
         self.path = path
         self._lock = threading.Lock()
 
-    def ensure_schema(self) -> None:
-        """Create schemas, tables and views that do not exist yet, with their Dutch comments."""
-        schema = (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
-        self.con.execute(schema)
-        self._migrate_delivery_identity(schema)
-        comments = SQL_DIR / "comments.sql"
-        if comments.is_file():
-            self.con.execute(comments.read_text(encoding="utf-8"))
+    def ensure_schema(self, incident_columns: Sequence[tuple[str, str]] = ()) -> None:
+        """Bring the schema up to date: the numbered migrations it lacks, then the columns of
+        `incident_columns` (name, DuckDB type) that `core.incident` lacks, then the Dutch comments.
+        """
+        migrate(self.con)
+        add_missing_columns(self.con, "core.incident", incident_columns)
+        self.con.execute((SQL_DIR / "comments.sql").read_text(encoding="utf-8"))
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Replace a (reference) table with a DataFrame's contents."""
@@ -70,28 +76,6 @@ class Warehouse:
         """Run a query and return the result as a DataFrame."""
         with self._lock:
             return self.con.execute(sql, params or []).df()
-
-    def _migrate_delivery_identity(self, schema: str) -> None:
-        """A ledger from before identity per organisation (sha256 UNIQUE on its own) is rebuilt
-        with UNIQUE (organisatiecode_bron, sha256), its rows and ids unchanged."""
-        old = self.con.execute(
-            "SELECT count(*) FROM duckdb_constraints() WHERE schema_name = 'ops' AND table_name = "
-            "'delivery' AND constraint_type = 'UNIQUE' AND constraint_column_names = ['sha256']"
-        ).fetchone()
-        if not old or not old[0]:
-            return
-        columns = ", ".join(self.con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'ops' "
-            "AND table_name = 'delivery' ORDER BY column_index").df()["column_name"])  # fmt: skip
-        self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("ALTER TABLE ops.delivery RENAME TO delivery_v1")
-        self.con.execute(schema)  # the ledger as it is now (the other tables are there already)
-        self.con.execute(
-            f"INSERT INTO ops.delivery ({columns}) SELECT {columns} FROM ops.delivery_v1"
-        )
-        self.con.execute("DROP TABLE ops.delivery_v1")
-        self.con.execute("COMMIT")
-        log.info("grootboek omgezet: identiteit is nu sha256 per organisatie")
 
     def known_files(self) -> set[tuple[str, str]]:
         """Organisation folder (upper case) and sha256 of every delivery in the ledger."""
@@ -134,10 +118,12 @@ class Warehouse:
             )
 
     def refresh_marts(self) -> None:
-        """(Re)create the mart views, after commenting the freshly written reference tables."""
+        """(Re)create the mart views, one file each in number order, after commenting the freshly
+        written reference tables."""
         with self._lock:
             self.con.execute((SQL_DIR / "ref_comments.sql").read_text(encoding="utf-8"))
-            self.con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+            for path in mart_files():
+                self.con.execute(path.read_text(encoding="utf-8"))
 
     def close(self) -> None:
         """Checkpoint and close the connection."""

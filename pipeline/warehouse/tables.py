@@ -1,4 +1,4 @@
-"""The column lists of the warehouse tables that the pipeline appends to (DDL: sql/schema.sql).
+"""The column lists of the warehouse tables that the pipeline appends to (DDL: sql/migrations/).
 
 A test (tests/pipeline/test_warehouse.py) checks them against the tables DuckDB builds.
 """

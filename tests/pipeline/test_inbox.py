@@ -10,7 +10,7 @@ import duckdb
 from connectors import discover_inbox
 from pipeline.ingest.process import ProcessingInputs, process_file
 from pipeline.night.steps import flag_misdirected, misdirected_files, new_files
-from pipeline.warehouse.store import SQL_DIR, Warehouse
+from pipeline.warehouse.store import Warehouse
 
 CSV = "ID;Datum\nV1;01-01-2025\n"
 
@@ -98,6 +98,8 @@ def test_the_same_bytes_from_two_organisations_are_flagged_to_both(
     assert w09["severity"].iloc[0] == "warning"
 
 
+# schema.sql as it was before numbered migrations (tests/pipeline/test_migrations.py)
+HEAD_SCHEMA = Path(__file__).parents[1] / "fixtures" / "warehouse_head" / "schema.sql"
 OLD_LEDGER_ROW = (
     "INSERT INTO ops.delivery (delivery_id, organisatiecode_bron, bronbestand, sha256, "
     "received_at, loaded_at, status, rows_in, rows_loaded, rows_rejected) "
@@ -108,7 +110,7 @@ OLD_LEDGER_ROW = (
 def test_a_ledger_from_before_takes_the_same_bytes_from_another_organisation(
     tmp_path: Path,
 ) -> None:
-    schema = (SQL_DIR / "schema.sql").read_text(encoding="utf-8")
+    schema = HEAD_SCHEMA.read_text(encoding="utf-8")
     old = schema.replace("sha256               VARCHAR NOT NULL,",
                          "sha256               VARCHAR NOT NULL UNIQUE,").replace(
         ",\n    UNIQUE (organisatiecode_bron, sha256)", "")  # fmt: skip

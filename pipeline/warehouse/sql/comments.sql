@@ -1,7 +1,9 @@
--- Dutch comments on the tables and views of schema.sql (ops, core), for the analysts: they show in
--- duckdb_tables(), duckdb_views() and duckdb_columns() and in docs/data_dictionary.md.
--- Warehouse.ensure_schema runs this after schema.sql. The reference tables the nightly run
--- writes (CREATE OR REPLACE drops comments) get theirs from ref_comments.sql; the marts in marts.sql.
+-- Dutch comments on the tables and views of the migrations (ops, core), for the analysts: they
+-- show in duckdb_tables(), duckdb_views() and duckdb_columns() and in docs/data_dictionary.md.
+-- Warehouse.ensure_schema runs this after the migrations (sql/migrations/), so a comment is
+-- changed here, not by a migration. The reference tables the nightly run writes (CREATE OR
+-- REPLACE drops comments) get theirs from ref_comments.sql; each mart view in its own file
+-- (sql/marts/).
 
 -- ops.run ---------------------------------------------------------------------------------------
 COMMENT ON TABLE ops.run IS 'Nachtelijke runs: wanneer gestart en klaar, met de status en het aantal gevonden, nieuwe en overgeslagen bestanden.';
@@ -12,6 +14,12 @@ COMMENT ON COLUMN ops.run.status IS 'running of completed.';
 COMMENT ON COLUMN ops.run.files_seen IS 'Aantal bestanden in de inbox.';
 COMMENT ON COLUMN ops.run.files_new IS 'Aantal nieuwe bestanden (sha256 nog niet in het grootboek), verwerkt in deze run.';
 COMMENT ON COLUMN ops.run.files_skipped IS 'Aantal bestanden dat al eerder was verwerkt (zelfde sha256) en is overgeslagen.';
+
+-- ops.schema_migratie --------------------------------------------------------------------------
+COMMENT ON TABLE ops.schema_migratie IS 'De schemawijzigingen (migraties) die op dit warehouse zijn toegepast, elk één keer, in volgorde: pipeline/warehouse/sql/migrations/NNNN_naam.sql.';
+COMMENT ON COLUMN ops.schema_migratie.versie IS 'Nummer van de migratie (NNNN in de bestandsnaam).';
+COMMENT ON COLUMN ops.schema_migratie.naam IS 'Naam van de migratie (de rest van de bestandsnaam).';
+COMMENT ON COLUMN ops.schema_migratie.toegepast_op IS 'Moment waarop de migratie op dit warehouse is toegepast (UTC).';
 
 -- ops.delivery ----------------------------------------------------------------------------------
 COMMENT ON TABLE ops.delivery IS 'Het grootboek van leveringen: één rij per ontvangen bestand of API-ophaalslag, met status en rijtelling (rows_in = rows_loaded + rows_rejected). Een nieuwere levering voor dezelfde organisatie en periode vervangt de eerdere (superseded).';
