@@ -8,7 +8,7 @@ or pseudonymises it), the numbered edits that can name it, and its Dutch label a
 field (`schemas.codelists`), the DDL and column lists of `core.incident`
 (`pipeline.warehouse.tables`), the template, the data dictionary and the JSON Schema — is
 generated from `CATALOGUE` or iterates it. Adding a field is one entry here plus its mapping in
-the profiles.
+the profiles. The order is the template's column order (and the Incident model's field order).
 
 This module imports nothing of ours: `schemas.codelists` and `schemas.incident` import it.
 """
@@ -31,8 +31,8 @@ class FieldName(StrEnum):
     ingest turns into `medewerker_pseudoniem`)."""
 
     ORGANISATIECODE = "organisatiecode"
-    BEROEPSGROEP = "beroepsgroep"
     BRON_INCIDENTNUMMER = "bron_incidentnummer"
+    BEROEPSGROEP = "beroepsgroep"
     INCIDENTDATUM = "incidentdatum"
     INCIDENTTIJD = "incidenttijd"
     REGISTRATIEDATUM = "registratiedatum"
@@ -144,12 +144,12 @@ CATALOGUE: tuple[FieldSpec, ...] = (
               "(politie); uit de aanlevering, niet uit een kolom.",
               required=True, origin=Origin.DELIVERY, pattern=ORGANISATIECODE_PATTERN,
               edits=("S04",)),
-    FieldSpec(F.BEROEPSGROEP, K.CODE, "Beroepsgroep",
-              "De beroepsgroep van de getroffen medewerker (keuzelijst).",
-              required=True, codelist="beroepsgroep", edits=("S03", "E01", "E02", "W08")),
     FieldSpec(F.BRON_INCIDENTNUMMER, K.TEXT, "Incidentnummer",
               "Uw eigen nummer van het incident; uniek binnen uw organisatie.",
               required=True, min_length=1, max_length=100, edits=("S03", "E01", "E06")),
+    FieldSpec(F.BEROEPSGROEP, K.CODE, "Beroepsgroep",
+              "De beroepsgroep van de getroffen medewerker (keuzelijst).",
+              required=True, codelist="beroepsgroep", edits=("S03", "E01", "E02", "W08")),
     FieldSpec(F.INCIDENTDATUM, K.DATE, "Incidentdatum",
               "Datum van het incident, dd-mm-jjjj; niet in de toekomst, niet voor 2010.",
               required=True, earliest=EARLIEST_INCIDENTDATUM,
