@@ -25,7 +25,7 @@ from pipeline.settings import Settings
 from pipeline.warehouse.store import Warehouse, build_next_version
 from schemas.codelists import FIELD_CODELIST
 from schemas.export import export_standard
-from schemas.fields import FieldKind, Origin
+from schemas.fields import FieldKind, FieldName, Origin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
@@ -40,6 +40,7 @@ SCHEMAS: dict[str, str] = {
     "ops en ref.",
 }
 NO_COMMENT = "*(geen omschrijving)*"
+ZWAARSTE = FieldName.ZWAARSTE_GEDRAGSTYPE.value
 SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
 SCOPE_NL = {"delivery": "levering", "row": "rij", "batch": "levering (batch)"}
 ORIGIN_NL = {
@@ -212,7 +213,7 @@ def _codelist_section(codelists: dict[str, Any]) -> str:
         header = ["code", "label", "omschrijving"] + (["zwaarte"] if ranked else [])
         rows = [[f"`{c['code']}`", _text(c["label"]), _text(c["description"])]
                 + ([str(c.get("rank", ""))] if ranked else []) for c in codes]  # fmt: skip
-        note = " Hogere zwaarte is ernstiger; die bepaalt `zwaarste_gedragstype`." if ranked else ""
+        note = f" Hogere zwaarte is ernstiger; die bepaalt `{ZWAARSTE}`." if ranked else ""
         parts.append(f"#### {name}\n\nGebruikt in: {used}.{note}\n\n" + _table(header, rows))
     return "\n".join(parts)
 

@@ -17,15 +17,20 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.employers.quality import Quality
-from pipeline.employers.quality_rules import LOCAL_TIME
+from pipeline.employers.quality_rules import KEY_FIELDS, LOCAL_TIME
 from pipeline.ingest.process import ProcessedDelivery
 from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.edits import EDITS, Severity
+from schemas.fields import CATALOGUE, FieldKind, FieldName
+from schemas.profile import GEMEENTE_FIELDS, MULTI_CODE_FIELDS
 
 EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
                 "verwacht", "oplossing", "melding")  # fmt: skip
-W06_AS = {"registratiedatum": "E04", "incidenttijd": "E03", "aantal_daders": "E05",
-          "verzuim_dagen": "E05"}  # fmt: skip
+# W06 (an optional field's bad value loaded as missing) explains what the field expects as the
+# error of its kind would: a date in range, a valid time, a whole number; else a code.
+W06_AS_KIND = {FieldKind.DATE: "E04", FieldKind.TIME: "E03", FieldKind.INTEGER: "E05"}
+W06_AS = {spec.name: W06_AS_KIND[spec.kind] for spec in CATALOGUE
+          if spec.kind in W06_AS_KIND and not spec.required}  # fmt: skip
 SHEETLESS = (".csv", ".txt", ".jsonl", ".json")  # files without sheets: hints must not name one
 SHEET_HINTS = (
     (" (zie het blad Toelichting)", " (zie de toelichting bij het landelijke sjabloon)"),
@@ -118,7 +123,7 @@ def _summary(
         ("Waarschuwingen", str(warnings)),
         ("Kwaliteitsscore (0-100)", str(q.kwaliteitsscore)),
         ("Rijen zonder fouten", _pct(q.aandeel_foutloos)),
-        ("Kernvelden bekend (kanaal, context, letsel, aangifte)", _pct(q.aandeel_bekend)),
+        (f"Kernvelden bekend ({', '.join(KEY_FIELDS)})", _pct(q.aandeel_bekend)),
         ("Tijdigheid", _punctuality(q)),
     ]
     return tuple(lines)
@@ -207,13 +212,13 @@ def expected_text(code: str, veld: str | None, periode: object | None) -> str:
         code = W06_AS.get(veld or "", "E02")
     if code == "E02" and veld in FIELD_CODELIST:
         codes = load_codelists().for_field(veld)
-        several = " (meerdere gescheiden door een komma)" if veld == "gedragstypen" else ""
+        several = " (meerdere gescheiden door een komma)" if veld in MULTI_CODE_FIELDS else ""
         return f"Een van: {', '.join(codes)}{several}."
-    if code == "E02" and veld == "gemeentecode_locatie":
+    if code == "E02" and veld in GEMEENTE_FIELDS:
         return "Een gemeentecode GMnnnn of gemeentenaam van een bestaande of opgeheven gemeente."
     start, end = getattr(periode, "start", None), getattr(periode, "end", None)
     if code == "W04" and start is not None and end is not None:
-        return f"Een incidentdatum van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
+        return f"Een {FieldName.INCIDENTDATUM} van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
     return EDITS[code].expected_nl
 
 

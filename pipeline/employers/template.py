@@ -118,7 +118,7 @@ def _column_validation(spec: FieldSpec, letter: str) -> tuple[DataValidation, st
     """The validation of a field's column (by its kind and bounds) and its number format."""
     prompt, name, first = spec.description, spec.name, f"{letter}{FIRST_ROW}"
     if spec.codelist is not None:
-        style = "information"  # a label or synonym (Geen letsel, Telefoon) is accepted too
+        style = "information"  # a label or synonym (Telefoon, Geen) is accepted too
         codes = _codelist_ranges()[spec.codelist]
         return _validation("list", prompt, name, formula1=codes, errorStyle=style), None
     if spec.kind is FieldKind.DATE:

@@ -32,6 +32,7 @@ from pipeline.ingest.reference import Reference
 from pipeline.ingest.validate import validate_delivery
 from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
+from schemas.fields import FieldName
 from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
 
@@ -224,7 +225,7 @@ def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw
             return Periode(jaar=found[0], kwartaal=found[1]), False
         except ValueError:
             pass
-    mapping = profile.fields["incidentdatum"]
+    mapping = profile.fields[FieldName.INCIDENTDATUM]
     dates = (quarter_of_dates(source_column(raw.cells, mapping.column), mapping.formats)
              if mapping.column and not missing_columns(raw.cells, profile) else None)  # fmt: skip
     if dates is not None:
