@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.publication.disclosure import PUBLISHED, Bound, CellStatus, Key, Relation
+from schemas.fields import FieldName
 
 NATIONAL = "NL"
 NOT_PUBLISHED = "niet_gepubliceerd"  # by design (a regional rate per quarter), not suppressed
@@ -34,9 +35,10 @@ RATES = {  # published rate → (numerator, denominator, the count the denominat
     "aangifte_pct": ("met_aangifte", "aangifte_bekend", "incidenten"),
     "vpt_pct": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
     "letsel_pct": ("met_letsel", "letsel_bekend", "incidenten"),
-    "nazorg_pct": ("nazorg_aangeboden", "nazorg_bekend", "incidenten"),
+    "nazorg_pct": (FieldName.NAZORG_AANGEBODEN.value, "nazorg_bekend", "incidenten"),
 }
-CATEGORY_TABLES = ("gedragstype", "zwaarste_gedragstype", "context")
+ZWAARSTE = FieldName.ZWAARSTE_GEDRAGSTYPE.value  # a category table named after its field
+CATEGORY_TABLES = ("gedragstype", ZWAARSTE, "context")
 
 
 @dataclass
@@ -122,12 +124,12 @@ def _add_categories(
                                                   tuple((table, code, q) for q in quarters)))  # fmt: skip
     for periode in periods:
         total = ("incidenten", NATIONAL, periode)
-        for table in ("zwaarste_gedragstype", "context"):  # one per incident: they add up
+        for table in (ZWAARSTE, "context"):  # one per incident: they add up
             cells = tuple((table, code, periode) for code in codes[table])
             problem.relations.append(Relation(total, cells))
         types = codes["gedragstype"]
         gedrag = {code: ("gedragstype", code, periode) for code in types}
-        zwaarste = {code: ("zwaarste_gedragstype", code, periode) for code in types}
+        zwaarste = {code: (ZWAARSTE, code, periode) for code in types}
         problem.bounds.append(Bound((total,), tuple(gedrag.values())))
         for code in types:
             problem.bounds.append(Bound((gedrag[code],), (total,)))
