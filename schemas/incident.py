@@ -76,12 +76,12 @@ class IncidentBase(BaseModel):
 
     @model_validator(mode="after")
     def _check_derived(self) -> IncidentBase:
-        """zwaarste_gedragstype is the most serious of gedragstypen; dates not too early."""
-        gedragstypen, zwaarste = getattr(self, _GEDRAGSTYPEN), getattr(self, _ZWAARSTE)
-        if len(set(gedragstypen)) != len(gedragstypen):
+        """The most serious gedragstype is the one given; no code twice; dates not too early."""
+        types, zwaarste = getattr(self, _GEDRAGSTYPEN), getattr(self, _ZWAARSTE)
+        if len(set(types)) != len(types):
             raise ValueError(f"{_GEDRAGSTYPEN} contains a code twice")
         rank = _severity_rank()
-        if zwaarste != max(gedragstypen, key=rank.__getitem__):
+        if zwaarste != max(types, key=rank.__getitem__):
             raise ValueError(f"{_ZWAARSTE} is not the most serious of {_GEDRAGSTYPEN}")
         for spec in stored_fields(type(self).catalogue):
             value = getattr(self, spec.name)

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.fields import FieldKind, field_spec, mappable_fields
 
-# Fields a profile can fill, by kind, from the field catalogue. `medewerker_id` is the source's
-# employee id: pseudonymised at ingest into `medewerker_pseudoniem`, never stored raw.
+# Fields a profile can fill, by kind, from the field catalogue; among them the source's employee
+# id (origin "source-only"), pseudonymised at ingest and never stored raw.
 TEXT_FIELDS = mappable_fields(FieldKind.TEXT)
 DATE_FIELDS = mappable_fields(FieldKind.DATE)
 TIME_FIELDS = mappable_fields(FieldKind.TIME)

@@ -240,7 +240,7 @@ def published_tables(protected: dict[str, pd.DataFrame]) -> tuple[PublishedTable
         ZWAARSTE: ("incidenten_zwaarste", "Incidenten naar zwaarste gedragstype",
                                  "Landelijk. Elk incident telt één keer, bij zijn zwaarste gedragstype."),
         "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
-                        "Landelijk. Een incident met meerdere gedragstypen telt bij elk daarvan; "
+                        "Landelijk. Een incident met meer dan één gedragstype telt bij elk daarvan; "
                         "de som is groter dan het totaal."),
         "context": ("incidenten_context", "Incidenten naar context",
                     "Landelijk. Elk incident telt één keer, bij de context waarin het gebeurde."),

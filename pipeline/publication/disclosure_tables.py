@@ -7,9 +7,9 @@ Published (and so in the problem), per beroepsgroep:
 - the counts behind each rate (numerator, denominator, and the rest between them): nationally
   for every period, per veiligheidsregio per year only.
 
-Relations (equalities): areas add up to NL; quarters add up to their year; zwaarste gedragstypen
+Relations (equalities): areas add up to NL; quarters add up to their year; the most serious types
 and contexts add up to all incidents; a denominator is its numerator plus its rest. Bounds
-(inequalities): an incident count per gedragstype is at most all incidents, all gedragstypen
+(inequalities): an incident count per gedragstype is at most all incidents, all types
 together at least all incidents (an incident has one or more), zwaarste[X] <= gedragstype[X],
 gedragstype[X] <= the incidents whose zwaarste type is X or more severe (the public severity
 order), and a rate's denominator is at most the count it is a share of.
