@@ -13,7 +13,7 @@ from connectors.base import RawTable, sha256_file
 from connectors.delimited import read_csv
 from connectors.jsonl import read_jsonl
 from connectors.spreadsheet import read_xlsx
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import MappingProfile, ReaderKind
 

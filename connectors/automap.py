@@ -21,11 +21,13 @@ from rapidfuzz import fuzz, process
 from connectors.base import ROW_COLUMN, RawTable
 from connectors.periods import without_period
 from schemas.codelists import FIELD_CODELIST, fold, load_codelists
+from schemas.fields import FieldName
 from schemas.profile import (
     DATE_FIELDS,
     GEMEENTE_FIELDS,
     INTEGER_FIELDS,
     MAPPABLE_FIELDS,
+    MULTI_CODE_FIELDS,
     REQUIRED_FIELDS,
     TIME_FIELDS,
     DeliverySource,
@@ -40,6 +42,7 @@ MIN_CONFIDENCE = 0.85  # every required field must be placed at least this sure 
 PLACE_CONFIDENCE = 0.8  # below this a header is not placed at all
 VALUE_CONFIDENCE = 0.9  # a source value maps to a code by fuzzy match only this sure
 # Several codes in one cell, as the harmonisation splits them when a profile names no separator.
+TICK_FIELD = FieldName.GEDRAGSTYPEN.value  # the field a row of tick-box columns fills
 MULTI_SPLIT = re.compile(r"(?i)\s*[,;/|]\s*|\s+en\s+")
 PERIOD = re.compile(r"(?P<jaar>20\d{2})(?P<mid>\s*[-_ ]?\s*(?:Q|K|kw)\s*)(?P<kwartaal>[1-4])", re.I)
 
@@ -201,8 +204,8 @@ def suggest_profile(
     ticks, tick_score = _tick_columns(raw.cells, columns)
     if ticks:
         values = sorted({v for c in ticks.values() for v in _distinct(raw.cells[c])})
-        fields["gedragstypen"] = FieldMap(ticks=ticks, tick_values=tuple(values))
-        confidence["gedragstypen"] = tick_score
+        fields[TICK_FIELD] = FieldMap(ticks=ticks, tick_values=tuple(values))
+        confidence[TICK_FIELD] = tick_score
     used = set(ticks.values())
     placed, reasons = _place(raw.cells, columns, used, skip=set(fields))
     for name, column, score in placed:
@@ -338,11 +341,11 @@ def _field_map(name: str, column: str, values: pd.Series) -> tuple[FieldMap, tup
     if listname is None:
         return FieldMap(column=column), ()
     observed = _distinct(values)
-    if name == "gedragstypen":
+    if name in MULTI_CODE_FIELDS:
         observed = sorted({t for v in observed for t in MULTI_SPLIT.split(v) if t.strip()}
                           | set(observed))  # fmt: skip
     codes, missing = map_values(observed, listname)
-    if name == "gedragstypen":  # a whole cell that splits into known codes is not a miss
+    if name in MULTI_CODE_FIELDS:  # a whole cell that splits into known codes is not a miss
         missing = [v for v in missing if not all(t in codes or t in _allowed(listname)
                                                  for t in MULTI_SPLIT.split(v) if t.strip())]  # fmt: skip
     return FieldMap(column=column, codes=codes, yes_no_variants=listname == "janee"), tuple(missing)

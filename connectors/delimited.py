@@ -23,7 +23,7 @@ from connectors.base import (
     frame_from_rows,
 )
 from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 

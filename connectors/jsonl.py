@@ -9,7 +9,7 @@ from typing import Any
 
 from connectors.base import RawTable, cell_text, frame_from_rows
 from connectors.limits import MAX_COLUMNS, MAX_JSON_DEPTH, MAX_ROWS, over_limit
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
 LIST_SEPARATOR = "|"

@@ -8,7 +8,7 @@ capped by its worker process (`pipeline/night/isolation.py`).
 
 from __future__ import annotations
 
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
 MAX_ROWS = 100_000  # data rows in one delivery (politie registers ~12,500 incidents a year)

@@ -15,7 +15,7 @@ from connectors.jsonl import read_jsonl
 from connectors.periods import period_in_text
 from connectors.profiles import match_profile
 from connectors.spreadsheet import read_xlsx
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import REQUIRED_FIELDS, MappingProfile, ReaderKind, ReaderOptions
 

@@ -26,7 +26,7 @@ from connectors.base import (
 )
 from connectors.html_table import looks_like_html, read_html_tables
 from connectors.workbook_bounds import check_workbook_zip
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
 

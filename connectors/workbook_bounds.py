@@ -26,7 +26,7 @@ from connectors.limits import (
     MAX_UNZIPPED_BYTES,
     over_limit,
 )
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
 CHUNK_BYTES = 1 << 20

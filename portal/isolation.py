@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.settings import Settings
-from schemas.edits import EDITS, EditCode, Severity
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS, Severity
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

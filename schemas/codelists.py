@@ -11,22 +11,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from schemas.fields import field_codelists
+
 CODELISTS_FILE = Path(__file__).with_name("codelists.yaml")
 
-# Which code list each coded field of the Incident uses.
-FIELD_CODELIST: dict[str, str] = {
-    "beroepsgroep": "beroepsgroep",
-    "gedragstypen": "gedragstype",
-    "zwaarste_gedragstype": "gedragstype",
-    "kanaal": "kanaal",
-    "context": "context",
-    "wapen": "janee",
-    "letsel": "letsel",
-    "materiele_schade": "janee",
-    "aangifte": "janee",
-    "vpt_markering": "janee",
-    "nazorg_aangeboden": "janee",
-}
+# Which code list each coded field of the Incident uses (from the field catalogue).
+FIELD_CODELIST: dict[str, str] = field_codelists()
 
 
 class Code(BaseModel):

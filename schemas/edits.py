@@ -27,34 +27,10 @@ from schemas.edit_checks import (
     serious_letsel_only_verbaal,
     vpt_without_aangifte,
 )
+from schemas.edit_codes import EditCode
 from schemas.fields import FieldName as F
 
 EDIT_CATALOGUE_VERSION = 2  # 2: W06 (optional value loaded as missing), W07, W08, W09
-
-
-class EditCode(StrEnum):
-    """The code of every numbered edit: S structure, E error in a field, W warning."""
-
-    S01 = "S01"
-    S02 = "S02"
-    S03 = "S03"
-    S04 = "S04"
-    S05 = "S05"
-    E01 = "E01"
-    E02 = "E02"
-    E03 = "E03"
-    E04 = "E04"
-    E05 = "E05"
-    E06 = "E06"
-    W01 = "W01"
-    W02 = "W02"
-    W03 = "W03"
-    W04 = "W04"
-    W05 = "W05"
-    W06 = "W06"
-    W07 = "W07"
-    W08 = "W08"
-    W09 = "W09"
 
 
 class Severity(StrEnum):

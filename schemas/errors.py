@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from schemas.edits import EditCode
+    from schemas.edit_codes import EditCode
 
 
 class PipelineError(Exception):

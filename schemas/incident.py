@@ -1,4 +1,7 @@
-"""The common model, schema version 1: Incident, Delivery and Organisation (DESIGN §4, §5)."""
+"""The common model, schema version 1: Incident, Delivery and Organisation (DESIGN §4, §5).
+
+The Incident model is generated from the field catalogue (`schemas.fields.CATALOGUE`).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,24 @@ import datetime as dt
 import re
 from enum import StrEnum
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from schemas.codelists import load_codelists
+from schemas.fields import (
+    CATALOGUE,
+    ORGANISATIECODE_PATTERN,
+    FieldKind,
+    FieldName,
+    FieldSpec,
+    field_spec,
+    stored_fields,
+)
+from schemas.fields import EARLIEST_INCIDENTDATUM as EARLIEST_INCIDENTDATUM  # re-exported
+from schemas.fields import GEMEENTECODE_PATTERN as GEMEENTECODE_PATTERN  # re-exported
 
 SCHEMA_VERSION = 1
-EARLIEST_INCIDENTDATUM = dt.date(2010, 1, 1)
-
-ORGANISATIECODE_PATTERN = r"^(GM\d{4}|VR\d{2}|POL)$"
-GEMEENTECODE_PATTERN = r"^GM\d{4}$"
 PERIODE_PATTERN = r"^(\d{4})Q([1-4])$"
 
 
@@ -38,53 +48,76 @@ def _in_list(list_name: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Beroepsgroep = Annotated[str, _in_list("beroepsgroep")]
-Gedragstype = Annotated[str, _in_list("gedragstype")]
-Kanaal = Annotated[str, _in_list("kanaal")]
-Context = Annotated[str, _in_list("context")]
-JaNee = Annotated[str, _in_list("janee")]
-Letsel = Annotated[str, _in_list("letsel")]
+Beroepsgroep = Annotated[str, _in_list(str(field_spec(FieldName.BEROEPSGROEP).codelist))]
 Organisatiecode = Annotated[str, Field(pattern=ORGANISATIECODE_PATTERN)]
-Gemeentecode = Annotated[str, Field(pattern=GEMEENTECODE_PATTERN)]
+_SCALAR_TYPES: dict[FieldKind, Any] = {
+    FieldKind.TEXT: str, FieldKind.DATE: dt.date, FieldKind.TIME: dt.time,
+    FieldKind.INTEGER: int, FieldKind.GEMEENTECODE: str, FieldKind.CODE: str,
+}  # fmt: skip
+_GEDRAGSTYPEN, _ZWAARSTE = FieldName.GEDRAGSTYPEN.value, FieldName.ZWAARSTE_GEDRAGSTYPE.value
 
 
-class Incident(BaseModel):
-    """One incident of aggression or violence against an emergency worker."""
+def field_annotation(spec: FieldSpec) -> Any:
+    """The pydantic type of one catalogue field: its kind, code list and bounds."""
+    if spec.kind is FieldKind.MULTI_CODE:
+        code = Annotated[str, _in_list(str(spec.codelist))]
+        return Annotated[list[code], Field(min_length=1)]
+    if spec.kind is FieldKind.CODE:
+        return Annotated[str, _in_list(str(spec.codelist))]
+    bounds = Field(ge=spec.minimum, min_length=spec.min_length, max_length=spec.max_length,
+                   pattern=spec.pattern)  # fmt: skip
+    return Annotated[_SCALAR_TYPES[spec.kind], bounds]
+
+
+class IncidentBase(BaseModel):
+    """The rules across fields of an incident; the fields come from the catalogue."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    organisatiecode: Organisatiecode
-    beroepsgroep: Beroepsgroep
-    bron_incidentnummer: Annotated[str, Field(min_length=1, max_length=100)]
-    incidentdatum: dt.date
-    incidenttijd: dt.time | None = None
-    registratiedatum: dt.date | None = None
-    gemeentecode_locatie: Gemeentecode | None = None
-    gedragstypen: Annotated[list[Gedragstype], Field(min_length=1)]
-    zwaarste_gedragstype: Gedragstype
-    kanaal: Kanaal | None = None
-    context: Context | None = None
-    wapen: JaNee | None = None
-    aantal_daders: Annotated[int, Field(ge=1)] | None = None
-    letsel: Letsel | None = None
-    verzuim_dagen: Annotated[int, Field(ge=0)] | None = None
-    materiele_schade: JaNee | None = None
-    aangifte: JaNee | None = None
-    vpt_markering: JaNee | None = None
-    nazorg_aangeboden: JaNee | None = None
-    medewerker_pseudoniem: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
-
     @model_validator(mode="after")
-    def _check_derived(self) -> Incident:
-        """zwaarste_gedragstype is the most serious of gedragstypen; dates in range."""
-        if len(set(self.gedragstypen)) != len(self.gedragstypen):
-            raise ValueError("gedragstypen contains a code twice")
+    def _check_derived(self) -> IncidentBase:
+        """The most serious gedragstype is the one given; no code twice; dates not too early."""
+        types, zwaarste = getattr(self, _GEDRAGSTYPEN), getattr(self, _ZWAARSTE)
+        if len(set(types)) != len(types):
+            raise ValueError(f"{_GEDRAGSTYPEN} contains a code twice")
         rank = _severity_rank()
-        if self.zwaarste_gedragstype != max(self.gedragstypen, key=rank.__getitem__):
-            raise ValueError("zwaarste_gedragstype is not the most serious of gedragstypen")
-        if self.incidentdatum < EARLIEST_INCIDENTDATUM:
-            raise ValueError(f"incidentdatum before {EARLIEST_INCIDENTDATUM}")
+        if zwaarste != max(types, key=rank.__getitem__):
+            raise ValueError(f"{_ZWAARSTE} is not the most serious of {_GEDRAGSTYPEN}")
+        for spec in stored_fields(type(self).catalogue):
+            value = getattr(self, spec.name)
+            if spec.earliest is not None and value is not None and value < spec.earliest:
+                raise ValueError(f"{spec.name} before {spec.earliest}")
         return self
+
+    catalogue: ClassVar[tuple[FieldSpec, ...]] = CATALOGUE
+
+
+def incident_model(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> type[IncidentBase]:
+    """The Incident model of a catalogue: one pydantic field per stored field, in its order."""
+    fields: dict[str, Any] = {}
+    for spec in stored_fields(catalogue):
+        annotation = field_annotation(spec)
+        if spec.required:
+            info = Field(title=spec.label, description=spec.description)
+        else:
+            annotation = annotation | None
+            info = Field(default=None, title=spec.label, description=spec.description)
+        fields[spec.name] = (annotation, info)
+    model = create_model(
+        "Incident", __base__=IncidentBase, __module__=__name__, __doc__=INCIDENT_DOC, **fields
+    )
+    model.catalogue = catalogue
+    return cast(type[IncidentBase], model)
+
+
+INCIDENT_DOC = "One incident of aggression or violence against an emergency worker."
+if TYPE_CHECKING:  # a class for the type checker; at run time the catalogue's generated model
+
+    class Incident(IncidentBase):
+        """One incident of aggression or violence against an emergency worker."""
+
+else:
+    Incident = incident_model()
 
 
 class Periode(BaseModel):

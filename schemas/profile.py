@@ -13,24 +13,20 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.codelists import FIELD_CODELIST, load_codelists
+from schemas.fields import FieldKind, field_spec, mappable_fields
 
-# Fields a profile can fill. `medewerker_id` is the source's employee id: pseudonymised at
-# ingest into `medewerker_pseudoniem`, never stored raw.
-TEXT_FIELDS = ("bron_incidentnummer", "medewerker_id")
-DATE_FIELDS = ("incidentdatum", "registratiedatum")
-TIME_FIELDS = ("incidenttijd",)
-INTEGER_FIELDS = ("aantal_daders", "verzuim_dagen")
-GEMEENTE_FIELDS = ("gemeentecode_locatie",)
-MULTI_CODE_FIELDS = ("gedragstypen",)
-CODE_FIELDS = (
-    "beroepsgroep", "kanaal", "context", "wapen", "letsel",
-    "materiele_schade", "aangifte", "vpt_markering", "nazorg_aangeboden",
-)  # fmt: skip
-MAPPABLE_FIELDS = (
-    TEXT_FIELDS + DATE_FIELDS + TIME_FIELDS + INTEGER_FIELDS + GEMEENTE_FIELDS
-    + MULTI_CODE_FIELDS + CODE_FIELDS
-)  # fmt: skip
-REQUIRED_FIELDS = ("bron_incidentnummer", "incidentdatum", "gedragstypen", "beroepsgroep")
+# Fields a profile can fill, by kind, from the field catalogue; among them the source's employee
+# id (origin "source-only"), pseudonymised at ingest and never stored raw.
+TEXT_FIELDS = mappable_fields(FieldKind.TEXT)
+DATE_FIELDS = mappable_fields(FieldKind.DATE)
+TIME_FIELDS = mappable_fields(FieldKind.TIME)
+INTEGER_FIELDS = mappable_fields(FieldKind.INTEGER)
+GEMEENTE_FIELDS = mappable_fields(FieldKind.GEMEENTECODE)
+MULTI_CODE_FIELDS = mappable_fields(FieldKind.MULTI_CODE)
+CODE_FIELDS = mappable_fields(FieldKind.CODE)
+MAPPABLE_FIELDS = mappable_fields()
+REQUIRED_FIELDS = tuple(name for name in MAPPABLE_FIELDS if field_spec(name).required)
+JANEE = "janee"  # the code list of the ja/nee/onbekend fields
 
 
 class ReaderKind(StrEnum):
@@ -191,12 +187,12 @@ def _check_field_map(name: str, mapping: FieldMap) -> None:
     elif mapping.codes or mapping.constant is not None:
         raise ValueError(f"{name}: codes and constant are only for coded fields")
     if mapping.ticks and name not in MULTI_CODE_FIELDS:
-        raise ValueError(f"{name}: ticks are only for gedragstypen")
+        raise ValueError(f"{name}: ticks are only for {', '.join(MULTI_CODE_FIELDS)}")
     if mapping.split and name not in MULTI_CODE_FIELDS:
-        raise ValueError(f"{name}: split is only for gedragstypen")
+        raise ValueError(f"{name}: split is only for {', '.join(MULTI_CODE_FIELDS)}")
     if mapping.formats and name not in DATE_FIELDS + TIME_FIELDS:
         raise ValueError(f"{name}: formats are only for dates and times")
-    if mapping.yes_no_variants and FIELD_CODELIST.get(name) != "janee":
+    if mapping.yes_no_variants and FIELD_CODELIST.get(name) != JANEE:
         raise ValueError(f"{name}: yes_no_variants is only for ja/nee/onbekend fields")
     if mapping.transform and name not in GEMEENTE_FIELDS:
-        raise ValueError(f"{name}: transform is only for gemeentecode_locatie")
+        raise ValueError(f"{name}: transform is only for {', '.join(GEMEENTE_FIELDS)}")

@@ -1,6 +1,6 @@
 """The analysts' data dictionary (`docs/data_dictionary.md`), generated, never written by hand.
 
-Two sources: the national standard (`schemas.export.export_standard`: the Incident fields, the
+Two sources: the national standard (`schemas.export.export_standard`: the field catalogue, the
 code lists, the edit catalogue; the batch checks of `pipeline/ingest/batch_checks.yaml`) and the
 warehouse itself: every schema, table, view and column with its type and its Dutch comment
 (`pipeline/warehouse/sql/comments.sql`, `ref_comments.sql`, one file per view in `marts/`), read
@@ -27,6 +27,7 @@ from pipeline.warehouse.store import Warehouse, build_next_version
 from schemas.codelists import FIELD_CODELIST
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
 from schemas.export import export_standard
+from schemas.fields import FieldKind, FieldName, Origin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
@@ -41,6 +42,14 @@ SCHEMAS: dict[str, str] = {
     "ops en ref.",
 }
 NO_COMMENT = "*(geen omschrijving)*"
+ZWAARSTE = FieldName.ZWAARSTE_GEDRAGSTYPE.value
+ORIGIN_NL = {
+    Origin.PROFILE: "aangeleverd",
+    Origin.DELIVERY: "uit de aanlevering (map, bestandsnaam of blad)",
+    Origin.DERIVED: "berekend",
+    Origin.PSEUDONYMISED: "berekend (pseudoniem)",
+    Origin.SOURCE_ONLY: "alleen in de bron, niet opgeslagen",
+}
 
 
 def build_dictionary(warehouse: Warehouse) -> str:
@@ -143,54 +152,54 @@ def _header() -> str:
 
 
 def _incident_section(standard: dict[str, Any], notes: dict[str, Any]) -> str:
-    """The Incident fields: type, required, rules (from the JSON Schema) and the column comment."""
-    schema = standard["models"]["Incident"]
-    required = set(schema.get("required", []))
-    rows = []
-    for name, spec in schema["properties"].items():
-        variant = _non_null(spec)
-        rows.append([f"`{name}`", _type_name(name, variant), "ja" if name in required else "nee",
-                     _rules(variant), _text(notes.get(name))])  # fmt: skip
+    """The national fields of the field catalogue: label, type, required, where the value comes
+    from, rules, the edits that name it, and the column comment (else the field's description)."""
+    rows = [[f"`{f['name']}`", _text(f["label"]), _type_name(f), "ja" if f["required"] else "nee",
+             ORIGIN_NL[f["origin"]], _rules(f), ", ".join(f"`{e}`" for e in f["edits"]) or "—",
+             _text(notes.get(f["name"]) or f["description"])]
+            for f in standard["velden"]]  # fmt: skip
+    header = [
+        "veld",
+        "label",
+        "type",
+        "verplicht",
+        "herkomst",
+        "regels",
+        "controles",
+        "toelichting",
+    ]
     return (
         f"## 1. Landelijke standaard (schemaversie {standard['schema_version']})\n\n"
         "### 1.1 Incident\n\n"
         "Eén incident van agressie of geweld tegen een hulpverlener. De velden zijn de termen van "
-        "de landelijke standaard; ontbrekende waarden blijven leeg (een ja/nee-veld wordt nooit "
-        "geraden). Het volledige JSON Schema geeft `monitor schema`.\n\n"
-        + _table(["veld", "type", "verplicht", "regels", "toelichting"], rows)
+        "de landelijke standaard, uit de veldencatalogus (`schemas/fields.py`); ontbrekende "
+        "waarden blijven leeg (een ja/nee-veld wordt nooit geraden). Het volledige JSON Schema "
+        "geeft `monitor schema`.\n\n" + _table(header, rows)
     )
 
 
-def _non_null(spec: dict[str, Any]) -> dict[str, Any]:
-    """The non-null variant of an optional field's JSON Schema."""
-    variants = [v for v in spec.get("anyOf", [spec]) if v.get("type") != "null"]
-    return variants[0]
+def _type_name(field: dict[str, Any]) -> str:
+    """A readable type: text, date, time, integer, gemeentecode, code (list), list of code (list)."""
+    if field["kind"] == FieldKind.MULTI_CODE:
+        return f"lijst van code ({field['codelist']})"
+    if field["kind"] == FieldKind.CODE:
+        return f"code ({field['codelist']})"
+    return str(field["kind"])
 
 
-def _type_name(field: str, spec: dict[str, Any]) -> str:
-    """A readable type: date, time, integer, text, code (list) or list of code (list)."""
-    if spec.get("type") == "array":
-        return f"lijst van {_type_name(field, spec['items'])}"
-    if field in FIELD_CODELIST:
-        return f"code ({FIELD_CODELIST[field]})"
-    if spec.get("format") in ("date", "time"):
-        return str(spec["format"])
-    return {"integer": "integer", "number": "number", "boolean": "boolean"}.get(
-        str(spec.get("type")), "text"
-    )
-
-
-def _rules(spec: dict[str, Any]) -> str:
-    """The constraints of a field's JSON Schema, in words."""
+def _rules(field: dict[str, Any]) -> str:
+    """A field's bounds, in words."""
     rules = []
-    if "pattern" in spec:
-        rules.append(f"patroon `{spec['pattern']}`")
-    if "minimum" in spec:
-        rules.append(f"≥ {spec['minimum']}")
-    if "minLength" in spec or "maxLength" in spec:
-        rules.append(f"lengte {spec.get('minLength', 0)}–{spec.get('maxLength', '…')}")
-    if "minItems" in spec:
-        rules.append(f"minstens {spec['minItems']} element(en)")
+    if "pattern" in field:
+        rules.append(f"patroon `{field['pattern']}`")
+    if "minimum" in field:
+        rules.append(f"≥ {field['minimum']}")
+    if "min_length" in field or "max_length" in field:
+        rules.append(f"lengte {field.get('min_length', 0)}–{field.get('max_length', '…')}")
+    if "earliest" in field:
+        rules.append(f"niet vóór {field['earliest']}")
+    if field["kind"] == FieldKind.MULTI_CODE:
+        rules.append("minstens 1 code, geen code dubbel")
     return "; ".join(rules)
 
 
@@ -204,7 +213,7 @@ def _codelist_section(codelists: dict[str, Any]) -> str:
         header = ["code", "label", "omschrijving"] + (["zwaarte"] if ranked else [])
         rows = [[f"`{c['code']}`", _text(c["label"]), _text(c["description"])]
                 + ([str(c.get("rank", ""))] if ranked else []) for c in codes]  # fmt: skip
-        note = " Hogere zwaarte is ernstiger; die bepaalt `zwaarste_gedragstype`." if ranked else ""
+        note = f" Hogere zwaarte is ernstiger; die bepaalt `{ZWAARSTE}`." if ranked else ""
         parts.append(f"#### {name}\n\nGebruikt in: {used}.{note}\n\n" + _table(header, rows))
     return "\n".join(parts)
 

@@ -17,18 +17,23 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.employers.quality import Quality
-from pipeline.employers.quality_rules import LOCAL_TIME
+from pipeline.employers.quality_rules import KEY_FIELDS, LOCAL_TIME
 from pipeline.ingest.process import ProcessedDelivery
 from schemas.codelists import FIELD_CODELIST, load_codelists
-from schemas.edits import EDITS, EditCode, Severity
-from schemas.fields import FieldName as F
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS, Severity
+from schemas.fields import CATALOGUE, FieldKind, FieldName
+from schemas.profile import GEMEENTE_FIELDS, MULTI_CODE_FIELDS
 from schemas.vocabulary import STATUS_NL, ja_nee
 
 EDIT_COLUMNS = ("code", "ernst", "rij", "incidentnummer", "tabblad", "kolom", "veld", "waarde",
                 "verwacht", "oplossing", "melding")  # fmt: skip
-# W06 on an optional field expects what the edit for that kind of value expects.
-W06_AS: dict[str, EditCode] = {F.REGISTRATIEDATUM: EditCode.E04, F.INCIDENTTIJD: EditCode.E03,
-                               F.AANTAL_DADERS: EditCode.E05, F.VERZUIM_DAGEN: EditCode.E05}  # fmt: skip
+# W06 (an optional field's bad value loaded as missing) explains what the field expects as the
+# error of its kind would: a date in range, a valid time, a whole number; else a code.
+W06_AS_KIND = {FieldKind.DATE: EditCode.E04, FieldKind.TIME: EditCode.E03,
+               FieldKind.INTEGER: EditCode.E05}  # fmt: skip
+W06_AS = {spec.name: W06_AS_KIND[spec.kind] for spec in CATALOGUE
+          if spec.kind in W06_AS_KIND and not spec.required}  # fmt: skip
 SHEETLESS = (".csv", ".txt", ".jsonl", ".json")  # files without sheets: hints must not name one
 SHEET_HINTS = (
     (" (zie het blad Toelichting)", " (zie de toelichting bij het landelijke sjabloon)"),
@@ -119,7 +124,7 @@ def _summary(
         ("Waarschuwingen", str(warnings)),
         ("Kwaliteitsscore (0-100)", str(q.kwaliteitsscore)),
         ("Rijen zonder fouten", _pct(q.aandeel_foutloos)),
-        ("Kernvelden bekend (kanaal, context, letsel, aangifte)", _pct(q.aandeel_bekend)),
+        (f"Kernvelden bekend ({', '.join(KEY_FIELDS)})", _pct(q.aandeel_bekend)),
         ("Tijdigheid", _punctuality(q)),
     ]
     return tuple(lines)
@@ -208,13 +213,13 @@ def expected_text(code: str, veld: str | None, periode: object | None) -> str:
         code = W06_AS.get(veld or "", EditCode.E02)
     if code == EditCode.E02 and veld in FIELD_CODELIST:
         codes = load_codelists().for_field(veld)
-        several = " (meerdere gescheiden door een komma)" if veld == F.GEDRAGSTYPEN else ""
+        several = " (meerdere gescheiden door een komma)" if veld in MULTI_CODE_FIELDS else ""
         return f"Een van: {', '.join(codes)}{several}."
-    if code == EditCode.E02 and veld == F.GEMEENTECODE_LOCATIE:
+    if code == EditCode.E02 and veld in GEMEENTE_FIELDS:
         return "Een gemeentecode GMnnnn of gemeentenaam van een bestaande of opgeheven gemeente."
     start, end = getattr(periode, "start", None), getattr(periode, "end", None)
     if code == EditCode.W04 and start is not None and end is not None:
-        return f"Een incidentdatum van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
+        return f"Een {FieldName.INCIDENTDATUM} van {start:%d-%m-%Y} tot en met {end:%d-%m-%Y}."
     return EDITS[code].expected_nl
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-KEY_FIELDS = ("kanaal", "context", "letsel", "aangifte")  # "onbekend" here weakens the picture
+from schemas.fields import FieldName
+
+# The fields whose "onbekend" weakens the picture (the share known is part of the score).
+KEY_FIELDS = tuple(f.value for f in (FieldName.KANAAL, FieldName.CONTEXT, FieldName.LETSEL,
+                                     FieldName.AANGIFTE))  # fmt: skip
 WEIGHTS = {"aandeel_foutloos": 0.50, "aandeel_bekend": 0.25, "tijdigheid": 0.25}
 DAYS_LATE_FOR_ZERO = 60  # punctuality falls linearly from 1 at the deadline to 0 this much later
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")

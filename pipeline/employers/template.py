@@ -1,7 +1,9 @@
-"""The national delivery template (xlsx), generated from the schema.
+"""The national delivery template (xlsx), generated from the field catalogue.
 
-Columns come from the mapping profile `nationaal_sjabloon` (so the reader keeps reading what is
-written), kinds of values from the Incident model, dropdowns from the national code lists. The
+One Incidenten column per field a profile can map (`schemas.fields.CATALOGUE`, in its order, under
+its own name: the profile `nationaal_sjabloon` reads them back, a test holds the two together),
+its validation from the field's kind and bounds, its help text from the field's description,
+dropdowns from the national code lists. The
 workbook is written in openpyxl's write-only mode with pinned zip timestamps and properties, so its
 bytes depend only on its content and its time stamp (the sample writes its deliveries this way).
 """
@@ -9,17 +11,14 @@ bytes depend only on its content and its time stamp (the sample writes its deliv
 from __future__ import annotations
 
 import re
-import types
-import typing
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from annotated_types import Ge
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -28,21 +27,18 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from connectors.profiles import PROFILE_DIR, load_profile
-from pipeline.employers.template_text import (
-    EXPLANATION,
-    FIELD_HELP,
-    NIL_HELP,
-    ORGANISATIECODE_HELP,
-)
-from schemas.codelists import FIELD_CODELIST, load_codelists
+from pipeline.employers.template_text import EXPLANATION, NIL_HELP, ORGANISATIECODE_HELP
+from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
-from schemas.incident import (
+from schemas.fields import (
+    CATALOGUE,
     EARLIEST_INCIDENTDATUM,
     ORGANISATIECODE_PATTERN,
-    PERIODE_PATTERN,
-    Incident,
+    FieldKind,
+    FieldName,
+    FieldSpec,
 )
+from schemas.incident import PERIODE_PATTERN
 
 PROFILE_ID = "nationaal_sjabloon"
 EXPLANATION_SHEET, METADATA_SHEET = "Toelichting", "Aanlevering"
@@ -52,7 +48,7 @@ FIRST_ROW, LAST_ROW = 2, 10_001  # data rows of Incidenten that carry the valida
 LATEST_DATE = date(2099, 12, 31)
 DATE_FORMAT = "dd-mm-yyyy"
 FTE_BEROEPSGROEPEN = ("boa", "brandweer", "politie")
-MAX_TEXT_LENGTH = 100  # bron_incidentnummer's max_length in the Incident model
+MAX_TEXT_LENGTH = 100  # a text field without its own max_length
 TEMPLATE_STAMP = datetime(2025, 1, 1, 12, 0, 0)
 FILE_MODE = 0o600 << 16
 
@@ -89,31 +85,14 @@ class Column:
     validation: DataValidation
 
 
-@cache
-def _profile_columns() -> tuple[tuple[str, str, bool], ...]:
-    """(national field, column, several codes allowed) per column of the template's profile."""
-    profile = load_profile(PROFILE_DIR / f"{PROFILE_ID}.yaml")
-    fields = profile.fields.items()
-    return tuple((f, m.column, m.split is not None) for f, m in fields if m.column is not None)
+def template_fields(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> tuple[FieldSpec, ...]:
+    """The fields with a column on Incidenten: every field a profile can map, in catalogue order."""
+    return tuple(spec for spec in catalogue if spec.mappable)
 
 
-def incident_columns() -> tuple[str, ...]:
-    """The Incidenten columns, as the profile `nationaal_sjabloon` names them, in its order."""
-    return tuple(column for _, column, _ in _profile_columns())
-
-
-def _field_type(name: str) -> tuple[Any, int | None]:
-    """The Incident field's value type and its lower bound (Ge), None for the raw employee id."""
-    if name not in Incident.model_fields:
-        return str, None
-    annotation, minimum = Incident.model_fields[name].annotation, None
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-    if typing.get_origin(annotation) is typing.Annotated:
-        annotation, *extras = typing.get_args(annotation)
-        bounds = [m.ge for e in extras for m in getattr(e, "metadata", []) if isinstance(m, Ge)]
-        minimum = int(str(bounds[0])) if bounds else None
-    return annotation, minimum
+def incident_columns(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> tuple[str, ...]:
+    """The Incidenten columns, named as the fields (and as the profile `nationaal_sjabloon`)."""
+    return tuple(spec.name for spec in template_fields(catalogue))
 
 
 def _validation(kind: str, prompt: str, title: str, **options: Any) -> DataValidation:
@@ -135,31 +114,30 @@ def _codelist_ranges() -> dict[str, str]:
     return ranges
 
 
-def _column_validation(name: str, letter: str, several: bool) -> tuple[DataValidation, str | None]:
-    """The validation of the column of national field `name` and its number format."""
-    prompt, first = FIELD_HELP.get(name, name), f"{letter}{FIRST_ROW}"
-    if name in FIELD_CODELIST:
-        style = "information"  # a label or synonym (Geen letsel, Telefoon) is accepted too
-        codes = _codelist_ranges()[FIELD_CODELIST[name]]
+def _column_validation(spec: FieldSpec, letter: str) -> tuple[DataValidation, str | None]:
+    """The validation of a field's column (by its kind and bounds) and its number format."""
+    prompt, name, first = spec.description, spec.name, f"{letter}{FIRST_ROW}"
+    if spec.codelist is not None:
+        style = "information"  # a label or synonym (Telefoon, Geen) is accepted too
+        codes = _codelist_ranges()[spec.codelist]
         return _validation("list", prompt, name, formula1=codes, errorStyle=style), None
-    kind, minimum = _field_type(name)
-    if kind is date:
+    if spec.kind is FieldKind.DATE:
         limits = {
-            "formula1": _excel_date(EARLIEST_INCIDENTDATUM),
+            "formula1": _excel_date(spec.earliest or EARLIEST_INCIDENTDATUM),
             "formula2": _excel_date(LATEST_DATE),
         }
         return _validation("date", prompt, name, operator="between", **limits), DATE_FORMAT
-    if kind is time:
+    if spec.kind is FieldKind.TIME:
         limits = {"formula1": "TIME(0,0,0)", "formula2": "TIME(23,59,59)"}
         return _validation("time", prompt, name, operator="between", **limits), "hh:mm"
-    if kind is int:
-        bound = {"operator": "greaterThanOrEqual", "formula1": str(minimum or 0)}
+    if spec.kind is FieldKind.INTEGER:
+        bound = {"operator": "greaterThanOrEqual", "formula1": str(spec.minimum or 0)}
         return _validation("whole", prompt, name, **bound), None
-    if name == "gemeentecode_locatie":
+    if spec.kind is FieldKind.GEMEENTECODE:
         rule = GEMEENTECODE_RULE.format(c=first)
         return _validation("custom", prompt, name, formula1=rule), None
-    limit = {"operator": "lessThanOrEqual", "formula1": str(MAX_TEXT_LENGTH)}
-    return _validation("textLength", prompt, name, **limit), None
+    length = {"operator": "lessThanOrEqual", "formula1": str(spec.max_length or MAX_TEXT_LENGTH)}
+    return _validation("textLength", prompt, name, **length), None
 
 
 def _excel_date(day: date) -> str:
@@ -168,20 +146,22 @@ def _excel_date(day: date) -> str:
 
 
 @cache
-def template_columns() -> tuple[Column, ...]:
+def template_columns(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> tuple[Column, ...]:
     """Every Incidenten column with its width, number format and validation (built once)."""
     columns = []
-    for index, (name, column, several) in enumerate(_profile_columns(), start=1):
+    for index, spec in enumerate(template_fields(catalogue), start=1):
         letter = get_column_letter(index)
-        validation, number_format = _column_validation(name, letter, several)
+        validation, number_format = _column_validation(spec, letter)
         validation.add(f"{letter}{FIRST_ROW}:{letter}{LAST_ROW}")
-        columns.append(Column(column, max(14.0, len(column) + 4.0), number_format, validation))
+        columns.append(
+            Column(spec.name, max(14.0, len(spec.name) + 4.0), number_format, validation)
+        )
     return tuple(columns)
 
 
 def _check(aanlevering: Aanlevering) -> None:
     """Refuse an unknown beroepsgroep or a malformed organisatiecode or periode."""
-    groups = load_codelists().codes("beroepsgroep")
+    groups = load_codelists().for_field(FieldName.BEROEPSGROEP)
     if aanlevering.beroepsgroep is not None and aanlevering.beroepsgroep not in groups:
         raise TemplateError(f"beroepsgroep {aanlevering.beroepsgroep!r} is geen van {groups}")
     code, periode = aanlevering.organisatiecode, aanlevering.periode
@@ -236,11 +216,10 @@ def _codelist_rows() -> list[tuple[str, ...]]:
 
 
 @cache
-def _explanation_rows() -> list[tuple[str, ...]]:
+def _explanation_rows(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> list[tuple[str, ...]]:
     """The Toelichting sheet: how to fill it in, then one line per Incidenten column."""
-    required = {n for n, f in Incident.model_fields.items() if f.is_required()}
-    columns = [(column, "ja" if name in required else "nee", FIELD_HELP.get(name, ""))
-               for name, column, _ in _profile_columns()]  # fmt: skip
+    columns = [(spec.name, "ja" if spec.required else "nee", spec.description)
+               for spec in template_fields(catalogue)]  # fmt: skip
     return [(line,) for line in EXPLANATION] + [("kolom", "verplicht", "uitleg"), *columns]
 
 
@@ -272,9 +251,11 @@ def _add_sheet(workbook: Workbook, name: str, rows: Sequence[Sequence[Any]], *,
     return sheet
 
 
-def _incidents_sheet(workbook: Workbook, rows: Iterable[Sequence[Any]]) -> None:
+def _incidents_sheet(
+    workbook: Workbook, rows: Iterable[Sequence[Any]], catalogue: tuple[FieldSpec, ...]
+) -> None:
     """Add Incidenten: header frozen, widths, number formats and a validation per column."""
-    columns = template_columns()
+    columns = template_columns(catalogue)
     sheet = workbook.create_sheet(INCIDENTS_SHEET)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
@@ -288,19 +269,23 @@ def _incidents_sheet(workbook: Workbook, rows: Iterable[Sequence[Any]]) -> None:
         sheet.append([_value(sheet, value) for value in row])
 
 
-def build_template(aanlevering: Aanlevering, rows: Iterable[Sequence[Any]] = ()) -> Workbook:
+def build_template(
+    aanlevering: Aanlevering,
+    rows: Iterable[Sequence[Any]] = (),
+    catalogue: tuple[FieldSpec, ...] = CATALOGUE,
+) -> Workbook:
     """The template as a write-only workbook; `rows` fill Incidenten in `incident_columns()` order."""
     _check(aanlevering)
     workbook = Workbook(write_only=True)
     metadata = _metadata_rows(aanlevering)
-    explanation = _explanation_rows()
+    explanation = _explanation_rows(catalogue)
     _add_sheet(workbook, EXPLANATION_SHEET, explanation, widths=(24, 10, 90),
                header=len(EXPLANATION) + 1)  # fmt: skip
     sheet = _add_sheet(workbook, METADATA_SHEET, metadata, widths=(18, 14, 70))
     fte_rows = sum(1 for key, *_ in metadata if key.startswith("fte_"))
     for rule in _metadata_validations(fte_rows):
         sheet.data_validations.append(rule)
-    _incidents_sheet(workbook, rows)
+    _incidents_sheet(workbook, rows, catalogue)
     _add_sheet(workbook, CODELISTS_SHEET, _codelist_rows(), widths=(14, 22, 24, 90))
     return workbook
 

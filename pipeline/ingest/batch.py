@@ -42,6 +42,7 @@ from pipeline.ingest.batch_catalogue import (
     Bounds,
     DqResult,
 )
+from schemas.profile import DATE_FIELDS
 from schemas.vocabulary import ONBEKEND
 
 logger = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def _frame_for_gx(incidents: pd.DataFrame, checks: Sequence[BatchCheck]) -> pd.D
             values = pd.Series([None] * len(incidents), dtype=object)
         else:
             values = incidents[column].reset_index(drop=True)
-        data[column] = _as_day(values) if column == "incidentdatum" else _as_text(values)
+        data[column] = _as_day(values) if column in DATE_FIELDS else _as_text(values)
     return pd.DataFrame(data, index=pd.RangeIndex(len(incidents)))
 
 

@@ -19,6 +19,7 @@ from pipeline.ingest.batch_catalogue import (
     BatchCheck,
     Bounds,
 )
+from schemas.fields import FieldName
 
 
 def skip_reason(check: BatchCheck, rows: int, earlier: Sequence[int]) -> str | None:
@@ -160,7 +161,7 @@ def _describe_unique_count(
         return observed, f"De incidenten in deze levering vallen op {days} verschillende dagen."
     if days == 0:
         return observed, (
-            "Geen enkel incident in deze levering heeft een geldige incidentdatum; vul bij elk "
+            f"Geen enkel incident in deze levering heeft een geldige {FieldName.INCIDENTDATUM}; vul bij elk "
             "incident de datum in waarop het plaatsvond."
         )
     return observed, (

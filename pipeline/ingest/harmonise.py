@@ -19,12 +19,15 @@ from pipeline.ingest.parsing import (
 )
 from pipeline.ingest.reference import Reference
 from schemas.codelists import FIELD_CODELIST, fold, load_codelists
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
+from schemas.fields import CATALOGUE, FieldKind, FieldName
 from schemas.profile import (
     CODE_FIELDS,
     DATE_FIELDS,
+    GEMEENTE_FIELDS,
     INTEGER_FIELDS,
     MAPPABLE_FIELDS,
+    MULTI_CODE_FIELDS,
     REQUIRED_FIELDS,
     TIME_FIELDS,
     FieldMap,
@@ -34,10 +37,14 @@ from schemas.profile import (
 from schemas.vocabulary import JA, NEE, NO_SPELLINGS, ONBEKEND, YES_SPELLINGS
 
 EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
-NATIONAL_FIELDS = (*MAPPABLE_FIELDS, "gemeentecode_locatie_bron")  # unmapped ones stay missing
+SOURCE_SUFFIX = "_bron"  # a recoded gemeente keeps its delivered code in <field>_bron
+# Unmapped ones stay missing.
+NATIONAL_FIELDS = (*MAPPABLE_FIELDS, *(f"{name}{SOURCE_SUFFIX}" for name in GEMEENTE_FIELDS))
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")
-INTEGER_MINIMUM = {"aantal_daders": 1, "verzuim_dagen": 0}
+INTEGER_MINIMUM = {s.name: s.minimum or 0 for s in CATALOGUE if s.kind is FieldKind.INTEGER}
+EMPLOYEE_ID, PSEUDONYM = FieldName.MEDEWERKER_ID.value, FieldName.MEDEWERKER_PSEUDONIEM.value
+BEROEPSGROEP = FieldName.BEROEPSGROEP.value
 YES_NO_VARIANTS: dict[str, str | None] = {
     **dict.fromkeys(YES_SPELLINGS, JA),
     **dict.fromkeys(NO_SPELLINGS, NEE),
@@ -225,9 +232,9 @@ def apply_profile(
 ) -> Harmonised:
     """Map every field the profile names; unmapped national fields stay missing.
 
-    Only what makes an incident countable rejects it (E edits): bron_incidentnummer,
-    incidentdatum, at least one valid gedragstype and beroepsgroep (blank: the organisation's
-    own, DESIGN §6). An invalid value elsewhere is loaded as missing (or `onbekend`) with W06.
+    Only what makes an incident countable rejects it (E edits): the required fields, of which
+    one valid gedragstype is enough, and a blank beroepsgroep is the organisation's own
+    (DESIGN §6). An invalid value elsewhere is loaded as missing (or `onbekend`) with W06.
     """
     cells, rows = raw.cells, raw.cells[ROW_COLUMN]
     columns: dict[str, pd.Series] = {}
@@ -236,13 +243,13 @@ def apply_profile(
         raw_values = _raw_values(cells, mapping)
         values, bad, code, extra = _map_field(name, mapping, raw_values, cells, ref)
         shown = extra.pop("_onbekend_deel", raw_values)
-        if name == "beroepsgroep":
+        if name == BEROEPSGROEP:
             values, contradicts = default_beroepsgroep(values, ctx.organisatiecode)
             found.append(_edits(contradicts, rows, name, EditCode.W08, raw_values))
         if name not in REQUIRED_FIELDS:
             values = _blank_invalid(name, values, bad)
             code = EditCode.W06
-        elif name == "gedragstypen":  # one valid type keeps the incident; the unknown part warns
+        elif name in MULTI_CODE_FIELDS:  # one valid type keeps the incident; the unknown part warns
             found.append(_edits(bad & values.notna(), rows, name, EditCode.W06, shown))
             bad = bad & values.isna()
         columns.update({name: values, **extra})
@@ -256,9 +263,9 @@ def apply_profile(
         out[name] = pd.Series(
             None, index=out.index, dtype="Int64" if name in INTEGER_FIELDS else object
         )
-    out["medewerker_pseudoniem"] = _pseudonyms(out, ctx)
-    out = out.drop(columns=["medewerker_id"], errors="ignore")
-    out["zwaarste_gedragstype"] = most_serious(out["gedragstypen"])
+    out[PSEUDONYM] = _pseudonyms(out, ctx)
+    out = out.drop(columns=[EMPLOYEE_ID], errors="ignore")
+    out[FieldName.ZWAARSTE_GEDRAGSTYPE.value] = most_serious(out[FieldName.GEDRAGSTYPEN.value])
     out[ROW_COLUMN] = rows
     edits = [e for e in found if e is not None]
     frame = pd.concat(edits, ignore_index=True) if edits else pd.DataFrame(columns=EDIT_COLUMNS)
@@ -316,7 +323,7 @@ def _map_field(
 ) -> tuple[pd.Series, pd.Series, EditCode, dict[str, pd.Series]]:
     """Dispatch on the field's kind: (values, bad mask, edit code, extra columns)."""
     codelists = load_codelists()
-    if name == "gedragstypen":
+    if name in MULTI_CODE_FIELDS:
         allowed = codelists.for_field(name)
         if mapping.ticks:
             lists, bad = map_ticks(cells, mapping, allowed)
@@ -340,11 +347,11 @@ def _map_field(
     if name in INTEGER_FIELDS:
         numbers, bad = parse_integers(values, INTEGER_MINIMUM[name])
         return numbers, bad, EditCode.E05, {}
-    if name == "gemeentecode_locatie":
+    if name in GEMEENTE_FIELDS:
         current, original, bad = map_gemeente(
             values, mapping.transform or GemeenteTransform.CODE, ref
         )
-        return current, bad, EditCode.E02, {"gemeentecode_locatie_bron": original}
+        return current, bad, EditCode.E02, {f"{name}{SOURCE_SUFFIX}": original}
     text = values.astype(object).where(values.notna(), None)
     return text, pd.Series(False, index=values.index), EditCode.E01, {}
 
@@ -353,17 +360,17 @@ def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
     """Replace the raw employee id by its keyed pseudonym (DESIGN §9)."""
     from pipeline.ingest.pseudonym import pseudonymise
 
-    if "medewerker_id" not in out:
+    if EMPLOYEE_ID not in out:
         return pd.Series(None, index=out.index, dtype=object)
-    return pseudonymise(out["medewerker_id"], ctx.organisatiecode, ctx.pseudonym_key)
+    return pseudonymise(out[EMPLOYEE_ID], ctx.organisatiecode, ctx.pseudonym_key)
 
 
-def most_serious(gedragstypen: pd.Series) -> pd.Series:
-    """zwaarste_gedragstype: the code with the highest severity rank in each list."""
+def most_serious(lists: pd.Series) -> pd.Series:
+    """The most serious gedragstype: the code with the highest severity rank in each list."""
     rank = load_codelists().severity_rank()
-    exploded = gedragstypen.explode().dropna()
+    exploded = lists.explode().dropna()
     ranked = pd.DataFrame({"code": exploded, "rank": exploded.map(rank)})
     top = (
         ranked.sort_values("rank", ascending=False, kind="stable").groupby(level=0)["code"].first()
     )
-    return top.reindex(gedragstypen.index).astype(object).where(lambda s: s.notna(), None)
+    return top.reindex(lists.index).astype(object).where(lambda s: s.notna(), None)

@@ -30,8 +30,10 @@ from pipeline.ingest.harmonise import (
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
 from pipeline.ingest.validate import validate_delivery
-from schemas.edits import EDITS, EditCode, Severity
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
+from schemas.fields import FieldName
 from schemas.incident import ORGANISATIECODE_PATTERN, Periode
 from schemas.profile import MappingProfile
 from schemas.vocabulary import is_yes
@@ -226,7 +228,7 @@ def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw
             return Periode(jaar=found[0], kwartaal=found[1]), False
         except ValueError:
             pass
-    mapping = profile.fields["incidentdatum"]
+    mapping = profile.fields[FieldName.INCIDENTDATUM]
     dates = (quarter_of_dates(source_column(raw.cells, mapping.column), mapping.formats)
              if mapping.column and not missing_columns(raw.cells, profile) else None)  # fmt: skip
     if dates is not None:

@@ -15,12 +15,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from connectors import RawTable
+from schemas.fields import FieldName, field_codelists
 from schemas.profile import (
-    CODE_FIELDS,
     DATE_FIELDS,
     GEMEENTE_FIELDS,
     INTEGER_FIELDS,
-    MULTI_CODE_FIELDS,
     TIME_FIELDS,
     MappingProfile,
 )
@@ -28,7 +27,7 @@ from schemas.profile import (
 REMOVED = "[verwijderd]"
 MAX_SHOWN = 60  # characters of a kept value
 MIN_ID_LENGTH = 3  # shorter employee ids are not searched for inside other values
-_CODE = frozenset((*CODE_FIELDS, *MULTI_CODE_FIELDS, "zwaarste_gedragstype", "organisatiecode"))
+_CODE = frozenset(field_codelists()) | {FieldName.ORGANISATIECODE.value}
 _GEMEENTE = frozenset(GEMEENTE_FIELDS)
 _DATE = frozenset((*DATE_FIELDS, *TIME_FIELDS))
 _NUMBER = frozenset(INTEGER_FIELDS)
@@ -41,7 +40,7 @@ _GEMEENTE_TEXT = re.compile(r"(GM)?\d{1,4}|[^\d]{1,40}", re.IGNORECASE)
 
 def employee_ids(raw: RawTable, profile: MappingProfile) -> frozenset[str]:
     """The raw employee ids of a delivery: the values of its medewerker column."""
-    mapping = profile.fields.get("medewerker_id")
+    mapping = profile.fields.get(FieldName.MEDEWERKER_ID)
     column = mapping.column if mapping is not None else None
     if column is None or column not in raw.cells.columns:
         return frozenset()

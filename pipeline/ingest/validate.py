@@ -17,7 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 from connectors.base import ROW_COLUMN
 from pipeline.ingest.harmonise import EDIT_COLUMNS, Harmonised
 from schemas.edit_checks import CheckContext, Rows, column
-from schemas.edits import EDITS, EditCode, Severity, row_checks
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS, Severity, row_checks
 from schemas.fields import FieldName as F
 from schemas.incident import Incident, Periode
 

@@ -7,7 +7,7 @@ sha256 of the pulled records' canonical JSON) and calls `resolve_meta` and `_map
 
 Periods: a pull carries changes, not a quarter. The ledger row gets the quarter of the pull date
 (the period organisation and FTE are resolved for); each incident gets the quarter of its own
-incidentdatum, so the marts count it where it happened. W04 (incidentdatum outside the delivery
+incident date, so the marts count it where it happened. W04 (incident date outside the delivery
 period) does not apply to a pull and is dropped.
 
 A pull with no changes loads nothing: no ledger row, the cursor stays. A pull whose records are
@@ -36,8 +36,10 @@ from pipeline.ingest.process import (
     resolve_meta,
 )
 from pipeline.warehouse.store import LedgerEntry, Warehouse
-from schemas.edits import EditCode, Severity
+from schemas.edit_codes import EditCode
+from schemas.edits import Severity
 from schemas.errors import ConfigurationError, DeliveryError, ProfileError
+from schemas.fields import FieldName
 from schemas.incident import Periode
 
 log = logging.getLogger(__name__)
@@ -116,10 +118,10 @@ def process_pull(
 
 
 def periods_per_incident(processed: ProcessedDelivery) -> ProcessedDelivery:
-    """Each incident in the quarter of its incidentdatum; W04 dropped (a pull has no period)."""
+    """Each incident in the quarter of its incident date; W04 dropped (a pull has no period)."""
     incidents = processed.incidents
     if len(incidents):
-        dates = pd.to_datetime(incidents["incidentdatum"])
+        dates = pd.to_datetime(incidents[FieldName.INCIDENTDATUM.value])
         periode = dates.dt.year.astype(str) + "Q" + dates.dt.quarter.astype(str)
         incidents = incidents.assign(periode=periode.to_numpy())
     edits = processed.edits[processed.edits["code"] != EditCode.W04].reset_index(drop=True)

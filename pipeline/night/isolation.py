@@ -32,7 +32,7 @@ from pipeline.ingest.process import (
     process_file,
     rejected_delivery,
 )
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError, PipelineError
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,8 @@ from pipeline.night.groups import record_history
 from pipeline.night.isolation import Limits
 from pipeline.settings import Settings
 from pipeline.warehouse.store import DeliveryLoad, LedgerEntry, Warehouse
-from schemas.edits import EDITS, EditCode
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
 
 log = logging.getLogger(__name__)

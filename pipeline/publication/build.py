@@ -19,6 +19,7 @@ from pipeline.publication.disclosure import suppress
 from pipeline.publication.disclosure_tables import (
     CATEGORY_TABLES,
     RATES,
+    ZWAARSTE,
     build_problem,
     category_statuses,
     indicator_statuses,
@@ -39,7 +40,7 @@ INDICATOR_COLUMNS = ["beroepsgroep", "niveau", "gebiedcode", "gebiednaam", "peri
                      "incidenten", "per_1000_fte", *RATES, *RATE_COUNTS, "fte_pct",
                      "organisaties_pct", "volledig", "reeksbreuk", "verandering_vorige_periode_pct",
                      "cijferstatus"]  # fmt: skip
-MARTS = {"gedragstype": "incidenten_gedragstype", "zwaarste_gedragstype": "incidenten_zwaarste",
+MARTS = {"gedragstype": "incidenten_gedragstype", ZWAARSTE: "incidenten_zwaarste",
          "context": "incidenten_context"}  # fmt: skip
 
 
@@ -83,7 +84,7 @@ def category_codes() -> dict[str, list[str]]:
         *lists.codes("context"),
         *([ONBEKEND] if ONBEKEND not in lists.codes("context") else []),
     ]
-    return {"gedragstype": gedrag, "zwaarste_gedragstype": gedrag, "context": context}
+    return {"gedragstype": gedrag, ZWAARSTE: gedrag, "context": context}
 
 
 def protect_group(
@@ -236,10 +237,10 @@ def published_tables(protected: dict[str, pd.DataFrame]) -> tuple[PublishedTable
                        ind, figures, {c: f"{c}_status" for c in figures}),
     ]  # fmt: skip
     notes = {
-        "zwaarste_gedragstype": ("incidenten_zwaarste", "Incidenten naar zwaarste gedragstype",
+        ZWAARSTE: ("incidenten_zwaarste", "Incidenten naar zwaarste gedragstype",
                                  "Landelijk. Elk incident telt één keer, bij zijn zwaarste gedragstype."),
         "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
-                        "Landelijk. Een incident met meerdere gedragstypen telt bij elk daarvan; "
+                        "Landelijk. Een incident met meer dan één gedragstype telt bij elk daarvan; "
                         "de som is groter dan het totaal."),
         "context": ("incidenten_context", "Incidenten naar context",
                     "Landelijk. Elk incident telt één keer, bij de context waarin het gebeurde."),

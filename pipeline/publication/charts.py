@@ -202,7 +202,7 @@ def trend_figure(publication: Publication, table: PublishedTable, column: str, k
 
 CATEGORY_FIGURES = {  # category → (table, title, caption note)
     "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
-                    "Een incident met meerdere gedragstypen telt bij elk daarvan mee."),
+                    "Een incident met meer dan één gedragstype telt bij elk daarvan mee."),
     "context": ("incidenten_context", "Incidenten naar context",
                 "Elk incident telt één keer, in de situatie waarin het gebeurde."),
 }  # fmt: skip

@@ -7,9 +7,9 @@ Published (and so in the problem), per beroepsgroep:
 - the counts behind each rate (numerator, denominator, and the rest between them): nationally
   for every period, per veiligheidsregio per year only.
 
-Relations (equalities): areas add up to NL; quarters add up to their year; zwaarste gedragstypen
+Relations (equalities): areas add up to NL; quarters add up to their year; the most serious types
 and contexts add up to all incidents; a denominator is its numerator plus its rest. Bounds
-(inequalities): an incident count per gedragstype is at most all incidents, all gedragstypen
+(inequalities): an incident count per gedragstype is at most all incidents, all types
 together at least all incidents (an incident has one or more), zwaarste[X] <= gedragstype[X],
 gedragstype[X] <= the incidents whose zwaarste type is X or more severe (the public severity
 order), and a rate's denominator is at most the count it is a share of.
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.publication.disclosure import Bound, CellStatus, Key, Relation
+from schemas.fields import FieldName
 from schemas.vocabulary import NOT_PUBLISHED, PUBLISHED, SECONDARY
 
 NATIONAL = "NL"
@@ -34,9 +35,10 @@ RATES = {  # published rate → (numerator, denominator, the count the denominat
     "aangifte_pct": ("met_aangifte", "aangifte_bekend", "incidenten"),
     "vpt_pct": ("aangifte_met_vpt", "vpt_bekend", "met_aangifte"),
     "letsel_pct": ("met_letsel", "letsel_bekend", "incidenten"),
-    "nazorg_pct": ("nazorg_aangeboden", "nazorg_bekend", "incidenten"),
+    "nazorg_pct": (FieldName.NAZORG_AANGEBODEN.value, "nazorg_bekend", "incidenten"),
 }
-CATEGORY_TABLES = ("gedragstype", "zwaarste_gedragstype", "context")
+ZWAARSTE = FieldName.ZWAARSTE_GEDRAGSTYPE.value  # a category table named after its field
+CATEGORY_TABLES = ("gedragstype", ZWAARSTE, "context")
 
 
 @dataclass
@@ -122,12 +124,12 @@ def _add_categories(
                                                   tuple((table, code, q) for q in quarters)))  # fmt: skip
     for periode in periods:
         total = ("incidenten", NATIONAL, periode)
-        for table in ("zwaarste_gedragstype", "context"):  # one per incident: they add up
+        for table in (ZWAARSTE, "context"):  # one per incident: they add up
             cells = tuple((table, code, periode) for code in codes[table])
             problem.relations.append(Relation(total, cells))
         types = codes["gedragstype"]
         gedrag = {code: ("gedragstype", code, periode) for code in types}
-        zwaarste = {code: ("zwaarste_gedragstype", code, periode) for code in types}
+        zwaarste = {code: (ZWAARSTE, code, periode) for code in types}
         problem.bounds.append(Bound((total,), tuple(gedrag.values())))
         for code in types:
             problem.bounds.append(Bound((gedrag[code],), (total,)))

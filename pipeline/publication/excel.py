@@ -29,12 +29,13 @@ from pipeline.publication.text import (
     share_text,
     table_footnote,
 )
+from schemas.fields import FieldName
 from schemas.vocabulary import SUPPRESSED_STATUSES, ja_nee
 
 NOTES_SHEET = "Toelichting"
 HEADER_ROW = 3  # rows 0-1: title and description, row 2 empty
 LABEL_SUFFIX = "_omschrijving"
-CODED = ("beroepsgroep", "gedragstype", "zwaarste_gedragstype")
+CODED = ("beroepsgroep", "gedragstype", FieldName.ZWAARSTE_GEDRAGSTYPE.value)
 
 
 def labelled_columns(frame: pd.DataFrame) -> list[tuple[str, str | None]]:

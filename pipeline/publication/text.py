@@ -15,15 +15,18 @@ from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOC
 from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
 from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
+from schemas.fields import FieldName
 from schemas.vocabulary import ja_nee
 
 TITLE = "Landelijke monitor agressie en geweld tegen hulpverleners"
+# Mart columns named after national fields.
+ZWAARSTE, NAZORG = FieldName.ZWAARSTE_GEDRAGSTYPE.value, FieldName.NAZORG_AANGEBODEN.value
 NOT_AVAILABLE_MARK, INCOMPLETE_MARK = ".", "*"
 COVERAGE_COLUMNS = frozenset({"fte_pct", "organisaties_pct"})  # coverage itself is never hidden
 DIMENSION_NUMBERS = frozenset({"jaar"})  # numeric columns that are dimensions, not figures
 TEXT_COLUMNS = frozenset({"beroepsgroep", "veiligheidsregiocode", "veiligheidsregionaam", "naam",
                           "periode", "organisatiecode", "soort", "van", "naar", "gedragstype",
-                          "zwaarste_gedragstype", "context"})  # fmt: skip
+                          ZWAARSTE, "context"})  # fmt: skip
 CARD_FIGURES = ("incidenten", "per_1000_fte", "incidenten_per_1000_fte", "aangifte_pct",
                 "letsel_pct", "met_letsel")  # fmt: skip
 SHARE_COLUMNS = frozenset({"aandeel_foutloos", "aandeel_bekend", "tijdigheid"})  # 0–1, shown as %
@@ -32,10 +35,10 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 LABELS = {
     "beroepsgroep": "Beroepsgroep", "veiligheidsregiocode": "Regiocode", "naam": "Naam",
     "veiligheidsregionaam": "Veiligheidsregio", "periode": "Periode", "jaar": "Jaar",
-    "gedragstype": "Gedragstype", "zwaarste_gedragstype": "Zwaarste gedragstype",
+    "gedragstype": "Gedragstype", ZWAARSTE: "Zwaarste gedragstype",
     "incidenten": "Incidenten", "met_aangifte": "Met aangifte", "aangifte_pct": "Met aangifte (%)",
     "vpt_pct": "Aangifte met VPT-markering (%)", "met_letsel": "Met letsel",
-    "verzuim_dagen": "Verzuimdagen", "nazorg_pct": "Nazorg aangeboden (%)",
+    FieldName.VERZUIM_DAGEN.value: "Verzuimdagen", "nazorg_pct": "Nazorg aangeboden (%)",
     "herhaald_slachtoffer": "Herhaald slachtoffer", "incidenten_per_1000_fte": "Per 1.000 fte",
     "fte_pct": "Dekking fte (%)", "organisaties_pct": "Dekking organisaties (%)",
     "volledig": "Volledig", "onder_drempel": "Onder drempel", "organisatiecode": "Organisatie",
@@ -49,11 +52,11 @@ LABELS = {
     "tijdigheid": "Tijdigheid (%)", "cijferstatus": "Voorlopig of definitief",
     "context": "Context", "aangifte_bekend": "Aangifte bekend",
     "aangifte_met_vpt": "Aangifte met VPT-markering", "vpt_bekend": "VPT-markering bekend",
-    "letsel_bekend": "Letsel bekend", "nazorg_aangeboden": "Nazorg aangeboden",
+    "letsel_bekend": "Letsel bekend", NAZORG: "Nazorg aangeboden",
     "nazorg_bekend": "Nazorg bekend",
 }  # fmt: skip
 CODED_COLUMNS = {"beroepsgroep": "beroepsgroep", "gedragstype": "gedragstype",
-                 "zwaarste_gedragstype": "gedragstype", "context": "context"}  # fmt: skip
+                 ZWAARSTE: "gedragstype", "context": "context"}  # fmt: skip
 
 
 class ReportError(PipelineError):
@@ -193,8 +196,7 @@ DEFINITIONS = {
     "aangifte_met_vpt": "aangifte met VPT-markering, VPT-markering bekend: teller en noemer van "
     "het VPT-percentage",
     "met_letsel": "met letsel, letsel bekend: teller en noemer van het letselpercentage",
-    "nazorg_aangeboden": "nazorg aangeboden, nazorg bekend: teller en noemer van het "
-    "nazorgpercentage",
+    NAZORG: "nazorg aangeboden, nazorg bekend: teller en noemer van het nazorgpercentage",
     "fte_pct": "dekking fte (%): aandeel fte van de verwachte werkgevers dat leverde",
     "organisaties_pct": "dekking organisaties (%): aandeel verwachte werkgevers dat leverde",
     "verandering_vorige_periode_pct": "verandering (%): ten opzichte van de vorige periode",

@@ -27,7 +27,7 @@ from pipeline.sample.model import (
     PlannedRow,
     quarter_start,
 )
-from schemas.edits import EditCode as C
+from schemas.edit_codes import EditCode as C
 
 Overrides = Callable[[int], dict[str, object]]
 DrawIncident = Callable[[DeliveryFile], Incident]

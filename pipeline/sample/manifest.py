@@ -11,7 +11,7 @@ from pipeline.sample.model import SUPERSEDED, DeliveryFile, periode
 from pipeline.sample.plan import SamplePlan
 from pipeline.sample.series import FALLING_AANGIFTE, RISING_GEDRAG
 from pipeline.sample.truth import iso_utc
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 
 MANIFEST_NAME = "sample.json"
 OUTPUT_FOLDERS = ("inbox", "reference", "truth")

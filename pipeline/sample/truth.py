@@ -18,7 +18,7 @@ from pipeline.sample.model import (
     PlannedRow,
 )
 from pipeline.sample.plan import LevertVoor
-from schemas.edits import EditCode
+from schemas.edit_codes import EditCode
 
 INCIDENT_COLUMNS = (
     "organisatiecode",

@@ -34,6 +34,7 @@ from pipeline.warehouse.tables import (
     _DELIVERY_TABLES,
     INCIDENT_COLUMNS,
     LEDGER_COLUMNS,
+    incident_column_definitions,
 )
 from schemas.errors import WarehouseError
 
@@ -56,12 +57,18 @@ class Warehouse:
         self.path = path
         self._lock = threading.Lock()
 
-    def ensure_schema(self, incident_columns: Sequence[tuple[str, str]] = ()) -> None:
+    def ensure_schema(self, incident_columns: Sequence[tuple[str, str]] | None = None) -> None:
         """Bring the schema up to date: the numbered migrations it lacks, then the columns of
-        `incident_columns` (name, DuckDB type) that `core.incident` lacks, then the Dutch comments.
+        `incident_columns` (name, DuckDB type; default: the field catalogue's) that
+        `core.incident` lacks, then the Dutch comments. A field added to the catalogue is
+        thus a column on the next run, in place.
         """
         migrate(self.con)
-        add_missing_columns(self.con, "core.incident", incident_columns)
+        if incident_columns is None:
+            incident_columns = incident_column_definitions()
+        # A column added to a table with history cannot be NOT NULL: the rows before it lack it.
+        nullable = [(name, kind.removesuffix(" NOT NULL")) for name, kind in incident_columns]
+        add_missing_columns(self.con, "core.incident", nullable)
         self.con.execute((SQL_DIR / "comments.sql").read_text(encoding="utf-8"))
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:

@@ -1,18 +1,45 @@
 """The column lists of the warehouse tables that the pipeline appends to (DDL: sql/migrations/).
 
-A test (tests/pipeline/test_warehouse.py) checks them against the tables DuckDB builds.
+core.incident is the provenance columns plus the stored fields of the national field catalogue
+(`schemas.fields.CATALOGUE`): `incident_column_definitions` and `incident_ddl` give its columns
+and DDL from the catalogue. A test (tests/pipeline/test_warehouse.py) checks them against the
+tables DuckDB builds.
 """
 
 from __future__ import annotations
 
-INCIDENT_COLUMNS = (
-    "delivery_id", "periode", "organisatiecode", "organisatiecode_bron", "beroepsgroep",
-    "bron_incidentnummer", "incidentdatum", "incidenttijd", "registratiedatum",
-    "gemeentecode_locatie", "gemeentecode_locatie_bron", "gedragstypen", "zwaarste_gedragstype",
-    "kanaal", "context", "wapen", "aantal_daders", "letsel", "verzuim_dagen", "materiele_schade",
-    "aangifte", "vpt_markering", "nazorg_aangeboden", "medewerker_pseudoniem", "bronbestand",
-    "tabblad", "rij",
-)  # fmt: skip
+from schemas.fields import CATALOGUE, FieldName, FieldSpec, stored_fields
+
+# Where an incident row came from, with its DuckDB type; `organisatiecode_bron` and
+# `gemeentecode_locatie_bron` keep the codes as delivered when ingest recodes them.
+PROVENANCE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("delivery_id", "INTEGER NOT NULL"),
+    ("periode", "VARCHAR NOT NULL"),
+    (f"{FieldName.ORGANISATIECODE}_bron", "VARCHAR NOT NULL"),
+    (f"{FieldName.GEMEENTECODE_LOCATIE}_bron", "VARCHAR"),
+    ("bronbestand", "VARCHAR NOT NULL"),
+    ("tabblad", "VARCHAR"),
+    ("rij", "INTEGER NOT NULL"),
+)
+
+
+def incident_column_definitions(
+    catalogue: tuple[FieldSpec, ...] = CATALOGUE,
+) -> tuple[tuple[str, str], ...]:
+    """(column, DuckDB type) of every column of core.incident: provenance, then the fields."""
+    fields = tuple((spec.name, spec.duckdb_type) for spec in stored_fields(catalogue))
+    return PROVENANCE_COLUMNS + fields
+
+
+def incident_ddl(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> str:
+    """The CREATE TABLE statement of core.incident, from the catalogue."""
+    columns = incident_column_definitions(catalogue)
+    width = max(len(name) for name, _ in columns)
+    lines = ",\n".join(f"    {name:<{width}} {kind}" for name, kind in columns)
+    return f"CREATE TABLE IF NOT EXISTS core.incident (\n{lines}\n);"
+
+
+INCIDENT_COLUMNS = tuple(name for name, _ in incident_column_definitions())
 EDIT_TABLE_COLUMNS = ("delivery_id", "bronbestand", "tabblad", "rij", "veld", "code", "severity",
                       "waarde", "bericht")  # fmt: skip
 QUALITY_COLUMNS = ("delivery_id", "aandeel_foutloos", "aandeel_bekend", "tijdigheid",

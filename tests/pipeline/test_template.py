@@ -13,6 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from connectors.profiles import PROFILE_DIR, load_profile
 from pipeline.employers.template import (
     CODELISTS_SHEET,
     INCIDENTS_SHEET,
@@ -89,6 +90,17 @@ def test_other_columns_are_validated_by_kind(template: openpyxl.Workbook) -> Non
     assert (by_column["aantal_daders"].type, by_column["aantal_daders"].formula1) == ("whole", "1")
     assert (by_column["verzuim_dagen"].type, by_column["verzuim_dagen"].formula1) == ("whole", "0")
     assert by_column["gemeentecode_locatie"].type == "custom"
+
+
+def test_the_templates_profile_reads_every_column_under_its_field_name() -> None:
+    """The profile `nationaal_sjabloon` maps each template column to the field it is named
+    after, in the template's order: what the template writes, the reader reads back."""
+    profile = load_profile(PROFILE_DIR / "nationaal_sjabloon.yaml")
+    assert tuple(profile.fields) == incident_columns()
+    assert all(mapping.column == name for name, mapping in profile.fields.items())
+    assert incident_columns()[:3] == ("bron_incidentnummer", "beroepsgroep", "incidentdatum")
+    assert "medewerker_id" in incident_columns()  # a source-only field has a column
+    assert "zwaarste_gedragstype" not in incident_columns()  # a derived field has none
 
 
 def test_header_is_frozen_and_named_as_the_profile_reads(template: openpyxl.Workbook) -> None:

@@ -603,3 +603,37 @@ def test_the_column_lists_match_the_tables(warehouse: Warehouse) -> None:
     assert set(EDIT_TABLE_COLUMNS) <= set(columns("ops.edit"))
     assert set(DQ_COLUMNS) <= set(columns("ops.dq_result"))
     assert set(QUALITY_COLUMNS) <= set(columns("ops.delivery_kwaliteit"))
+
+
+COLUMNS_SQL = (
+    "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE database_name = "
+    "current_database() AND schema_name = 'core' AND table_name = 'incident'"
+)
+
+
+def _typed(frame: pd.DataFrame) -> dict[str, str]:
+    """column → `TYPE` or `TYPE NOT NULL`, from a COLUMNS_SQL result."""
+    rows = frame.itertuples(index=False, name=None)
+    return {c: t + ("" if nullable else " NOT NULL") for c, t, nullable in rows}
+
+
+def test_core_incident_has_exactly_the_catalogues_columns_and_types(warehouse: Warehouse) -> None:
+    """The table the warehouse builds (sql/schema.sql and its migrations) is the catalogue's:
+    every stored field with its DuckDB type and NOT NULL when required, plus provenance."""
+    from pipeline.warehouse.tables import incident_column_definitions
+
+    built = _typed(warehouse.query(COLUMNS_SQL))
+    assert built == dict(incident_column_definitions())
+    assert built["incidentdatum"] == "DATE NOT NULL"  # spelled out: not only derived data
+    assert built["gedragstypen"] == "VARCHAR[] NOT NULL"
+    assert built["verzuim_dagen"] == "INTEGER"
+
+
+def test_the_generated_ddl_builds_the_same_table_as_the_warehouse(warehouse: Warehouse) -> None:
+    """incident_ddl(), run in a fresh DuckDB, gives the columns and types of core.incident."""
+    from pipeline.warehouse.tables import incident_ddl
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core")
+    con.execute(incident_ddl())
+    assert _typed(con.execute(COLUMNS_SQL).df()) == _typed(warehouse.query(COLUMNS_SQL))

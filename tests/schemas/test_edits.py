@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from schemas.edit_checks import CheckContext, Rows
-from schemas.edits import EDITS, EditCode, Scope
+from schemas.edit_codes import EditCode
+from schemas.edits import EDITS, Scope
 from schemas.incident import Periode
 
 ROOT = Path(__file__).resolve().parents[2]
