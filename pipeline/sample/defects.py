@@ -7,7 +7,7 @@ or `onbekend`); only what makes an incident uncountable is an E edit.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -28,7 +28,10 @@ from pipeline.sample.model import (
     quarter_start,
 )
 from schemas.edit_codes import EditCode as C
+from schemas.fields import FieldName as F
 
+# the bad source cells of a year; the template's columns (and one police column) carry the
+# national field's own name
 Overrides = Callable[[int], dict[str, object]]
 DrawIncident = Callable[[DeliveryFile], Incident]
 FUTURE_YEARS = 6
@@ -40,7 +43,7 @@ class RowError:
 
     profiel: str
     code: C
-    veld: str
+    veld: F
     overrides: Overrides
 
 
@@ -50,25 +53,25 @@ def _future(year: int) -> date:
 
 
 ROW_ERRORS = (  # only what makes an incident uncountable rejects it (DESIGN §6)
-    RowError(TEMPLATE, C.E01, "bron_incidentnummer", lambda y: {"bron_incidentnummer": None}),
-    RowError(TEMPLATE, C.E01, "gedragstypen", lambda y: {"gedragstypen": None}),
-    RowError(TEMPLATE, C.E02, "gedragstypen", lambda y: {"gedragstypen": "postduif"}),
-    RowError(TEMPLATE, C.E02, "beroepsgroep", lambda y: {"beroepsgroep": "brandweerr-man"}),
-    RowError(TEMPLATE, C.E03, "incidentdatum", lambda y: {"incidentdatum": "gisteren"}),
-    RowError(TEMPLATE, C.E04, "incidentdatum", lambda y: {"incidentdatum": date(2009, 12, 31)}),
-    RowError(GIR, C.E01, "gedragstypen", lambda y: dict.fromkeys(GIR_TICKS)),
-    RowError(GIR, C.E03, "incidentdatum", lambda y: {"Datum voorval": f"31-02-{y}"}),
-    RowError(VENDOR_CSV, C.E01, "incidentdatum", lambda y: {"Datum": ""}),
-    RowError(VENDOR_CSV, C.E02, "gedragstypen", lambda y: {"Gedrag": "XX"}),
-    RowError(VENDOR_CSV, C.E03, "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
-    RowError(BRANDWEER, C.E01, "gedragstypen", lambda y: {"Soort agressie": None}),
-    RowError(BRANDWEER, C.E02, "gedragstypen", lambda y: {"Soort agressie": "Oefening"}),
-    RowError(BRANDWEER, C.E03, "incidentdatum", lambda y: {"Datum": f"31-02-{y}"}),
-    RowError(BRANDWEER, C.E04, "incidentdatum", lambda y: {"Datum": date(2008, 6, 1)}),
-    RowError(POLITIE, C.E01, "bron_incidentnummer", lambda y: {"registratienummer": None}),
-    RowError(POLITIE, C.E01, "gedragstypen", lambda y: {"feitcategorieen": []}),
-    RowError(POLITIE, C.E02, "gedragstypen", lambda y: {"feitcategorieen": ["zakkenrollen"]}),
-    RowError(POLITIE, C.E03, "incidentdatum", lambda y: {"pleegdatum": f"{y}-02-31"}),
+    RowError(TEMPLATE, C.E01, F.BRON_INCIDENTNUMMER, lambda y: {F.BRON_INCIDENTNUMMER: None}),
+    RowError(TEMPLATE, C.E01, F.GEDRAGSTYPEN, lambda y: {F.GEDRAGSTYPEN: None}),
+    RowError(TEMPLATE, C.E02, F.GEDRAGSTYPEN, lambda y: {F.GEDRAGSTYPEN: "postduif"}),
+    RowError(TEMPLATE, C.E02, F.BEROEPSGROEP, lambda y: {F.BEROEPSGROEP: "brandweerr-man"}),
+    RowError(TEMPLATE, C.E03, F.INCIDENTDATUM, lambda y: {F.INCIDENTDATUM: "gisteren"}),
+    RowError(TEMPLATE, C.E04, F.INCIDENTDATUM, lambda y: {F.INCIDENTDATUM: date(2009, 12, 31)}),
+    RowError(GIR, C.E01, F.GEDRAGSTYPEN, lambda y: dict.fromkeys(GIR_TICKS)),
+    RowError(GIR, C.E03, F.INCIDENTDATUM, lambda y: {"Datum voorval": f"31-02-{y}"}),
+    RowError(VENDOR_CSV, C.E01, F.INCIDENTDATUM, lambda y: {"Datum": ""}),
+    RowError(VENDOR_CSV, C.E02, F.GEDRAGSTYPEN, lambda y: {"Gedrag": "XX"}),
+    RowError(VENDOR_CSV, C.E03, F.INCIDENTDATUM, lambda y: {"Datum": f"31-02-{y}"}),
+    RowError(BRANDWEER, C.E01, F.GEDRAGSTYPEN, lambda y: {"Soort agressie": None}),
+    RowError(BRANDWEER, C.E02, F.GEDRAGSTYPEN, lambda y: {"Soort agressie": "Oefening"}),
+    RowError(BRANDWEER, C.E03, F.INCIDENTDATUM, lambda y: {"Datum": f"31-02-{y}"}),
+    RowError(BRANDWEER, C.E04, F.INCIDENTDATUM, lambda y: {"Datum": date(2008, 6, 1)}),
+    RowError(POLITIE, C.E01, F.BRON_INCIDENTNUMMER, lambda y: {"registratienummer": None}),
+    RowError(POLITIE, C.E01, F.GEDRAGSTYPEN, lambda y: {"feitcategorieen": []}),
+    RowError(POLITIE, C.E02, F.GEDRAGSTYPEN, lambda y: {"feitcategorieen": ["zakkenrollen"]}),
+    RowError(POLITIE, C.E03, F.INCIDENTDATUM, lambda y: {"pleegdatum": f"{y}-02-31"}),
 )
 
 
@@ -77,64 +80,64 @@ class OptionalDefect:
     """A W06: an invalid value in an optional field; the incident loads with `loaded_as`."""
 
     profiel: str
-    veld: str
+    veld: F
     loaded_as: str | None  # the national value the incident holds (missing: None)
     overrides: Overrides
 
 
 OPTIONAL_DEFECTS = (
-    OptionalDefect(TEMPLATE, "kanaal", "onbekend", lambda y: {"kanaal": "postduif"}),
-    OptionalDefect(TEMPLATE, "aantal_daders", None, lambda y: {"aantal_daders": 0}),
-    OptionalDefect(GIR, "kanaal", "onbekend", lambda y: {"Wijze": "Fax"}),
-    OptionalDefect(GIR, "registratiedatum", None, lambda y: {"Datum melding": _future(y)}),
-    OptionalDefect(GIR, "aantal_daders", None, lambda y: {"Aantal daders": "twee"}),
-    OptionalDefect(VENDOR_CSV, "letsel", "onbekend", lambda y: {"Letsel": "7"}),
-    OptionalDefect(VENDOR_CSV, "registratiedatum", None, lambda y: {"Gemeld op": "gisteren"}),
+    OptionalDefect(TEMPLATE, F.KANAAL, "onbekend", lambda y: {F.KANAAL: "postduif"}),
+    OptionalDefect(TEMPLATE, F.AANTAL_DADERS, None, lambda y: {F.AANTAL_DADERS: 0}),
+    OptionalDefect(GIR, F.KANAAL, "onbekend", lambda y: {"Wijze": "Fax"}),
+    OptionalDefect(GIR, F.REGISTRATIEDATUM, None, lambda y: {"Datum melding": _future(y)}),
+    OptionalDefect(GIR, F.AANTAL_DADERS, None, lambda y: {"Aantal daders": "twee"}),
+    OptionalDefect(VENDOR_CSV, F.LETSEL, "onbekend", lambda y: {"Letsel": "7"}),
+    OptionalDefect(VENDOR_CSV, F.REGISTRATIEDATUM, None, lambda y: {"Gemeld op": "gisteren"}),
     OptionalDefect(
-        VENDOR_CSV, "registratiedatum", None, lambda y: {"Gemeld op": f"{_future(y):%d-%m-%Y}"}
+        VENDOR_CSV, F.REGISTRATIEDATUM, None, lambda y: {"Gemeld op": f"{_future(y):%d-%m-%Y}"}
     ),
-    OptionalDefect(VENDOR_CSV, "verzuim_dagen", None, lambda y: {"Verzuimdagen": "-3"}),
-    OptionalDefect(VENDOR_CSV, "aantal_daders", None, lambda y: {"Daders": "twee"}),
-    OptionalDefect(BRANDWEER, "context", "onbekend", lambda y: {"Inzet": "Oefening"}),
+    OptionalDefect(VENDOR_CSV, F.VERZUIM_DAGEN, None, lambda y: {"Verzuimdagen": "-3"}),
+    OptionalDefect(VENDOR_CSV, F.AANTAL_DADERS, None, lambda y: {"Daders": "twee"}),
+    OptionalDefect(BRANDWEER, F.CONTEXT, "onbekend", lambda y: {"Inzet": "Oefening"}),
     OptionalDefect(
-        BRANDWEER, "registratiedatum", None, lambda y: {"Datum registratie": "gisteren"}
+        BRANDWEER, F.REGISTRATIEDATUM, None, lambda y: {"Datum registratie": "gisteren"}
     ),
-    OptionalDefect(BRANDWEER, "verzuim_dagen", None, lambda y: {"Verzuim": -3}),
-    OptionalDefect(POLITIE, "kanaal", "onbekend", lambda y: {"modus": "postduif"}),
+    OptionalDefect(BRANDWEER, F.VERZUIM_DAGEN, None, lambda y: {"Verzuim": -3}),
+    OptionalDefect(POLITIE, F.KANAAL, "onbekend", lambda y: {"modus": "postduif"}),
     OptionalDefect(
-        POLITIE, "registratiedatum", None, lambda y: {"registratiedatum": _future(y).isoformat()}
+        POLITIE, F.REGISTRATIEDATUM, None, lambda y: {F.REGISTRATIEDATUM: _future(y).isoformat()}
     ),
-    OptionalDefect(POLITIE, "aantal_daders", None, lambda y: {"aantal_verdachten": "twee"}),
-    OptionalDefect(POLITIE, "aantal_daders", None, lambda y: {"aantal_verdachten": 0}),
+    OptionalDefect(POLITIE, F.AANTAL_DADERS, None, lambda y: {"aantal_verdachten": "twee"}),
+    OptionalDefect(POLITIE, F.AANTAL_DADERS, None, lambda y: {"aantal_verdachten": 0}),
 )
 DUPLICATE_PROFILES = (TEMPLATE, GIR, VENDOR_CSV, POLITIE)
 
 
 def _w01(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     """VPT flag ja while aangifte is nee."""
-    return replace(incident, aangifte="nee", vpt_markering="ja")
+    return incident.but({F.AANGIFTE: "nee", F.VPT_MARKERING: "ja"})
 
 
 def _w02(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     """Medical injury with only verbal aggression."""
-    return replace(incident, gedragstypen=("verbaal",), letsel="medisch", verzuim_dagen=2)
+    return incident.but({F.GEDRAGSTYPEN: ("verbaal",), F.LETSEL: "medisch", F.VERZUIM_DAGEN: 2})
 
 
 def _w03(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     """Implausibly many sick days."""
-    return replace(incident, verzuim_dagen=366 + int(rng.integers(0, 300)))
+    return incident.but({F.VERZUIM_DAGEN: 366 + int(rng.integers(0, 300))})
 
 
 def _w04(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     """Incident dated 5–40 days before the delivery's quarter, registered in it."""
     day = start - timedelta(days=int(rng.integers(5, 41)))
-    return replace(incident, incidentdatum=day, registratiedatum=start)
+    return incident.but({F.INCIDENTDATUM: day, F.REGISTRATIEDATUM: start})
 
 
 def _w05(incident: Incident, start: date, rng: np.random.Generator) -> Incident:
     """Registered 1–5 days before the incident date."""
-    day = incident.incidentdatum - timedelta(days=int(rng.integers(1, 6)))
-    return replace(incident, registratiedatum=day)
+    day = incident[F.INCIDENTDATUM] - timedelta(days=int(rng.integers(1, 6)))
+    return incident.but({F.REGISTRATIEDATUM: day})
 
 
 WARNINGS = {C.W01: _w01, C.W02: _w02, C.W03: _w03, C.W04: _w04, C.W05: _w05}
@@ -175,7 +178,7 @@ def inject_defects(
         _insert(delivery.rows, row, rng)
     for defect in OPTIONAL_DEFECTS:
         delivery = _pick(eligible[defect.profiel], rng)
-        incident = replace(draw(delivery), **{defect.veld: defect.loaded_as})  # type: ignore[arg-type]
+        incident = draw(delivery).but({defect.veld: defect.loaded_as})
         row = PlannedRow(incident, LOADED, C.W06, defect.veld)
         row.overrides = defect.overrides(delivery.year)
         _insert(delivery.rows, row, rng)
@@ -192,7 +195,7 @@ def _inject_duplicate(delivery: DeliveryFile, draw: DrawIncident, rng: np.random
     """Add a second, different incident that reuses the number of a clean row (E06)."""
     clean = [i for i, row in enumerate(delivery.rows) if row.code is None]
     first = clean[int(rng.integers(len(clean)))]
-    number = delivery.rows[first].incident.bron_incidentnummer
-    duplicate = replace(draw(delivery), bron_incidentnummer=number)
-    row = PlannedRow(duplicate, REJECTED, C.E06, "bron_incidentnummer")
+    number = delivery.rows[first].incident.number
+    duplicate = draw(delivery).but({F.BRON_INCIDENTNUMMER: number})
+    row = PlannedRow(duplicate, REJECTED, C.E06, F.BRON_INCIDENTNUMMER)
     _insert(delivery.rows, row, rng, after=first)

@@ -25,6 +25,7 @@ from pipeline.sample.model import (
 )
 from pipeline.sample.plan import QUARTERS, SamplePlan, random_streams
 from pipeline.sample.series import Quarter
+from schemas.fields import FieldName
 
 CORRECTION_SUFFIX = "_correctie"
 CORRECTION_DELAY = timedelta(days=30)
@@ -136,9 +137,11 @@ def _correction(
     del incidents[int(rng.integers(len(incidents)))]
     for index in rng.choice(len(incidents), CHANGED_IN_CORRECTION, replace=False):
         old = incidents[index]
-        nazorg = "nee" if old.nazorg_aangeboden == "ja" else "ja"
-        daders = (old.aantal_daders or 1) + 1
-        incidents[index] = replace(old, nazorg_aangeboden=nazorg, aantal_daders=daders)
+        nazorg = "nee" if old[FieldName.NAZORG_AANGEBODEN] == "ja" else "ja"
+        daders = (old[FieldName.AANTAL_DADERS] or 1) + 1
+        incidents[index] = old.but(
+            {FieldName.NAZORG_AANGEBODEN: nazorg, FieldName.AANTAL_DADERS: daders}
+        )
     incidents.append(factory.draw_one(correction))
     correction.rows = [PlannedRow(incident) for incident in incidents]
     return correction
@@ -170,7 +173,7 @@ def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
         if (org.code, quarter) in plan.counts
     ]
     # the covered gemeente's incidents are drawn (so every other draw stays as it was), not written
-    covered = plan.coverage.levert_voor.organisatiecode
+    covered = plan.coverage.levert_voor.organisatie
     files = [f for f in drawn if f.organisation.code != covered]
     original = _find(files, plan.cases.redelivery)
     files.append(_correction(original, factory, defect_rng))
@@ -185,7 +188,7 @@ def build_deliveries(plan: SamplePlan) -> list[DeliveryFile]:
 def _series_deliveries(plan: SamplePlan, factory: IncidentFactory) -> list[DeliveryFile]:
     """Draw the clean deliveries of the quarters outside the main year (the covered gemeente
     has none of its own; the region below the floor misses some)."""
-    covered = plan.coverage.levert_voor.organisatiecode
+    covered = plan.coverage.levert_voor.organisatie
     return [
         _series_delivery(plan, org, when, factory)
         for org in plan.organisations

@@ -8,14 +8,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.employers.template import (
-    Aanlevering,
-    build_template,
-    incident_columns,
-    save_reproducibly,
-)
+from pipeline.employers.template import build_template, incident_columns, save_reproducibly
 from pipeline.sample.excel import CREATOR, Sheet, write_workbook
-from pipeline.sample.formats import FORMATS, Cells
+from pipeline.sample.formats import FORMATS, Cells, template_aanlevering
 from pipeline.sample.model import (
     BRANDWEER,
     GIR,
@@ -59,18 +54,9 @@ def _table(columns: tuple[str, ...], rows: list[Cells]) -> list[list[object]]:
 
 def write_template_delivery(path: Path, delivery: DeliveryFile, rows: list[Cells]) -> None:
     """Write a delivery in the generated national template, its Aanlevering filled in."""
-    org = delivery.organisation
-    aanlevering = Aanlevering(
-        organisatiecode=delivery.bron_code,
-        periode=delivery.periode,
-        beroepsgroep=org.beroepsgroep,
-        fte=org.fte,
-        geen_incidenten=delivery.geen_incidenten,
-    )
     table = ([cells[name] for name in incident_columns()] for cells in rows)
-    save_reproducibly(
-        build_template(aanlevering, table), path, workbook_stamp(delivery.year), CREATOR
-    )
+    workbook = build_template(template_aanlevering(delivery), table)
+    save_reproducibly(workbook, path, workbook_stamp(delivery.year), CREATOR)
 
 
 def _gir_sheets(delivery: DeliveryFile, rows: list[Cells]) -> list[Sheet]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pipeline.employers.template import Aanlevering
 from pipeline.sample.model import (
     BRANDWEER,
     GIR,
@@ -17,28 +18,29 @@ from pipeline.sample.model import (
     Incident,
 )
 from pipeline.sample.population import Reference
+from schemas.fields import FieldName as F
 
 Cells = dict[str, Any]
 
-TEMPLATE_COLUMNS = (
-    "bron_incidentnummer",
-    "beroepsgroep",
-    "incidentdatum",
-    "incidenttijd",
-    "registratiedatum",
-    "gemeentecode_locatie",
-    "gedragstypen",
-    "kanaal",
-    "context",
-    "wapen",
-    "aantal_daders",
-    "letsel",
-    "verzuim_dagen",
-    "materiele_schade",
-    "aangifte",
-    "vpt_markering",
-    "nazorg_aangeboden",
-    "medewerker_id",
+TEMPLATE_COLUMNS = (  # the national template's columns are the fields
+    F.BRON_INCIDENTNUMMER,
+    F.BEROEPSGROEP,
+    F.INCIDENTDATUM,
+    F.INCIDENTTIJD,
+    F.REGISTRATIEDATUM,
+    F.GEMEENTECODE_LOCATIE,
+    F.GEDRAGSTYPEN,
+    F.KANAAL,
+    F.CONTEXT,
+    F.WAPEN,
+    F.AANTAL_DADERS,
+    F.LETSEL,
+    F.VERZUIM_DAGEN,
+    F.MATERIELE_SCHADE,
+    F.AANGIFTE,
+    F.VPT_MARKERING,
+    F.NAZORG_AANGEBODEN,
+    F.MEDEWERKER_ID,
 )
 GIR_TICKS = {
     "Verbaal": "verbaal",
@@ -178,7 +180,7 @@ def _capital(code: str | None) -> str | None:
 
 def _odd(incident: Incident) -> bool:
     """Return a stable coin flip per incident, so source spellings vary deterministically."""
-    return sum(map(ord, incident.bron_incidentnummer)) % 2 == 1
+    return sum(map(ord, incident.number)) % 2 == 1
 
 
 def _dmy(day: date | None) -> str:
@@ -188,12 +190,25 @@ def _dmy(day: date | None) -> str:
 
 def _template_cells(incident: Incident, delivery: DeliveryFile, reference: Reference) -> Cells:
     """Spell an incident in the national template (legacy code kept for the own gemeente)."""
-    cells: Cells = {name: getattr(incident, name, None) for name in TEMPLATE_COLUMNS}
-    cells["beroepsgroep"] = delivery.organisation.beroepsgroep
-    cells["gedragstypen"] = ", ".join(incident.gedragstypen)
-    if incident.gemeentecode_locatie == delivery.organisation.code:
-        cells["gemeentecode_locatie"] = delivery.bron_code
+    cells: Cells = {name: incident.values.get(name) for name in TEMPLATE_COLUMNS}
+    cells[F.BEROEPSGROEP] = delivery.organisation.beroep
+    cells[F.GEDRAGSTYPEN] = ", ".join(incident[F.GEDRAGSTYPEN])
+    if incident[F.GEMEENTECODE_LOCATIE] == delivery.organisation.code:
+        cells[F.GEMEENTECODE_LOCATIE] = delivery.bron_code
     return cells
+
+
+def template_aanlevering(delivery: DeliveryFile) -> Aanlevering:
+    """Return what the template's Aanlevering sheet declares for the delivery (the source code
+    as the organisation wrote it)."""
+    org = delivery.organisation
+    return Aanlevering(
+        organisatiecode=delivery.bron_code,
+        periode=delivery.periode,
+        beroepsgroep=org.beroep,
+        fte=org.fte,
+        geen_incidenten=delivery.geen_incidenten,
+    )
 
 
 def _gir_janee(code: str | None, not_applicable: bool) -> str | None:
@@ -205,29 +220,29 @@ def _gir_janee(code: str | None, not_applicable: bool) -> str | None:
 
 def _gir_cells(incident: Incident, delivery: DeliveryFile, reference: Reference) -> Cells:
     """Spell an incident in the GIR gemeente export."""
-    location = incident.gemeentecode_locatie
+    location = incident[F.GEMEENTECODE_LOCATIE]
     cells: Cells = {
-        "Meldingsnummer": incident.bron_incidentnummer,
-        "Datum voorval": incident.incidentdatum,
-        "Tijdstip": incident.incidenttijd,
-        "Datum melding": incident.registratiedatum,
+        "Meldingsnummer": incident.number,
+        "Datum voorval": incident[F.INCIDENTDATUM],
+        "Tijdstip": incident[F.INCIDENTTIJD],
+        "Datum melding": incident[F.REGISTRATIEDATUM],
         "Locatie": None if location is None else reference.gemeente(location).naam,
     }
     cells |= {
-        col: "X" if code in incident.gedragstypen else None for col, code in GIR_TICKS.items()
+        col: "X" if code in incident[F.GEDRAGSTYPEN] else None for col, code in GIR_TICKS.items()
     }
     return cells | {
-        "Wijze": _label(GIR_WIJZE, incident.kanaal),
-        "Werkzaamheid": _capital(incident.context),
-        "Wapen gebruikt": _gir_janee(incident.wapen, _odd(incident)),
-        "Materiële schade": _gir_janee(incident.materiele_schade, False),
-        "Aangifte gedaan": _gir_janee(incident.aangifte, False),
-        "VPT": _gir_janee(incident.vpt_markering, incident.aangifte != "ja"),
-        "Nazorg": _gir_janee(incident.nazorg_aangeboden, _odd(incident)),
-        "Aantal daders": incident.aantal_daders,
-        "Letsel": _label(GIR_LETSEL, incident.letsel),
-        "Verzuim (dagen)": incident.verzuim_dagen,
-        "Personeelsnummer": incident.medewerker_id,
+        "Wijze": _label(GIR_WIJZE, incident[F.KANAAL]),
+        "Werkzaamheid": _capital(incident[F.CONTEXT]),
+        "Wapen gebruikt": _gir_janee(incident[F.WAPEN], _odd(incident)),
+        "Materiële schade": _gir_janee(incident[F.MATERIELE_SCHADE], False),
+        "Aangifte gedaan": _gir_janee(incident[F.AANGIFTE], False),
+        "VPT": _gir_janee(incident[F.VPT_MARKERING], incident[F.AANGIFTE] != "ja"),
+        "Nazorg": _gir_janee(incident[F.NAZORG_AANGEBODEN], _odd(incident)),
+        "Aantal daders": incident[F.AANTAL_DADERS],
+        "Letsel": _label(GIR_LETSEL, incident[F.LETSEL]),
+        "Verzuim (dagen)": incident[F.VERZUIM_DAGEN],
+        "Personeelsnummer": incident[F.MEDEWERKER_ID],
         "Omschrijving": incident.omschrijving,
     }
 
@@ -239,68 +254,68 @@ def _csv_text(mapping: dict[str, str], code: str | None) -> str:
 
 def _csv_cells(incident: Incident, delivery: DeliveryFile, reference: Reference) -> Cells:
     """Spell an incident in the vendor CSV (all text)."""
-    location = incident.gemeentecode_locatie
-    numbers = (incident.aantal_daders, incident.verzuim_dagen)
+    location = incident[F.GEMEENTECODE_LOCATIE]
+    numbers = (incident[F.AANTAL_DADERS], incident[F.VERZUIM_DAGEN])
     daders, verzuim = ("" if value is None else str(value) for value in numbers)
     return {
-        "ID": incident.bron_incidentnummer,
-        "Datum": _dmy(incident.incidentdatum),
-        "Tijd": incident.incidenttijd or "",
-        "Gemeld op": _dmy(incident.registratiedatum),
+        "ID": incident.number,
+        "Datum": _dmy(incident[F.INCIDENTDATUM]),
+        "Tijd": incident[F.INCIDENTTIJD] or "",
+        "Gemeld op": _dmy(incident[F.REGISTRATIEDATUM]),
         "Plaats CBS": "" if location is None else reference.gemeente(location).nummer,
-        "Gedrag": ",".join(CSV_GEDRAG[code] for code in incident.gedragstypen),
-        "Kanaal": _csv_text(CSV_KANAAL, incident.kanaal),
-        "Situatie": _csv_text(CSV_SITUATIE, incident.context),
-        "Wapen": _csv_text(CSV_JANEE, incident.wapen),
+        "Gedrag": ",".join(CSV_GEDRAG[code] for code in incident[F.GEDRAGSTYPEN]),
+        "Kanaal": _csv_text(CSV_KANAAL, incident[F.KANAAL]),
+        "Situatie": _csv_text(CSV_SITUATIE, incident[F.CONTEXT]),
+        "Wapen": _csv_text(CSV_JANEE, incident[F.WAPEN]),
         "Daders": daders,
-        "Letsel": _csv_text(CSV_LETSEL, incident.letsel),
+        "Letsel": _csv_text(CSV_LETSEL, incident[F.LETSEL]),
         "Verzuimdagen": verzuim,
-        "Schade": _csv_text(CSV_JANEE, incident.materiele_schade),
-        "Aangifte": _csv_text(CSV_JANEE, incident.aangifte),
-        "VPT": _csv_text(CSV_JANEE, incident.vpt_markering),
-        "Nazorg": _csv_text(CSV_JANEE, incident.nazorg_aangeboden),
-        "Medewerker": incident.medewerker_id or "",
+        "Schade": _csv_text(CSV_JANEE, incident[F.MATERIELE_SCHADE]),
+        "Aangifte": _csv_text(CSV_JANEE, incident[F.AANGIFTE]),
+        "VPT": _csv_text(CSV_JANEE, incident[F.VPT_MARKERING]),
+        "Nazorg": _csv_text(CSV_JANEE, incident[F.NAZORG_AANGEBODEN]),
+        "Medewerker": incident[F.MEDEWERKER_ID] or "",
         "Toelichting": incident.omschrijving,
     }
 
 
 def _brandweer_inzet(incident: Incident) -> str | None:
     """Spell the context as a brandweer `Inzet`; hulpverlening is `Brand` or `Hulpverlening`."""
-    if incident.context == "hulpverlening":
+    if incident[F.CONTEXT] == "hulpverlening":
         return "Brand" if _odd(incident) else "Hulpverlening"
-    return _label(BRANDWEER_INZET, incident.context)
+    return _label(BRANDWEER_INZET, incident[F.CONTEXT])
 
 
 def _brandweer_cells(incident: Incident, delivery: DeliveryFile, reference: Reference) -> Cells:
     """Spell an incident in the brandweer export."""
     return {
-        "Incidentnr": incident.bron_incidentnummer,
-        "Datum": incident.incidentdatum,
-        "Tijd": incident.incidenttijd,
-        "Datum registratie": incident.registratiedatum,
-        "Gemeente (CBS-code)": incident.gemeentecode_locatie,
-        "Soort agressie": "; ".join(BRANDWEER_GEDRAG[code] for code in incident.gedragstypen),
-        "Contactvorm": _capital(incident.kanaal),
+        "Incidentnr": incident.number,
+        "Datum": incident[F.INCIDENTDATUM],
+        "Tijd": incident[F.INCIDENTTIJD],
+        "Datum registratie": incident[F.REGISTRATIEDATUM],
+        "Gemeente (CBS-code)": incident[F.GEMEENTECODE_LOCATIE],
+        "Soort agressie": "; ".join(BRANDWEER_GEDRAG[code] for code in incident[F.GEDRAGSTYPEN]),
+        "Contactvorm": _capital(incident[F.KANAAL]),
         "Inzet": _brandweer_inzet(incident),
-        "Wapen": _capital(incident.wapen),
-        "Materiële schade": _capital(incident.materiele_schade),
-        "Aangifte": _capital(incident.aangifte),
-        "VPT-markering": _capital(incident.vpt_markering),
-        "Nazorg aangeboden": _capital(incident.nazorg_aangeboden),
-        "Aantal daders": incident.aantal_daders,
-        "Letsel": _capital(incident.letsel),
-        "Verzuim": incident.verzuim_dagen,
-        "Medewerker (P-nr)": incident.medewerker_id,
+        "Wapen": _capital(incident[F.WAPEN]),
+        "Materiële schade": _capital(incident[F.MATERIELE_SCHADE]),
+        "Aangifte": _capital(incident[F.AANGIFTE]),
+        "VPT-markering": _capital(incident[F.VPT_MARKERING]),
+        "Nazorg aangeboden": _capital(incident[F.NAZORG_AANGEBODEN]),
+        "Aantal daders": incident[F.AANTAL_DADERS],
+        "Letsel": _capital(incident[F.LETSEL]),
+        "Verzuim": incident[F.VERZUIM_DAGEN],
+        "Medewerker (P-nr)": incident[F.MEDEWERKER_ID],
     }
 
 
 def _politie_feiten(incident: Incident) -> list[str]:
     """Spell the behaviour types as police offence categories."""
     feiten: list[str] = []
-    for code in incident.gedragstypen:
+    for code in incident[F.GEDRAGSTYPEN]:
         if code != "fysiek_geweld":
             feiten.append(POLITIE_FEIT[code])
-        elif incident.context != "aanhouding":
+        elif incident[F.CONTEXT] != "aanhouding":
             feiten.append("mishandeling")
         else:
             feiten += (
@@ -316,25 +331,25 @@ def _json_janee(code: str | None) -> bool | str | None:
 
 def _politie_cells(incident: Incident, delivery: DeliveryFile, reference: Reference) -> Cells:
     """Spell an incident as a police JSON object."""
-    registered = incident.registratiedatum
+    registered = incident[F.REGISTRATIEDATUM]
     return {
-        "registratienummer": incident.bron_incidentnummer,
-        "pleegdatum": incident.incidentdatum.isoformat(),
-        "pleegtijd": incident.incidenttijd,
+        "registratienummer": incident.number,
+        "pleegdatum": incident[F.INCIDENTDATUM].isoformat(),
+        "pleegtijd": incident[F.INCIDENTTIJD],
         "registratiedatum": None if registered is None else registered.isoformat(),
-        "gemeente_cbs": incident.gemeentecode_locatie,
+        "gemeente_cbs": incident[F.GEMEENTECODE_LOCATIE],
         "feitcategorieen": _politie_feiten(incident),
-        "modus": incident.kanaal,
-        "omstandigheid": incident.context,
-        "wapen": _json_janee(incident.wapen),
-        "schade": _json_janee(incident.materiele_schade),
-        "aangifte": _json_janee(incident.aangifte),
-        "vpt": _json_janee(incident.vpt_markering),
-        "nazorg": _json_janee(incident.nazorg_aangeboden),
-        "aantal_verdachten": incident.aantal_daders,
-        "letsel": incident.letsel,
-        "verzuimdagen": incident.verzuim_dagen,
-        "medewerker_id": incident.medewerker_id,
+        "modus": incident[F.KANAAL],
+        "omstandigheid": incident[F.CONTEXT],
+        "wapen": _json_janee(incident[F.WAPEN]),
+        "schade": _json_janee(incident[F.MATERIELE_SCHADE]),
+        "aangifte": _json_janee(incident[F.AANGIFTE]),
+        "vpt": _json_janee(incident[F.VPT_MARKERING]),
+        "nazorg": _json_janee(incident[F.NAZORG_AANGEBODEN]),
+        "aantal_verdachten": incident[F.AANTAL_DADERS],
+        "letsel": incident[F.LETSEL],
+        "verzuimdagen": incident[F.VERZUIM_DAGEN],
+        "medewerker_id": incident[F.MEDEWERKER_ID],
         "mo_omschrijving": incident.omschrijving,
     }
 

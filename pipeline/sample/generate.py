@@ -105,7 +105,7 @@ def _per_beroepsgroep(files: list[DeliveryFile]) -> dict[str, int]:
     for delivery in files:
         if delivery.status == LOADED:
             loaded = sum(row.outcome == LOADED for row in delivery.rows)
-            counts[delivery.organisation.beroepsgroep] += loaded
+            counts[delivery.organisation.beroep] += loaded
     return dict(sorted(counts.items()))
 
 

@@ -19,6 +19,7 @@ from pipeline.sample.series import (
     RISING_GEDRAG,
     trend,
 )
+from schemas.fields import FieldName
 
 GEDRAG_CODES = (
     "verbaal",
@@ -75,8 +76,8 @@ FREE_TEXT_DETAILS = (
 class Trend:
     """How a year of the series differs from the main year (1: not at all)."""
 
-    rising: float = 1.0  # weight of RISING_GEDRAG among the gedragstypen
-    aangifte: float = 1.0  # chance of an aangifte in FALLING_AANGIFTE's registrations
+    rising: float = 1.0  # weight of RISING_GEDRAG among the behaviour types
+    falling: float = 1.0  # chance of an aangifte in FALLING_AANGIFTE's registrations
 
     @classmethod
     def of(cls, year: int, main_year: int) -> Trend:
@@ -111,9 +112,9 @@ def build_source(
     size = max(5, math.ceil(org.fte * 1.15))
     employee_ids = tuple(f"{org.code}-{number:05d}" for number in range(1, size + 1))
     employee_weights = _normalised(list(rng.gamma(0.5, size=size)))
-    if org.beroepsgroep == "boa":
+    if org.beroep == "boa":
         gemeenten = [reference.gemeente(org.code)]
-    elif org.beroepsgroep == "brandweer":
+    elif org.beroep == "brandweer":
         gemeenten = [g for g in reference.gemeenten if g.regio == org.code]
     else:
         gemeenten = list(reference.gemeenten)
@@ -141,11 +142,11 @@ def _blank(
     return [None if gone else value for value, gone in zip(values, missing, strict=True)]
 
 
-def _gedrag_weights(beroepsgroep: str, trend: Trend) -> np.ndarray:
+def _gedrag_weights(beroep: str, trend: Trend) -> np.ndarray:
     """Return the probabilities of the behaviour types in the trend's year."""
     weights = [
         w * trend.rising if code == RISING_GEDRAG else w
-        for code, w in zip(GEDRAG_CODES, GEDRAG_WEIGHTS[beroepsgroep], strict=True)
+        for code, w in zip(GEDRAG_CODES, GEDRAG_WEIGHTS[beroep], strict=True)
     ]
     return _normalised(weights)
 
@@ -176,11 +177,11 @@ def _draw_times(
 def _draw_kanaal(rng: np.random.Generator, gedrag: list[tuple[str, ...]]) -> list[str | None]:
     """Draw the channel; physical violence is always in person, doxing online."""
     drawn = _choose(rng, KANAAL_CODES, KANAAL_WEIGHTS, len(gedrag))
-    kanaal = [
+    channels = [
         "fysiek" if "fysiek_geweld" in g else "online" if g == ("doxing",) else k
         for g, k in zip(gedrag, drawn, strict=True)
     ]
-    return _blank(rng, kanaal)
+    return _blank(rng, channels)
 
 
 def _draw_letsel(
@@ -192,16 +193,16 @@ def _draw_letsel(
         rng, ("geen", "licht", "medisch", "ernstig", "onbekend"), (35, 40, 15, 5, 5), n
     )
     calm = _choose(rng, ("geen", "onbekend"), (90, 10), n)
-    letsel = [
+    injuries = [
         v if "fysiek_geweld" in g else c for g, v, c in zip(gedrag, violent, calm, strict=True)
     ]
     serious = rng.integers(1, MAX_VERZUIM + 1, size=n)
     light = rng.integers(0, 4, size=n)
-    verzuim = [
+    sick_days = [
         int(s) if code in ("medisch", "ernstig") else int(li) if code == "licht" else 0
-        for code, s, li in zip(letsel, serious, light, strict=True)
+        for code, s, li in zip(injuries, serious, light, strict=True)
     ]
-    return _blank(rng, letsel), _blank(rng, verzuim)
+    return _blank(rng, injuries), _blank(rng, sick_days)
 
 
 def _draw_aangifte(
@@ -213,7 +214,7 @@ def _draw_aangifte(
     chance = [min(MAX_AANGIFTE_CHANCE, c * factor) for c in base]
     draws = rng.random(len(gedrag))
     unknown = rng.random(len(gedrag)) < 0.06
-    aangifte = _blank(
+    reported = _blank(
         rng,
         [
             "onbekend" if u else "ja" if d < c else "nee"
@@ -222,8 +223,8 @@ def _draw_aangifte(
     )
     flags = _choose(rng, ("ja", "nee", "onbekend"), (70, 20, 10), len(gedrag))
     no_flags = _blank(rng, ["nee"] * len(gedrag), 0.85)
-    vpt = [f if a == "ja" else nf for a, f, nf in zip(aangifte, flags, no_flags, strict=True)]
-    return aangifte, _blank(rng, vpt, 0.10)
+    vpt = [f if a == "ja" else nf for a, f, nf in zip(reported, flags, no_flags, strict=True)]
+    return reported, _blank(rng, vpt, 0.10)
 
 
 def _draw_janee(
@@ -251,38 +252,41 @@ def _draw_free_text(rng: np.random.Generator, n: int) -> list[str]:
 def _draw_columns(
     rng: np.random.Generator, source: IncidentSource, year: int, quarter: int, n: int,
     trend: Trend,
-) -> dict[str, list[Any]]:  # fmt: skip
+) -> dict[FieldName, list[Any]]:  # fmt: skip
     """Draw every field but the incident number for n incidents, column by column."""
-    beroepsgroep = source.organisation.beroepsgroep
-    weights = _gedrag_weights(beroepsgroep, trend)
+    beroep = source.organisation.beroep
+    weights = _gedrag_weights(beroep, trend)
     gedrag = [_draw_gedragstypen(rng, weights) for _ in range(n)]
     dates, registered, times = _draw_times(rng, year, quarter, n)
-    letsel, verzuim = _draw_letsel(rng, gedrag)
-    falling = trend.aangifte if beroepsgroep == FALLING_AANGIFTE else 1.0
-    aangifte, vpt = _draw_aangifte(rng, gedrag, falling)
+    injuries, sick_days = _draw_letsel(rng, gedrag)
+    falling = trend.falling if beroep == FALLING_AANGIFTE else 1.0
+    reported, vpt = _draw_aangifte(rng, gedrag, falling)
     locations = _choose_weighted(rng, source.location_codes, source.location_weights, n)
-    contexts = (*CONTEXT_WEIGHTS[beroepsgroep], 4)
+    contexts = (*CONTEXT_WEIGHTS[beroep], 4)
     employees = _choose_weighted(rng, source.employee_ids, source.employee_weights, n)
-    return {
-        "incidentdatum": dates,
-        "incidenttijd": times,
-        "registratiedatum": registered,
-        "gemeentecode_locatie": _blank(rng, locations, 0.08),
-        "gedragstypen": gedrag,
-        "kanaal": _draw_kanaal(rng, gedrag),
-        "context": _blank(rng, _choose(rng, (*CONTEXT_CODES, "onbekend"), contexts, n)),
-        "wapen": _draw_janee(rng, [0.12 if "fysiek_geweld" in g else 0.03 for g in gedrag]),
-        "aantal_daders": _blank(rng, [1 + int(i) for i in rng.choice(5, size=n, p=DADERS_WEIGHTS)]),
-        "letsel": letsel,
-        "verzuim_dagen": verzuim,
-        "materiele_schade": _draw_janee(rng, [0.8 if "vernieling" in g else 0.03 for g in gedrag]),
-        "aangifte": aangifte,
-        "vpt_markering": vpt,
-        "nazorg_aangeboden": _draw_janee(
+    return {  # drawn in this order: a new order changes every sample
+        FieldName.INCIDENTDATUM: dates,
+        FieldName.INCIDENTTIJD: times,
+        FieldName.REGISTRATIEDATUM: registered,
+        FieldName.GEMEENTECODE_LOCATIE: _blank(rng, locations, 0.08),
+        FieldName.GEDRAGSTYPEN: gedrag,
+        FieldName.KANAAL: _draw_kanaal(rng, gedrag),
+        FieldName.CONTEXT: _blank(rng, _choose(rng, (*CONTEXT_CODES, "onbekend"), contexts, n)),
+        FieldName.WAPEN: _draw_janee(rng, [0.12 if "fysiek_geweld" in g else 0.03 for g in gedrag]),
+        FieldName.AANTAL_DADERS: _blank(
+            rng, [1 + int(i) for i in rng.choice(5, size=n, p=DADERS_WEIGHTS)]
+        ),
+        FieldName.LETSEL: injuries,
+        FieldName.VERZUIM_DAGEN: sick_days,
+        FieldName.MATERIELE_SCHADE: _draw_janee(
+            rng, [0.8 if "vernieling" in g else 0.03 for g in gedrag]
+        ),
+        FieldName.AANGIFTE: reported,
+        FieldName.VPT_MARKERING: vpt,
+        FieldName.NAZORG_AANGEBODEN: _draw_janee(
             rng, [0.7 if "fysiek_geweld" in g else 0.4 for g in gedrag]
         ),
-        "medewerker_id": _blank(rng, employees, 0.10),
-        "omschrijving": _draw_free_text(rng, n),
+        FieldName.MEDEWERKER_ID: _blank(rng, employees, 0.10),
     }
 
 
@@ -292,9 +296,12 @@ def draw_incidents(
 ) -> list[Incident]:  # fmt: skip
     """Draw one incident per incident number, dated within the quarter, with the year's trend."""
     columns = _draw_columns(rng, source, year, quarter, len(numbers), trend)
+    texts = _draw_free_text(rng, len(numbers))  # after the fields: the order of draws is fixed
     return [
         Incident(
-            bron_incidentnummer=number, **{name: values[i] for name, values in columns.items()}
+            {FieldName.BRON_INCIDENTNUMMER: number}
+            | {name: values[i] for name, values in columns.items()},
+            texts[i],
         )
         for i, number in enumerate(numbers)
     ]

@@ -12,6 +12,7 @@ from pipeline.sample.plan import SamplePlan
 from pipeline.sample.series import FALLING_AANGIFTE, RISING_GEDRAG
 from pipeline.sample.truth import iso_utc
 from schemas.edit_codes import EditCode
+from schemas.fields import FieldName
 
 MANIFEST_NAME = "sample.json"
 OUTPUT_FOLDERS = ("inbox", "reference", "truth")
@@ -21,7 +22,7 @@ LEVERT_VOOR_NAME = "levert_voor.csv"
 def _where(delivery: DeliveryFile) -> dict[str, str]:
     """Describe a delivery by organisation, period and file."""
     return {
-        "organisatiecode": delivery.organisation.code,
+        FieldName.ORGANISATIECODE: delivery.organisation.code,
         "organisatiecode_bron": delivery.bron_code,
         "periode": delivery.periode,
         "bronbestand": delivery.file_name,
@@ -39,7 +40,7 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
     legacy_code, _, legacy_quarter = cases.legacy
     redelivery = _of(files, cases.redelivery, plan.year)
     duplicates = [
-        _where(f) | {"bron_incidentnummer": row.incident.bron_incidentnummer}
+        _where(f) | {FieldName.BRON_INCIDENTNUMMER: row.incident.number}
         for f in files
         for row in f.rows
         if row.code == EditCode.E06
@@ -54,7 +55,7 @@ def describe_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, Any
         },
         "unreadable": [_where(f) for f in files if f.unreadable],
         "missing_quarter": {
-            "organisatiecode": missing_code,
+            FieldName.ORGANISATIECODE: missing_code,
             "periode": periode(plan.year, missing_quarter),
         },
         "duplicate_incidentnummers": duplicates,
@@ -75,11 +76,11 @@ def _series_cases(plan: SamplePlan) -> dict[str, Any]:
     }
     if series.series_break:
         code, profiel, since = series.series_break
-        cases["series_break"] = {"organisatiecode": code, "eerder_profiel": profiel,
+        cases["series_break"] = {FieldName.ORGANISATIECODE: code, "eerder_profiel": profiel,
                                  "vanaf": periode(*since)}  # fmt: skip
     if series.below_floor:
         region, when, missing = series.below_floor
-        cases["below_floor"] = {"veiligheidsregio": region, "beroepsgroep": "boa",
+        cases["below_floor"] = {"veiligheidsregio": region, FieldName.BEROEPSGROEP: "boa",
                                 "periode": periode(*when), "niet_geleverd": list(missing)}  # fmt: skip
     return cases
 
@@ -92,14 +93,14 @@ def _coverage_cases(plan: SamplePlan, files: list[DeliveryFile]) -> dict[str, An
         "levert_voor": [
             {
                 "leverancier": relation.leverancier,
-                "organisatiecode": relation.organisatiecode,
+                FieldName.ORGANISATIECODE: relation.organisatie,
                 "vanaf": relation.vanaf,
                 "tot": relation.tot,
             }
         ],
         "late": [
             {
-                "organisatiecode": f.organisation.code,
+                FieldName.ORGANISATIECODE: f.organisation.code,
                 "periode": f.periode,
                 "bronbestand": f.file_name,
                 "received_at": iso_utc(f.received),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from schemas.errors import PipelineError
+from schemas.fields import FieldName
 
 CODELISTS_PATH = Path(__file__).resolve().parents[2] / "schemas" / "codelists.yaml"
 
@@ -62,7 +65,7 @@ class Organisation:
 
     code: str
     naam: str
-    beroepsgroep: str
+    beroep: str  # its beroepsgroep: boa, brandweer or politie
     regio: str | None
     inwoners: int
     index: int
@@ -73,26 +76,25 @@ class Organisation:
 
 @dataclass(frozen=True)
 class Incident:
-    """One incident in national terms, plus the raw employee id and free text."""
+    """One incident in national terms: the values of the national fields its source holds, by
+    field (the raw employee id among them; None is missing), plus the free text no field holds.
+    The organisation gives its code and beroepsgroep; the pipeline derives the rest."""
 
-    bron_incidentnummer: str
-    incidentdatum: date
-    incidenttijd: str | None
-    registratiedatum: date | None
-    gemeentecode_locatie: str | None
-    gedragstypen: tuple[str, ...]
-    kanaal: str | None
-    context: str | None
-    wapen: str | None
-    aantal_daders: int | None
-    letsel: str | None
-    verzuim_dagen: int | None
-    materiele_schade: str | None
-    aangifte: str | None
-    vpt_markering: str | None
-    nazorg_aangeboden: str | None
-    medewerker_id: str | None
+    values: Mapping[FieldName, Any]
     omschrijving: str
+
+    def __getitem__(self, name: FieldName) -> Any:
+        """Return the value of one national field."""
+        return self.values[name]
+
+    @property
+    def number(self) -> str:
+        """Return the source's incident number."""
+        return str(self.values[FieldName.BRON_INCIDENTNUMMER])
+
+    def but(self, changes: Mapping[FieldName, Any]) -> Incident:
+        """Return a copy of the incident with some field values changed."""
+        return Incident({**self.values, **changes}, self.omschrijving)
 
 
 @dataclass
@@ -102,7 +104,7 @@ class PlannedRow:
     incident: Incident
     outcome: str = LOADED
     code: str | None = None
-    veld: str | None = None
+    veld: FieldName | None = None
     overrides: dict[str, object] = field(default_factory=dict)
 
 

@@ -70,10 +70,10 @@ class SpecialCases:
 
 @dataclass(frozen=True)
 class LevertVoor:
-    """A covered-by relation: `leverancier` delivers for `organisatiecode` from `vanaf` on."""
+    """A covered-by relation: `leverancier` delivers for `organisatie` from `vanaf` on."""
 
     leverancier: str
-    organisatiecode: str
+    organisatie: str
     vanaf: str
     tot: str | None
     toelichting: str
@@ -88,7 +88,7 @@ class CoverageCases:
 
     def special_deliveries(self) -> set[OrgQuarter]:
         """Return the deliveries that must stay free of injected row defects."""
-        covered = self.levert_voor.organisatiecode
+        covered = self.levert_voor.organisatie
         return {self.late, *((covered, quarter) for quarter in QUARTERS)}
 
 
@@ -134,7 +134,7 @@ def choose_special_cases(
     organisations: tuple[Organisation, ...], reference: Reference, rng: np.random.Generator
 ) -> SpecialCases:
     """Choose distinct gemeenten for the nil return, redelivery, S01 file and missing quarter."""
-    gemeenten = [o for o in organisations if o.beroepsgroep == "boa" and o.code != LEGACY_SUCCESSOR]
+    gemeenten = [o for o in organisations if o.beroep == "boa" and o.code != LEGACY_SUCCESSOR]
     templates = [o for o in gemeenten if o.profiel == TEMPLATE]
     nil_org = min(templates, key=lambda o: (o.inwoners, o.code))
     girs = sorted((o for o in gemeenten if o.profiel == GIR), key=lambda o: -o.inwoners)
@@ -158,7 +158,7 @@ def _free_gemeenten(
     taken = cases.organisations() | {MISSING_IN_NIGHTLY_TEST}
     biggest = max((o for o in organisations if o.profiel == TEMPLATE), key=lambda o: o.inwoners)
     taken.add(biggest.code)
-    return [o for o in organisations if o.beroepsgroep == "boa" and o.code not in taken]
+    return [o for o in organisations if o.beroep == "boa" and o.code not in taken]
 
 
 def choose_coverage_cases(
@@ -178,7 +178,7 @@ def choose_coverage_cases(
     leverancier = max(neighbours, key=lambda o: (o.inwoners, o.code))
     relation = LevertVoor(
         leverancier=leverancier.code,
-        organisatiecode=covered.code,
+        organisatie=covered.code,
         vanaf=periode(year, QUARTERS[0]),
         tot=None,
         toelichting=f"Gezamenlijke handhavingsdienst: {leverancier.naam} levert ook voor "
@@ -222,7 +222,7 @@ def plan_series(
     """Plan the quarters around the main year: counts, the series break and the region below
     the coverage floor, among gemeenten that carry no other case."""
     quarters = series_quarters(first, last, year)
-    taken = {coverage.levert_voor.leverancier, coverage.levert_voor.organisatiecode,
+    taken = {coverage.levert_voor.leverancier, coverage.levert_voor.organisatie,
              coverage.late[0]}  # fmt: skip
     free = [o for o in _free_gemeenten(organisations, cases) if o.code not in taken]
     history = [q for q in quarters if q[0] != year]
@@ -265,7 +265,7 @@ def plan_sample(
 
 def planned_volumes(plan: SamplePlan) -> dict[str, int]:
     """Return the planned number of regular incidents per beroepsgroep for the year."""
-    groups = {org.code: org.beroepsgroep for org in plan.organisations}
+    groups = {org.code: org.beroep for org in plan.organisations}
     volumes: dict[str, int] = {}
     for (code, _), count in sorted(plan.counts.items()):
         volumes[groups[code]] = volumes.get(groups[code], 0) + count

@@ -122,7 +122,7 @@ def _gemeente_organisations(
         Organisation(
             code=g.code,
             naam=g.naam,
-            beroepsgroep="boa",
+            beroep="boa",
             regio=g.regio,
             inwoners=g.inwoners,
             index=index,
@@ -145,7 +145,7 @@ def _regio_organisations(
         Organisation(
             code=code,
             naam=naam,
-            beroepsgroep="brandweer",
+            beroep="brandweer",
             regio=code,
             inwoners=inwoners,
             index=first_index + offset,
@@ -166,7 +166,7 @@ def build_organisations(
     politie = Organisation(
         code=POLITIE_CODE,
         naam="Nationale Politie",
-        beroepsgroep="politie",
+        beroep="politie",
         regio=None,
         inwoners=sum(g.inwoners for g in reference.gemeenten),
         index=len(gemeenten) + len(regios),

@@ -5,7 +5,7 @@ and late deliveries, the old gemeentecode). The quarters before and after it mak
 monitor follows over time (DESIGN §12), with what an analyst must be able to find:
 
 - developments: the volume grows a little each year, discriminatie rises as a share of the
-  gedragstypen, and the chance of an aangifte falls in the politie's registrations;
+  behaviour types, and the chance of an aangifte falls in the politie's registrations;
 - a series break: one gemeente changes registration system at the start of the main year;
 - one veiligheidsregio whose boa coverage falls below the floor in the quarter before the main
   year, because most of its gemeenten did not deliver.
@@ -33,13 +33,13 @@ from pipeline.sample.model import (
 )
 
 Quarter = tuple[int, int]  # (year, quarter)
-SeriesKey = tuple[str, int, int]  # (organisatiecode, year, quarter)
+SeriesKey = tuple[str, int, int]  # (organisation code, year, quarter)
 
 DEADLINE_DAYS = 30  # a quarter is due this many days after its end (MONITOR_DELIVERY_DEADLINE_DAYS)
 YEARS_BACK = 3  # the series starts on 1 January this many years back
 VOLUME_GROWTH = 1.06  # incidents per year, relative to the year before
 RISING_GEDRAG = "discriminatie"
-RISING_FACTOR = 1.35  # its weight among the gedragstypen, relative to the year before
+RISING_FACTOR = 1.35  # its weight among the behaviour types, relative to the year before
 FALLING_AANGIFTE = "politie"
 FALLING_FACTOR = 0.85  # the chance of an aangifte, relative to the year before
 MAX_AANGIFTE_CHANCE = 0.95
@@ -149,7 +149,7 @@ def choose_below_floor(
     quarter = (main_year - 1, 4)
     if quarter not in quarters:
         return None
-    boa = [o for o in organisations if o.beroepsgroep == "boa"]
+    boa = [o for o in organisations if o.beroep == "boa"]
     totals: dict[str, float] = {}
     for org in boa:
         totals[org.regio or ""] = totals.get(org.regio or "", 0.0) + org.fte

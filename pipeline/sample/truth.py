@@ -19,77 +19,42 @@ from pipeline.sample.model import (
 )
 from pipeline.sample.plan import LevertVoor
 from schemas.edit_codes import EditCode
+from schemas.fields import FieldName
 
+PASSTHROUGH = (  # written to the truth as drawn
+    FieldName.KANAAL,
+    FieldName.CONTEXT,
+    FieldName.WAPEN,
+    FieldName.AANTAL_DADERS,
+    FieldName.LETSEL,
+    FieldName.VERZUIM_DAGEN,
+    FieldName.MATERIELE_SCHADE,
+    FieldName.AANGIFTE,
+    FieldName.VPT_MARKERING,
+    FieldName.NAZORG_AANGEBODEN,
+    FieldName.MEDEWERKER_ID,
+)
 INCIDENT_COLUMNS = (
-    "organisatiecode",
-    "organisatiecode_bron",
-    "periode",
-    "bronbestand",
-    "bron_incidentnummer",
-    "beroepsgroep",
-    "incidentdatum",
-    "incidenttijd",
-    "registratiedatum",
-    "gemeentecode_locatie",
-    "gedragstypen",
-    "zwaarste_gedragstype",
-    "kanaal",
-    "context",
-    "wapen",
-    "aantal_daders",
-    "letsel",
-    "verzuim_dagen",
-    "materiele_schade",
-    "aangifte",
-    "vpt_markering",
-    "nazorg_aangeboden",
-    "medewerker_id",
+    *(FieldName.ORGANISATIECODE, "organisatiecode_bron", "periode", "bronbestand"),
+    *(FieldName.BRON_INCIDENTNUMMER, FieldName.BEROEPSGROEP, FieldName.INCIDENTDATUM),
+    *(FieldName.INCIDENTTIJD, FieldName.REGISTRATIEDATUM, FieldName.GEMEENTECODE_LOCATIE),
+    *(FieldName.GEDRAGSTYPEN, FieldName.ZWAARSTE_GEDRAGSTYPE),
+    *PASSTHROUGH,
 )
 REJECT_COLUMNS = (
-    "organisatiecode",
-    "periode",
-    "bronbestand",
-    "rij",
-    "bron_incidentnummer",
-    "code",
-    "veld",
+    *(FieldName.ORGANISATIECODE, "periode", "bronbestand", "rij"),
+    *(FieldName.BRON_INCIDENTNUMMER, "code", "veld"),
 )
 WARNING_COLUMNS = (
-    "organisatiecode",
-    "periode",
-    "bronbestand",
-    "rij",
-    "bron_incidentnummer",
-    "code",
+    *(FieldName.ORGANISATIECODE, "periode", "bronbestand", "rij"),
+    *(FieldName.BRON_INCIDENTNUMMER, "code"),
 )
 DELIVERY_COLUMNS = (
-    "organisatiecode_bron",
-    "organisatiecode",
-    "periode",
-    "bronbestand",
-    "profiel",
-    "status",
-    "geen_incidenten",
-    "rows_in",
-    "rows_loaded",
-    "rows_rejected",
-    "received_at",
+    *("organisatiecode_bron", FieldName.ORGANISATIECODE, "periode", "bronbestand", "profiel"),
+    *("status", "geen_incidenten", "rows_in", "rows_loaded", "rows_rejected", "received_at"),
 )
-LEVERT_VOOR_COLUMNS = ("leverancier", "organisatiecode", "vanaf", "tot", "toelichting")
-FTE_COLUMNS = ("organisatiecode", "beroepsgroep", "fte")
-PASSTHROUGH = (
-    "kanaal",
-    "context",
-    "wapen",
-    "aantal_daders",
-    "letsel",
-    "verzuim_dagen",
-    "materiele_schade",
-    "aangifte",
-    "vpt_markering",
-    "nazorg_aangeboden",
-    "medewerker_id",
-)
+LEVERT_VOOR_COLUMNS = ("leverancier", FieldName.ORGANISATIECODE, "vanaf", "tot", "toelichting")
+FTE_COLUMNS = (FieldName.ORGANISATIECODE, FieldName.BEROEPSGROEP, "fte")
 
 TruthRow = tuple[object, ...]
 
@@ -115,19 +80,17 @@ def _iso(day: date | None) -> str | None:
 def _incident_row(delivery: DeliveryFile, incident: Incident, codes: Gedragscodes) -> TruthRow:
     """Return the truth row of one loaded incident."""
     org = delivery.organisation
-    tijd = None if incident.incidenttijd is None else f"{incident.incidenttijd}:00"
-    head = (org.code, delivery.bron_code, delivery.periode, delivery.file_name)
+    tijd = incident[FieldName.INCIDENTTIJD]
+    gedrag = incident[FieldName.GEDRAGSTYPEN]
     return (
-        *head,
-        incident.bron_incidentnummer,
-        org.beroepsgroep,
-        incident.incidentdatum.isoformat(),
-        tijd,
-        _iso(incident.registratiedatum),
-        incident.gemeentecode_locatie,
-        "|".join(codes.sort(incident.gedragstypen)),
-        codes.zwaarste(incident.gedragstypen),
-        *(getattr(incident, name) for name in PASSTHROUGH),
+        *(org.code, delivery.bron_code, delivery.periode, delivery.file_name),
+        *(incident.number, org.beroep, incident[FieldName.INCIDENTDATUM].isoformat()),
+        None if tijd is None else f"{tijd}:00",
+        _iso(incident[FieldName.REGISTRATIEDATUM]),
+        incident[FieldName.GEMEENTECODE_LOCATIE],
+        "|".join(codes.sort(gedrag)),
+        codes.zwaarste(gedrag),
+        *(incident[name] for name in PASSTHROUGH),
     )
 
 
@@ -145,7 +108,7 @@ def _numbered(delivery: DeliveryFile) -> Iterator[tuple[int, object, PlannedRow]
     """Yield each row with its employer-facing row number and number as written."""
     source_format = FORMATS[delivery.organisation.profiel]
     for position, row in enumerate(delivery.rows):
-        written = row.overrides.get(source_format.id_column, row.incident.bron_incidentnummer)
+        written = row.overrides.get(source_format.id_column, row.incident.number)
         yield source_format.first_row + position, written or "", row
 
 
@@ -200,10 +163,10 @@ def iso_utc(moment: datetime) -> str:
 def levert_voor_rows(relations: Iterable[LevertVoor]) -> Iterator[TruthRow]:
     """Yield the covered-by relations as the Taskforce's reference file spells them."""
     for r in relations:
-        yield r.leverancier, r.organisatiecode, r.vanaf, r.tot, r.toelichting
+        yield r.leverancier, r.organisatie, r.vanaf, r.tot, r.toelichting
 
 
 def fte_rows(organisations: Iterable[Organisation]) -> Iterator[TruthRow]:
     """Yield the FTE of every organisation's beroepsgroep."""
     for org in organisations:
-        yield org.code, org.beroepsgroep, f"{org.fte:.1f}"
+        yield org.code, org.beroep, f"{org.fte:.1f}"

@@ -11,16 +11,15 @@ import pandas as pd
 from rich.console import Console
 
 from pipeline.ingest.pseudonym import pseudonymise
+from pipeline.sample.truth import INCIDENT_COLUMNS
 from pipeline.warehouse.store import Warehouse
+from schemas.fields import FieldName
 
-KEY = ["organisatiecode", "bron_incidentnummer"]
-FIELDS = [
-    "organisatiecode_bron", "periode", "bronbestand", "beroepsgroep", "incidentdatum",
-    "incidenttijd", "registratiedatum", "gemeentecode_locatie", "gedragstypen",
-    "zwaarste_gedragstype", "kanaal", "context", "wapen", "aantal_daders", "letsel",
-    "verzuim_dagen", "materiele_schade", "aangifte", "vpt_markering", "nazorg_aangeboden",
-    "medewerker_pseudoniem",
-]  # fmt: skip
+ORGANISATION, NUMBER = FieldName.ORGANISATIECODE, FieldName.BRON_INCIDENTNUMMER
+EMPLOYEE, PSEUDONYM = FieldName.MEDEWERKER_ID, FieldName.MEDEWERKER_PSEUDONIEM
+KEY = [ORGANISATION, NUMBER]
+# the truth's incident columns but the key; the employee id is compared as its pseudonym
+FIELDS = [PSEUDONYM if name == EMPLOYEE else name for name in INCIDENT_COLUMNS if name not in KEY]
 
 
 @dataclass
@@ -67,22 +66,22 @@ def read_truth(truth_dir: Path, name: str) -> pd.DataFrame:
 def compare_incidents(wh: Warehouse, truth_dir: Path, key: bytes, result: TruthComparison) -> None:
     """The loaded incidents must equal the truth: same keys, same national field values."""
     truth = read_truth(truth_dir, "incidents")
-    ids = truth["medewerker_id"].where(truth["medewerker_id"] != "", None)
-    parts = [pseudonymise(ids[g.index], org, key) for org, g in truth.groupby("organisatiecode")]
+    ids = truth[EMPLOYEE].where(truth[EMPLOYEE] != "", None)
+    parts = [pseudonymise(ids[g.index], org, key) for org, g in truth.groupby(ORGANISATION)]
     pseudonyms = pd.concat(parts).reindex(truth.index) if parts else ids
-    truth["medewerker_pseudoniem"] = pseudonyms.where(pseudonyms.notna(), "")
+    truth[PSEUDONYM] = pseudonyms.where(pseudonyms.notna(), "")
     loaded = wh.query(f"SELECT {', '.join(KEY + FIELDS)} FROM core.incident")
     loaded = loaded.apply(lambda col: col.map(_text)) if len(loaded) else loaded
     result.incidents_expected, result.incidents_loaded = len(truth), len(loaded)
     merged = truth.merge(loaded, on=KEY, how="outer", suffixes=("_truth", "_wh"), indicator=True)
-    keys = merged["organisatiecode"] + " " + merged["bron_incidentnummer"]
+    keys = merged[ORGANISATION] + " " + merged[NUMBER]
     result.missing_incidents = keys[merged["_merge"] == "left_only"].tolist()
     result.unexpected_incidents = keys[merged["_merge"] == "right_only"].tolist()
     both = merged[merged["_merge"] == "both"]
     for name in FIELDS:
         differ = both[both[f"{name}_truth"] != both[f"{name}_wh"]]
         result.field_differences += [
-            f"{r.organisatiecode} {r.bron_incidentnummer} {name}: "
+            f"{r[ORGANISATION]} {r[NUMBER]} {name}: "
             f"verwacht '{r[f'{name}_truth']}', geladen '{r[f'{name}_wh']}'"
             for _, r in differ.iterrows()
         ]

@@ -16,6 +16,7 @@ from pipeline.sample import SampleError, default_sample_year, default_series, ge
 from pipeline.sample.formats import FORMATS
 from pipeline.sample.incidents import Trend, build_source, draw_incidents
 from pipeline.sample.plan import plan_sample
+from schemas.fields import FieldName
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
@@ -141,17 +142,17 @@ def test_the_covered_gemeente_is_covered_from_the_first_quarter(samples: dict[st
 def test_developments_in_the_draws() -> None:
     """Drawn three years apart, politie incidents have fewer aangiftes and more discriminatie."""
     plan = plan_sample(2025, seed=3, scale=SCALE, reference_dir=REFERENCE)
-    politie = next(o for o in plan.organisations if o.beroepsgroep == "politie")
+    politie = next(o for o in plan.organisations if o.beroep == "politie")
     shares = {}
     for year in (2023, 2026):
         rng = np.random.default_rng(11)
         source = build_source(politie, plan.reference, rng)
         numbers = [f"N{i}" for i in range(6000)]
         incidents = draw_incidents(rng, source, year, 2, numbers, Trend.of(year, 2025))
-        known = [i for i in incidents if i.aangifte in ("ja", "nee")]
+        known = [i for i in incidents if i[FieldName.AANGIFTE] in ("ja", "nee")]
         shares[year] = (
-            sum(i.aangifte == "ja" for i in known) / len(known),
-            sum("discriminatie" in i.gedragstypen for i in incidents) / len(incidents),
+            sum(i[FieldName.AANGIFTE] == "ja" for i in known) / len(known),
+            sum("discriminatie" in i[FieldName.GEDRAGSTYPEN] for i in incidents) / len(incidents),
         )
     assert shares[2023][0] > shares[2026][0] + 0.05  # aangifte falls
     assert shares[2026][1] > 1.5 * shares[2023][1]  # discriminatie rises
