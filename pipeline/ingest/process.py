@@ -30,6 +30,7 @@ from pipeline.ingest.harmonise import (
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
 from pipeline.ingest.validate import validate_delivery
+from pipeline.warehouse.ledger import LedgerEntry
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
@@ -79,6 +80,22 @@ class ProcessedDelivery:
         """True when the delivery as a whole could not be processed (an S edit)."""
         return self.failure is not None
 
+    def ledger_entry(self) -> LedgerEntry:
+        """Its row in the ledger (`ops.delivery`), for a file and an API pull alike."""
+        meta, file, profile = self.meta, self.file, self.profile
+        return LedgerEntry(
+            organisatiecode=meta.organisatiecode if meta else None,
+            organisatiecode_bron=meta.organisatiecode_bron if meta else file.folder,
+            periode=meta.periode.code if meta else None,
+            profile_id=profile.id if profile else None,
+            profile_version=profile.version if profile else None,
+            bronbestand=file.path.name, sha256=file.sha256, size_bytes=file.size,
+            received_at=file.received_at, geen_incidenten=bool(meta and meta.geen_incidenten),
+            rows_in=self.rows_in, rows_loaded=self.rows_loaded, rows_rejected=self.rows_rejected,
+            rows_warned=self.rows_warned, rejected=self.rejected,
+            voorlopig=bool(meta and meta.voorlopig),
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ProcessingInputs:
@@ -127,7 +144,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
             )
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
-    return _map_and_check(file, profile, raw, meta, inputs)
+    return map_and_check(file, profile, raw, meta, inputs)
 
 
 def check_size(file: InboxFile, max_bytes: int) -> None:
@@ -137,7 +154,7 @@ def check_size(file: InboxFile, max_bytes: int) -> None:
         raise over_limit("bestand is te groot (bytes)", max_bytes, file.path.name, size)
 
 
-def _map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
+def map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
                    inputs: ProcessingInputs) -> ProcessedDelivery:  # fmt: skip
     """Harmonise, validate and run the batch checks on a readable delivery."""
     from pipeline.ingest.batch import DeliveryLabel, validate_batch

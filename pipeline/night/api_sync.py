@@ -2,7 +2,7 @@
 
 The pull goes through the same harmonise/validate/batch path as a file: `process_pull` builds a
 synthetic `InboxFile` (path `api/<source>/<source>_<pull time>.json`, folder = organisatiecode,
-sha256 of the pulled records' canonical JSON) and calls `resolve_meta` and `_map_and_check` of
+sha256 of the pulled records' canonical JSON) and calls `resolve_meta` and `map_and_check` of
 `pipeline.ingest.process`, so the profile's mapping, edits and batch checks are not repeated here.
 
 Periods: a pull carries changes, not a quarter. The ledger row gets the quarter of the pull date
@@ -31,11 +31,12 @@ from pipeline.ingest.harmonise import missing_columns
 from pipeline.ingest.process import (
     ProcessedDelivery,
     ProcessingInputs,
-    _map_and_check,
+    map_and_check,
     rejected_delivery,
     resolve_meta,
 )
-from pipeline.warehouse.store import LedgerEntry, Warehouse
+from pipeline.warehouse.ledger import LedgerEntry
+from pipeline.warehouse.store import Warehouse
 from schemas.edit_codes import EditCode
 from schemas.edits import Severity
 from schemas.errors import ConfigurationError, DeliveryError, ProfileError
@@ -82,7 +83,7 @@ def sync_source(
         return SyncResult(config.id, "known", since, since)
     processed = process_pull(pull, config, inputs)
     delivery_id, status = warehouse.load_api_pull(
-        config.id, pull.cursor, ledger_entry(processed, config), processed.incidents,
+        config.id, pull.cursor, ledger_entry(processed), processed.incidents,
         processed.edits, processed.dq, _fte(processed), run_id,
     )  # fmt: skip
     failure = processed.failure
@@ -114,7 +115,7 @@ def process_pull(
             raise DeliveryError(EditCode.S03, f"velden ontbreken: {', '.join(missing)}", file=name)
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
-    return periods_per_incident(_map_and_check(file, profile, raw, meta, inputs))
+    return periods_per_incident(map_and_check(file, profile, raw, meta, inputs))
 
 
 def periods_per_incident(processed: ProcessedDelivery) -> ProcessedDelivery:
@@ -134,20 +135,10 @@ def quarter(day: dt.date) -> Periode:
     return Periode(jaar=day.year, kwartaal=(day.month - 1) // 3 + 1)
 
 
-def ledger_entry(processed: ProcessedDelivery, config: SourceConfig) -> LedgerEntry:
-    """The ledger row of a processed pull."""
-    meta, file, profile = processed.meta, processed.file, processed.profile
-    return LedgerEntry(
-        organisatiecode=meta.organisatiecode if meta else None,
-        organisatiecode_bron=meta.organisatiecode_bron if meta else config.organisatiecode,
-        periode=meta.periode.code if meta else None,
-        profile_id=profile.id if profile else None,
-        profile_version=profile.version if profile else None,
-        bronbestand=file.path.name, sha256=file.sha256, size_bytes=file.size,
-        received_at=file.received_at, geen_incidenten=False, rows_in=processed.rows_in,
-        rows_loaded=processed.rows_loaded, rows_rejected=processed.rows_rejected,
-        rows_warned=processed.rows_warned, rejected=processed.rejected,
-    )  # fmt: skip
+def ledger_entry(processed: ProcessedDelivery) -> LedgerEntry:
+    """The ledger row of a processed pull: never a nil return, never provisional (a pull adds
+    incidents to the quarters of their own dates; it does not stand for a quarter)."""
+    return replace(processed.ledger_entry(), geen_incidenten=False, voorlopig=False)
 
 
 def _fte(processed: ProcessedDelivery) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.night.groups import record_history
 from pipeline.night.isolation import Limits
 from pipeline.settings import Settings
-from pipeline.warehouse.store import DeliveryLoad, LedgerEntry, Warehouse
+from pipeline.warehouse.store import DeliveryLoad, Warehouse
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
@@ -182,19 +182,7 @@ def _load_together(
 
 def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLoad:
     """A processed delivery as the warehouse takes it: ledger entry and frames."""
-    meta, file = processed.meta, processed.file
-    entry = LedgerEntry(
-        organisatiecode=meta.organisatiecode if meta else None,
-        organisatiecode_bron=meta.organisatiecode_bron if meta else file.folder,
-        periode=meta.periode.code if meta else None,
-        profile_id=processed.profile.id if processed.profile else None,
-        profile_version=processed.profile.version if processed.profile else None,
-        bronbestand=file.path.name, sha256=file.sha256, size_bytes=file.size,
-        received_at=file.received_at, geen_incidenten=bool(meta and meta.geen_incidenten),
-        rows_in=processed.rows_in, rows_loaded=processed.rows_loaded,
-        rows_rejected=processed.rows_rejected, rows_warned=processed.rows_warned,
-        rejected=processed.rejected, voorlopig=bool(meta and meta.voorlopig),
-    )  # fmt: skip
+    meta, entry = processed.meta, processed.ledger_entry()
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
     return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
                         quality.as_frame())  # fmt: skip

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,20 +86,13 @@ def migrate(
     if not pending:
         return []
     unversioned = not applied and _table_exists(con, "ops", "delivery")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _all_or_nothing(con, "upgrade failed, the warehouse is unchanged"):
         con.execute(MIGRATION_TABLE)
         set_aside = _set_aside_old_ledger(con) if unversioned else False
         for migration in pending:
             _apply(con, migration)
         if set_aside:
             _restore_old_ledger(con)
-        con.execute("COMMIT")
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
-            raise MigrationError(f"upgrade failed, the warehouse is unchanged: {exc}") from exc
-        raise
     if unversioned:
         log.info("warehouse van voor de genummerde migraties herkend en bijgewerkt")
     return [m.versie for m in pending]
@@ -156,16 +150,9 @@ def add_missing_columns(
     missing = [(c, t) for c, t in columns if c not in present]
     if not missing:
         return []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with _all_or_nothing(con, f"{table}: adding {missing} failed"):
         for column, duckdb_type in missing:
             con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {duckdb_type}")
-        con.execute("COMMIT")
-    except BaseException as exc:
-        con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
-            raise MigrationError(f"{table}: adding {missing} failed: {exc}") from exc
-        raise
     log.info("kolommen toegevoegd aan %s: %s", table, ", ".join(c for c, _ in missing))
     return [c for c, _ in missing]
 
@@ -175,3 +162,18 @@ def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bo
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = ? AND table_name = ?", [schema, table]).fetchone()  # fmt: skip
     return bool(row and row[0])
+
+
+@contextmanager
+def _all_or_nothing(con: duckdb.DuckDBPyConnection, failure: str) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back on any error (a DuckDB error
+    becomes a MigrationError that starts with `failure`)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise MigrationError(f"{failure}: {exc}") from exc
+        raise
