@@ -15,8 +15,9 @@ from enum import StrEnum
 
 import pandas as pd
 
+from schemas.fields import EARLIEST_INCIDENTDATUM
 from schemas.fields import FieldName as F
-from schemas.incident import EARLIEST_INCIDENTDATUM, Periode
+from schemas.incident import Periode
 
 SERIOUS_LETSEL = ("medisch", "ernstig")
 MAX_PLAUSIBLE_VERZUIM = 365

@@ -14,6 +14,7 @@ import pandas as pd
 
 from connectors.base import ROW_COLUMN, RawTable, normalise_header
 from pipeline.ingest.parsing import (
+    on_distinct,
     parse_dates,
     parse_integers,
 )
@@ -328,7 +329,7 @@ def _map_field(
         if mapping.ticks:
             lists, bad = map_ticks(cells, mapping, allowed)
             return lists, bad, EditCode.E02, {}
-        lists, unknown = split_codes(values, mapping, allowed)
+        lists, unknown = on_distinct(values, lambda v: split_codes(v, mapping, allowed))
         return (
             lists,
             unknown.notna(),
@@ -336,21 +337,24 @@ def _map_field(
             {"_onbekend_deel": unknown.where(unknown.notna(), values)},
         )
     if name in CODE_FIELDS:
-        codes, bad = map_codes(values, mapping, codelists.for_field(name))
+        allowed = codelists.for_field(name)
+        codes, bad = on_distinct(values, lambda v: map_codes(v, mapping, allowed))
         return codes, bad, EditCode.E02, {}
     if name in DATE_FIELDS:
-        dates, bad = parse_dates(values, ISO_FORMATS + mapping.formats, dutch=True)
+        formats = ISO_FORMATS + mapping.formats
+        dates, bad = on_distinct(values, lambda v: parse_dates(v, formats, dutch=True))
         return dates, bad, EditCode.E03, {}
     if name in TIME_FIELDS:
-        times, bad = parse_dates(values, TIME_FORMATS + mapping.formats, times=True, dutch=True)
+        formats = TIME_FORMATS + mapping.formats
+        times, bad = on_distinct(values, lambda v: parse_dates(v, formats, times=True, dutch=True))
         return times, bad, EditCode.E03, {}
     if name in INTEGER_FIELDS:
-        numbers, bad = parse_integers(values, INTEGER_MINIMUM[name])
+        minimum = INTEGER_MINIMUM[name]
+        numbers, bad = on_distinct(values, lambda v: parse_integers(v, minimum))
         return numbers, bad, EditCode.E05, {}
     if name in GEMEENTE_FIELDS:
-        current, original, bad = map_gemeente(
-            values, mapping.transform or GemeenteTransform.CODE, ref
-        )
+        transform = mapping.transform or GemeenteTransform.CODE
+        current, original, bad = on_distinct(values, lambda v: map_gemeente(v, transform, ref))
         return current, bad, EditCode.E02, {f"{name}{SOURCE_SUFFIX}": original}
     text = values.astype(object).where(values.notna(), None)
     return text, pd.Series(False, index=values.index), EditCode.E01, {}

@@ -24,7 +24,7 @@ from pipeline.settings import DEMO_PSEUDONYM_KEY, Settings
 from pipeline.warehouse.store import Warehouse
 from schemas.codelists import load_codelists
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
-from schemas.incident import EARLIEST_INCIDENTDATUM
+from schemas.fields import EARLIEST_INCIDENTDATUM
 
 FIRST_YEAR = EARLIEST_INCIDENTDATUM.year  # the first year of the delivery calendar (DESIGN §5)
 log = logging.getLogger(__name__)

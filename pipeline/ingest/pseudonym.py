@@ -49,11 +49,14 @@ def checked_key(key: str | None, *, sample_mode: bool, demo_key: str) -> bytes:
 def pseudonymise(ids: pd.Series, organisatiecode: str, key: bytes) -> pd.Series:
     """HMAC-SHA256 over `<organisatiecode>:<id>`; missing stays missing."""
 
-    def one(raw: object) -> str | None:
-        if raw is None or (isinstance(raw, float) and pd.isna(raw)):
-            return None
-        message = f"{organisatiecode}:{str(raw).strip()}".encode()
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads, computed once
 
-    result = ids.map(one).astype(object)
+    def one(raw: object) -> str:
+        digest = keyed.copy()
+        digest.update(f"{organisatiecode}:{str(raw).strip()}".encode())
+        return digest.hexdigest()
+
+    present = ids.dropna()
+    table = {raw: one(raw) for raw in pd.unique(present)}  # an employee appears many times
+    result = present.map(table).reindex(ids.index).astype(object)
     return result.where(result.notna(), None)

@@ -23,6 +23,7 @@ from schemas.fields import FieldName as F
 from schemas.incident import Incident, Periode
 
 INCIDENT_FIELDS = tuple(Incident.model_fields)
+INCIDENTS = TypeAdapter(list[Incident])  # built once: building it costs more than a delivery
 EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
 # The edit for a value the pydantic model rejects (the guard), by field; E02 for the others.
 GUARD_CODES: dict[str, EditCode] = {F.INCIDENTDATUM: EditCode.E04, F.REGISTRATIEDATUM: EditCode.E04,
@@ -80,10 +81,9 @@ def run_row_checks(
 def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate the rows to load with the pydantic Incident model: a last, independent guard."""
     records = frame[list(INCIDENT_FIELDS)].astype(object).where(frame.notna(), None)
-    adapter = TypeAdapter(list[Incident])
     try:
         columns = list(records.columns)  # plain lists: DataFrame.to_dict boxes every cell
-        adapter.validate_python([dict(zip(columns, row, strict=True))
+        INCIDENTS.validate_python([dict(zip(columns, row, strict=True))
                                  for row in records.to_numpy().tolist()])  # fmt: skip
     except ValidationError as exc:
         rows = []
