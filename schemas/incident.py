@@ -34,7 +34,10 @@ def _in_list(list_name: str) -> Any:
     return Literal[tuple(load_codelists().codes(list_name))]
 
 
-Beroepsgroep = _in_list(str(field_spec(FieldName.BEROEPSGROEP).codelist))
+if TYPE_CHECKING:
+    Beroepsgroep = str
+else:
+    Beroepsgroep = _in_list(str(field_spec(FieldName.BEROEPSGROEP).codelist))
 Organisatiecode = Annotated[str, Field(pattern=ORGANISATIECODE_PATTERN)]
 _SCALAR_TYPES: dict[FieldKind, Any] = {
     FieldKind.TEXT: str, FieldKind.DATE: dt.date, FieldKind.TIME: dt.time,
@@ -47,7 +50,7 @@ def field_annotation(spec: FieldSpec) -> Any:
     """The pydantic type of one catalogue field: its kind, code list and bounds."""
     if spec.kind is FieldKind.MULTI_CODE:
         code = _in_list(str(spec.codelist))
-        return Annotated[list[code], Field(min_length=1)]
+        return Annotated[list[code], Field(min_length=1)]  # type: ignore[valid-type]
     if spec.kind is FieldKind.CODE:
         return _in_list(str(spec.codelist))
     bounds = Field(ge=spec.minimum, min_length=spec.min_length, max_length=spec.max_length,
