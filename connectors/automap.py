@@ -36,6 +36,7 @@ from schemas.profile import (
     MappingProfile,
     ReaderOptions,
 )
+from schemas.vocabulary import JA, NEE, NO_SPELLINGS
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")
 MIN_CONFIDENCE = 0.85  # every required field must be placed at least this sure to load
@@ -287,8 +288,8 @@ def value_fit(name: str, values: pd.Series) -> float:
         table = load_codelists().lookup(FIELD_CODELIST[name])
         tokens = {t for v in distinct for t in MULTI_SPLIT.split(v) if t.strip()}
         if FIELD_CODELIST[name] == "janee":
-            table = table | dict.fromkeys(load_synonyms().tick_values, "ja") | dict.fromkeys(
-                ("n", "0", "onwaar", "false", "no"), "nee")  # fmt: skip
+            table = table | dict.fromkeys(load_synonyms().tick_values, JA) | dict.fromkeys(
+                NO_SPELLINGS, NEE)  # fmt: skip
         return max(sum(norm(v) in table for v in distinct) / len(distinct),
                    sum(norm(t) in table for t in tokens) / max(len(tokens), 1))  # fmt: skip
     pattern = {"date": DATE_LIKE, "time": TIME_LIKE, "number": NUMBER_LIKE}[kind]
@@ -362,8 +363,8 @@ def map_values(observed: list[str], listname: str) -> tuple[dict[str, str | None
     allowed = _allowed(listname)
     table: dict[str, str | None] = dict(load_codelists().lookup(listname))
     if listname == "janee":
-        table |= {t: "ja" for t in load_synonyms().tick_values}
-        table |= {"n": "nee", "0": "nee", "onwaar": "nee", "false": "nee", "no": "nee"}
+        table |= dict.fromkeys(load_synonyms().tick_values, JA)
+        table |= dict.fromkeys(NO_SPELLINGS, NEE)
     codes: dict[str, str | None] = {}
     missing: list[str] = []
     for value in observed:

@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from portal.state import PortalState, Principal
-from schemas.incident import ORGANISATIECODE_PATTERN
+from schemas.fields import ORGANISATIECODE_PATTERN
 
 TOKEN_PREFIX = "mon_"
 SESSION_HOURS = 8

@@ -18,6 +18,7 @@ import pandas as pd
 from schemas.fields import EARLIEST_INCIDENTDATUM
 from schemas.fields import FieldName as F
 from schemas.incident import Periode
+from schemas.vocabulary import JA, NEE
 
 SERIOUS_LETSEL = ("medisch", "ernstig")
 MAX_PLAUSIBLE_VERZUIM = 365
@@ -82,7 +83,7 @@ def duplicate_number(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W01: a VPT marking on an incident not reported to the police."""
-    return column(frame, F.VPT_MARKERING).eq("ja") & column(frame, F.AANGIFTE).eq("nee")
+    return column(frame, F.VPT_MARKERING).eq(JA) & column(frame, F.AANGIFTE).eq(NEE)
 
 
 def serious_letsel_only_verbaal(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:

@@ -99,6 +99,7 @@ class FieldSpec:
     kind: FieldKind
     label: str  # Dutch, short
     description: str  # Dutch: what to fill in (the template's help text)
+    meaning: str = ""  # Dutch: what the stored value means (the warehouse column's comment)
     required: bool = False
     origin: Origin = Origin.PROFILE
     codelist: str | None = None  # CODE and MULTI_CODE
@@ -134,11 +135,16 @@ class FieldSpec:
 
 
 def _janee(
-    name: FieldName, label: str, question: str, edits: tuple[EditCode, ...] = ()
+    name: FieldName,
+    label: str,
+    question: str,
+    edits: tuple[EditCode, ...] = (),
+    *,
+    meaning: str,
 ) -> FieldSpec:
     """A ja/nee/onbekend field."""
     return FieldSpec(name, FieldKind.CODE, label, f"{question} ja, nee of onbekend.",
-                     codelist="janee", edits=(*edits, EditCode.W06))  # fmt: skip
+                     meaning=meaning, codelist="janee", edits=(*edits, EditCode.W06))  # fmt: skip
 
 
 F, K = FieldName, FieldKind
@@ -147,55 +153,75 @@ CATALOGUE: tuple[FieldSpec, ...] = (
               "De CBS-code van de werkgever: GMnnnn (gemeente), VRnn (veiligheidsregio) of POL "
               "(politie); uit de aanlevering, niet uit een kolom.",
               required=True, origin=Origin.DELIVERY, pattern=ORGANISATIECODE_PATTERN,
-              edits=(EditCode.S04,)),
+              edits=(EditCode.S04,),
+              meaning="De werkgever op de huidige indeling: GMnnnn (gemeente), VRnn (veiligheidsregio) of POL."),
     FieldSpec(F.BRON_INCIDENTNUMMER, K.TEXT, "Incidentnummer",
               "Uw eigen nummer van het incident; uniek binnen uw organisatie.",
-              required=True, min_length=1, max_length=100, edits=(EditCode.S03, EditCode.E01, EditCode.E06)),
+              required=True, min_length=1, max_length=100, edits=(EditCode.S03, EditCode.E01, EditCode.E06),
+              meaning="Het eigen incidentnummer van de werkgever; uniek per organisatie."),
     FieldSpec(F.BEROEPSGROEP, K.CODE, "Beroepsgroep",
               "De beroepsgroep van de getroffen medewerker (keuzelijst).",
-              required=True, codelist="beroepsgroep", edits=(EditCode.S03, EditCode.E01, EditCode.E02, EditCode.W08)),
+              required=True, codelist="beroepsgroep", edits=(EditCode.S03, EditCode.E01, EditCode.E02, EditCode.W08),
+              meaning="Beroepsgroep van de getroffen medewerker (codelijst beroepsgroep)."),
     FieldSpec(F.INCIDENTDATUM, K.DATE, "Incidentdatum",
               "Datum van het incident, dd-mm-jjjj; niet in de toekomst, niet voor 2010.",
               required=True, earliest=EARLIEST_INCIDENTDATUM,
-              edits=(EditCode.S03, EditCode.E01, EditCode.E03, EditCode.E04, EditCode.W04)),
+              edits=(EditCode.S03, EditCode.E01, EditCode.E03, EditCode.E04, EditCode.W04),
+              meaning="Datum van het incident; niet in de toekomst en niet vóór 2010-01-01."),
     FieldSpec(F.INCIDENTTIJD, K.TIME, "Incidenttijd",
-              "Tijdstip van het incident, uu:mm (bijvoorbeeld 14:35).", edits=(EditCode.W06,)),
+              "Tijdstip van het incident, uu:mm (bijvoorbeeld 14:35).", edits=(EditCode.W06,),
+              meaning="Tijdstip van het incident."),
     FieldSpec(F.REGISTRATIEDATUM, K.DATE, "Registratiedatum",
-              "Datum waarop het incident bij u is gemeld, dd-mm-jjjj.", edits=(EditCode.W05, EditCode.W06)),
+              "Datum waarop het incident bij u is gemeld, dd-mm-jjjj.", edits=(EditCode.W05, EditCode.W06),
+              meaning="Datum waarop het incident bij de werkgever is gemeld."),
     FieldSpec(F.GEMEENTECODE_LOCATIE, K.GEMEENTECODE, "Gemeente van het incident",
               "Gemeente waar het gebeurde, als CBS-code GMnnnn (bijvoorbeeld GM0363).",
-              pattern=GEMEENTECODE_PATTERN, edits=(EditCode.W06,)),
+              pattern=GEMEENTECODE_PATTERN, edits=(EditCode.W06,),
+              meaning="Gemeente waar het incident plaatsvond, op de huidige indeling (GMnnnn); leeg als onbekend."),
     FieldSpec(F.GEDRAGSTYPEN, K.MULTI_CODE, "Gedragstypen",
               "Een of meer gedragstypen uit de keuzelijst; meerdere scheidt u met een komma, "
               "bijvoorbeeld: verbaal, bedreiging.",
-              required=True, codelist="gedragstype", edits=(EditCode.S03, EditCode.E01, EditCode.E02, EditCode.W02, EditCode.W06)),
+              required=True, codelist="gedragstype", edits=(EditCode.S03, EditCode.E01, EditCode.E02, EditCode.W02, EditCode.W06),
+              meaning="Alle gedragstypen van het incident (lijst, minstens één; codelijst gedragstype). Tel per gedragstype via core.incident_gedragstype."),
     FieldSpec(F.ZWAARSTE_GEDRAGSTYPE, K.CODE, "Zwaarste gedragstype",
               "Het ernstigste van de gedragstypen van het incident; berekend, niet aangeleverd.",
-              required=True, origin=Origin.DERIVED, codelist="gedragstype"),
+              required=True, origin=Origin.DERIVED, codelist="gedragstype",
+              meaning="Het zwaarste gedragstype volgens de rangorde van de codelijst, voor tellingen per zwaarste gedragstype zoals bij het CBS."),
     FieldSpec(F.KANAAL, K.CODE, "Kanaal",
               "Hoe de agressie de medewerker bereikte (keuzelijst).",
-              codelist="kanaal", edits=(EditCode.W06,)),
+              codelist="kanaal", edits=(EditCode.W06,),
+              meaning="Hoe de agressie de medewerker bereikte (codelijst kanaal)."),
     FieldSpec(F.CONTEXT, K.CODE, "Context",
-              "Tijdens welke taak het gebeurde (keuzelijst).", codelist="context", edits=(EditCode.W06,)),
-    _janee(F.WAPEN, "Wapen", "Is er een wapen gebruikt of getoond?"),
+              "Tijdens welke taak het gebeurde (keuzelijst).", codelist="context", edits=(EditCode.W06,),
+              meaning="In welke situatie het incident plaatsvond (codelijst context)."),
+    _janee(F.WAPEN, "Wapen", "Is er een wapen gebruikt of getoond?",
+              meaning="Was er een wapen in het spel: ja, nee of onbekend."),
     FieldSpec(F.AANTAL_DADERS, K.INTEGER, "Aantal daders",
               "Aantal daders, een heel getal van 1 of meer. Nooit namen van daders.",
-              minimum=1, edits=(EditCode.W06,)),
+              minimum=1, edits=(EditCode.W06,),
+              meaning="Aantal daders (minstens 1); nooit de identiteit van een dader."),
     FieldSpec(F.LETSEL, K.CODE, "Letsel",
               "Het zwaarste letsel van de medewerker (keuzelijst).",
-              codelist="letsel", edits=(EditCode.W02, EditCode.W06)),
+              codelist="letsel", edits=(EditCode.W02, EditCode.W06),
+              meaning="Lichamelijk letsel van de medewerker (codelijst letsel)."),
     FieldSpec(F.VERZUIM_DAGEN, K.INTEGER, "Verzuimdagen",
               "Aantal dagen verzuim door het incident, een heel getal van 0 of meer.",
-              minimum=0, edits=(EditCode.W03, EditCode.W06)),
-    _janee(F.MATERIELE_SCHADE, "Materiële schade", "Is er materiële schade?"),
-    _janee(F.AANGIFTE, "Aangifte", "Is er aangifte gedaan?"),
+              minimum=0, edits=(EditCode.W03, EditCode.W06),
+              meaning="Dagen verzuim door het incident (0 of meer; boven 365 geeft waarschuwing W03)."),
+    _janee(F.MATERIELE_SCHADE, "Materiële schade", "Is er materiële schade?",
+              meaning="Was er materiële schade: ja, nee of onbekend."),
+    _janee(F.AANGIFTE, "Aangifte", "Is er aangifte gedaan?",
+              meaning="Is er aangifte gedaan bij de politie: ja, nee of onbekend."),
     _janee(F.VPT_MARKERING, "VPT-markering",
-           "Heeft de aangifte de markering Veilige Publieke Taak?", (EditCode.W01,)),
-    _janee(F.NAZORG_AANGEBODEN, "Nazorg aangeboden", "Is de medewerker nazorg aangeboden?"),
+           "Heeft de aangifte de markering Veilige Publieke Taak?", (EditCode.W01,),
+              meaning="Heeft de aangifte de markering Veilige Publieke Taak (ELA): ja, nee of onbekend."),
+    _janee(F.NAZORG_AANGEBODEN, "Nazorg aangeboden", "Is de medewerker nazorg aangeboden?",
+              meaning="Is de medewerker nazorg aangeboden: ja, nee of onbekend."),
     FieldSpec(F.MEDEWERKER_PSEUDONIEM, K.TEXT, "Pseudoniem medewerker",
               "Het pseudoniem van de medewerker (HMAC van het personeelsnummer per organisatie); "
               "berekend bij ontvangst, nooit aangeleverd.",
-              origin=Origin.PSEUDONYMISED, pattern=PSEUDONYM_PATTERN),
+              origin=Origin.PSEUDONYMISED, pattern=PSEUDONYM_PATTERN,
+              meaning="Pseudoniem van de medewerker (HMAC-SHA256 van het personeelsnummer met een geheime sleutel), voor herhaald slachtofferschap; het personeelsnummer zelf wordt nooit opgeslagen."),
     FieldSpec(F.MEDEWERKER_ID, K.TEXT, "Personeelsnummer",
               "Uw personeelsnummer van de medewerker (wordt een pseudoniem). Geen naam.",
               origin=Origin.SOURCE_ONLY),

@@ -17,7 +17,6 @@ from schemas.fields import FieldKind, field_spec, mappable_fields
 
 # Fields a profile can fill, by kind, from the field catalogue; among them the source's employee
 # id (origin "source-only"), pseudonymised at ingest and never stored raw.
-TEXT_FIELDS = mappable_fields(FieldKind.TEXT)
 DATE_FIELDS = mappable_fields(FieldKind.DATE)
 TIME_FIELDS = mappable_fields(FieldKind.TIME)
 INTEGER_FIELDS = mappable_fields(FieldKind.INTEGER)

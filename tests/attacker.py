@@ -1,4 +1,4 @@
-"""An integer attacker on published tables, written apart from `pipeline/disclosure*.py`.
+"""An integer attacker on published tables, written apart from `pipeline/publication/disclosure*.py`.
 
 It knows the published values, linear relations between cells (equalities and inequalities)
 and a lower bound for every hidden cell (1 when zeros are always published). For every hidden

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.config import load_yaml_item
-from schemas.incident import ORGANISATIECODE_PATTERN
+from schemas.fields import ORGANISATIECODE_PATTERN
 
 SOURCE_DIR = Path(__file__).parent
 

@@ -28,6 +28,7 @@ from schemas.codelists import FIELD_CODELIST
 from schemas.edits import EDIT_CATALOGUE_VERSION, EDITS
 from schemas.export import export_standard
 from schemas.fields import FieldKind, FieldName, Origin
+from schemas.vocabulary import ja_nee
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
@@ -154,7 +155,7 @@ def _header() -> str:
 def _incident_section(standard: dict[str, Any], notes: dict[str, Any]) -> str:
     """The national fields of the field catalogue: label, type, required, where the value comes
     from, rules, the edits that name it, and the column comment (else the field's description)."""
-    rows = [[f"`{f['name']}`", _text(f["label"]), _type_name(f), "ja" if f["required"] else "nee",
+    rows = [[f"`{f['name']}`", _text(f["label"]), _type_name(f), ja_nee(f["required"]),
              ORIGIN_NL[f["origin"]], _rules(f), ", ".join(f"`{e}`" for e in f["edits"]) or "—",
              _text(notes.get(f["name"]) or f["description"])]
             for f in standard["velden"]]  # fmt: skip

@@ -39,8 +39,8 @@ from schemas.fields import (
     FieldSpec,
 )
 from schemas.incident import PERIODE_PATTERN
+from schemas.vocabulary import ja_nee
 
-PROFILE_ID = "nationaal_sjabloon"
 EXPLANATION_SHEET, METADATA_SHEET = "Toelichting", "Aanlevering"
 INCIDENTS_SHEET, CODELISTS_SHEET = "Incidenten", "Codelijsten"
 SHEETS = (EXPLANATION_SHEET, METADATA_SHEET, INCIDENTS_SHEET, CODELISTS_SHEET)
@@ -178,7 +178,7 @@ def _metadata_rows(aanlevering: Aanlevering) -> list[tuple[str, Any, str]]:
     )  # an organisation is asked only for its own fte
     groups = (own,) if own else FTE_BEROEPSGROEPEN
     geen = aanlevering.geen_incidenten
-    nil = None if geen is None else "ja" if geen else "nee"
+    nil = None if geen is None else ja_nee(geen)
     return [
         ("veld", "waarde", "toelichting"),
         ("organisatiecode", aanlevering.organisatiecode, ORGANISATIECODE_HELP),
@@ -218,7 +218,7 @@ def _codelist_rows() -> list[tuple[str, ...]]:
 @cache
 def _explanation_rows(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> list[tuple[str, ...]]:
     """The Toelichting sheet: how to fill it in, then one line per Incidenten column."""
-    columns = [(spec.name, "ja" if spec.required else "nee", spec.description)
+    columns = [(spec.name, ja_nee(spec.required), spec.description)
                for spec in template_fields(catalogue)]  # fmt: skip
     return [(line,) for line in EXPLANATION] + [("kolom", "verplicht", "uitleg"), *columns]
 

@@ -39,7 +39,6 @@ from schemas.vocabulary import JA, NEE, NO_SPELLINGS, ONBEKEND, YES_SPELLINGS
 
 EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
 SOURCE_SUFFIX = "_bron"  # a recoded gemeente keeps its delivered code in <field>_bron
-# Unmapped ones stay missing.
 NATIONAL_FIELDS = (*MAPPABLE_FIELDS, *(f"{name}{SOURCE_SUFFIX}" for name in GEMEENTE_FIELDS))
 ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S")

@@ -34,8 +34,8 @@ from pipeline.warehouse.ledger import LedgerEntry
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
-from schemas.fields import FieldName
-from schemas.incident import ORGANISATIECODE_PATTERN, Periode
+from schemas.fields import ORGANISATIECODE_PATTERN, FieldName
+from schemas.incident import Periode
 from schemas.profile import MappingProfile
 from schemas.vocabulary import is_yes
 
@@ -81,7 +81,8 @@ class ProcessedDelivery:
         return self.failure is not None
 
     def ledger_entry(self) -> LedgerEntry:
-        """Its row in the ledger (`ops.delivery`), for a file and an API pull alike."""
+        """Its row in the ledger (`ops.delivery`); an API pull corrects what a pull is not
+        (`pipeline.night.api_sync.ledger_entry`: never provisional, never a nil return)."""
         meta, file, profile = self.meta, self.file, self.profile
         return LedgerEntry(
             organisatiecode=meta.organisatiecode if meta else None,

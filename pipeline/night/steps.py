@@ -19,7 +19,8 @@ from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.night.groups import record_history
 from pipeline.night.isolation import Limits
 from pipeline.settings import Settings
-from pipeline.warehouse.store import DeliveryLoad, Warehouse
+from pipeline.warehouse.ledger import DeliveryLoad
+from pipeline.warehouse.store import Warehouse
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError

@@ -19,14 +19,13 @@ from pipeline.publication.disclosure import suppress
 from pipeline.publication.disclosure_tables import (
     CATEGORY_TABLES,
     RATES,
-    ZWAARSTE,
     build_problem,
     category_statuses,
     indicator_statuses,
 )
-from pipeline.publication.published import Publication, PublishedTable
+from pipeline.publication.published import CONTEXT, ZWAARSTE, Publication, PublishedTable
 from pipeline.warehouse.store import Warehouse
-from schemas.codelists import load_codelists
+from schemas.codelists import FIELD_CODELIST, load_codelists
 from schemas.vocabulary import NOT_PUBLISHED, ONBEKEND, PUBLISHED, SECONDARY
 
 LEVELS = ("nationaal", "veiligheidsregio")
@@ -41,7 +40,7 @@ INDICATOR_COLUMNS = ["beroepsgroep", "niveau", "gebiedcode", "gebiednaam", "peri
                      "organisaties_pct", "volledig", "reeksbreuk", "verandering_vorige_periode_pct",
                      "cijferstatus"]  # fmt: skip
 MARTS = {"gedragstype": "incidenten_gedragstype", ZWAARSTE: "incidenten_zwaarste",
-         "context": "incidenten_context"}  # fmt: skip
+         CONTEXT: "incidenten_context"}  # fmt: skip
 
 
 def build_publication(
@@ -81,10 +80,10 @@ def category_codes() -> dict[str, list[str]]:
     lists = load_codelists()
     gedrag = list(lists.codes("gedragstype"))
     context = [
-        *lists.codes("context"),
-        *([ONBEKEND] if ONBEKEND not in lists.codes("context") else []),
+        *lists.codes(FIELD_CODELIST[CONTEXT]),
+        *([ONBEKEND] if ONBEKEND not in lists.codes(FIELD_CODELIST[CONTEXT]) else []),
     ]
-    return {"gedragstype": gedrag, ZWAARSTE: gedrag, "context": context}
+    return {"gedragstype": gedrag, ZWAARSTE: gedrag, CONTEXT: context}
 
 
 def protect_group(
@@ -242,7 +241,7 @@ def published_tables(protected: dict[str, pd.DataFrame]) -> tuple[PublishedTable
         "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
                         "Landelijk. Een incident met meer dan één gedragstype telt bij elk daarvan; "
                         "de som is groter dan het totaal."),
-        "context": ("incidenten_context", "Incidenten naar context",
+        CONTEXT: ("incidenten_context", "Incidenten naar context",
                     "Landelijk. Elk incident telt één keer, bij de context waarin het gebeurde."),
     }  # fmt: skip
     for category, (name, title, note) in notes.items():

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
+from pipeline.publication.published import CONTEXT, SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.publication.report_tables import display_status, frame_table
 from pipeline.publication.text import (
     INCOMPLETE_MARK,
@@ -203,7 +203,7 @@ def trend_figure(publication: Publication, table: PublishedTable, column: str, k
 CATEGORY_FIGURES = {  # category → (table, title, caption note)
     "gedragstype": ("incidenten_gedragstype", "Incidenten naar gedragstype",
                     "Een incident met meer dan één gedragstype telt bij elk daarvan mee."),
-    "context": ("incidenten_context", "Incidenten naar context",
+    CONTEXT: ("incidenten_context", "Incidenten naar context",
                 "Elk incident telt één keer, in de situatie waarin het gebeurde."),
 }  # fmt: skip
 
@@ -277,5 +277,5 @@ def report_figures(publication: Publication) -> list[Figure]:
         ]  # fmt: skip
     if year is not None:
         found += [category_figure(publication, year, "gedragstype"),
-                  category_figure(publication, year, "context"), region_figure(publication, year)]  # fmt: skip
+                  category_figure(publication, year, CONTEXT), region_figure(publication, year)]  # fmt: skip
     return [f for f in found if f is not None]

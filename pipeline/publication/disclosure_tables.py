@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.publication.disclosure import Bound, CellStatus, Key, Relation
+from pipeline.publication.published import CONTEXT, ZWAARSTE
 from schemas.fields import FieldName
 from schemas.vocabulary import NOT_PUBLISHED, PUBLISHED, SECONDARY
 
@@ -37,8 +38,7 @@ RATES = {  # published rate → (numerator, denominator, the count the denominat
     "letsel_pct": ("met_letsel", "letsel_bekend", "incidenten"),
     "nazorg_pct": (FieldName.NAZORG_AANGEBODEN.value, "nazorg_bekend", "incidenten"),
 }
-ZWAARSTE = FieldName.ZWAARSTE_GEDRAGSTYPE.value  # a category table named after its field
-CATEGORY_TABLES = ("gedragstype", ZWAARSTE, "context")
+CATEGORY_TABLES = ("gedragstype", ZWAARSTE, CONTEXT)
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _add_categories(
                                                   tuple((table, code, q) for q in quarters)))  # fmt: skip
     for periode in periods:
         total = ("incidenten", NATIONAL, periode)
-        for table in (ZWAARSTE, "context"):  # one per incident: they add up
+        for table in (ZWAARSTE, CONTEXT):  # one per incident: they add up
             cells = tuple((table, code, periode) for code in codes[table])
             problem.relations.append(Relation(total, cells))
         types = codes["gedragstype"]

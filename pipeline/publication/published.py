@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from schemas.fields import FieldName
+
+# Published tables and columns named after the national field they count.
+ZWAARSTE, CONTEXT = FieldName.ZWAARSTE_GEDRAGSTYPE.value, FieldName.CONTEXT.value
+NAZORG = FieldName.NAZORG_AANGEBODEN.value
 SUPPRESSED_MARK = (
     "x"  # how a suppressed cell is shown in HTML and Excel (primary and secondary alike)
 )

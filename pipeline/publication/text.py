@@ -12,7 +12,14 @@ from typing import Any
 import pandas as pd
 
 from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
-from pipeline.publication.published import SUPPRESSED_MARK, Publication, PublishedTable
+from pipeline.publication.published import (
+    CONTEXT,
+    NAZORG,
+    SUPPRESSED_MARK,
+    ZWAARSTE,
+    Publication,
+    PublishedTable,
+)
 from schemas.codelists import load_codelists
 from schemas.errors import PipelineError
 from schemas.fields import FieldName
@@ -20,13 +27,12 @@ from schemas.vocabulary import ja_nee
 
 TITLE = "Landelijke monitor agressie en geweld tegen hulpverleners"
 # Mart columns named after national fields.
-ZWAARSTE, NAZORG = FieldName.ZWAARSTE_GEDRAGSTYPE.value, FieldName.NAZORG_AANGEBODEN.value
 NOT_AVAILABLE_MARK, INCOMPLETE_MARK = ".", "*"
 COVERAGE_COLUMNS = frozenset({"fte_pct", "organisaties_pct"})  # coverage itself is never hidden
 DIMENSION_NUMBERS = frozenset({"jaar"})  # numeric columns that are dimensions, not figures
 TEXT_COLUMNS = frozenset({"beroepsgroep", "veiligheidsregiocode", "veiligheidsregionaam", "naam",
                           "periode", "organisatiecode", "soort", "van", "naar", "gedragstype",
-                          ZWAARSTE, "context"})  # fmt: skip
+                          ZWAARSTE, CONTEXT})  # fmt: skip
 CARD_FIGURES = ("incidenten", "per_1000_fte", "incidenten_per_1000_fte", "aangifte_pct",
                 "letsel_pct", "met_letsel")  # fmt: skip
 SHARE_COLUMNS = frozenset({"aandeel_foutloos", "aandeel_bekend", "tijdigheid"})  # 0–1, shown as %
@@ -50,13 +56,13 @@ LABELS = {
     "periodetype": "Periodetype", "verandering_vorige_periode_pct": "Verandering (%)",
     "aandeel_foutloos": "Rijen zonder fouten (%)", "aandeel_bekend": "Kernvelden bekend (%)",
     "tijdigheid": "Tijdigheid (%)", "cijferstatus": "Voorlopig of definitief",
-    "context": "Context", "aangifte_bekend": "Aangifte bekend",
+    CONTEXT: "Context", "aangifte_bekend": "Aangifte bekend",
     "aangifte_met_vpt": "Aangifte met VPT-markering", "vpt_bekend": "VPT-markering bekend",
     "letsel_bekend": "Letsel bekend", NAZORG: "Nazorg aangeboden",
     "nazorg_bekend": "Nazorg bekend",
 }  # fmt: skip
 CODED_COLUMNS = {"beroepsgroep": "beroepsgroep", "gedragstype": "gedragstype",
-                 ZWAARSTE: "gedragstype", "context": "context"}  # fmt: skip
+                 ZWAARSTE: "gedragstype", CONTEXT: CONTEXT}  # fmt: skip
 
 
 class ReportError(PipelineError):

@@ -31,14 +31,17 @@ from pipeline.warehouse.ledger import (
 )
 from pipeline.warehouse.migrate import add_missing_columns, migrate
 from pipeline.warehouse.tables import (
-    _DELIVERY_TABLES,
+    DELIVERY_TABLES,
     INCIDENT_COLUMNS,
     LEDGER_COLUMNS,
     incident_column_definitions,
+    incident_comments,
 )
 from schemas.errors import WarehouseError
+from schemas.fields import CATALOGUE, FieldName, FieldSpec
 
 log = logging.getLogger(__name__)
+NUMBER = FieldName.BRON_INCIDENTNUMMER.value  # the key an API pull upserts by
 
 SQL_DIR = Path(__file__).with_name("sql")
 MARTS_DIR = SQL_DIR / "marts"
@@ -57,19 +60,19 @@ class Warehouse:
         self.path = path
         self._lock = threading.Lock()
 
-    def ensure_schema(self, incident_columns: Sequence[tuple[str, str]] | None = None) -> None:
-        """Bring the schema up to date: the numbered migrations it lacks, then the columns of
-        `incident_columns` (name, DuckDB type; default: the field catalogue's) that
-        `core.incident` lacks, then the Dutch comments. A field added to the catalogue is
-        thus a column on the next run, in place.
+    def ensure_schema(self, catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> None:
+        """Bring the schema up to date: the numbered migrations it lacks, then a column for every
+        field of the catalogue that `core.incident` lacks, then the Dutch comments (a field's
+        from the catalogue). A field added to the catalogue is thus a documented column on the
+        next run, in place.
         """
         migrate(self.con)
-        if incident_columns is None:
-            incident_columns = incident_column_definitions()
         # A column added to a table with history cannot be NOT NULL: the rows before it lack it.
-        nullable = [(name, kind.removesuffix(" NOT NULL")) for name, kind in incident_columns]
+        columns = incident_column_definitions(catalogue)
+        nullable = [(name, kind.removesuffix(" NOT NULL")) for name, kind in columns]
         add_missing_columns(self.con, "core.incident", nullable)
         self.con.execute((SQL_DIR / "comments.sql").read_text(encoding="utf-8"))
+        self.con.execute(incident_comments(catalogue))
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Replace a (reference) table with a DataFrame's contents."""
@@ -183,7 +186,7 @@ class Warehouse:
                 incidents = self._withdraw_upserted([loads[i] for i in kept])
                 self._append("core.incident", with_ids(incidents, [ids[i] for i in kept]),
                              INCIDENT_COLUMNS)  # fmt: skip
-                for table, attribute, columns in _DELIVERY_TABLES:
+                for table, attribute, columns in DELIVERY_TABLES:
                     frames = [getattr(load, attribute) for load in loads]
                     self._append(table, with_ids(frames, ids), columns)
                 for i in kept:
@@ -218,7 +221,7 @@ class Warehouse:
         for i, load in enumerate(loads):
             if load.disposition != UPSERT_INCIDENTS or not len(load.incidents):
                 continue
-            numbers = sorted(set(load.incidents["bron_incidentnummer"].astype(str)))
+            numbers = sorted(set(load.incidents[NUMBER].astype(str)))
             self.con.execute(
                 "DELETE FROM core.incident WHERE organisatiecode = ? "
                 "AND list_contains(?::VARCHAR[], bron_incidentnummer)",
@@ -227,7 +230,7 @@ class Warehouse:
             for j in range(i):
                 earlier = frames[j]
                 if len(earlier) and loads[j].entry.organisatiecode == load.entry.organisatiecode:
-                    frames[j] = earlier[~earlier["bron_incidentnummer"].astype(str).isin(numbers)]
+                    frames[j] = earlier[~earlier[NUMBER].astype(str).isin(numbers)]
         return frames
 
     def _insert_ledger(self, loads: Sequence[DeliveryLoad], ids: list[int], plan: Plan,

@@ -1,9 +1,11 @@
 """The column lists of the warehouse tables that the pipeline appends to (DDL: sql/migrations/).
 
 core.incident is the provenance columns plus the stored fields of the national field catalogue
-(`schemas.fields.CATALOGUE`): `incident_column_definitions` and `incident_ddl` give its columns
-and DDL from the catalogue. A test (tests/pipeline/test_warehouse.py) checks them against the
-tables DuckDB builds.
+(`schemas.fields.CATALOGUE`): `incident_column_definitions` gives them with their types, and
+`Warehouse.ensure_schema` adds the ones a warehouse lacks and comments every field's column with
+its meaning (`incident_comments`), so a field added to the catalogue is a documented column on
+the next run. A test (tests/pipeline/test_warehouse.py) checks the lists against the tables
+DuckDB builds.
 """
 
 from __future__ import annotations
@@ -31,12 +33,17 @@ def incident_column_definitions(
     return PROVENANCE_COLUMNS + fields
 
 
-def incident_ddl(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> str:
-    """The CREATE TABLE statement of core.incident, from the catalogue."""
-    columns = incident_column_definitions(catalogue)
-    width = max(len(name) for name, _ in columns)
-    lines = ",\n".join(f"    {name:<{width}} {kind}" for name, kind in columns)
-    return f"CREATE TABLE IF NOT EXISTS core.incident (\n{lines}\n);"
+def incident_comments(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> str:
+    """COMMENT ON every field's column of core.incident: what its value means, from the catalogue."""
+    return "\n".join(
+        f"COMMENT ON COLUMN core.incident.{spec.name} IS {_sql_text(spec.meaning or spec.description)};"
+        for spec in stored_fields(catalogue)
+    )
+
+
+def _sql_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 INCIDENT_COLUMNS = tuple(name for name, _ in incident_column_definitions())
@@ -54,7 +61,7 @@ LEDGER_COLUMNS = (
 )
 
 
-_DELIVERY_TABLES = (
+DELIVERY_TABLES = (
     ("ops.edit", "edits", EDIT_TABLE_COLUMNS),
     ("ops.dq_result", "dq", DQ_COLUMNS),
     ("ops.delivery_fte", "fte", ("delivery_id", "beroepsgroep", "fte", "bron")),

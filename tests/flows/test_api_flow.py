@@ -54,8 +54,11 @@ def test_nightly_flow_pulls_api_sources_incrementally(tmp_path: Path, prefect_ha
             "SELECT kanaal FROM core.incident WHERE bron_incidentnummer = 'PL-3'"
         ).fetchall()
         total = con.execute("SELECT count(*) FROM core.incident").fetchone()
+        ledger = con.execute("SELECT DISTINCT voorlopig, geen_incidenten FROM ops.delivery "
+                             "WHERE bronbestand LIKE 'politie_api%'").fetchall()  # fmt: skip
     assert rows == [("telefonisch",)]
     assert total == (5,)
+    assert ledger == [(False, False)]  # a pull is never provisional, never a nil return
 
 
 def test_an_unknown_api_source_is_a_configuration_error(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """What the nightly run publishes on the sample: no small counts anywhere, nothing narrowed.
 
-The attacker (`tests/attacker.py`) is written apart from `pipeline/disclosure*.py`: it reads only
+The attacker (`tests/attacker.py`) is written apart from `pipeline/publication/disclosure*.py`: it reads only
 the published CSV files and the public code list, rebuilds every relation a reader knows
 (regions and 'onbekend' add up to NL, quarters to the year, zwaarste gedragstypen and contexts
 to the total, numerator <= denominator <= its base, the gedragstype links and the severity

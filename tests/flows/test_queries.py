@@ -66,7 +66,7 @@ def _load(wh: Any, org: str, periode: str, n: int) -> None:
 
     import pandas as pd
 
-    from pipeline.warehouse.store import LedgerEntry
+    from pipeline.warehouse.ledger import LedgerEntry
     from tests.pipeline.test_marts import incidents
 
     received = dt.datetime(int(periode[:4]), 3 * int(periode[-1]), 28, tzinfo=dt.UTC)

@@ -12,7 +12,8 @@ import pytest
 
 from pipeline.ingest.inputs import write_reference_tables
 from pipeline.ingest.process import ProcessingInputs
-from pipeline.warehouse.store import LedgerEntry, Warehouse, build_next_version
+from pipeline.warehouse.ledger import LedgerEntry
+from pipeline.warehouse.store import Warehouse, build_next_version
 from pipeline.warehouse.tables import INCIDENT_COLUMNS
 
 RECEIVED = {"2025Q1": dt.datetime(2025, 4, 10, tzinfo=dt.UTC),

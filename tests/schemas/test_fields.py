@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import openpyxl
 import pytest
 from pydantic import ValidationError
 
 from pipeline.employers.template import Aanlevering, build_template, template_columns
 from pipeline.warehouse.store import build_next_version
-from pipeline.warehouse.tables import INCIDENT_COLUMNS, incident_column_definitions, incident_ddl
+from pipeline.warehouse.tables import INCIDENT_COLUMNS
 from schemas.codelists import FIELD_CODELIST, load_codelists
+from schemas.edit_codes import EditCode
 from schemas.edits import EDITS
 from schemas.export import export_standard
 from schemas.fields import CATALOGUE, FieldKind, FieldName, FieldSpec, Origin, field_spec
@@ -30,7 +29,8 @@ from schemas.profile import MAPPABLE_FIELDS, REQUIRED_FIELDS
 
 DUMMY = FieldSpec("aantal_omstanders", FieldKind.INTEGER, "Aantal omstanders",
                   "Aantal omstanders bij het incident, een heel getal van 0 of meer.",
-                  minimum=0, edits=("W06",))  # fmt: skip
+                  meaning="Aantal omstanders bij het incident (0 of meer).",
+                  minimum=0, edits=(EditCode.W06,))  # fmt: skip
 WITH_DUMMY = (*CATALOGUE, DUMMY)
 
 
@@ -98,23 +98,26 @@ def _record(**changes: Any) -> dict[str, Any]:
             "gedragstypen": ["verbaal"], "zwaarste_gedragstype": "verbaal", **changes}  # fmt: skip
 
 
-def _built_columns(ddl: str) -> dict[str, tuple[str, bool]]:
-    """column → (type, nullable) of the table a DDL builds in a fresh DuckDB."""
-    con = duckdb.connect()
-    con.execute("CREATE SCHEMA core")
-    con.execute(ddl)
-    rows = con.execute("SELECT column_name, data_type, is_nullable FROM duckdb_columns() "
-                       "WHERE table_name = 'incident'").fetchall()  # fmt: skip
-    return {name: (kind, nullable) for name, kind, nullable in rows}
+COLUMNS_SQL = (
+    "SELECT column_name, data_type, is_nullable, comment FROM duckdb_columns() "
+    "WHERE schema_name = 'core' AND table_name = 'incident'"
+)
 
 
-def test_a_new_field_appears_in_the_ddl() -> None:
-    assert "aantal_omstanders" not in _built_columns(incident_ddl())
-    built = _built_columns(incident_ddl(WITH_DUMMY))
-    assert built["aantal_omstanders"] == ("INTEGER", True)
+def _built_columns(tmp_path: Path, catalogue: tuple[FieldSpec, ...]) -> dict[str, tuple]:
+    """column → (type, nullable, comment) of core.incident in a new warehouse of a catalogue."""
+    with build_next_version(tmp_path / "monitor.duckdb") as wh:
+        wh.ensure_schema(catalogue)
+        rows = wh.query(COLUMNS_SQL).values.tolist()
+    return {name: (kind, nullable, comment) for name, kind, nullable, comment in rows}
+
+
+def test_a_new_field_appears_in_the_ddl(tmp_path: Path) -> None:
+    assert "aantal_omstanders" not in _built_columns(tmp_path / "now", CATALOGUE)
+    built = _built_columns(tmp_path / "with", WITH_DUMMY)
+    assert built["aantal_omstanders"] == (
+        "INTEGER", True, "Aantal omstanders bij het incident (0 of meer).")  # fmt: skip
     assert len(built) == len(INCIDENT_COLUMNS) + 1
-    required = _built_columns(incident_ddl((*CATALOGUE, replace(DUMMY, required=True))))
-    assert required["aantal_omstanders"] == ("INTEGER", False)
 
 
 def test_a_new_field_appears_in_the_model() -> None:
@@ -158,7 +161,7 @@ def test_a_new_field_becomes_a_column_of_an_existing_warehouse(tmp_path: Path) -
             "'VR13', 'B-1', 'brandweer', DATE '2025-03-01', ['verbaal'], 'verbaal')"
         )
     with build_next_version(published) as wh:  # the next run, with one field more
-        wh.ensure_schema(incident_column_definitions(WITH_DUMMY))
+        wh.ensure_schema(WITH_DUMMY)
         built = wh.query("SELECT column_name, data_type FROM duckdb_columns() "
                          "WHERE schema_name = 'core' AND table_name = 'incident'")  # fmt: skip
         rows = wh.query("SELECT bron_incidentnummer, aantal_omstanders FROM core.incident")
