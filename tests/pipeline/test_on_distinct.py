@@ -22,7 +22,7 @@ def same(left: tuple[pd.Series, ...], right: tuple[pd.Series, ...]) -> None:
         )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(cells, st.integers(min_value=0, max_value=5))
 def test_dates_times_and_numbers_parse_alike(texts: list[str | None], offset: int) -> None:
     values = pd.Series(texts, index=range(offset, offset + len(texts)), dtype=object)
