@@ -30,7 +30,7 @@ from pipeline.warehouse.store import build_next_version
 def timed_stages() -> dict[str, float]:
     """Wrap the stages of process_file so each one's time is summed."""
     totals: dict[str, float] = defaultdict(float)
-    for name in ("read_delivery", "resolve_meta", "apply_profile", "validate_delivery"):
+    for name in ("read_delivery", "resolve_meta", "apply_profile", "validate_deliveries"):
         original = getattr(process, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 from rapidfuzz import fuzz, process
 
-from connectors.base import ROW_COLUMN, RawTable
+from connectors.base import RawTable
 from connectors.periods import without_period
 from schemas.codelists import FIELD_CODELIST, fold, load_codelists
 from schemas.fields import FieldName
@@ -36,6 +36,7 @@ from schemas.profile import (
     MappingProfile,
     ReaderOptions,
 )
+from schemas.rows import ROW_COLUMN
 from schemas.vocabulary import JA, NEE, NO_SPELLINGS
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.yaml")

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-ROW_COLUMN = "_rij"  # the row number as the employer sees it in their own file
+from schemas.rows import ROW_COLUMN
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ and whether a failing value is loaded as missing. Validation runs them in one lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import pandas as pd
@@ -18,6 +18,7 @@ import pandas as pd
 from schemas.fields import EARLIEST_INCIDENTDATUM
 from schemas.fields import FieldName as F
 from schemas.incident import Periode
+from schemas.rows import ROW_COLUMN, delivery_of
 from schemas.vocabulary import JA, NEE
 
 SERIOUS_LETSEL = ("medisch", "ernstig")
@@ -26,10 +27,24 @@ MAX_PLAUSIBLE_VERZUIM = 365
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a row check needs besides the rows: today and the delivery's period."""
+    """What a row check needs besides the rows: today and the delivery's period.
+
+    For a batch of deliveries (`schemas.rows`), `periodes` holds each delivery's period by its
+    position; `periode` is then the first one's.
+    """
 
     today: dt.date
     periode: Periode
+    periodes: Mapping[int, Periode] = field(default_factory=dict)
+
+    def period_bounds(self, frame: pd.DataFrame) -> tuple[object, object]:
+        """First and last day of the period of each row (one pair of dates for one delivery)."""
+        if not self.periodes or ROW_COLUMN not in frame:
+            return self.periode.start, self.periode.end
+        delivery = delivery_of(frame[ROW_COLUMN])
+        starts = {i: p.start for i, p in self.periodes.items()}
+        ends = {i: p.end for i, p in self.periodes.items()}
+        return delivery.map(starts).astype(object), delivery.map(ends).astype(object)
 
 
 class Rows(StrEnum):
@@ -78,7 +93,10 @@ def registratiedatum_out_of_range(frame: pd.DataFrame, ctx: CheckContext) -> pd.
 def duplicate_number(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """E06: an incident number seen before in the delivery (the first occurrence is kept)."""
     numbers = frame[F.BRON_INCIDENTNUMMER]
-    return numbers.notna() & numbers.duplicated(keep="first")
+    if ROW_COLUMN not in frame:
+        return numbers.notna() & numbers.duplicated(keep="first")
+    per_delivery = pd.DataFrame({"levering": delivery_of(frame[ROW_COLUMN]), "nummer": numbers})
+    return numbers.notna() & per_delivery.duplicated(keep="first")
 
 
 def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
@@ -101,7 +119,7 @@ def implausible_verzuim(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def outside_period(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W04: an incident date outside the delivery's period."""
-    start, end = ctx.periode.start, ctx.periode.end
+    start, end = ctx.period_bounds(frame)
     datum = column(frame, F.INCIDENTDATUM)
     known = datum.notna()
     return known & ((datum.where(known, start) < start) | (datum.where(known, start) > end))
@@ -109,7 +127,7 @@ def outside_period(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def registered_before_incident(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W05: a registration date before the incident date."""
-    start = ctx.periode.start
+    start = ctx.period_bounds(frame)[0]
     datum, registratie = column(frame, F.INCIDENTDATUM), column(frame, F.REGISTRATIEDATUM)
     both = datum.notna() & registratie.notna()
     return both & (registratie.where(both, start) < datum.where(both, start))

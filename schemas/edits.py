@@ -109,7 +109,7 @@ EDITS: dict[str, Edit] = {  # keyed by EditCode; a plain code from a frame finds
             raised_in=(
                 *("connectors", "connectors.delimited", "connectors.jsonl", "connectors.limits"),
                 *("connectors.recognise", "connectors.spreadsheet", "connectors.workbook_bounds"),
-                *("pipeline.ingest.process", "pipeline.night.isolation", "pipeline.night.steps"),
+                *("pipeline.ingest.process", "pipeline.night.steps"),
                 "portal.isolation",
             ),
         ),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from connectors.base import ROW_COLUMN, RawTable, normalise_header
+from connectors.base import RawTable, normalise_header
 from pipeline.ingest.parsing import (
     on_distinct,
     parse_dates,
@@ -35,6 +35,7 @@ from schemas.profile import (
     GemeenteTransform,
     MappingProfile,
 )
+from schemas.rows import ROW_COLUMN
 from schemas.vocabulary import JA, NEE, NO_SPELLINGS, ONBEKEND, YES_SPELLINGS
 
 EDIT_COLUMNS = ["rij", "veld", "code", "waarde"]
@@ -215,15 +216,20 @@ def map_gemeente(
     original = codes.where(~unknown, None)
     current = original.map(lambda c: None if c is None or c in ref.split_codes
                            else ref.current_code(c))  # fmt: skip
-    return current.astype(object), original.astype(object), unknown
+    current = current.astype(object)
+    return current.where(current.notna(), None), original.astype(object), unknown
 
 
 @dataclass(frozen=True)
 class DeliveryContext:
-    """What the harmonisation needs to know about the delivery as a whole."""
+    """What the harmonisation needs to know about the delivery as a whole.
 
-    organisatiecode: str  # today's code
-    organisatiecode_bron: str  # as delivered
+    For a batch of deliveries (`schemas.rows`) the organisation is a column aligned with the
+    cells: each row's own delivery's organisation.
+    """
+
+    organisatiecode: str | pd.Series  # today's code
+    organisatiecode_bron: str | pd.Series  # as delivered
     pseudonym_key: bytes
 
 
@@ -287,13 +293,22 @@ def suggest_codes(veld: str | None, waarde: object) -> tuple[str, ...]:
     return load_codelists().suggest(listname, waarde)
 
 
-def default_beroepsgroep(values: pd.Series, organisatiecode: str) -> tuple[pd.Series, pd.Series]:
-    """Blank beroepsgroep → the organisation's own; (values, mask of values contradicting it)."""
-    own = load_codelists().default_beroepsgroep(organisatiecode)
-    if own is None:
-        return values, pd.Series(False, index=values.index)
-    contradicts = values.notna() & values.ne(own)
-    return values.where(values.notna(), own).astype(object), contradicts.astype(bool)
+def default_beroepsgroep(
+    values: pd.Series, organisatiecode: str | pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Blank beroepsgroep → the organisation's own; (values, mask of values contradicting it).
+    `organisatiecode` is one code, or each row's code (a batch of deliveries)."""
+    codelists = load_codelists()
+    if isinstance(organisatiecode, str):
+        own: object = codelists.default_beroepsgroep(organisatiecode)
+        if own is None:
+            return values, pd.Series(False, index=values.index)
+    else:
+        table = {code: codelists.default_beroepsgroep(code) for code in organisatiecode.unique()}
+        own = organisatiecode.map(table).astype(object)
+    contradicts = values.notna() & pd.Series(own, index=values.index).notna() & values.ne(own)
+    filled = values.where(values.notna(), own)
+    return filled.astype(object), contradicts.astype(bool)
 
 
 def _blank_invalid(name: str, values: pd.Series, bad: pd.Series) -> pd.Series:
@@ -365,7 +380,11 @@ def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
 
     if EMPLOYEE_ID not in out:
         return pd.Series(None, index=out.index, dtype=object)
-    return pseudonymise(out[EMPLOYEE_ID], ctx.organisatiecode, ctx.pseudonym_key)
+    if isinstance(ctx.organisatiecode, str):
+        return pseudonymise(out[EMPLOYEE_ID], ctx.organisatiecode, ctx.pseudonym_key)
+    parts = [pseudonymise(ids, str(code), ctx.pseudonym_key)
+             for code, ids in out[EMPLOYEE_ID].groupby(ctx.organisatiecode, sort=False)]  # fmt: skip
+    return pd.concat(parts).reindex(out.index).astype(object) if parts else out[EMPLOYEE_ID]
 
 
 def most_serious(lists: pd.Series) -> pd.Series:

@@ -7,55 +7,38 @@ function serves the nightly flow and a self-check of a single file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
 from connectors.limits import over_limit
-from connectors.recognise import period_in_text, recognise
+from connectors.recognise import recognise
 from pipeline.ingest.harmonise import (
     DeliveryContext,
     apply_profile,
     missing_columns,
-    quarter_of_dates,
-    source_column,
     suggest_codes,
 )
+from pipeline.ingest.meta import DeliveryMeta, resolve_meta
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
-from pipeline.ingest.validate import validate_delivery
+from pipeline.ingest.validate import Validated, validate_deliveries
 from pipeline.warehouse.ledger import LedgerEntry
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
-from schemas.fields import ORGANISATIECODE_PATTERN, FieldName
-from schemas.incident import Periode
 from schemas.profile import MappingProfile
-from schemas.vocabulary import is_yes
+from schemas.rows import ROW_COLUMN, batch_rows
 
 if TYPE_CHECKING:
     from pipeline.ingest.batch_catalogue import DqResult
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DeliveryMeta:
-    """Who delivered, for which period, and the FTE it covers."""
-
-    organisatiecode: str
-    organisatiecode_bron: str
-    periode: Periode
-    geen_incidenten: bool
-    fte: pd.DataFrame  # beroepsgroep, fte, bron
-    voorlopig: bool = False  # the quarter was still running when the delivery was processed
-    periode_uit_data: bool = False  # no period in the file or its name: taken from the dates (W07)
 
 
 @dataclass(frozen=True)
@@ -112,6 +95,14 @@ class ProcessingInputs:
     deadline_days: int = 30  # a quarter is due this many days after its last day
     levert_voor: pd.DataFrame = field(default_factory=pd.DataFrame)  # covered-by relations
 
+    @functools.cached_property
+    def fte_by_year(self) -> dict[tuple[str, int], pd.DataFrame]:
+        """The reference FTE per (organisatiecode, jaar): looked up for every delivery."""
+        if self.fte.empty:
+            return {}
+        return {(str(org), int(jaar)): rows for (org, jaar), rows in
+                self.fte.groupby(["organisatiecode", "jaar"], sort=False)}  # fmt: skip
+
 
 def message(code: str, veld: str | None, waarde: object) -> str:
     """The Dutch message for one edit: what is wrong, where, and how to fix it."""
@@ -125,6 +116,64 @@ def message(code: str, veld: str | None, waarde: object) -> str:
 
 def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery:
     """Do everything the nightly flow does to one file, except loading it."""
+    return process_files([file], inputs)[0]
+
+
+def process_files(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[ProcessedDelivery]:
+    """Process files in order, exactly as `process_file` one after another would, each seeing
+    the row counts of the earlier ones in `history` (B03).
+
+    Each file is read and checked on its own; the readable deliveries of one profile and one
+    header are then harmonised and validated together, in one vectorised pass (the cost of a
+    night is per pass, not per row: DESIGN §10), and split back per delivery. When a pass fails,
+    its deliveries are done one by one, so a delivery that breaks it fails alone (S01).
+    """
+    opened = [open_delivery(file, inputs) for file in files]
+    readable = [o for o in opened if isinstance(o, Opened)]
+    validated = _validate_together(readable, inputs)
+    history = {organisation: list(sizes) for organisation, sizes in inputs.history.items()}
+    processed = []
+    for item in opened:
+        if isinstance(item, Opened):
+            outcome = validated[id(item)]
+            item = (_finish(item, outcome, replace(inputs, history=history))
+                    if isinstance(outcome, Validated) else failed_delivery(item.file, outcome))  # fmt: skip
+        record_history(history, item)
+        processed.append(item)
+    return processed
+
+
+def record_history(history: dict[str, list[int]], processed: ProcessedDelivery) -> None:
+    """Add a delivery that is not rejected to its organisation's row-count history (B03)."""
+    if processed.meta is not None and not processed.rejected:
+        history.setdefault(processed.meta.organisatiecode, []).append(processed.rows_in)
+
+
+def failed_delivery(file: InboxFile, reason: str) -> ProcessedDelivery:
+    """A delivery whose processing was stopped: S01 with the Dutch reason, nothing loaded."""
+    message = (f"de verwerking van dit bestand is afgebroken: {reason}. Er is niets van geladen; "
+               "controleer het bestand (aantal rijen, kolommen, opmaak) en lever het opnieuw aan")  # fmt: skip
+    return rejected_delivery(file, None, DeliveryError(EditCode.S01, message, file=file.path.name))
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A delivery that could be read: its profile, raw cells and what it says about itself."""
+
+    file: InboxFile
+    profile: MappingProfile
+    raw: RawTable
+    meta: DeliveryMeta
+
+    @property
+    def batch_key(self) -> tuple[object, ...]:
+        """Deliveries with the same key are harmonised together: one profile, one header."""
+        columns = tuple(str(c) for c in self.raw.cells.columns)
+        return self.profile.id, self.profile.version, columns
+
+
+def open_delivery(file: InboxFile, inputs: ProcessingInputs) -> Opened | ProcessedDelivery:
+    """Read a file and what it says about itself; a rejected delivery when that fails."""
     profile = None
     try:
         if file.symlink:
@@ -145,7 +194,7 @@ def process_file(file: InboxFile, inputs: ProcessingInputs) -> ProcessedDelivery
             )
     except DeliveryError as failure:
         return rejected_delivery(file, profile, failure)
-    return map_and_check(file, profile, raw, meta, inputs)
+    return Opened(file, profile, raw, meta)
 
 
 def check_size(file: InboxFile, max_bytes: int) -> None:
@@ -158,13 +207,67 @@ def check_size(file: InboxFile, max_bytes: int) -> None:
 def map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta: DeliveryMeta,
                    inputs: ProcessingInputs) -> ProcessedDelivery:  # fmt: skip
     """Harmonise, validate and run the batch checks on a readable delivery."""
+    opened = Opened(file, profile, raw, meta)
+    return _finish(opened, _validate_batch_pass([opened], inputs)[0], inputs)
+
+
+def _validate_together(
+    readable: Sequence[Opened], inputs: ProcessingInputs
+) -> dict[int, Validated | str]:
+    """Harmonise and validate deliveries per batch key; by `id` of each delivery: its outcome,
+    or the reason (text) its processing failed."""
+    batches: dict[tuple[object, ...], list[Opened]] = {}
+    for opened in readable:
+        batches.setdefault(opened.batch_key, []).append(opened)
+    outcome: dict[int, Validated | str] = {}
+    for batch in batches.values():
+        try:
+            outcome.update(zip(map(id, batch), _validate_batch_pass(batch, inputs), strict=True))
+            continue
+        except (MemoryError, RecursionError):
+            raise  # the worker is in a bad state: its supervisor retries the files one by one
+        except Exception as exc:  # one by one below: the delivery that breaks the pass fails alone
+            if len(batch) == 1:  # the cause goes to the log only: it may quote a cell
+                log.exception("%s: verwerking afgebroken", batch[0].file.path.name)
+                outcome[id(batch[0])] = "het bestand liet de verwerking vastlopen"
+                continue
+            log.warning("%d leveringen samen verwerken mislukte (%s: %s); nu een voor een",
+                        len(batch), type(exc).__name__, exc)  # fmt: skip
+        for opened in batch:
+            outcome.update(_validate_together([opened], inputs))
+    return outcome
+
+
+def _validate_batch_pass(batch: Sequence[Opened], inputs: ProcessingInputs) -> list[Validated]:
+    """One vectorised pass: the deliveries' cells as one frame (rows numbered per delivery,
+    `schemas.rows`), harmonised and validated together, split back in order."""
+    frames, codes, sources = [], [], []
+    for position, opened in enumerate(batch):
+        cells = opened.raw.cells
+        frames.append(cells.assign(**{ROW_COLUMN: batch_rows(position, cells[ROW_COLUMN])}))
+        codes.append(pd.Series(opened.meta.organisatiecode, index=range(len(cells))))
+        sources.append(pd.Series(opened.meta.organisatiecode_bron, index=range(len(cells))))
+    first = batch[0]
+    if len(batch) == 1:
+        cells = frames[0]
+        ctx = DeliveryContext(first.meta.organisatiecode, first.meta.organisatiecode_bron,
+                              inputs.pseudonym_key)  # fmt: skip
+    else:
+        cells = pd.concat(frames, ignore_index=True)
+        ctx = DeliveryContext(pd.concat(codes, ignore_index=True),
+                              pd.concat(sources, ignore_index=True), inputs.pseudonym_key)  # fmt: skip
+    raw = RawTable(cells, first.raw.file, first.raw.sheet, first.raw.metadata)
+    harmonised = apply_profile(raw, first.profile, ctx, inputs.reference)
+    periodes = [(o.meta.periode, o.meta.periode_uit_data) for o in batch]
+    return validate_deliveries(harmonised, periodes, inputs.today)
+
+
+def _finish(opened: Opened, validated: Validated, inputs: ProcessingInputs) -> ProcessedDelivery:
+    """A validated delivery's feedback texts and batch checks: ready to load."""
     from pipeline.ingest.batch import DeliveryLabel, validate_batch
 
-    ctx = DeliveryContext(meta.organisatiecode, meta.organisatiecode_bron, inputs.pseudonym_key)
-    harmonised = apply_profile(raw, profile, ctx, inputs.reference)
-    validated = validate_delivery(harmonised, meta.periode, inputs.today,
-                                  period_from_data=meta.periode_uit_data)  # fmt: skip
-    incidents = validated.incidents.rename(columns={"_rij": "rij"}).assign(
+    file, profile, raw, meta = opened.file, opened.profile, opened.raw, opened.meta
+    incidents = validated.incidents.rename(columns={ROW_COLUMN: "rij"}).assign(
         periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
     edits = minimise_edits(validated.edits, employee_ids(raw, profile))  # no raw ids kept
@@ -202,86 +305,3 @@ def rejected_delivery(
                            "tabblad": None, "bronbestand": file.path.name}])  # fmt: skip
     empty = pd.DataFrame()
     return ProcessedDelivery(file, profile, None, empty, edits, empty, 0, 0, 0, 0, failure=failure)
-
-
-def resolve_meta(file: InboxFile, raw: RawTable, profile: MappingProfile, groups: dict[str, str],
-                 inputs: ProcessingInputs) -> DeliveryMeta:  # fmt: skip
-    """Organisation (S04), period (S05), nil return and FTE of a delivery."""
-    name, ref = file.path.name, inputs.reference
-    folder = file.folder.upper()
-    if not re.match(ORGANISATIECODE_PATTERN, folder) or not ref.is_known_organisation(folder):
-        raise DeliveryError(
-            EditCode.S04, f"map {file.folder!r} is geen bekende organisatiecode", file=name
-        )
-    declared = _declared(profile.delivery.organisatiecode, "organisatiecode", "org", raw, groups)
-    current = ref.current_code(folder)
-    if declared is not None and ref.current_code(declared.upper()) != current:
-        raise DeliveryError(
-            EditCode.S04,
-            f"organisatie {declared!r} in het bestand past niet bij map {folder}",
-            file=name,
-        )
-    periode_text = _declared(profile.delivery.periode, "periode", None, raw, groups)
-    periode, from_data = delivery_period(periode_text, groups, name, raw, profile)
-    if periode.start > inputs.today:
-        raise DeliveryError(EditCode.S05, f"periode {periode.code} is nog niet begonnen (vandaag is "
-                            f"{inputs.today:%d-%m-%Y}); lever een kwartaal aan als het loopt of voorbij is",
-                            file=name)  # fmt: skip
-    nil = raw.rows_in == 0 and is_yes(raw.metadata.get("geen_incidenten", ""))
-    fte = _fte(profile, raw, current, periode, inputs)
-    return DeliveryMeta(current, folder, periode, nil, fte, voorlopig=inputs.today <= periode.end,
-                        periode_uit_data=from_data)  # fmt: skip
-
-
-def delivery_period(declared: str | None, groups: dict[str, str], name: str, raw: RawTable,
-                    profile: MappingProfile) -> tuple[Periode, bool]:  # fmt: skip
-    """The period: declared (sheet), else the file name in any Dutch spelling, else the quarter
-    all incident dates fall in (True: taken from the data, W07). S05 when none of these works."""
-    found = period_in_text(declared or "")
-    if found is None and groups.get("jaar") and groups.get("kwartaal"):
-        found = int(groups["jaar"]), int(groups["kwartaal"])
-    found = found or period_in_text(Path(name).stem)
-    if found is not None:
-        try:
-            return Periode(jaar=found[0], kwartaal=found[1]), False
-        except ValueError:
-            pass
-    mapping = profile.fields[FieldName.INCIDENTDATUM]
-    dates = (quarter_of_dates(source_column(raw.cells, mapping.column), mapping.formats)
-             if mapping.column and not missing_columns(raw.cells, profile) else None)  # fmt: skip
-    if dates is not None:
-        return Periode(jaar=dates[0], kwartaal=dates[1]), True
-    shown = f" (in het bestand staat '{declared[:40]}')" if declared else ""
-    raise DeliveryError(EditCode.S05, "de periode staat niet in het bestand of in de bestandsnaam"
-                        f"{shown}, en de incidentdatums vallen niet allemaal in één kwartaal",
-                        file=name)  # fmt: skip
-
-
-def _declared(
-    source: str, key: str, group: str | None, raw: RawTable, groups: dict[str, str]
-) -> str | None:
-    """A value the delivery declares about itself, from its file name or its metadata sheet."""
-    if source == "sheet":
-        return raw.metadata.get(key)
-    if source == "filename" and group:
-        return groups.get(group)
-    return None
-
-
-def _fte(profile: MappingProfile, raw: RawTable, organisatiecode: str, periode: Periode,
-         inputs: ProcessingInputs) -> pd.DataFrame:  # fmt: skip
-    """FTE per beroepsgroep: declared in the delivery, else from the yearly reference file."""
-    if profile.delivery.fte == "sheet":
-        declared = {
-            k.removeprefix("fte_"): v for k, v in raw.metadata.items() if k.startswith("fte_")
-        }
-        values = {
-            k: pd.to_numeric(str(v).replace(",", "."), errors="coerce") for k, v in declared.items()
-        }
-        rows = [(k, float(v), "aanlevering") for k, v in values.items() if pd.notna(v) and v >= 0]
-        if rows:
-            return pd.DataFrame(rows, columns=["beroepsgroep", "fte", "bron"])
-    ref = inputs.fte
-    mine = ref[(ref["organisatiecode"] == organisatiecode) & (ref["jaar"] == periode.jaar)]
-    return pd.DataFrame({"beroepsgroep": mine["beroepsgroep"], "fte": mine["fte"].astype(float),
-                         "bron": "referentie"}).reset_index(drop=True)  # fmt: skip

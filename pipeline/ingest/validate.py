@@ -9,22 +9,24 @@ the row; warnings keep it. Every input row ends as exactly one of: loaded, rejec
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
-from connectors.base import ROW_COLUMN
 from pipeline.ingest.harmonise import EDIT_COLUMNS, Harmonised
 from schemas.edit_checks import CheckContext, Rows, column
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity, row_checks
 from schemas.fields import FieldName as F
 from schemas.incident import Incident, Periode
+from schemas.rows import ROW_COLUMN, delivery_of, row_in_delivery
 
 INCIDENT_FIELDS = tuple(Incident.model_fields)
 INCIDENTS = TypeAdapter(list[Incident])  # built once: building it costs more than a delivery
 EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
+DELIVERY = "_levering"  # a batch row's delivery, while the batch is split
 # The edit for a value the pydantic model rejects (the guard), by field; E02 for the others.
 GUARD_CODES: dict[str, EditCode] = {F.INCIDENTDATUM: EditCode.E04, F.REGISTRATIEDATUM: EditCode.E04,
                F.INCIDENTTIJD: EditCode.E04, F.AANTAL_DADERS: EditCode.E05,
@@ -99,11 +101,23 @@ def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
 def validate_delivery(
     harmonised: Harmonised, periode: Periode, today: dt.date, *, period_from_data: bool = False
 ) -> Validated:
-    """Apply every row edit; split the rows into loaded and rejected.
+    """Apply every row edit to one delivery; split its rows into loaded and rejected.
 
     With `period_from_data` the delivery gets W07: its period was taken from the incident dates.
     """
-    ctx = CheckContext(today=today, periode=periode)
+    return validate_deliveries(harmonised, [(periode, period_from_data)], today)[0]
+
+
+def validate_deliveries(
+    harmonised: Harmonised, periodes: Sequence[tuple[Periode, bool]], today: dt.date
+) -> list[Validated]:
+    """Apply every row edit to a batch of deliveries (rows numbered as in `schemas.rows`), and
+    split the outcome back per delivery: its rows to load, its edits, how many rows it had.
+
+    `periodes` holds each delivery's period and whether it was taken from the data (W07).
+    """
+    ctx = CheckContext(today=today, periode=periodes[0][0],
+                       periodes={i: periode for i, (periode, _) in enumerate(periodes)})  # fmt: skip
     received, frame = run_row_checks(harmonised.frame.copy(), ctx, Rows.RECEIVED)
     errors = pd.concat([harmonised.edits, *received], ignore_index=True)
     is_error = errors["code"].map(lambda c: EDITS[c].severity is Severity.ERROR).astype(bool)
@@ -114,16 +128,34 @@ def validate_delivery(
     errors = pd.concat([errors, guard], ignore_index=True) if len(guard) else errors
     kept = kept[~kept[ROW_COLUMN].isin(guard["rij"])]
     found = [errors, *run_row_checks(kept, ctx, Rows.LOADED)[0]] if len(kept) else [errors]
-    if period_from_data:
-        found.append(pd.DataFrame([{"rij": None, "veld": F.INCIDENTDATUM.value,
-                                    "code": EditCode.W07.value, "waarde": periode.code}]))  # fmt: skip
-    edits = (
-        pd.concat([f for f in found if len(f)], ignore_index=True)
-        if any(len(f) for f in found)
-        else pd.DataFrame(columns=EDIT_COLUMNS)
-    )
-    edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
+    edits = pd.concat([f for f in found if len(f)] or [EMPTY_EDITS], ignore_index=True)
     numbers = frame.set_index(ROW_COLUMN)[F.BRON_INCIDENTNUMMER] if len(frame) else pd.Series()
     edits["incidentnummer"] = edits["rij"].map(numbers)  # the employer's own number, for feedback
+    rows = pd.Series(edits["rij"], dtype="int64")
+    edits = edits.assign(rij=row_in_delivery(rows), _levering=delivery_of(rows))
+    kept = kept.assign(**{DELIVERY: delivery_of(kept[ROW_COLUMN]),
+                          ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])})  # fmt: skip
+    sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
+    by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
+    loaded = dict(tuple(kept.groupby(DELIVERY, sort=False)))
+    return [
+        _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, kept.iloc[:0]),
+                      int(sizes.get(i, 0)), periode, from_data)
+        for i, (periode, from_data) in enumerate(periodes)
+    ]  # fmt: skip
+
+
+def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,
+                  period_from_data: bool) -> Validated:  # fmt: skip
+    """One delivery's share of a validated batch, with W07 when its period came from the data."""
+    edits = edits.drop(columns=[DELIVERY], errors="ignore")
+    if period_from_data:
+        w07 = pd.DataFrame([{"rij": None, "veld": F.INCIDENTDATUM.value,
+                             "code": EditCode.W07.value, "waarde": periode.code}])  # fmt: skip
+        edits = pd.concat([edits, w07], ignore_index=True) if len(edits) else w07
+        numbers = edits["incidentnummer"].astype(object) if "incidentnummer" in edits else None
+        edits["incidentnummer"] = None if numbers is None else numbers.where(numbers.notna(), None)
+    edits = edits.reindex(columns=[*EDIT_COLUMNS, "incidentnummer"])
+    edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
     edits = edits.sort_values(["rij", "code"], kind="stable").reset_index(drop=True)
-    return Validated(kept.reset_index(drop=True), edits, rows_in=len(frame))
+    return Validated(kept.drop(columns=[DELIVERY]).reset_index(drop=True), edits, rows_in=rows_in)

@@ -28,12 +28,12 @@ from connectors import InboxFile
 from connectors.api import ApiPull, fetch_changes
 from connectors.sources import SourceConfig
 from pipeline.ingest.harmonise import missing_columns
+from pipeline.ingest.meta import resolve_meta
 from pipeline.ingest.process import (
     ProcessedDelivery,
     ProcessingInputs,
     map_and_check,
     rejected_delivery,
-    resolve_meta,
 )
 from pipeline.warehouse.ledger import LedgerEntry
 from pipeline.warehouse.store import Warehouse

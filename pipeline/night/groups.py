@@ -16,12 +16,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from connectors import InboxFile
-from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
-from pipeline.night.isolation import DeliveryPool, Limits, failed_delivery
+from pipeline.ingest.process import (
+    ProcessedDelivery,
+    ProcessingInputs,
+    failed_delivery,
+    process_file,
+    process_files,
+    record_history,
+)
+from pipeline.night.isolation import DeliveryPool, Limits
 
 log = logging.getLogger(__name__)
 GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up the others
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
+CHUNK_FILES = 200  # files processed in one pass by a worker
+CHUNK_BYTES = 64 * 2**20  # and at most this many bytes of them
 groups_processed = 0  # by this process (a Dask worker's share of the night can be read back)
 
 
@@ -43,12 +52,6 @@ def delivery_groups(
     return [group for group in groups if group]
 
 
-def record_history(history: dict[str, list[int]], processed: ProcessedDelivery) -> None:
-    """Add a delivery that is not rejected to its organisation's row-count history (B03)."""
-    if processed.meta is not None and not processed.rejected:
-        history.setdefault(processed.meta.organisatiecode, []).append(processed.rows_in)
-
-
 def process_group(
     files: Sequence[InboxFile],
     inputs: ProcessingInputs,
@@ -58,39 +61,76 @@ def process_group(
 ) -> list[ProcessedDelivery]:
     """Process a group's files in order, each seeing the history of the ones before it.
 
-    The isolated worker is kept for the next group of the same run (`run_key`) in this process:
-    a Prefect or Dask worker that processes several groups warms up one delivery worker, not one
-    per group. A group of another run (other reference data) gets a fresh one.
+    The files go in chunks, each processed in one pass (`process_files`); a chunk that fails
+    is processed again file by file, so the file that broke it fails alone. The isolated
+    worker is kept for the next group of the same run (`run_key`) in this process: a Prefect or
+    Dask worker that processes several groups warms up one delivery worker, not one per group.
+    A group of another run (other reference data) gets a fresh one.
     """
     global groups_processed
     groups_processed += 1
     history = {organisation: list(sizes) for organisation, sizes in inputs.history.items()}
-    processed: list[ProcessedDelivery] = []
-    if isolated and not run_key:
-        with DeliveryPool(inputs, replace(limits, workers=1)) as pool:
-            return _in_order(pool, files, history)
-    if isolated:
-        return _in_order(_pool_for(run_key, inputs, limits), files, history)
-    log.warning("verwerking zonder isolatie (MONITOR_RUNNER=threads): alleen om te debuggen")
-    for file in files:
-        try:
-            delivery = process_file(file, replace(inputs, history=history))
-        except Exception as exc:  # as the isolated worker does: one file fails alone
-            log.exception("%s/%s: verwerking afgebroken", file.folder, file.path.name)
-            delivery = failed_delivery(file, f"het bestand liet de verwerking vastlopen ({exc})")
-        record_history(history, delivery)
-        processed.append(delivery)
-    return processed
+    if not isolated:
+        log.warning("verwerking zonder isolatie (MONITOR_RUNNER=threads): alleen om te debuggen")
+        return _unisolated(files, inputs, history)
+    if run_key:
+        return _in_chunks(_pool_for(run_key, inputs, limits), files, history)
+    with DeliveryPool(inputs, replace(limits, workers=1)) as pool:
+        return _in_chunks(pool, files, history)
 
 
-def _in_order(pool: DeliveryPool, files: Sequence[InboxFile],
-              history: dict[str, list[int]]) -> list[ProcessedDelivery]:  # fmt: skip
-    """The pool's results in file order, the history growing as they come back."""
+def chunks(files: Sequence[InboxFile]) -> list[Sequence[InboxFile]]:
+    """The files in order, in chunks of at most CHUNK_FILES files and CHUNK_BYTES bytes."""
+    out: list[Sequence[InboxFile]] = []
+    start, size = 0, 0
+    for index, file in enumerate(files):
+        if index > start and (index - start >= CHUNK_FILES or size + file.size > CHUNK_BYTES):
+            out.append(files[start:index])
+            start, size = index, 0
+        size += file.size
+    if start < len(files):
+        out.append(files[start:])
+    return out
+
+
+def _in_chunks(pool: DeliveryPool, files: Sequence[InboxFile],
+               history: dict[str, list[int]]) -> list[ProcessedDelivery]:  # fmt: skip
+    """Each chunk in one job; a failed chunk file by file, the history growing as they come."""
     processed = []
-    for delivery in pool.process(files, history):
-        record_history(history, delivery)
-        processed.append(delivery)
+    for chunk in chunks(files):
+        together = pool.process_together(chunk, history) if len(chunk) > 1 else None
+        for delivery in together if together is not None else pool.process(chunk, history):
+            record_history(history, delivery)
+            processed.append(delivery)
     return processed
+
+
+def _unisolated(files: Sequence[InboxFile], inputs: ProcessingInputs,
+                history: dict[str, list[int]]) -> list[ProcessedDelivery]:  # fmt: skip
+    """For debugging: in this thread, in chunks as the workers do, a failed chunk file by file."""
+    processed = []
+    for chunk in chunks(files):
+        try:
+            together = process_files(chunk, replace(inputs, history=history))
+        except Exception:  # as the isolated worker does: the files one by one
+            log.exception("%d leveringen samen: verwerking afgebroken; nu een voor een", len(chunk))
+            together = None
+        for index, file in enumerate(chunk):
+            delivery = together[index] if together is not None else _one(file, inputs, history)
+            record_history(history, delivery)
+            processed.append(delivery)
+    return processed
+
+
+def _one(
+    file: InboxFile, inputs: ProcessingInputs, history: dict[str, list[int]]
+) -> ProcessedDelivery:
+    """One file in this thread; an error fails only this file (S01), as in a worker."""
+    try:
+        return process_file(file, replace(inputs, history=history))
+    except Exception:
+        log.exception("%s/%s: verwerking afgebroken", file.folder, file.path.name)
+        return failed_delivery(file, "het bestand liet de verwerking vastlopen")
 
 
 _pools: dict[tuple[str, Limits, int], DeliveryPool] = {}  # (run, limits, thread) -> worker

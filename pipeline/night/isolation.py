@@ -29,17 +29,20 @@ from connectors import InboxFile
 from pipeline.ingest.process import (
     ProcessedDelivery,
     ProcessingInputs,
+    failed_delivery,
     process_file,
-    rejected_delivery,
+    process_files,
 )
-from schemas.edit_codes import EditCode
-from schemas.errors import DeliveryError, PipelineError
+from schemas.errors import PipelineError
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1  # how often the watchdog looks at time and memory of busy workers
 LOOKAHEAD_PER_WORKER = 4  # files started ahead of the one the caller waits for
 WORKER_START_SECONDS = 600  # the first worker waits for the fork server to import pandas and GX
 ADDRESS_SPACE_HEADROOM_MB = 512  # RLIMIT_AS above the warmed-up worker, beyond the RSS limit
+TOGETHER = (
+    "samen"  # a job of several files, processed in one pass (`DeliveryPool.process_together`)
+)
 # The fork server imports these once, so every worker (and every replacement) starts warm;
 # great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import.
 _PRELOAD = ["pipeline.ingest.process", "great_expectations"]
@@ -73,13 +76,6 @@ class _Jobs:
     results: dict[int, ProcessedDelivery] = field(default_factory=dict)
     started: set[int] = field(default_factory=set)
     handed_back: int = 0  # files[:handed_back] are yielded
-
-
-def failed_delivery(file: InboxFile, reason: str) -> ProcessedDelivery:
-    """A delivery whose processing was stopped: S01 with the Dutch reason, nothing loaded."""
-    message = (f"de verwerking van dit bestand is afgebroken: {reason}. Er is niets van geladen; "
-               "controleer het bestand (aantal rijen, kolommen, opmaak) en lever het opnieuw aan")  # fmt: skip
-    return rejected_delivery(file, None, DeliveryError(EditCode.S01, message, file=file.path.name))
 
 
 class DeliveryPool:
@@ -117,6 +113,52 @@ class DeliveryPool:
                 continue
             self._dispatch(jobs, history)
             self._collect(jobs)
+
+    def process_together(
+        self, files: Sequence[InboxFile], history: dict[str, list[int]]
+    ) -> list[ProcessedDelivery] | None:
+        """Process the files as one job in one worker (`process_files`: deliveries of one profile
+        in one vectorised pass), under the limits of one delivery. None when the job failed
+        (crash, hang, memory, an error): the worker is replaced and the caller processes the
+        files one by one, so a file that broke the job fails alone."""
+        worker = self._idle_worker()
+        worker.job, worker.started = -1, time.monotonic()
+        cause = None
+        try:
+            worker.conn.send((TOGETHER, list(files), {k: list(v) for k, v in history.items()}))
+        except OSError as exc:
+            cause = f"send failed: {exc}"
+        while cause is None:
+            ready = wait([worker.conn, worker.process.sentinel], POLL_SECONDS)
+            if worker.conn in ready:
+                try:
+                    outcome = worker.conn.recv()
+                except (EOFError, OSError):
+                    outcome = f"pipe closed, exit code {worker.process.exitcode}"
+                if isinstance(outcome, list):
+                    worker.job = None
+                    return outcome
+                cause = str(outcome)
+            elif worker.process.sentinel in ready:
+                cause = _exit_cause(worker.process.exitcode)
+            elif time.monotonic() - worker.started > self.limits.timeout_s:
+                cause = f"time-out after {self.limits.timeout_s:g} s"
+            elif resident_mb(worker.process.pid) > self.limits.memory_mb:
+                cause = f"resident memory over {self.limits.memory_mb} MB"
+        log.warning("%d leveringen samen: verwerking afgebroken (%s); nu een voor een",
+                    len(files), cause)  # fmt: skip
+        self._stop(worker, kill=True)
+        self._workers[self._workers.index(worker)] = self._start()
+        return None
+
+    def _idle_worker(self) -> _Worker:
+        """A warmed-up worker without a job (waits for a replacement to finish warming up)."""
+        while True:
+            self._greet_new_workers()
+            idle = next((w for w in self._workers if w.ready and w.job is None), None)
+            if idle is not None:
+                return idle
+            self._wait_ready(next(w for w in self._workers if not w.ready))
 
     def _dispatch(self, jobs: _Jobs, history: dict[str, list[int]]) -> None:
         """Start the next files on idle workers (never two open files of one folder)."""
@@ -247,6 +289,16 @@ def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
             return
         if job is None:
             return
+        if job[0] == TOGETHER:
+            _, files, history = job
+            try:
+                conn.send(process_files(files, replace(inputs, history=history)))
+            except (MemoryError, RecursionError) as exc:
+                conn.send(f"{type(exc).__name__}: {exc}"[:500])
+                os._exit(1)
+            except Exception as exc:  # the caller processes the files one by one
+                conn.send(f"{type(exc).__name__}: {exc}"[:500])
+            continue
         index, file, history = job
         try:
             conn.send((index, process_file(file, replace(inputs, history=history))))

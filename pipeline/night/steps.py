@@ -14,9 +14,13 @@ from connectors import InboxFile, discover_inbox
 from connectors.api import ApiError
 from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
 from pipeline.employers.quality import Quality, delivery_quality
-from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, rejected_delivery
+from pipeline.ingest.process import (
+    ProcessedDelivery,
+    ProcessingInputs,
+    record_history,
+    rejected_delivery,
+)
 from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
-from pipeline.night.groups import record_history
 from pipeline.night.isolation import Limits
 from pipeline.settings import Settings
 from pipeline.warehouse.ledger import DeliveryLoad

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import ROW_COLUMN
 from connectors.delimited import read_csv
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderKind, ReaderOptions
+from schemas.rows import ROW_COLUMN
 
 EXPECTED = ("ID", "Datum", "Toelichting")
 ROWS = [["ID", "Datum", "Toelichting"], ["V1", "03-07-2025", "Café € 50"], ["V2", "04-07-2025", ""]]

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.base import ROW_COLUMN
 from connectors.html_table import read_html_tables
 from connectors.spreadsheet import combine_header_rows, read_xlsx
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderKind, ReaderOptions
+from schemas.rows import ROW_COLUMN
 from tests.conftest import write_xlsx
 
 EXPECTED = ("Incidentnummer", "Datum", "Verbaal", "Fysiek")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.base import ROW_COLUMN, RawTable, cell_text, normalise_header
+from connectors.base import RawTable, cell_text, normalise_header
 from connectors.profiles import PROFILE_DIR, load_profile
 from pipeline.ingest.harmonise import (
     EDIT_COLUMNS,
@@ -28,6 +28,7 @@ from pipeline.ingest.parsing import parse_dates, parse_integers
 from pipeline.ingest.reference import Reference, load_reference
 from schemas.codelists import load_codelists
 from schemas.profile import REQUIRED_FIELDS, FieldMap, GemeenteTransform, MappingProfile
+from schemas.rows import ROW_COLUMN
 from tests.conftest import REFERENCE_DIR, TEST_KEY
 
 CODES = load_codelists()

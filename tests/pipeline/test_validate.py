@@ -8,12 +8,13 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from connectors.base import ROW_COLUMN, RawTable, frame_from_rows
+from connectors.base import RawTable, frame_from_rows
 from pipeline.ingest.harmonise import EDIT_COLUMNS, DeliveryContext, Harmonised, apply_profile
 from pipeline.ingest.reference import load_reference
 from pipeline.ingest.validate import Validated, validate_delivery
 from schemas.incident import Periode
 from schemas.profile import MappingProfile
+from schemas.rows import ROW_COLUMN
 from tests.conftest import REFERENCE_DIR, TEST_KEY
 
 PERIODE = Periode.parse("2025Q1")

@@ -1,0 +1,190 @@
+"""Deliveries of one profile harmonised and validated together (issue 11, DESIGN §10).
+
+`process_files` reads each file on its own and maps the deliveries of one profile and header in
+one vectorised pass. What comes out must be what processing the files one by one gives, in
+the same order, with the same history (B03); a delivery that breaks a pass, or a worker that
+dies during a chunk of files, must fail only that delivery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import pipeline.ingest.process as process
+from connectors import discover_inbox
+from pipeline.ingest.process import (
+    Opened,
+    ProcessedDelivery,
+    ProcessingInputs,
+    open_delivery,
+    process_file,
+    process_files,
+    record_history,
+)
+from pipeline.night.groups import process_group
+from pipeline.night.isolation import DeliveryPool, Limits
+from pipeline.sample import generate_sample
+from tests.conftest import REFERENCE_DIR
+from tests.pipeline.test_isolation import vendor_csv
+
+TODAY = dt.date(2026, 1, 20)
+
+
+@pytest.fixture(scope="module")
+def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ProcessingInputs]:
+    """A small national sample (with its defects) and the inputs to process it."""
+    from pipeline.ingest.inputs import prepare_inputs
+    from pipeline.settings import Settings
+
+    out = tmp_path_factory.mktemp("together")
+    generate_sample(out, 2025, seed=11, scale=0.05, reference_dir=REFERENCE_DIR)
+    settings = Settings(inbox_dir=out / "inbox", warehouse_path=out / "w.duckdb",
+                        sample_mode=True, fte_dir=out / "reference")  # fmt: skip
+    return out / "inbox", prepare_inputs(settings, TODAY, {})
+
+
+def chosen_files(inbox: Path) -> list:
+    """The files of the organisations with the sample's defects (rejected rows and files,
+    warnings, a superseded delivery) and of every twentieth other one: a few hundred files."""
+    truth = inbox.parent / "truth"
+    deliveries = pd.read_csv(truth / "deliveries.csv")
+    warned = pd.read_csv(truth / "warnings.csv")
+    defects = deliveries[(deliveries["rows_rejected"] > 0) | (deliveries["status"] != "loaded")]
+    folders = {*defects["organisatiecode_bron"], *warned["organisatiecode"]}
+    folders |= set(sorted(deliveries["organisatiecode_bron"].unique())[::20])
+    folders |= set(deliveries.groupby("profiel")["organisatiecode_bron"].first())
+    return [f for f in discover_inbox(inbox) if f.folder.upper() in folders]
+
+
+def one_by_one(files: list, inputs: ProcessingInputs) -> list[ProcessedDelivery]:
+    """Each file alone, the history growing as a sequential night's would."""
+    history: dict[str, list[int]] = {}
+    results = []
+    for file in files:
+        result = process_file(file, replace(inputs, history=history))
+        record_history(history, result)
+        results.append(result)
+    return results
+
+
+def same(a: ProcessedDelivery, b: ProcessedDelivery) -> None:
+    """Two outcomes of one delivery are the same: rows, edits, checks, counts and failure."""
+    assert a.file == b.file
+    for frame in ("incidents", "edits", "dq"):
+        pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), check_dtype=False)
+    counts = ("rows_in", "rows_loaded", "rows_rejected", "rows_warned")
+    assert [getattr(a, c) for c in counts] == [getattr(b, c) for c in counts]
+    assert (a.failure and str(a.failure)) == (b.failure and str(b.failure))
+    assert (a.meta is None) == (b.meta is None)
+    if a.meta is not None and b.meta is not None:
+        assert replace(a.meta, fte=None) == replace(b.meta, fte=None)
+        pd.testing.assert_frame_equal(a.meta.fte, b.meta.fte)
+
+
+def test_together_gives_what_one_by_one_gives(
+    sample_inputs: tuple[Path, ProcessingInputs],
+) -> None:
+    inbox, inputs = sample_inputs
+    files = chosen_files(inbox)
+    opened = [o for o in (open_delivery(f, inputs) for f in files) if isinstance(o, Opened)]
+    batches = {o.batch_key for o in opened}
+    assert len(batches) * 5 < len(opened), "the sample should make real batches"
+    together = process_files(files, inputs)
+    alone = one_by_one(files, inputs)
+    assert [d.file for d in together] == files
+    for a, b in zip(together, alone, strict=True):
+        same(a, b)
+    # the sample's defects are in it: rejected rows, warnings, a rejected file, and B03 ran
+    assert sum(d.rows_rejected for d in together) > 0
+    assert sum(d.rows_warned for d in together) > 0
+    assert any(d.rejected for d in together)
+    b03 = pd.concat([d.dq for d in together if len(d.dq)])
+    assert b03.loc[b03["code"] == "B03", "success"].notna().any()
+
+
+def test_a_delivery_that_breaks_the_pass_fails_alone(
+    tmp_path: Path, processing_inputs: ProcessingInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for org in ("GM0344", "GM0014", "GM0363"):
+        vendor_csv(tmp_path, org, 1, 4)
+    breaking = tmp_path / "GM0014" / "incidenten_GM0014_2025Q1.csv"
+    breaking.write_text(breaking.read_text(encoding="cp1252").replace("M-1;", "BREEK;"),
+                        encoding="cp1252")  # fmt: skip
+    files = discover_inbox(tmp_path)
+    inputs = replace(processing_inputs, today=TODAY)
+    expected = {f.path.name: process_file(f, inputs) for f in files if f.path != breaking}
+    real = process.apply_profile
+
+    def fragile(raw, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """A mapping bug that only this delivery's data sets off."""
+        if raw.cells.isin(["BREEK"]).any().any():
+            raise ValueError("geheim-id BREEK")
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(process, "apply_profile", fragile)
+    results = {d.file.path.name: d for d in process_files(files, inputs)}
+    broken = results.pop(breaking.name)
+    assert broken.rejected and broken.failure is not None
+    assert broken.failure.code == "S01" and "vastlopen" in broken.failure.message
+    assert "BREEK" not in broken.failure.message  # the cause goes to the log, not the feedback
+    assert results.keys() == expected.keys()
+    for name, result in results.items():
+        same(result, expected[name])
+
+
+def test_a_worker_killed_during_a_chunk_leaves_every_delivery_processed(
+    tmp_path: Path, processing_inputs: ProcessingInputs
+) -> None:
+    vendor_csv(tmp_path, "GM0344", 1, 20_000)
+    for org in ("GM0014", "GM0363"):
+        vendor_csv(tmp_path, org, 1, 3)
+    files = discover_inbox(tmp_path)
+    inputs = replace(processing_inputs, today=TODAY)
+    with DeliveryPool(inputs, Limits(workers=1)) as pool:
+        killer = threading.Thread(target=kill_when_busy, args=(pool,), daemon=True)
+        killer.start()
+        assert pool.process_together(files, {}) is None  # the chunk is lost ...
+        killer.join()
+        again = list(pool.process(files, {}))  # ... and a fresh worker does them one by one
+    assert not any(d.rejected for d in again)
+    for result, file in zip(again, files, strict=True):
+        same(result, process_file(file, inputs))
+
+
+def test_a_chunk_over_the_time_limit_fails_only_the_slow_delivery(
+    tmp_path: Path, processing_inputs: ProcessingInputs
+) -> None:
+    vendor_csv(tmp_path, "GM0344", 1, 60_000)  # seconds of work, whatever the machine
+    for org in ("GM0014", "GM0363"):
+        vendor_csv(tmp_path, org, 1, 3)
+    files = discover_inbox(tmp_path)
+    inputs = replace(processing_inputs, today=TODAY)
+    started = time.monotonic()
+    results = {d.file.folder: d for d in process_group(files, inputs, Limits(timeout_s=0.5))}
+    assert time.monotonic() - started < 60
+    assert results["GM0344"].rejected
+    assert results["GM0344"].failure is not None
+    assert "langer dan 0.5 seconden" in results["GM0344"].failure.message
+    for org in ("GM0014", "GM0363"):
+        assert not results[org].rejected and results[org].rows_loaded == 3
+
+
+def kill_when_busy(pool: DeliveryPool) -> None:
+    """SIGKILL the pool's (only) worker once it is working on a job."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        worker = pool._workers[0]
+        if worker.job is not None and worker.process.pid is not None:
+            time.sleep(0.2)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            return
+        time.sleep(0.01)
