@@ -154,7 +154,7 @@ EDITS: dict[str, Edit] = {  # keyed by EditCode; a plain code from a frame finds
                 "map."
             ),
             expected_nl="De organisatiecode van de map waarin u aanlevert (GMnnnn, VRnn of POL).",
-            raised_in=("pipeline.ingest.process",),
+            raised_in=("pipeline.ingest.meta",),
         ),
         Edit(
             code=C.S05,
@@ -163,7 +163,7 @@ EDITS: dict[str, Edit] = {  # keyed by EditCode; a plain code from a frame finds
             title_nl="Periode niet te bepalen",
             fix_nl="Vermeld de periode (bijvoorbeeld 2025Q1) in het bestand of in de bestandsnaam.",
             expected_nl="Een periode als jjjjQk, bijvoorbeeld 2025Q1.",
-            raised_in=("pipeline.ingest.process",),
+            raised_in=("pipeline.ingest.meta",),
         ),
         Edit(
             code=C.W09,

@@ -72,6 +72,6 @@ def known_share(incidents: pd.DataFrame) -> float:
     """Share of key-field values that are filled and not "onbekend" (1 without incidents)."""
     if incidents.empty:
         return 1.0
-    values = incidents.reindex(columns=list(KEY_FIELDS))
-    unknown = values.isna() | values.astype("string").eq(ONBEKEND).fillna(False)
-    return float(1 - unknown.to_numpy().mean())
+    values = incidents.reindex(columns=list(KEY_FIELDS)).to_numpy(dtype=object)
+    unknown = pd.isna(values) | (values == ONBEKEND)  # a list (gedragstypen) is never "onbekend"
+    return float(1 - unknown.mean())

@@ -4,13 +4,18 @@ The catalogue of checks is data: `batch_checks.yaml`, validated on load by `Batc
 checks never reject: their results are stored by the caller in `ops.dq_result` and reported
 back to the employer; GX's own validation report (JSON) feeds the Data Docs site
 (`pipeline.employers.datadocs`). Great Expectations is imported lazily (it costs seconds and hundreds of
-MB) and its context, data source and suites are built once per process, so each delivery costs
-one validation.
+MB) and its context, data source and suite are built once per process.
 
-How GX treats missing values here: `expect_column_values_to_not_be_in_set` ignores nulls, so the
-B02 share of "onbekend" is a share of the *filled* values (missing values are B01's business), and
-a column that is entirely empty passes B02. Empty or blank strings are turned into missing values
-before GX sees them, because GX does not count an empty string as null.
+The checks of many deliveries are done at once (DESIGN §10): the measures each check judges
+(share filled, share "onbekend" among the filled values, rows, distinct days) are computed for
+every delivery in one vectorised pass, and GX validates the table of measures, one row per
+delivery, in one validation; its report lists the deliveries that fail each check. A check that
+does not run on a delivery (too few rows, too little history) has no measure there, and GX
+does not judge a missing measure.
+
+Missing values: the B02 share of "onbekend" is a share of the *filled* values (missing values
+are B01's business), and a column that is entirely empty passes B02. Empty or blank strings
+count as missing.
 """
 
 from __future__ import annotations
@@ -18,32 +23,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-import math
 import os
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
 
 from pipeline.ingest import batch_messages as texts
 from pipeline.ingest.batch_catalogue import (
-    _MAX_ROWS,
-    _MIN_ROWS,
     BATCH_CHECKS,
     BATCH_CHECKS_VERSION,
-    MIN_HISTORY_DELIVERIES,
     NOT_IN_SET,
-    NOT_NULL,
     ROW_COUNT,
     BatchCheck,
     Bounds,
     DqResult,
 )
-from schemas.profile import DATE_FIELDS
-from schemas.vocabulary import ONBEKEND
+from pipeline.ingest.batch_measures import check_plan, counts_as_gx, measure_name, measures_of
 
 logger = logging.getLogger(__name__)
 
@@ -87,16 +86,17 @@ class BatchOutcome:
     report: dict[str, Any] | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _GxRuntime:
-    """The GX objects built once per process: context, batch definition, suites per check set."""
+    """The GX objects built once per process: context, batch definition, the suite."""
 
     context: Any
     batch_definition: Any
-    suites: dict[tuple[BatchCheck, ...], Any] = field(default_factory=dict)
-    suite_json: dict[tuple[BatchCheck, ...], dict[str, Any]] = field(default_factory=dict)
+    suite: Any
+    suite_json: dict[str, Any]
 
 
+Delivery = tuple[pd.DataFrame, Sequence[int], "DeliveryLabel | None"]  # incidents, history, label
 _GX_LOCK = threading.Lock()
 _gx_runtime: _GxRuntime | None = None
 
@@ -105,100 +105,106 @@ def validate_batch(
     incidents: pd.DataFrame, history_row_counts: Sequence[int], label: DeliveryLabel | None = None
 ) -> BatchOutcome:
     """Run the B checks on one delivery; also return GX's report, labelled with the delivery."""
-    rows = len(incidents)
-    earlier = [int(n) for n in history_row_counts if n > 0]
-    plan = [(check, texts.skip_reason(check, rows, earlier)) for check in BATCH_CHECKS]
-    to_run = tuple(check for check, reason in plan if reason is None)
-    bounds = _volume_bounds(earlier)
-    outcomes: dict[BatchCheck, Any] = {}
+    return validate_batches([(incidents, history_row_counts, label)])[0]
+
+
+def validate_batches(deliveries: Sequence[Delivery]) -> list[BatchOutcome]:
+    """Run the B checks on several deliveries at once: each delivery's measures (rows, filled,
+    "onbekend", distinct days) computed in one vectorised pass, and validated by GX in one
+    validation of the table of measures, one row per delivery. GX's report of that validation
+    is returned once, with the first delivery whose checks ran (a run stores each report once).
+    """
+    plans = [check_plan(incidents, history) for incidents, history, _ in deliveries]
+    running = [i for i, (plan, _) in enumerate(plans) if any(r is None for _, r in plan)]
+    evaluated: dict[int, dict[BatchCheck, DqResult]] = {}
     report = None
-    if to_run:
-        frame = _frame_for_gx(incidents, to_run)
-        outcomes, report = _validate(frame, to_run, bounds, label)
-    results = [
-        _skipped(check, reason) if reason else _evaluated(check, outcomes[check], bounds)
-        for check, reason in plan
-    ]
-    return BatchOutcome(results, report)
+    if running:
+        measures = measures_of([deliveries[i][0] for i in running], [plans[i] for i in running])
+        labels = [deliveries[i][2] for i in running]
+        verdicts, report = _validate(measures, labels)
+        for position, index in enumerate(running):
+            plan, bounds = plans[index]
+            evaluated[index] = {
+                check: _evaluated(check, measures.loc[position], verdicts[check], position, bounds)
+                for check, reason in plan if reason is None
+            }  # fmt: skip
+    outcomes = []
+    for index, (plan, _) in enumerate(plans):
+        mine = evaluated.get(index, {})
+        results = [mine[check] if reason is None else _skipped(check, reason)
+                   for check, reason in plan]  # fmt: skip
+        outcomes.append(BatchOutcome(results, report if running and index == running[0] else None))
+    return outcomes
 
 
-def _volume_bounds(earlier: Sequence[int]) -> Bounds | None:
-    """(mean, min rows, max rows) allowed by B03, or None without enough history."""
-    if len(earlier) < MIN_HISTORY_DELIVERIES:
-        return None
-    factor = next(c.threshold for c in BATCH_CHECKS if c.expectation == ROW_COUNT)
-    mean = sum(earlier) / len(earlier)
-    return mean, math.ceil(mean / factor), math.floor(mean * factor)
+@dataclass(frozen=True)
+class Verdict:
+    """GX's verdict on one check over the table of measures: the deliveries (by position) whose
+    measure fails, or the error GX raised evaluating it."""
 
-
-def _frame_for_gx(incidents: pd.DataFrame, checks: Sequence[BatchCheck]) -> pd.DataFrame:
-    """Only the columns the checks need, as plain object strings (dates as datetime64 days)."""
-    columns = sorted({c.column for c in checks if c.column is not None})
-    data: dict[str, pd.Series] = {}
-    for column in columns:
-        if column not in incidents.columns:
-            logger.debug("column %s absent from the delivery: checked as all missing", column)
-            values = pd.Series([None] * len(incidents), dtype=object)
-        else:
-            values = incidents[column].reset_index(drop=True)
-        data[column] = _as_day(values) if column in DATE_FIELDS else _as_text(values)
-    return pd.DataFrame(data, index=pd.RangeIndex(len(incidents)))
-
-
-def _as_text(values: pd.Series) -> pd.Series:
-    """Stripped strings in an object column; missing and blank values become None."""
-    text = values.astype("string").str.strip()
-    text = text.mask(text.eq("").fillna(False))
-    return text.astype(object).where(text.notna(), None)
-
-
-def _as_day(values: pd.Series) -> pd.Series:
-    """Dates (date objects, datetimes or ISO strings) as datetime64 at midnight; invalid → NaT."""
-    days = pd.to_datetime(values, errors="coerce")
-    if getattr(days.dt, "tz", None) is not None:
-        days = days.dt.tz_localize(None)
-    return days.dt.normalize()
+    failed: frozenset[int] = frozenset()
+    error: str | None = None
 
 
 def _validate(
-    frame: pd.DataFrame,
-    checks: tuple[BatchCheck, ...],
-    bounds: Bounds | None,
-    label: DeliveryLabel | None,
-) -> tuple[dict[BatchCheck, Any], dict[str, Any]]:
-    """Validate the frame against the suite of these checks: GX result per check, report JSON."""
-    parameters = {} if bounds is None else {_MIN_ROWS: bounds[1], _MAX_ROWS: bounds[2]}
+    measures: pd.DataFrame, labels: Sequence[DeliveryLabel | None]
+) -> tuple[dict[BatchCheck, Verdict], dict[str, Any]]:
+    """Validate the table of measures (one row per delivery) with the suite, in one go."""
+    names = [label.run_name if label is not None else f"levering {i + 1}"
+             for i, label in enumerate(labels)]  # fmt: skip
+    frame = pd.DataFrame({"nr": range(1, len(measures) + 1), "levering": names})
+    columns = [c for c in measures.columns if c.startswith("B")]
+    frame = pd.concat([frame, measures[columns].astype(float).reset_index(drop=True)], axis=1)
+    result_format = {
+        "result_format": "COMPLETE",
+        "unexpected_index_column_names": ["nr", "levering"],
+    }
     with _GX_LOCK:
         runtime = _runtime()
-        suite = runtime.suites.get(checks)
-        if suite is None:
-            suite = runtime.suites[checks] = _build_suite(runtime.context, checks)
-            runtime.suite_json[checks] = suite.to_json_dict()
-        suite_json = runtime.suite_json[checks]
         batch = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        # BASIC has the counts we report and is ~30% cheaper than GX's default SUMMARY.
-        report = batch.validate(suite, expectation_parameters=parameters, result_format="BASIC")
-    # GX does not return results in suite order: match them by the index tagged in meta.
-    by_index = {int(r.expectation_config.meta["check"]): r for r in report.results}
-    outcomes = {check: by_index[i] for i, check in enumerate(checks)}
-    return outcomes, _report_json(report, suite_json, label)
+        report = batch.validate(runtime.suite, result_format=result_format)
+    failed: dict[BatchCheck, set[int]] = {check: set() for check in BATCH_CHECKS}
+    errors: dict[BatchCheck, str] = {}
+    for result in report.results:
+        check = BATCH_CHECKS[int(result.expectation_config.meta["check"])]
+        error = _raised(result.exception_info)
+        if error is not None:
+            logger.error("batch check %s %s failed inside GX: %s", check.code, check.column, error)
+            errors[check] = error
+        for row in result.result.get("unexpected_index_list") or []:
+            failed[check].add(int(row["nr"]) - 1)
+    verdicts = {
+        check: Verdict(frozenset(failed[check]), errors.get(check)) for check in BATCH_CHECKS
+    }
+    return verdicts, _report_json(report, runtime.suite_json, labels)
 
 
 def _report_json(
-    report: Any, suite_json: dict[str, Any], label: DeliveryLabel | None
+    report: Any, suite_json: dict[str, Any], labels: Sequence[DeliveryLabel | None]
 ) -> dict[str, Any]:
-    """GX's validation report as JSON, with run id, delivery and the suite it was checked with."""
+    """GX's validation report as JSON, with run id, deliveries and the suite it was checked with."""
     document: dict[str, Any] = report.to_json_dict()
     now = dt.datetime.now(dt.UTC).isoformat()
-    run_name = label.run_name if label is not None else "levering"
+    first, last = labels[0], labels[-1]
+    if len(labels) == 1:
+        run_name = first.run_name if first is not None else "levering"
+    else:
+        run_name = gx_safe(f"{len(labels)} leveringen "
+                           f"{first.run_name if first else ''} - {last.run_name if last else ''}")  # fmt: skip
     document["meta"].update(
         run_id={"run_name": run_name, "run_time": now},
         validation_time=now,
         batch_checks_version=BATCH_CHECKS_VERSION,
         expectation_suite=copy.deepcopy(suite_json),
     )
-    if label is not None:
-        document["meta"]["batch_parameters"] = label.gx_parameters()  # a table in the docs
+    if len(labels) == 1 and first is not None:
+        document["meta"]["batch_parameters"] = first.gx_parameters()  # a table in the docs
+    elif len(labels) > 1:
+        document["meta"]["batch_parameters"] = {
+            "leveringen": str(len(labels)),
+            "eerste": first.run_name if first else "_",
+            "laatste": last.run_name if last else "_",
+        }
     return document
 
 
@@ -233,56 +239,48 @@ def ephemeral_context(**config: Any) -> Any:
 
 
 def _build_runtime() -> _GxRuntime:
-    """The context, pandas data source and batch definition the checks run in."""
+    """The context, pandas data source, batch definition and suite the checks run in."""
     context = ephemeral_context()
     source = context.data_sources.add_pandas("monitor_batch_checks")
-    asset = source.add_dataframe_asset("incidents")
-    definition = asset.add_batch_definition_whole_dataframe("delivery")
-    return _GxRuntime(context=context, batch_definition=definition)
+    asset = source.add_dataframe_asset("metingen_per_levering")
+    definition = asset.add_batch_definition_whole_dataframe("leveringen")
+    suite = _build_suite(context)
+    return _GxRuntime(context, definition, suite, suite.to_json_dict())
 
 
-def _build_suite(context: Any, checks: tuple[BatchCheck, ...]) -> Any:
-    """Add a suite with one expectation per check (tagged with its index) to the context."""
+def _build_suite(context: Any) -> Any:
+    """The suite over the table of measures: per check, its threshold on its measure (tagged
+    with the check's index); the volume check as two pairs (at least the minimum, at most the
+    maximum of the delivery's own history). A missing measure (check not run) is not judged."""
     import great_expectations as gx
-    from great_expectations.expectations.registry import get_expectation_impl
+    from great_expectations import expectations as gxe
 
-    expectations = [
-        get_expectation_impl(check.expectation)(**_expectation_kwargs(check), meta={"check": i})
-        for i, check in enumerate(checks)
-    ]
-    return context.suites.add(
-        gx.ExpectationSuite(name=_suite_name(checks), expectations=expectations)
-    )
-
-
-def _suite_name(checks: tuple[BatchCheck, ...]) -> str:
-    """'monitor_batch_checks_v1' for the whole catalogue, '…_zonder_B03' for a part of it."""
+    expectations: list[Any] = []
+    for i, check in enumerate(BATCH_CHECKS):
+        meta = {"check": i, "code": check.code, "betekenis": check.expectation}
+        measure = measure_name(check)
+        if check.expectation == ROW_COUNT:
+            low, high = measure_name(check, "minimum"), measure_name(check, "maximum")
+            expectations += [
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A=a, column_B=b, or_equal=True, meta=meta,
+                    ignore_row_if="either_value_is_missing",
+                )
+                for a, b in ((measure, low), (high, measure))
+            ]  # fmt: skip
+            continue
+        expectations.append(gxe.ExpectColumnValuesToBeBetween(
+            column=measure, min_value=_minimum(check), meta=meta))  # fmt: skip
     name = f"monitor_batch_checks_v{BATCH_CHECKS_VERSION}"
-    left_out = [c for c in BATCH_CHECKS if c not in checks]
-    if not left_out:
-        return name
-    codes = dict.fromkeys(c.code for c in left_out)
-    labels = [
-        code if all(c in left_out for c in BATCH_CHECKS if c.code == code)
-        else "_".join(f"{code}-{c.column or 'tabel'}" for c in left_out if c.code == code)
-        for code in codes
-    ]  # fmt: skip
-    return f"{name}_zonder_{'_'.join(labels)}"
+    return context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
 
 
-def _expectation_kwargs(check: BatchCheck) -> dict[str, Any]:
-    """The GX arguments of a check, by expectation type."""
-    if check.expectation == NOT_NULL:
-        return {"column": check.column, "mostly": check.threshold}
+def _minimum(check: BatchCheck) -> float:
+    """The least measure that passes: a share filled (B01), a share not "onbekend" among the
+    filled values (B02), a number of distinct days (B04)."""
     if check.expectation == NOT_IN_SET:
-        return {
-            "column": check.column,
-            "value_set": [ONBEKEND],
-            "mostly": round(1 - check.threshold, 6),
-        }
-    if check.expectation == ROW_COUNT:
-        return {"min_value": {"$PARAMETER": _MIN_ROWS}, "max_value": {"$PARAMETER": _MAX_ROWS}}
-    return {"column": check.column, "min_value": int(check.threshold)}  # UNIQUE_COUNT
+        return round(1 - check.threshold, 6)
+    return float(check.threshold)
 
 
 def _skipped(check: BatchCheck, reason: str) -> DqResult:
@@ -292,15 +290,14 @@ def _skipped(check: BatchCheck, reason: str) -> DqResult:
     )
 
 
-def _evaluated(check: BatchCheck, outcome: Any, bounds: Bounds | None) -> DqResult:
-    """Turn one GX expectation result into a DqResult with a Dutch message."""
+def _evaluated(check: BatchCheck, counts: pd.Series, verdict: Verdict, position: int,
+               bounds: Bounds | None) -> DqResult:  # fmt: skip
+    """One delivery's result of a check that ran: GX's verdict, observed from its counts."""
     threshold = texts.threshold_text(check, bounds)
-    error = _raised(outcome.exception_info)
-    if error is not None:
-        logger.error("batch check %s %s failed inside GX: %s", check.code, check.column, error)
-        return check.result(None, f"fout: {error}", threshold, texts.error_message(check))
-    success = bool(outcome.success)
-    observed, message = texts.describe(check, dict(outcome.result), success, bounds)
+    if verdict.error is not None:
+        return check.result(None, f"fout: {verdict.error}", threshold, texts.error_message(check))
+    success = position not in verdict.failed
+    observed, message = texts.describe(check, counts_as_gx(check, counts), success, bounds)
     return check.result(success, observed, threshold, message)
 
 

@@ -29,7 +29,6 @@ Expectation = Literal[
     "expect_column_unique_value_count_to_be_between",
 ]
 Bounds = tuple[float, int, int]  # B03: mean of earlier deliveries, min rows, max rows
-_MIN_ROWS, _MAX_ROWS = "volume_min_rows", "volume_max_rows"  # GX suite parameters of ROW_COUNT
 # What a threshold must be, by expectation type (see the comments in batch_checks.yaml).
 _THRESHOLD_RULE: dict[str, tuple[Callable[[float], bool], str]] = {
     NOT_NULL: (lambda t: 0 < t <= 1, "a share above 0 and at most 1"),

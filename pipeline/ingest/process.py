@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -36,6 +36,7 @@ from schemas.profile import MappingProfile
 from schemas.rows import ROW_COLUMN, batch_rows
 
 if TYPE_CHECKING:
+    from pipeline.ingest.batch import BatchOutcome
     from pipeline.ingest.batch_catalogue import DqResult
 
 log = logging.getLogger(__name__)
@@ -129,18 +130,36 @@ def process_files(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[
     its deliveries are done one by one, so a delivery that breaks it fails alone (S01).
     """
     opened = [open_delivery(file, inputs) for file in files]
-    readable = [o for o in opened if isinstance(o, Opened)]
-    validated = _validate_together(readable, inputs)
+    validated = _validate_together([o for o in opened if isinstance(o, Opened)], inputs)
     history = {organisation: list(sizes) for organisation, sizes in inputs.history.items()}
-    processed = []
-    for item in opened:
-        if isinstance(item, Opened):
-            outcome = validated[id(item)]
-            item = (_finish(item, outcome, replace(inputs, history=history))
-                    if isinstance(outcome, Validated) else failed_delivery(item.file, outcome))  # fmt: skip
-        record_history(history, item)
-        processed.append(item)
-    return processed
+    checked: list[tuple[Opened, Validated, list[int]]] = []  # with the history it sees
+    for position, item in enumerate(opened):
+        if not isinstance(item, Opened):
+            continue
+        outcome = validated[id(item)]
+        if isinstance(outcome, str):
+            opened[position] = failed_delivery(item.file, outcome)
+            continue
+        organisation = item.meta.organisatiecode
+        checked.append((item, outcome, list(history.get(organisation, []))))
+        history.setdefault(organisation, []).append(outcome.rows_in)  # as record_history does
+    return _with_batch_checks(opened, checked)
+
+
+def _with_batch_checks(opened: list[Opened | ProcessedDelivery],
+                       checked: list[tuple[Opened, Validated, list[int]]]) -> list[ProcessedDelivery]:  # fmt: skip
+    """The batch checks of every validated delivery at once; each delivery ready to load."""
+    from pipeline.ingest.batch import DeliveryLabel, validate_batches
+
+    shaped = [_shaped(item, outcome) for item, outcome, _ in checked]
+    labels = [DeliveryLabel(item.meta.organisatiecode, item.meta.periode.code, item.file.path.name)
+              for item, _, _ in checked]  # fmt: skip
+    outcomes = validate_batches([(incidents, history, label) for (incidents, _), (_, _, history), label
+                                 in zip(shaped, checked, labels, strict=True)])  # fmt: skip
+    ready = {id(item): _ready(item, outcome, incidents, edits, batch)
+             for (item, outcome, _), (incidents, edits), batch in zip(checked, shaped, outcomes,
+                                                                        strict=True)}  # fmt: skip
+    return [ready[id(item)] if isinstance(item, Opened) else item for item in opened]
 
 
 def record_history(history: dict[str, list[int]], processed: ProcessedDelivery) -> None:
@@ -208,7 +227,9 @@ def map_and_check(file: InboxFile, profile: MappingProfile, raw: RawTable, meta:
                    inputs: ProcessingInputs) -> ProcessedDelivery:  # fmt: skip
     """Harmonise, validate and run the batch checks on a readable delivery."""
     opened = Opened(file, profile, raw, meta)
-    return _finish(opened, _validate_batch_pass([opened], inputs)[0], inputs)
+    validated = _validate_batch_pass([opened], inputs)[0]
+    history = list(inputs.history.get(meta.organisatiecode, []))
+    return _with_batch_checks([opened], [(opened, validated, history)])[0]
 
 
 def _validate_together(
@@ -262,26 +283,28 @@ def _validate_batch_pass(batch: Sequence[Opened], inputs: ProcessingInputs) -> l
     return validate_deliveries(harmonised, periodes, inputs.today)
 
 
-def _finish(opened: Opened, validated: Validated, inputs: ProcessingInputs) -> ProcessedDelivery:
-    """A validated delivery's feedback texts and batch checks: ready to load."""
-    from pipeline.ingest.batch import DeliveryLabel, validate_batch
-
-    file, profile, raw, meta = opened.file, opened.profile, opened.raw, opened.meta
+def _shaped(opened: Opened, validated: Validated) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A validated delivery's incidents with their provenance, and its edits with feedback texts
+    (no raw employee id kept in them)."""
+    file, raw = opened.file, opened.raw
     incidents = validated.incidents.rename(columns={ROW_COLUMN: "rij"}).assign(
-        periode=meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
+        periode=opened.meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
-    edits = minimise_edits(validated.edits, employee_ids(raw, profile))  # no raw ids kept
+    edits = minimise_edits(validated.edits, employee_ids(raw, opened.profile))
     edits = edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
     edits["bericht"] = [
         message(c, v, w)
         for c, v, w in zip(edits["code"], edits["veld"], edits["waarde"], strict=True)
     ]
-    history = inputs.history.get(meta.organisatiecode, [])
-    label = DeliveryLabel(meta.organisatiecode, meta.periode.code, file.path.name)
-    checked = validate_batch(incidents, history, label)
-    dq = dq_frame(checked.results)
+    return incidents, edits
+
+
+def _ready(opened: Opened, validated: Validated, incidents: pd.DataFrame, edits: pd.DataFrame,
+           checked: BatchOutcome) -> ProcessedDelivery:  # fmt: skip
+    """A processed delivery, ready to load."""
     warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
-    return ProcessedDelivery(file, profile, meta, incidents, edits, dq, rows_in=validated.rows_in,
+    return ProcessedDelivery(opened.file, opened.profile, opened.meta, incidents, edits,
+                             dq_frame(checked.results), rows_in=validated.rows_in,
                              rows_loaded=len(incidents), rows_rejected=validated.rows_rejected,
                              rows_warned=int(warned), gx_report=checked.report)  # fmt: skip
 
