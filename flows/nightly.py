@@ -36,13 +36,13 @@ from pipeline.night.progress import RunProgress
 from pipeline.night.steps import (
     LoadResult,
     RunSummary,
+    data_docs_beside,
     delivery_limits,
     enabled_api_sources,
     flag_misdirected,
     load_batch,
     misdirected_files,
     new_files,
-    publish_data_docs,
     publish_report,
     summarise,
     sync_api_source,
@@ -196,13 +196,13 @@ def nightly(
                              task_runs=len(groups) + len(loads) + len(pulls))  # fmt: skip
         summarise(wh, summary)
     # only once the version is published: a killed run writes none
-    write_all_feedback(settings.feedback_directory, outcomes, inputs.reference,
-                       settings.worker_count)  # fmt: skip
-    summary.feedback_dir = str(settings.feedback_directory)
-    summary.report = str(publish_report(settings))
-    if reports or not (settings.reports_directory / "datadocs" / "index.html").exists():
-        docs = publish_data_docs(settings, reports)
-        summary.datadocs = str(docs) if docs else None
+    with data_docs_beside(settings, reports) as docs:  # built in another process meanwhile
+        write_all_feedback(settings.feedback_directory, outcomes, inputs.reference,
+                           settings.worker_count)  # fmt: skip
+        summary.feedback_dir = str(settings.feedback_directory)
+        summary.report = str(publish_report(settings))
+    if docs.built:
+        summary.datadocs = str(docs.index) if docs.index else None
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     summary.flow_run_id = str(flow_run.id) if flow_run.id else None
     publish_run_artifacts(summary)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -191,6 +195,30 @@ def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLo
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
     return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
                         quality.as_frame())  # fmt: skip
+
+
+@dataclass
+class DataDocsBuild:
+    """The Data Docs of a run: whether they were built, and their index (None: build failed)."""
+
+    built: bool = False
+    index: Path | None = None
+
+
+@contextlib.contextmanager
+def data_docs_beside(settings: Settings, reports: list[dict[str, Any]]) -> Iterator[DataDocsBuild]:
+    """Build the Data Docs in a separate process while the caller writes feedback and the
+    report (GX's import and rendering take seconds of one core); at the end of the block, wait
+    for it. Built only when there are new reports or no site yet."""
+    build = DataDocsBuild()
+    if not reports and (settings.reports_directory / "datadocs" / "index.html").exists():
+        yield build
+        return
+    context = multiprocessing.get_context("forkserver")  # never fork a process with threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(publish_data_docs, settings, reports)
+        yield build
+        build.built, build.index = True, future.result()
 
 
 def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path | None:

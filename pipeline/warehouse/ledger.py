@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from schemas.codelists import load_codelists
@@ -80,9 +81,13 @@ LEDGER_ENTRY_FIELDS = (
 
 def with_ids(frames: Sequence[pd.DataFrame | None], ids: Sequence[int]) -> pd.DataFrame:
     """The non-empty frames as one, each row with the delivery id of its frame."""
-    parts = [f.assign(delivery_id=d) for f, d in zip(frames, ids, strict=True)
-             if f is not None and len(f)]  # fmt: skip
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    kept = [(f, d) for f, d in zip(frames, ids, strict=True) if f is not None and len(f)]
+    if not kept:
+        return pd.DataFrame()
+    out = pd.concat([f for f, _ in kept], ignore_index=True)  # one concat, then the ids at once
+    out["delivery_id"] = np.repeat(np.array([d for _, d in kept], dtype="int64"),
+                                   [len(f) for f, _ in kept])  # fmt: skip
+    return out
 
 
 def plan_supersession(entries: Sequence[LedgerEntry], ids: Sequence[int], current: Current,
