@@ -1,6 +1,6 @@
 """Benchmark of the nightly pipeline on the national sample: prints numbers, asserts nothing.
 
-    .venv/bin/python bench/nightly.py [--scale 1.0] [--flow]
+    .venv/bin/python bench/nightly.py [--scale 1.0] [--flow | --flow-only]
 
 Without --flow it runs the plain pipeline functions (what each Prefect task calls) and reports
 time per stage; with --flow it also times the real Prefect flow on the temporary server. Ends
@@ -112,6 +112,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--flow", action="store_true", help="also time the Prefect flow")
+    parser.add_argument(
+        "--flow-only",
+        action="store_true",
+        help="only the Prefect flow (the plain pipeline goes file by file)",
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
     try:
@@ -121,8 +126,9 @@ def main() -> None:
               f"(scale {args.scale}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
         inbox = root / "sample" / "inbox"
         plain = root / "plain" / "monitor.duckdb"
-        run_plain(Settings(inbox_dir=inbox, warehouse_path=plain, sample_mode=True))
-        if args.flow:
+        if not args.flow_only:
+            run_plain(Settings(inbox_dir=inbox, warehouse_path=plain, sample_mode=True))
+        if args.flow or args.flow_only:
             flow = root / "flow" / "monitor.duckdb"
             run_flow(Settings(inbox_dir=inbox, warehouse_path=flow, sample_mode=True))
     finally:

@@ -104,14 +104,21 @@ def store_reports(reports_dir: Path, reports: Iterable[dict[str, Any]], keep: in
     return min(len(stored), keep)
 
 
+def _several(parameters: dict[str, Any]) -> str | None:
+    """'12-leveringen' for the report of a pass over several deliveries."""
+    count = parameters.get("leveringen")
+    return f"{count}-leveringen" if count else None
+
+
 def _report_file_name(report: dict[str, Any], text: str) -> str:
-    """'<UTC validation time>_<organisation>_<period>_<digest>.json': sorts oldest first."""
+    """'<UTC validation time>_<organisation or N-leveringen>_<period>_<digest>.json': sorts
+    oldest first."""
     meta = report.get("meta") or {}
     when = _parse_time(str(meta.get("validation_time") or ""))
     delivery = meta.get("batch_parameters") or {}
     parts = [
         when.strftime("%Y%m%dT%H%M%S.%fZ"),
-        _safe(str(delivery.get("organisatiecode") or "onbekend")),
+        _safe(str(delivery.get("organisatiecode") or _several(delivery) or "onbekend")),
         _safe(str(delivery.get("periode") or "onbekend")),
         hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
     ]

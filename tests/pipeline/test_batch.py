@@ -292,11 +292,18 @@ def test_many_deliveries_at_once_give_what_each_alone_gives() -> None:
         (_delivery(rows=20, days=1), [20, 20]),  # B04
     ]
     labels = [DeliveryLabel(f"GM{i:04d}", "2025Q1", f"levering {i}.csv") for i in range(len(cases))]
-    together = validate_batches([(f, h, label) for (f, h), label in zip(cases, labels, strict=True)])
+    together = validate_batches(
+        [(f, h, label) for (f, h), label in zip(cases, labels, strict=True)]
+    )
     alone = [run_batch_checks(frame, history) for frame, history in cases]
     assert [outcome.results for outcome in together] == alone
     failing = {(r.code, r.column) for results in alone for r in results if r.success is False}
-    assert failing == {("B03", None), ("B01", "kanaal"), ("B02", "kanaal"), ("B04", "incidentdatum")}
+    assert failing == {
+        ("B03", None),
+        ("B01", "kanaal"),
+        ("B02", "kanaal"),
+        ("B04", "incidentdatum"),
+    }
     # one GX validation, its report carried once (by the first delivery whose checks ran)
     reports = [outcome.report for outcome in together]
     assert reports[0] is not None and all(r is None for r in reports[1:])
