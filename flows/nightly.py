@@ -30,7 +30,7 @@ from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
 from pipeline.night.feedback_run import write_all_feedback
-from pipeline.night.groups import delivery_groups, process_group
+from pipeline.night.groups import close_pools, delivery_groups, process_group
 from pipeline.night.isolation import Limits
 from pipeline.night.progress import RunProgress
 from pipeline.night.steps import (
@@ -97,15 +97,19 @@ def release_dask_workers(address: str) -> None:
 
 
 def task_runner(settings: Settings) -> TaskRunner[Any]:
-    """Where deliveries are processed: a Dask cluster (MONITOR_DASK_ADDRESS), threads
-    (MONITOR_RUNNER=threads, debugging), or local processes (MONITOR_WORKERS, the default)."""
+    """Where the processing tasks run: a Dask cluster (MONITOR_DASK_ADDRESS); threads of the
+    flow process, each handing its groups to an isolated local worker process (the default:
+    `MONITOR_WORKERS` workers fork from one warm fork server, so GX is imported once), or the
+    same without isolation (MONITOR_RUNNER=threads, debugging); or Prefect's process pool
+    (MONITOR_RUNNER=prefect-processes: each task process starts its own fork server and worker,
+    seconds of start-up more on 2 cores)."""
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=settings.dask_address)
-    if settings.runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=settings.worker_count)
-    return ProcessPoolTaskRunner(max_workers=settings.worker_count)
+    if settings.runner == "prefect-processes":
+        return ProcessPoolTaskRunner(max_workers=settings.worker_count)
+    return ThreadPoolTaskRunner(max_workers=settings.worker_count)
 
 
 @task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
@@ -183,6 +187,7 @@ def nightly(
                 load(batch)
         if settings.dask_address:
             release_dask_workers(settings.dask_address)
+        close_pools()  # this process's delivery workers hold the key: not kept between nights
         results = [result for _, result in outcomes]
         reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
         pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]

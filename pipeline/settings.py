@@ -28,7 +28,10 @@ class Settings(BaseSettings):
     delivery_timeout_s: float = 120.0  # wall time of one delivery in its worker (S01 beyond)
     delivery_memory_mb: int = 1536  # resident memory of one delivery's worker (S01 beyond)
     workers: int | None = None  # deliveries processed side by side (default: the cores)
-    runner: Literal["processes", "threads"] = "processes"  # threads: debugging only, no isolation
+    # processes: Prefect tasks on threads hand each group to an isolated local worker process
+    # (one warm fork server); prefect-processes: every task in its own Prefect process, each
+    # with its own worker; threads: debugging only, no isolation
+    runner: Literal["processes", "prefect-processes", "threads"] = "processes"
     dask_address: str | None = None  # a Dask scheduler (tcp://host:8786): process there instead
     coverage_floor: float = 0.60
     schedule_cron: str = "0 2 * * *"
