@@ -1,0 +1,38 @@
+"""The local task runners give the same warehouse: the default (Prefect tasks on threads, each
+handing its groups to an isolated worker process) and Prefect's own process pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pipeline.night.groups
+from pipeline.settings import Settings
+from tests.flows.conftest import warehouse_fingerprint
+from tests.flows.test_concurrent_reader import copy_inbox
+
+
+def test_prefect_process_pool_gives_the_same_warehouse_as_the_default(
+    nightly_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.nightly import run_nightly
+
+    sample = nightly_run["sample"]
+    organisations = sorted(p.name for p in (sample / "inbox").iterdir())[:12]
+    copy_inbox(sample, tmp_path / "sample", organisations)
+    inbox = tmp_path / "sample" / "inbox"
+    default = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "standaard" / "monitor.duckdb",
+                       sample_mode=True)  # fmt: skip
+    pool = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "pool" / "monitor.duckdb",
+                    sample_mode=True)  # fmt: skip
+    default_summary = run_nightly(default)
+    # the default's delivery workers ran in this process and are stopped: they hold the key
+    assert pipeline.night.groups._pools == {}
+    monkeypatch.setenv("MONITOR_RUNNER", "prefect-processes")
+    pool_summary = run_nightly(pool)
+    assert pool_summary.files_new == default_summary.files_new > 20
+    assert warehouse_fingerprint(pool.warehouse_path) == warehouse_fingerprint(
+        default.warehouse_path
+    )
