@@ -119,11 +119,23 @@ def edits_csv(feedback: Feedback) -> str:
         buffer.write(f"# {label}: {escape_cell(value)}\n")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(feedback.edits.columns)
-    for row in (
-        feedback.edits.astype(object).where(feedback.edits.notna(), None).itertuples(index=False)
-    ):
+    for row in plain_rows(feedback.edits):
         writer.writerow(["" if v is None else escape_cell(str(v)) for v in row])
     return buffer.getvalue()
+
+
+def plain_rows(frame: pd.DataFrame) -> list[list[Any]]:
+    """A frame's rows as plain Python values, every kind of missing value as None (per delivery
+    this runs for three tables: plain lists, not pandas operations)."""
+    return [
+        [None if _missing(v) else v for v in row] for row in frame.to_numpy(dtype=object).tolist()
+    ]
+
+
+def _missing(value: Any) -> bool:
+    """None, NaN, NA or NaT (a list or other object is not missing)."""
+    return (value is None or value is pd.NA or value is pd.NaT
+            or (isinstance(value, float) and math.isnan(value)))  # fmt: skip
 
 
 PAGE_STYLE = """
@@ -172,7 +184,7 @@ def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
     """A frame as an escaped HTML table; the `mark` column's value is also its cell's class."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = []
-    for row in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
+    for row in plain_rows(frame):
         cells = "".join(
             f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
             if c == mark
