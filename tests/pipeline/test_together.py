@@ -9,8 +9,6 @@ dies during a chunk of files, must fail only that delivery.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 import threading
 import time
 from dataclasses import replace
@@ -34,7 +32,7 @@ from pipeline.night.groups import process_group
 from pipeline.night.isolation import DeliveryPool, Limits
 from pipeline.sample import generate_sample
 from tests.conftest import REFERENCE_DIR
-from tests.pipeline.test_isolation import vendor_csv
+from tests.pipeline.test_isolation import kill_when_busy, vendor_csv
 
 TODAY = dt.date(2026, 1, 20)
 
@@ -176,15 +174,3 @@ def test_a_chunk_over_the_time_limit_fails_only_the_slow_delivery(
     assert "langer dan 0.5 seconden" in results["GM0344"].failure.message
     for org in ("GM0014", "GM0363"):
         assert not results[org].rejected and results[org].rows_loaded == 3
-
-
-def kill_when_busy(pool: DeliveryPool) -> None:
-    """SIGKILL the pool's (only) worker once it is working on a job."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        worker = pool._workers[0]
-        if worker.job is not None and worker.process.pid is not None:
-            time.sleep(0.2)
-            os.kill(worker.process.pid, signal.SIGKILL)
-            return
-        time.sleep(0.01)
