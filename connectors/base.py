@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -123,17 +124,33 @@ FUZZY_HEADER = 88  # rapidfuzz token_sort_ratio from which a cell is a near spel
 def header_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
     """How well a row names the expected headers: 2 per exact header (case and spaces ignored),
     1 per near spelling (`Incident-nr.`, `Datum v. incident`), so exact names win a tie."""
-    wanted = {normalise_header(c) for c in expected}
+    wanted, folded, longest = _expected_forms(expected)
     cells = {normalise_header(c) for c in row if c} - {""}
     exact = wanted & cells
-    folded = {_loose(c) for c in wanted}
     near = 0
     for cell in cells - exact:
         loose = _loose(cell)
+        if len(loose) > NEAR_LENGTH * longest + 1:  # far longer than any header: never near
+            continue
         if len(loose) > 3 and (loose in folded or process.extractOne(
                 loose, folded, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_HEADER)):  # fmt: skip
             near += 1
     return 2 * len(exact) + near
+
+
+# token_sort_ratio is an Indel similarity: 1 - distance / (len(a) + len(b)), and the distance is at
+# least the difference in length, so a text more than (1 + c) / (1 - c) times as long as every
+# header (c = 1 - FUZZY_HEADER / 100; 1.27 for 88) can never reach FUZZY_HEADER (+1: no rounding
+# at the boundary). Long free text (a toelichting) is so never compared.
+NEAR_LENGTH = (2 - FUZZY_HEADER / 100) / (FUZZY_HEADER / 100)
+
+
+@functools.lru_cache(maxsize=64)
+def _expected_forms(expected: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], int]:
+    """The expected headers as compared exactly and loosely, and the longest loose one."""
+    wanted = frozenset(normalise_header(c) for c in expected)
+    folded = frozenset(_loose(c) for c in wanted)
+    return wanted, folded, max((len(c) for c in folded), default=0)
 
 
 def _loose(text: str) -> str:
