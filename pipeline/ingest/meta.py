@@ -123,12 +123,11 @@ def _fte(profile: MappingProfile, raw: RawTable, organisatiecode: str, periode: 
         declared = {
             k.removeprefix("fte_"): v for k, v in raw.metadata.items() if k.startswith("fte_")
         }
-        values = {
-            k: pd.to_numeric(str(v).replace(",", "."), errors="coerce") for k, v in declared.items()
-        }
+        texts = pd.Series([str(v).replace(",", ".") for v in declared.values()], dtype=object)
+        values = dict(zip(declared, pd.to_numeric(texts, errors="coerce").tolist(), strict=True))
         rows = [(k, float(v), "aanlevering") for k, v in values.items() if pd.notna(v) and v >= 0]
         if rows:
             return pd.DataFrame(rows, columns=["beroepsgroep", "fte", "bron"])
-    mine = inputs.fte_by_year.get((organisatiecode, periode.jaar), inputs.fte.iloc[:0])
-    return pd.DataFrame({"beroepsgroep": mine["beroepsgroep"], "fte": mine["fte"].astype(float),
-                         "bron": "referentie"}).reset_index(drop=True)  # fmt: skip
+    mine = inputs.fte_by_year.get((organisatiecode, periode.jaar))
+    return mine.copy() if mine is not None else pd.DataFrame(
+        {"beroepsgroep": pd.Series(dtype=object), "fte": pd.Series(dtype=float), "bron": "referentie"})  # fmt: skip

@@ -98,11 +98,16 @@ class ProcessingInputs:
 
     @functools.cached_property
     def fte_by_year(self) -> dict[tuple[str, int], pd.DataFrame]:
-        """The reference FTE per (organisatiecode, jaar): looked up for every delivery."""
+        """The reference FTE per (organisatiecode, jaar) as a delivery carries it (beroepsgroep,
+        fte, bron): looked up for every delivery."""
         if self.fte.empty:
             return {}
-        return {(str(org), int(jaar)): rows for (org, jaar), rows in
-                self.fte.groupby(["organisatiecode", "jaar"], sort=False)}  # fmt: skip
+        return {
+            (str(org), int(jaar)): pd.DataFrame({"beroepsgroep": rows["beroepsgroep"],
+                                                 "fte": rows["fte"].astype(float),
+                                                 "bron": "referentie"}).reset_index(drop=True)
+            for (org, jaar), rows in self.fte.groupby(["organisatiecode", "jaar"], sort=False)
+        }  # fmt: skip
 
 
 def message(code: str, veld: str | None, waarde: object) -> str:
@@ -290,6 +295,8 @@ def _shaped(opened: Opened, validated: Validated) -> tuple[pd.DataFrame, pd.Data
     incidents = validated.incidents.rename(columns={ROW_COLUMN: "rij"}).assign(
         periode=opened.meta.periode.code, bronbestand=file.path.name, tabblad=raw.sheet
     )
+    if validated.edits.empty:  # most deliveries: nothing to minimise or explain
+        return incidents, validated.edits.assign(tabblad=None, bronbestand=None, bericht=None)
     edits = minimise_edits(validated.edits, employee_ids(raw, opened.profile))
     edits = edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
     edits["bericht"] = [

@@ -27,6 +27,7 @@ INCIDENT_FIELDS = tuple(Incident.model_fields)
 INCIDENTS = TypeAdapter(list[Incident])  # built once: building it costs more than a delivery
 EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
 DELIVERY = "_levering"  # a batch row's delivery, while the batch is split
+NO_EDITS = pd.DataFrame(columns=[*EDIT_COLUMNS, "incidentnummer", "severity"])  # a clean delivery's
 # The edit for a value the pydantic model rejects (the guard), by field; E02 for the others.
 GUARD_CODES: dict[str, EditCode] = {F.INCIDENTDATUM: EditCode.E04, F.REGISTRATIEDATUM: EditCode.E04,
                F.INCIDENTTIJD: EditCode.E04, F.AANTAL_DADERS: EditCode.E05,
@@ -148,6 +149,9 @@ def validate_deliveries(
 def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,
                   period_from_data: bool) -> Validated:  # fmt: skip
     """One delivery's share of a validated batch, with W07 when its period came from the data."""
+    kept = kept.drop(columns=[DELIVERY]).reset_index(drop=True)
+    if edits.empty and not period_from_data:  # most deliveries: no pandas work on nothing
+        return Validated(kept, NO_EDITS.copy(), rows_in=rows_in)
     edits = edits.drop(columns=[DELIVERY], errors="ignore")
     if period_from_data:
         w07 = pd.DataFrame([{"rij": None, "veld": F.INCIDENTDATUM.value,
@@ -158,4 +162,4 @@ def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode
     edits = edits.reindex(columns=[*EDIT_COLUMNS, "incidentnummer"])
     edits["severity"] = edits["code"].map(lambda c: EDITS[c].severity.value)
     edits = edits.sort_values(["rij", "code"], kind="stable").reset_index(drop=True)
-    return Validated(kept.drop(columns=[DELIVERY]).reset_index(drop=True), edits, rows_in=rows_in)
+    return Validated(kept, edits, rows_in=rows_in)
