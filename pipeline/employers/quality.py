@@ -31,6 +31,10 @@ class Quality:
         """One row of `ops.delivery_kwaliteit` (the warehouse adds the delivery id)."""
         return pd.DataFrame([asdict(self)])
 
+    def as_row(self) -> dict[str, object]:
+        """The same row as plain values: a load batch makes one frame of all its rows."""
+        return asdict(self)
+
 
 def deadline(periode_end: dt.date, deadline_days: int) -> dt.date:
     """The last day a quarter may be delivered."""
@@ -72,6 +76,11 @@ def known_share(incidents: pd.DataFrame) -> float:
     """Share of key-field values that are filled and not "onbekend" (1 without incidents)."""
     if incidents.empty:
         return 1.0
-    values = incidents.reindex(columns=list(KEY_FIELDS)).to_numpy(dtype=object)
-    unknown = pd.isna(values) | (values == ONBEKEND)  # a list (gedragstypen) is never "onbekend"
-    return float(1 - unknown.mean())
+    unknown = 0
+    for field in KEY_FIELDS:  # column by column: no copy of the frame
+        if field not in incidents.columns:
+            unknown += len(incidents)
+            continue
+        values = incidents[field].to_numpy(dtype=object)
+        unknown += int((pd.isna(values) | (values == ONBEKEND)).sum())  # a list is never onbekend
+    return 1 - unknown / (len(incidents) * len(KEY_FIELDS))

@@ -194,7 +194,7 @@ def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLo
     meta, entry = processed.meta, processed.ledger_entry()
     fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
     return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
-                        quality.as_frame())  # fmt: skip
+                        quality.as_row())  # fmt: skip
 
 
 @dataclass

@@ -57,7 +57,7 @@ class DeliveryLoad:
     edits: pd.DataFrame
     dq: pd.DataFrame
     fte: pd.DataFrame
-    quality: pd.DataFrame | None = None  # its row of ops.delivery_kwaliteit
+    quality: pd.DataFrame | dict[str, object] | None = None  # its row of ops.delivery_kwaliteit
     disposition: str = REPLACE_PERIOD
     cursor: tuple[str, str | None] | None = None  # an API source and how far this pull reached
 
@@ -79,8 +79,15 @@ LEDGER_ENTRY_FIELDS = (
 )  # fmt: skip
 
 
-def with_ids(frames: Sequence[pd.DataFrame | None], ids: Sequence[int]) -> pd.DataFrame:
-    """The non-empty frames as one, each row with the delivery id of its frame."""
+def with_ids(
+    frames: Sequence[pd.DataFrame | dict[str, object] | None], ids: Sequence[int]
+) -> pd.DataFrame:
+    """The non-empty frames as one, each row with the delivery id of its frame (a dict is one
+    row: a batch of them becomes one frame at once)."""
+    if frames and all(isinstance(f, dict) for f in frames):
+        rows = pd.DataFrame([f for f in frames if isinstance(f, dict)])
+        return rows.assign(delivery_id=np.asarray(ids, dtype="int64"))
+    frames = [pd.DataFrame([f]) if isinstance(f, dict) else f for f in frames]
     kept = [(f, d) for f, d in zip(frames, ids, strict=True) if f is not None and len(f)]
     if not kept:
         return pd.DataFrame()
