@@ -60,3 +60,19 @@ def test_the_folders_of_an_old_and_a_new_gemeentecode_share_a_group() -> None:
 
     (together,) = [g for g in groups if any(f.folder == "GM1954" for f in g)]
     assert [f.folder for f in together if f.folder in ("GM1954", "GM0788")] == ["GM1954", "GM0788"]
+
+
+def test_chunks_keep_the_order_and_cut_at_files_or_bytes() -> None:
+    from dataclasses import replace
+
+    from pipeline.night.groups import CHUNK_BYTES, CHUNK_FILES, chunks
+
+    small = [_file("GM0014", f"{i}.csv") for i in range(CHUNK_FILES + 5)]
+    assert [len(c) for c in chunks(small)] == [CHUNK_FILES, 5]
+    third = CHUNK_BYTES // 3 + 1  # three of these pass the byte limit
+    big = [replace(_file("GM0014", f"{i}.xlsx"), size=third) for i in range(5)]
+    assert [len(c) for c in chunks(big)] == [2, 2, 1]
+    huge = [replace(_file("GM0014", "a.xlsx"), size=5 * CHUNK_BYTES), *small[:3]]
+    assert [len(c) for c in chunks(huge)] == [1, 3]  # a file over the limit is a chunk alone
+    assert [f for c in chunks(small + big) for f in c] == small + big
+    assert chunks([]) == []
