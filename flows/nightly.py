@@ -224,7 +224,10 @@ def run_nightly(settings: Settings) -> RunSummary:
         watch_temporary_server()  # a killed run leaves no orphan server
     state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                     sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
-    summary: RunSummary = state.result()  # re-raises when the flow failed
+    # re-raises when the flow failed; `_sync`: Prefect's dispatch would hand back a coroutine
+    # whenever it believes it runs in an async context (a leftover run context or event loop in
+    # this thread, as once seen in the full suite), and this function is synchronous
+    summary: RunSummary = state.result(_sync=True)  # type: ignore[call-overload]
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:
         drain_and_stop_temporary_server(flow_run_id, expected_task_runs=summary.task_runs)

@@ -36,3 +36,20 @@ def test_prefect_process_pool_gives_the_same_warehouse_as_the_default(
     assert warehouse_fingerprint(pool.warehouse_path) == warehouse_fingerprint(
         default.warehouse_path
     )
+
+
+def test_run_nightly_returns_its_summary_even_where_prefect_sees_an_async_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen once in the full suite: Prefect believed it ran in an async context (a leftover run
+    context or event loop) and `state.result()` gave a coroutine instead of the summary."""
+    import prefect._internal.compatibility.async_dispatch as dispatch
+
+    from flows.nightly import RunSummary, run_nightly
+
+    (tmp_path / "inbox").mkdir()
+    settings = Settings(inbox_dir=tmp_path / "inbox", warehouse_path=tmp_path / "w" / "m.duckdb",
+                        sample_mode=True)  # fmt: skip
+    monkeypatch.setattr(dispatch, "is_in_async_context", lambda: True)
+    summary = run_nightly(settings)
+    assert isinstance(summary, RunSummary) and summary.files_new == 0
