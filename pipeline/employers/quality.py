@@ -27,12 +27,9 @@ class Quality:
     dagen_te_laat: int  # days after the deadline (0 when on time)
     kwaliteitsscore: int
 
-    def as_frame(self) -> pd.DataFrame:
-        """One row of `ops.delivery_kwaliteit` (the warehouse adds the delivery id)."""
-        return pd.DataFrame([asdict(self)])
-
     def as_row(self) -> dict[str, object]:
-        """The same row as plain values: a load batch makes one frame of all its rows."""
+        """One row of `ops.delivery_kwaliteit` as plain values (the warehouse adds the delivery
+        id; a load batch makes one frame of all its rows)."""
         return asdict(self)
 
 
