@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, cast
@@ -66,12 +67,9 @@ class IncidentBase(BaseModel):
     @model_validator(mode="after")
     def _check_derived(self) -> IncidentBase:
         """The most serious gedragstype is the one given; no code twice; dates not too early."""
-        types, zwaarste = getattr(self, _GEDRAGSTYPEN), getattr(self, _ZWAARSTE)
-        if len(set(types)) != len(types):
-            raise ValueError(f"{_GEDRAGSTYPEN} contains a code twice")
-        rank = _severity_rank()
-        if zwaarste != max(types, key=rank.__getitem__):
-            raise ValueError(f"{_ZWAARSTE} is not the most serious of {_GEDRAGSTYPEN}")
+        problem = gedrag_problem(getattr(self, _GEDRAGSTYPEN), getattr(self, _ZWAARSTE))
+        if problem:
+            raise ValueError(problem)
         for name, earliest in type(self).earliest:
             value = getattr(self, name)
             if value is not None and value < earliest:
@@ -189,6 +187,16 @@ class Organisation(BaseModel):
     beroepsgroep: Beroepsgroep
     veiligheidsregiocode: Annotated[str, Field(pattern=r"^VR\d{2}$")] | None = None
     provinciecode: str | None = None
+
+
+def gedrag_problem(types: Sequence[str], zwaarste: str) -> str | None:
+    """What is wrong with an incident's gedragstypen and its most serious one, or None."""
+    if len(set(types)) != len(types):
+        return f"{_GEDRAGSTYPEN} contains a code twice"
+    rank = _severity_rank()
+    if zwaarste != max(types, key=rank.__getitem__):
+        return f"{_ZWAARSTE} is not the most serious of {_GEDRAGSTYPEN}"
+    return None
 
 
 @cache

@@ -13,18 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from pydantic import TypeAdapter, ValidationError
 
 from pipeline.ingest.harmonise import EDIT_COLUMNS, Harmonised
 from schemas.edit_checks import CheckContext, Rows, column
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity, row_checks
 from schemas.fields import FieldName as F
+from schemas.guard import column_errors
 from schemas.incident import Incident, Periode
 from schemas.rows import ROW_COLUMN, delivery_of, row_in_delivery
 
 INCIDENT_FIELDS = tuple(Incident.model_fields)
-INCIDENTS = TypeAdapter(list[Incident])  # built once: building it costs more than a delivery
 EMPTY_EDITS = pd.DataFrame(columns=EDIT_COLUMNS)
 DELIVERY = "_levering"  # a batch row's delivery, while the batch is split
 NO_EDITS = pd.DataFrame(columns=[*EDIT_COLUMNS, "incidentnummer", "severity"])  # a clean delivery's
@@ -82,21 +81,15 @@ def run_row_checks(
 
 
 def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate the rows to load with the pydantic Incident model: a last, independent guard."""
+    """Validate the rows to load with the pydantic Incident model: a last, independent guard
+    (field by field over whole columns, `schemas.guard`; the same verdict as row by row)."""
     records = frame[list(INCIDENT_FIELDS)].astype(object).where(frame.notna(), None)
-    try:
-        columns = list(records.columns)  # plain lists: DataFrame.to_dict boxes every cell
-        INCIDENTS.validate_python([dict(zip(columns, row, strict=True))
-                                 for row in records.to_numpy().tolist()])  # fmt: skip
-    except ValidationError as exc:
-        rows = []
-        for error in exc.errors():
-            position, veld = error["loc"][0], str(error["loc"][1]) if len(error["loc"]) > 1 else ""
-            code = GUARD_CODES.get(veld, EditCode.E02)
-            rows.append({"rij": frame[ROW_COLUMN].iloc[int(position)], "veld": veld,
-                         "code": code.value, "waarde": str(error.get("input"))[:200]})  # fmt: skip
-        return pd.DataFrame(rows, columns=EDIT_COLUMNS)
-    return pd.DataFrame(columns=EDIT_COLUMNS)
+    errors = column_errors({name: records[name].tolist() for name in INCIDENT_FIELDS})
+    numbers = frame[ROW_COLUMN].to_numpy()
+    rows = [{"rij": numbers[error.row], "veld": error.field,
+             "code": GUARD_CODES.get(error.field, EditCode.E02).value,
+             "waarde": str(error.input)[:200]} for error in errors]  # fmt: skip
+    return pd.DataFrame(rows, columns=EDIT_COLUMNS)
 
 
 def validate_delivery(
