@@ -32,6 +32,11 @@ class RawTable:
         return len(self.cells)
 
 
+def row_text(row: list[Any]) -> list[str | None]:
+    """`cell_text` of every cell of a row; text cells (most of them) without a call each."""
+    return [(v.strip() or None) if v.__class__ is str else cell_text(v) for v in row]
+
+
 def cell_text(value: Any) -> str | None:
     """One spreadsheet or JSON cell as text; native dates become ISO, empty becomes None."""
     if value is None:
@@ -72,7 +77,7 @@ def frame_from_rows(
     """Build the cells frame; duplicate or empty headers get a positional suffix."""
     names = _unique_headers(header)
     width = len(names)
-    padded = [(r + [None] * width)[:width] for r in rows]
+    padded = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
     frame = pd.DataFrame(padded, columns=names, dtype=object)
     frame[ROW_COLUMN] = pd.Series(row_numbers, dtype="int64")
     return frame
@@ -110,8 +115,9 @@ def find_header(rows: list[list[str | None]], expected: tuple[str, ...]) -> int 
 
 
 def drop_blank_rows(rows: list[list[str | None]], numbers: list[int]) -> tuple[list, list[int]]:
-    """Leave out rows whose cells are all empty (they are not data)."""
-    kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(c is not None for c in r)]
+    """Leave out rows whose cells are all empty (they are not data). A cell is text or None
+    (`cell_text`), and an empty text is empty too: `any` sees it all in C."""
+    kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(r)]
     return [r for r, _ in kept], [n for _, n in kept]
 
 

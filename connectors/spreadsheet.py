@@ -18,11 +18,11 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
 from connectors.base import (
     HEADER_SCAN_ROWS,
     RawTable,
-    cell_text,
     drop_blank_rows,
     drop_trailing_totals,
     frame_from_rows,
     header_hits,
+    row_text,
 )
 from connectors.html_table import looks_like_html, read_html_tables
 from connectors.workbook_bounds import check_workbook_zip
@@ -59,7 +59,7 @@ class Header:
 def read_sheet_rows(workbook: CalamineWorkbook, name: str) -> Rows:
     """All rows of one sheet as text cells; index + 1 is the row number Excel shows."""
     sheet = workbook.get_sheet_by_name(name)
-    return [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    return [row_text(row) for row in sheet.to_python(skip_empty_area=False)]
 
 
 def open_sheets(path: Path) -> list[Sheet]:
@@ -85,7 +85,7 @@ def open_sheets(path: Path) -> list[Sheet]:
 
 def _fixed(rows: list[list[str]]) -> Callable[[], Rows]:
     """Rows already read, as text cells (empty → None)."""
-    return lambda: [[cell_text(c) for c in row] for row in rows]
+    return lambda: [row_text(row) for row in rows]
 
 
 def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:

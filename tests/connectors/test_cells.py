@@ -1,0 +1,37 @@
+"""Cells as text: the row shortcut gives what `cell_text` gives cell by cell; blank rows go."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from connectors.base import cell_text, drop_blank_rows, row_text
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=" \t\n\r\xa0ab1", max_size=4),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(dt.timedelta(0), dt.timedelta(days=1)),
+)
+
+
+class Text(str):
+    """A str subclass (some readers hand these out): it takes the general path."""
+
+
+@given(st.lists(st.one_of(CELLS, st.builds(Text, st.text(max_size=3))), max_size=8))
+def test_row_text_is_cell_text_of_every_cell(row: list[Any]) -> None:
+    assert row_text(row) == [cell_text(v) for v in row]
+
+
+def test_rows_with_only_empty_cells_are_dropped_with_their_numbers() -> None:
+    rows = [row_text(r) for r in (["", "  ", None], ["a", None, ""], [None, None, None], [0.0])]
+    assert drop_blank_rows(rows, [5, 6, 7, 8]) == ([["a", None, None], ["0"]], [6, 8])
