@@ -31,7 +31,7 @@ from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
 from pipeline.night.feedback_run import write_all_feedback
 from pipeline.night.groups import close_pools, delivery_groups, process_group
-from pipeline.night.isolation import Limits
+from pipeline.night.isolation import Limits, start_fork_server
 from pipeline.night.progress import RunProgress
 from pipeline.night.steps import (
     LoadResult,
@@ -220,6 +220,8 @@ def run_nightly(settings: Settings) -> RunSummary:
     """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set)."""
     from prefect.settings import get_current_settings
 
+    if settings.runner == "processes" and not settings.dask_address:
+        start_fork_server()  # its imports overlap the start of Prefect's server
     if not get_current_settings().api.url:
         watch_temporary_server()  # a killed run leaves no orphan server
     state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -76,6 +77,15 @@ class _Jobs:
     results: dict[int, ProcessedDelivery] = field(default_factory=dict)
     started: set[int] = field(default_factory=set)
     handed_back: int = 0  # files[:handed_back] are yielded
+
+
+def start_fork_server() -> None:
+    """Start the fork server every delivery worker forks from, without waiting for it: it
+    imports pandas, GX and the processing core (seconds of one core) while the caller goes on —
+    `monitor run` starts Prefect's server meanwhile. Idempotent: one fork server per process."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    multiprocessing.forkserver.ensure_running()
 
 
 class DeliveryPool:
