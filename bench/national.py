@@ -10,8 +10,9 @@ Without --sample it generates the one-year national sample the speed target of i
    and insert them all into DuckDB in one Arrow insert;
 2. dlt: load the same raw cells into DuckDB with dlt (`pip install -e '.[bench]'`);
 3. `monitor run` on an empty warehouse (the Prefect flow, feedback, marts, report, Data Docs),
-   as a child process, the way an operator starts it; Prefect's own database is created first
-   (untimed, its time printed), as on a machine where Prefect already runs.
+   as a child process, the way an operator starts it, with the peak memory of its process tree
+   (bench/tree.py); Prefect's own database is created first (untimed, its time printed), as on
+   a machine where Prefect already runs.
 
 Prints the three times and the two ratios (run / floor, run / dlt). Asserts nothing.
 """
@@ -29,6 +30,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from tree import monitor_env, monitor_run, prefect_database  # bench/tree.py
 
 ROOT = Path(__file__).resolve().parents[1]
 Cells = list[str | None]
@@ -127,33 +130,6 @@ def with_dlt(inbox: Path, out: Path) -> float | None:
     return time.perf_counter() - started
 
 
-def monitor_run(sample: Path, work: Path) -> float:
-    """`monitor run` on an empty warehouse, as a child process; seconds wall time."""
-    env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "MONITOR_SAMPLE_MODE": "true",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}  # fmt: skip
-    prefect_database(env)
-    monitor = Path(sys.executable).with_name("monitor")
-    command = [str(monitor), "run", "--inbox", str(sample / "inbox"),
-               "--warehouse", str(work / "warehouse" / "monitor.duckdb")]  # fmt: skip
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def prefect_database(env: dict[str, str]) -> None:
-    """Create Prefect's database before the timed run, as a server that already runs has it.
-
-    A fresh PREFECT_HOME costs the first run ~9 s of database migrations (on 2 cores): a
-    one-time cost of installing Prefect, not of a night. Printed, not hidden.
-    """
-    started = time.perf_counter()
-    script = ("from prefect.server.api.server import SubprocessASGIServer\n"
-              "server = SubprocessASGIServer(); server.start(); server.stop()")  # fmt: skip
-    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
-    print(f"Prefect database created first (not timed): {time.perf_counter() - started:7.1f} s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, help="an existing sample (default: generate one)")
@@ -178,8 +154,11 @@ def main() -> None:
         dlt_s = None if args.skip_dlt else with_dlt(inbox, work / "dlt.duckdb")
         shown = "skipped (--skip-dlt)" if args.skip_dlt else _shown(dlt_s)
         print(f"dlt (same raw cells into DuckDB):      {shown}")
-        run_s = monitor_run(sample, work)
-        print(f"monitor run (empty warehouse):         {run_s:7.1f} s")
+        env = monitor_env(work)
+        prefect_database(env)
+        measured = monitor_run(inbox, work / "warehouse" / "monitor.duckdb", env)
+        run_s = measured.seconds
+        print(f"monitor run (empty warehouse):         {measured.shown()}")
         print(f"monitor run / floor: {run_s / floor_s:5.1f}×")
         if dlt_s:
             print(f"monitor run / dlt:   {run_s / dlt_s:5.1f}×")

@@ -3,8 +3,9 @@
     .venv/bin/python bench/nightly.py [--scale 1.0] [--flow | --flow-only]
 
 Without --flow it runs the plain pipeline functions (what each Prefect task calls) and reports
-time per stage; with --flow it also times the real Prefect flow on the temporary server. Ends
-with the peak resident memory of this process and of its largest child (the flow's workers).
+time per stage; with --flow it also runs `monitor run` as a child process (the real Prefect flow
+on the temporary server) and prints its time and the peak memory of its whole process tree
+(bench/tree.py), apart from this process, which generated the sample.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from tree import monitor_env, monitor_run, prefect_database  # bench/tree.py
 
 import pipeline.ingest.process as process
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
@@ -92,19 +95,14 @@ def run_plain(settings: Settings) -> None:
     )
 
 
-def run_flow(settings: Settings) -> None:
-    """The real Prefect flow on the temporary server, from an empty warehouse."""
-    from flows.nightly import run_nightly
-
-    started = time.perf_counter()
-    summary = run_nightly(settings)
-    print(f"prefect flow: {summary.files_new} deliveries in {time.perf_counter() - started:.1f} s "
-          "(incl. temporary server start and drain)")  # fmt: skip
-    started = time.perf_counter()
-    again = run_nightly(settings)
-    print(
-        f"second run (nothing new, {again.files_skipped} skipped by sha256): {time.perf_counter() - started:.1f} s"
-    )
+def run_flow(inbox: Path, work: Path) -> None:
+    """`monitor run` (the real Prefect flow on the temporary server) from an empty warehouse, as
+    a child process, and again with nothing new; time and peak memory of its process tree."""
+    env = monitor_env(work)
+    prefect_database(env)
+    warehouse = work / "warehouse" / "monitor.duckdb"
+    print(f"monitor run (empty warehouse): {monitor_run(inbox, warehouse, env).shown()}")
+    print(f"monitor run again (nothing new): {monitor_run(inbox, warehouse, env).shown()}")
 
 
 def main() -> None:
@@ -129,13 +127,12 @@ def main() -> None:
         if not args.flow_only:
             run_plain(Settings(inbox_dir=inbox, warehouse_path=plain, sample_mode=True))
         if args.flow or args.flow_only:
-            flow = root / "flow" / "monitor.duckdb"
-            run_flow(Settings(inbox_dir=inbox, warehouse_path=flow, sample_mode=True))
+            run_flow(inbox, root / "flow")
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"peak RSS: this process {own} MB, largest child process {children} MB")
+    if not args.flow_only:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"peak RSS of this process (sample generation and the plain pipeline): {own} MB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,114 @@
+"""Run `monitor run` as a child process and measure its whole process tree: wall time and peak
+memory of the tree (the flow, its delivery workers, the feedback and Data Docs processes and
+Prefect's temporary server), sampled from /proc while it runs.
+
+Used by bench/national.py and bench/nightly.py; the bench process itself (which may have just
+generated a sample in memory) is not part of the number.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Wall time and peak memory of a process tree."""
+
+    seconds: float
+    peak_rss_mb: float  # the largest sum of resident sets seen at one moment
+    peak_pss_mb: float  # the same with shared pages divided among their sharers (forked workers)
+
+    def shown(self) -> str:
+        """One line for the bench output."""
+        return (f"{self.seconds:7.1f} s, peak memory of the process tree {self.peak_pss_mb:,.0f} MB "
+                f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)")  # fmt: skip
+
+
+def monitor_env(work: Path) -> dict[str, str]:
+    """The environment of a `monitor run` with its own Prefect home under `work`."""
+    return {**os.environ, "PREFECT_HOME": str(work / "prefect"), "MONITOR_SAMPLE_MODE": "true",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}  # fmt: skip
+
+
+def prefect_database(env: dict[str, str]) -> None:
+    """Create Prefect's database before the timed run, as a server that already runs has it.
+
+    A fresh PREFECT_HOME costs the first run ~9 s of database migrations (on 2 cores): a
+    one-time cost of installing Prefect, not of a night. Printed, not hidden.
+    """
+    started = time.perf_counter()
+    script = ("from prefect.server.api.server import SubprocessASGIServer\n"
+              "server = SubprocessASGIServer(); server.start(); server.stop()")  # fmt: skip
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
+    print(f"Prefect database created first (not timed): {time.perf_counter() - started:7.1f} s")
+
+
+def monitor_run(inbox: Path, warehouse: Path, env: dict[str, str]) -> Measured:
+    """`monitor run` on `inbox` into `warehouse`, as a child process, measured."""
+    monitor = Path(sys.executable).with_name("monitor")
+    command = [str(monitor), "run", "--inbox", str(inbox), "--warehouse", str(warehouse)]
+    return run_measured(command, env)
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> Measured:
+    """Run a command to its end; its wall time and the peak memory of its process tree."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    peaks = [0.0, 0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss, pss = _tree_memory(child.pid)
+            peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
+            done.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise subprocess.CalledProcessError(code, command)
+    return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024)
+
+
+def _tree_memory(root: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB summed over a process and all its descendants now."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    rss = pss = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Rss:"):
+                rss += int(line.split()[1])
+            elif line.startswith("Pss:"):
+                pss += int(line.split()[1])
+    return rss, pss
