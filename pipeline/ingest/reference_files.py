@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -188,7 +189,8 @@ def read_rows(path: Path, model: type[_Row], columns: Iterable[str]) -> pd.DataF
             raise ReferenceDataError(f"{path}, regel {line}: {_dutch(exc)}") from None
         records.append((line, record))
     frame = pd.DataFrame([r for _, r in records], columns=header, dtype=object).astype(str)
-    frame.attrs["lines"] = [line for line, _ in records]
+    # an array, not a list: pandas deep-copies `attrs` into every frame derived from this one
+    frame.attrs["lines"] = np.array([line for line, _ in records])
     return frame
 
 
