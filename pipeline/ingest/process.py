@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -95,6 +95,13 @@ class ProcessingInputs:
     history: dict[str, list[int]] = field(default_factory=dict)
     deadline_days: int = 30  # a quarter is due this many days after its last day
     levert_voor: pd.DataFrame = field(default_factory=pd.DataFrame)  # covered-by relations
+
+    def with_history(self, history: dict[str, list[int]]) -> ProcessingInputs:
+        """The same inputs with another history, keeping what was prepared from them once."""
+        inputs = replace(self, history=history)
+        if "fte_by_year" in self.__dict__:
+            inputs.__dict__["fte_by_year"] = self.__dict__["fte_by_year"]
+        return inputs
 
     @functools.cached_property
     def fte_by_year(self) -> dict[tuple[str, int], pd.DataFrame]:

@@ -111,7 +111,7 @@ def _unisolated(files: Sequence[InboxFile], inputs: ProcessingInputs,
     processed = []
     for chunk in chunks(files):
         try:
-            together = process_files(chunk, replace(inputs, history=history))
+            together = process_files(chunk, inputs.with_history(history))
         except Exception:  # as the isolated worker does: the files one by one
             log.exception("%d leveringen samen: verwerking afgebroken; nu een voor een", len(chunk))
             together = None
@@ -127,7 +127,7 @@ def _one(
 ) -> ProcessedDelivery:
     """One file in this thread; an error fails only this file (S01), as in a worker."""
     try:
-        return process_file(file, replace(inputs, history=history))
+        return process_file(file, inputs.with_history(history))
     except Exception:
         log.exception("%s/%s: verwerking afgebroken", file.folder, file.path.name)
         return failed_delivery(file, "het bestand liet de verwerking vastlopen")

@@ -22,7 +22,7 @@ import resource
 import signal
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
@@ -302,7 +302,7 @@ def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
         if job[0] == TOGETHER:
             _, files, history = job
             try:
-                conn.send(process_files(files, replace(inputs, history=history)))
+                conn.send(process_files(files, inputs.with_history(history)))
             except (MemoryError, RecursionError) as exc:
                 conn.send(f"{type(exc).__name__}: {exc}"[:500])
                 os._exit(1)
@@ -311,7 +311,7 @@ def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
             continue
         index, file, history = job
         try:
-            conn.send((index, process_file(file, replace(inputs, history=history))))
+            conn.send((index, process_file(file, inputs.with_history(history))))
         except (MemoryError, RecursionError) as exc:
             conn.send((index, f"{type(exc).__name__}: {exc}"[:500]))
             os._exit(1)  # the interpreter may be in a bad state: the pool starts a fresh worker
