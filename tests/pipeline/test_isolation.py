@@ -111,7 +111,11 @@ def test_a_delivery_over_its_time_limit_is_an_s01(tmp_path: Path, inputs: Proces
 def test_a_delivery_over_its_memory_limit_is_an_s01(
     tmp_path: Path, inputs: ProcessingInputs
 ) -> None:
-    vendor_csv(tmp_path, "GM0344", 1, 90_000)
+    # every incident with a long remark: 180 MB of text, which processing holds several times
+    path = vendor_csv(tmp_path, "GM0344", 1, 90_000)
+    lines = path.read_text(encoding="cp1252").splitlines()
+    remarked = [lines[0], *(f"{line}{'x' * 2_000}" for line in lines[1:])]
+    path.write_text("\r\n".join(remarked), encoding="cp1252")
     with DeliveryPool(inputs, Limits(memory_mb=500, workers=1)) as pool:
         (big,) = pool.process(discover_inbox(tmp_path), {})
     assert reason(big).startswith("S01") and "afgebroken" in reason(big)
