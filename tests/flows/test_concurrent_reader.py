@@ -34,7 +34,7 @@ while not os.path.exists(stop):
         print(json.dumps({"state": list(state)}), flush=True)
     except Exception as exc:  # every failure is reported to the test, not hidden
         print(json.dumps({"error": repr(exc)}), flush=True)
-    time.sleep(0.01)
+    time.sleep(0.05)  # often enough to see the switch; not so often it slows the run on 2 cores
 """
 
 
