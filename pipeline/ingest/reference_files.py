@@ -18,8 +18,8 @@ import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -189,9 +189,17 @@ def read_rows(path: Path, model: type[_Row], columns: Iterable[str]) -> pd.DataF
             raise ReferenceDataError(f"{path}, regel {line}: {_dutch(exc)}") from None
         records.append((line, record))
     frame = pd.DataFrame([r for _, r in records], columns=header, dtype=object).astype(str)
-    # an array, not a list: pandas deep-copies `attrs` into every frame derived from this one
-    frame.attrs["lines"] = np.array([line for line, _ in records])
+    frame.attrs["lines"] = Lines(line for line, _ in records)
     return frame
+
+
+class Lines(tuple[int, ...]):
+    """The file's line number of each row of a reference frame (`attrs["lines"]`), shared as it
+    is: pandas deep-copies `attrs` into every frame derived from this one, and copying a list of
+    thousands of numbers cost seconds over a night's lookups."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Lines:
+        return self  # immutable: nothing to copy
 
 
 def _dutch(exc: ValidationError) -> str:

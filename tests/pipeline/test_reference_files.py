@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.ingest.inputs import load_all_fte
@@ -141,3 +142,14 @@ def test_a_broken_levert_voor_file_names_file_line_and_problem(
         load_levert_voor(tmp_path, ref)
 
     assert f"levert_voor.csv, {problem}" in str(raised.value)
+
+
+def test_a_reference_frame_derives_and_concatenates_without_copying_its_line_numbers(
+    tmp_path: Path, ref: Reference
+) -> None:
+    codes = sorted(ref.gemeenten["gemeentecode"])[:150]
+    fte = load_fte(fte_file(tmp_path, "".join(f"{c},boa,1.5\n" for c in codes)), 2025, ref)
+    lines = fte.attrs["lines"]
+    assert list(lines) == list(range(2, 152))  # line 1 is the header
+    for derived in (fte.groupby("organisatiecode").head(1), pd.concat([fte, fte]), fte.copy()):
+        assert derived.attrs["lines"] is lines  # shared, not deep-copied per derived frame
