@@ -23,9 +23,8 @@ DASK = Path(sys.executable).with_name("dask")
 
 @pytest.fixture
 def dask_cluster(tmp_path: Path) -> Iterator[str]:
-    """A scheduler and two single-threaded workers, each its own process without a nanny (they
-    start and stop in a fraction of the time); workers may start processes of their own (the
-    isolated delivery workers), which Dask's default daemonic workers may not."""
+    """A scheduler and two single-threaded workers; workers may start processes of their own
+    (the isolated delivery workers), which Dask's default daemonic workers may not."""
     from distributed import Client
 
     env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
@@ -39,8 +38,8 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         address = json.loads(scheduler_file.read_text())["address"]
         processes += [subprocess.Popen(
-            [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--no-nanny",
-             "--host", "127.0.0.1"], env=env, stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
+            [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
+             "127.0.0.1"], env=env, stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=240)
         yield address
