@@ -52,6 +52,7 @@ from pipeline.settings import Settings, load_settings
 from pipeline.warehouse.store import Warehouse, build_next_version
 
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
+LOAD_ROWS = 100_000  # and at most about this many incidents (bounds the flow's memory)
 
 
 @task(name="load-deliveries", cache_policy=NO_CACHE, persist_result=False)
@@ -151,10 +152,16 @@ def nightly(
         loads: list[str] = []
 
         def load(chunk: list[ProcessedDelivery]) -> None:
+            """Load a batch, keep what feedback needs of it; the batch is emptied. Prefect keeps
+            a task's parameters and result for the whole run: the lists are emptied in place, so
+            a delivery's rows are freed once loaded (scale 100 held every row of the night)."""
             name = files_name("laden", [p.file for p in chunk])
             task = load_deliveries.with_options(task_run_name=name)
-            outcomes.extend(task(quote(wh), quote(chunk), run_id, inputs.deadline_days))  # type: ignore[call-overload]
+            loaded = task(quote(wh), quote(chunk), run_id, inputs.deadline_days)  # type: ignore[call-overload]
+            outcomes.extend((processed.without_incidents(), result) for processed, result in loaded)
             loads.append(name)
+            loaded.clear()
+            chunk.clear()
 
         groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code)
         run_key = (
@@ -163,7 +170,7 @@ def nightly(
         limits = delivery_limits(settings)
         isolated = settings.runner != "threads" or bool(settings.dask_address)
         finished: dict[int, list[ProcessedDelivery]] = {}
-        next_group, batch = 0, []
+        next_group, batch, batch_rows = 0, [], 0
         with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
             futures = [runner.submit(
                 process_deliveries.with_options(task_run_name=files_name("verwerken", group)),
@@ -171,7 +178,9 @@ def nightly(
                  "run_key": run_key}) for group in groups]  # fmt: skip
             position = {future.task_run_id: index for index, future in enumerate(futures)}
             for future in as_completed(futures):
-                finished[position[future.task_run_id]] = future.result()
+                result = future.result()
+                finished[position[future.task_run_id]] = list(result)
+                result.clear()  # the future keeps the list it returned until the run ends
                 while next_group in finished:  # loaded in group order: the same ids every run
                     for processed in finished.pop(next_group):
                         progress.advance(processed)
@@ -179,9 +188,10 @@ def nightly(
                         if key in misdirected:
                             processed = flag_misdirected(processed, misdirected[key])
                         batch.append(processed)
-                        if len(batch) >= LOAD_BATCH:
+                        batch_rows += processed.rows_loaded
+                        if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
                             load(batch)
-                            batch = []
+                            batch_rows = 0
                     next_group += 1
             if batch:
                 load(batch)

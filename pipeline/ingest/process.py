@@ -64,6 +64,10 @@ class ProcessedDelivery:
         """True when the delivery as a whole could not be processed (an S edit)."""
         return self.failure is not None
 
+    def without_incidents(self) -> ProcessedDelivery:
+        """The same outcome without its rows (loaded; feedback needs the edits and checks)."""
+        return replace(self, incidents=self.incidents.iloc[:0].copy())
+
     def ledger_entry(self) -> LedgerEntry:
         """Its row in the ledger (`ops.delivery`); an API pull corrects what a pull is not
         (`pipeline.night.api_sync.ledger_entry`: never provisional, never a nil return)."""

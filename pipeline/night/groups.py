@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up the others
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
 CHUNK_FILES = 200  # files processed in one pass by a worker
-CHUNK_BYTES = 16 * 2**20  # and at most this many bytes of them (xlsx unpacks ~10× in cells)
+CHUNK_BYTES = 4 * 2**20  # and at most this many bytes of them (xlsx unpacks ~10× in cells)
+GROUP_BYTES = 32 * 2**20  # a group's files, about: the flow holds a group's rows until loaded
 groups_processed = 0  # by this process (a Dask worker's share of the night can be read back)
 
 
@@ -38,17 +39,20 @@ def delivery_groups(
     files: Sequence[InboxFile], workers: int, current_code: Callable[[str], str] = str
 ) -> list[list[InboxFile]]:
     """Whole organisations per group (the folders of an old and a new gemeentecode together:
-    `current_code`), groups of about equal size, organisations in the order their first file
-    appears, files in their own order."""
+    `current_code`), groups of about equal size (and about GROUP_BYTES at most), organisations in
+    the order their first file appears, files in their own order."""
     folders: dict[str, list[InboxFile]] = {}
     for file in files:
         folders.setdefault(current_code(file.folder.upper()), []).append(file)
     target = max(MIN_GROUP, math.ceil(len(files) / max(1, workers * GROUPS_PER_WORKER)))
     groups: list[list[InboxFile]] = [[]]
+    size = 0
     for folder_files in folders.values():
-        if len(groups[-1]) >= target:
+        if len(groups[-1]) >= target or size >= GROUP_BYTES:
             groups.append([])
+            size = 0
         groups[-1].extend(folder_files)
+        size += sum(file.size for file in folder_files)
     return [group for group in groups if group]
 
 

@@ -76,3 +76,16 @@ def test_chunks_keep_the_order_and_cut_at_files_or_bytes() -> None:
     assert [len(c) for c in chunks(huge)] == [1, 3]  # a file over the limit is a chunk alone
     assert [f for c in chunks(small + big) for f in c] == small + big
     assert chunks([]) == []
+
+
+def test_a_group_closes_once_it_holds_about_group_bytes() -> None:
+    from dataclasses import replace
+
+    from pipeline.night.groups import GROUP_BYTES
+
+    quarter = GROUP_BYTES // 4  # four folders of a quarter each fill a group
+    files = [replace(_file(f"GM{i:04d}", "q1.csv"), size=quarter) for i in range(10)]
+
+    groups = delivery_groups(files, workers=1)  # by count alone: one group of ten (minimum 20)
+
+    assert [len(g) for g in groups] == [4, 4, 2]
