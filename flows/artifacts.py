@@ -21,13 +21,16 @@ MARKUP = set("\\`*_{}[]()<>#+-!|~:.@&")  # escaped in names and messages from em
 
 
 def publish_run_artifacts(summary: RunSummary) -> None:
-    """Create the table and the markdown artifact of this flow run."""
-    create_table_artifact(
+    """Create the table and the markdown artifact of this flow run (synchronously: where
+    Prefect believes it runs in an async context, it would hand back coroutines nobody awaits,
+    and the run would have no artifacts)."""
+    create_table_artifact(  # type: ignore[call-arg]
         [{k: _plain(v) for k, v in row.items()} for row in summary.per_beroepsgroep],
         key=TABLE_KEY,
         description="Geldige leveringen en rijen per beroepsgroep na deze run",
+        _sync=True,
     )
-    create_markdown_artifact(run_markdown(summary), key=SUMMARY_KEY,
+    create_markdown_artifact(run_markdown(summary), key=SUMMARY_KEY, _sync=True,  # type: ignore[call-arg]
                              description="Samenvatting van de nachtelijke verwerking")  # fmt: skip
 
 

@@ -7,9 +7,12 @@ Business logic lives in `pipeline`; this module only wires it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
 
@@ -227,7 +230,26 @@ def nightly(
 
 
 def run_nightly(settings: Settings) -> RunSummary:
-    """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set)."""
+    """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set).
+
+    Where an event loop runs in this thread (a notebook, Playwright's sync API — in the test
+    suite once a browser test ran), Prefect would take the call for async and hand back
+    coroutines: the run goes to a thread of its own then, with this thread's context."""
+    if _loop_running():
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nightly") as thread:
+            return thread.submit(contextvars.copy_context().run, _run_nightly, settings).result()
+    return _run_nightly(settings)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _run_nightly(settings: Settings) -> RunSummary:
     from prefect.settings import get_current_settings
 
     if settings.runner == "processes" and not settings.dask_address:
@@ -236,9 +258,7 @@ def run_nightly(settings: Settings) -> RunSummary:
         watch_temporary_server()  # a killed run leaves no orphan server
     state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                     sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
-    # re-raises when the flow failed; `_sync`: Prefect's dispatch would hand back a coroutine
-    # whenever it believes it runs in an async context (a leftover run context or event loop in
-    # this thread, as once seen in the full suite), and this function is synchronous
+    # re-raises when the flow failed; `_sync`: never a coroutine, whatever Prefect believes
     summary: RunSummary = state.result(_sync=True)  # type: ignore[call-overload]
     flow_run_id = state.state_details.flow_run_id
     if flow_run_id is not None:

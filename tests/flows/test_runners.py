@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 import pipeline.night.groups
+from flows.artifacts import SUMMARY_KEY, TABLE_KEY
 from pipeline.settings import Settings
 from tests.flows.conftest import warehouse_fingerprint
 from tests.flows.test_concurrent_reader import copy_inbox
+from tests.flows.test_prefect_runs import _runs
 
 
 def test_prefect_process_pool_gives_the_same_warehouse_as_the_default(
@@ -38,6 +40,29 @@ def test_prefect_process_pool_gives_the_same_warehouse_as_the_default(
     )
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # "coroutine ... was never awaited"
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_run_nightly_inside_a_running_event_loop_runs_whole(tmp_path: Path) -> None:
+    """The cause found: once a browser test ran, pytest-playwright's sync API keeps an event
+    loop running in the main thread for the rest of the session, and Prefect took every call
+    after it for async (a coroutine as the summary, artifacts and the drain skipped)."""
+    import asyncio
+
+    from flows.nightly import RunSummary, run_nightly
+
+    (tmp_path / "inbox").mkdir()
+    settings = Settings(inbox_dir=tmp_path / "inbox", warehouse_path=tmp_path / "w" / "m.duckdb",
+                        sample_mode=True)  # fmt: skip
+
+    async def synchronous_call_inside_a_loop() -> RunSummary:
+        return run_nightly(settings)  # as Playwright's sync API leaves the main thread
+
+    summary = asyncio.run(synchronous_call_inside_a_loop())
+    assert isinstance(summary, RunSummary) and summary.files_new == 0
+    _, _, artifacts = _runs(summary.flow_run_id)
+    assert {a.key for a in artifacts} == {TABLE_KEY, SUMMARY_KEY}
+
+
 def test_run_nightly_returns_its_summary_even_where_prefect_sees_an_async_context(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,3 +78,6 @@ def test_run_nightly_returns_its_summary_even_where_prefect_sees_an_async_contex
     monkeypatch.setattr(dispatch, "is_in_async_context", lambda: True)
     summary = run_nightly(settings)
     assert isinstance(summary, RunSummary) and summary.files_new == 0
+    monkeypatch.undo()
+    _, _, artifacts = _runs(summary.flow_run_id)  # and the artifacts were created, not dropped
+    assert {a.key for a in artifacts} == {TABLE_KEY, SUMMARY_KEY}
