@@ -1,6 +1,6 @@
 """Benchmark of the nightly pipeline on the national sample: prints numbers, asserts nothing.
 
-    .venv/bin/python bench/nightly.py [--scale 1.0] [--flow | --flow-only]
+    .venv/bin/python bench/nightly.py [--scale 1.0] [--flow | --flow-only] [--sample DIR]
 
 Without --flow it runs the plain pipeline functions (what each Prefect task calls) and reports
 time per stage; with --flow it also runs `monitor run` as a child process (the real Prefect flow
@@ -115,14 +115,17 @@ def main() -> None:
         action="store_true",
         help="only the Prefect flow (the plain pipeline goes file by file)",
     )
+    parser.add_argument("--sample", type=Path, help="a sample generated before (kept)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="monitor-bench-"))
     try:
-        started = time.perf_counter()
-        summary = generate_sample(root / "sample", year=2025, seed=2025, scale=args.scale)
-        print(f"sample: {summary.delivery_files} files, {summary.truth_incidents} incidents "
-              f"(scale {args.scale}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
-        inbox = root / "sample" / "inbox"
+        sample = args.sample or root / "sample"
+        if args.sample is None:
+            started = time.perf_counter()
+            summary = generate_sample(sample, year=2025, seed=2025, scale=args.scale)
+            print(f"sample: {summary.delivery_files} files, {summary.truth_incidents} incidents "
+                  f"(scale {args.scale}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        inbox = sample / "inbox"
         plain = root / "plain" / "monitor.duckdb"
         if not args.flow_only:
             run_plain(Settings(inbox_dir=inbox, warehouse_path=plain, sample_mode=True))

@@ -47,9 +47,12 @@ def prefect_database(env: dict[str, str]) -> None:
     one-time cost of installing Prefect, not of a night. Printed, not hidden.
     """
     started = time.perf_counter()
+    Path(env["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     script = ("from prefect.server.api.server import SubprocessASGIServer\n"
               "server = SubprocessASGIServer(); server.start(); server.stop()")  # fmt: skip
-    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"Prefect's database could not be created:\n{done.stderr[-2000:]}")
     print(f"Prefect database created first (not timed): {time.perf_counter() - started:7.1f} s")
 
 
