@@ -61,22 +61,33 @@ def json_depth(line: str) -> int:
 
 
 def read_jsonl(path: Path) -> RawTable:
-    """Read a JSON-lines file; a line that is not a JSON object makes the file unreadable."""
+    """Read a JSON-lines file; a line that is not a JSON object makes the file unreadable.
+
+    The file is streamed, never held whole: first its lines are counted (a file with more
+    records than MAX_ROWS is refused before one is parsed), then parsed one at a time.
+    """
+    try:
+        with path.open("rb") as handle:
+            lines = sum(1 for line in handle if line.strip())
+    except OSError as exc:
+        raise DeliveryError(EditCode.S01, f"niet te lezen ({exc})", file=path.name) from exc
+    if lines > MAX_ROWS:
+        raise over_limit("het bestand heeft te veel records", MAX_ROWS, path.name, lines)
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                if len(records) >= MAX_ROWS:  # lines the count did not see (\r alone)
+                    raise over_limit("het bestand heeft te veel records", MAX_ROWS, path.name)
+                records.append(parse_record(line, number, path.name))
+                numbers.append(number)
     except (UnicodeDecodeError, OSError) as exc:
         raise DeliveryError(
             EditCode.S01, f"niet te lezen als UTF-8 ({exc})", file=path.name
         ) from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        if len(records) >= MAX_ROWS:
-            raise over_limit("het bestand heeft te veel records", MAX_ROWS, path.name)
-        records.append(parse_record(line, number, path.name))
-        numbers.append(number)
     header = list(dict.fromkeys(k for r in records for k in r))
     if len(header) > MAX_COLUMNS:
         raise over_limit("te veel verschillende velden", MAX_COLUMNS, path.name, len(header))
