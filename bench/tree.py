@@ -26,11 +26,13 @@ class Measured:
     seconds: float
     peak_rss_mb: float  # the largest sum of resident sets seen at one moment
     peak_pss_mb: float  # the same with shared pages divided among their sharers (forked workers)
+    at_peak: tuple[tuple[str, float], ...] = ()  # (process, PSS MB) at the moment of peak PSS
 
     def shown(self) -> str:
-        """One line for the bench output."""
+        """The bench output: time, peak memory and who held it."""
+        held = ", ".join(f"{name} {mb:,.0f}" for name, mb in self.at_peak)
         return (f"{self.seconds:7.1f} s, peak memory of the process tree {self.peak_pss_mb:,.0f} MB "
-                f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)")  # fmt: skip
+                f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)\n    at the peak (MB PSS): {held}")  # fmt: skip
 
 
 def monitor_env(work: Path) -> dict[str, str]:
@@ -68,11 +70,16 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     peaks = [0.0, 0.0]
+    at_peak: list[tuple[str, float]] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            rss, pss = _tree_memory(child.pid)
+            processes = _tree_memory(child.pid)
+            rss, pss = sum(p[1] for p in processes), sum(p[2] for p in processes)
+            if pss > peaks[1]:
+                at_peak[:] = sorted(((name, kb / 1024) for name, _, kb in processes),
+                                    key=lambda p: -p[1])  # fmt: skip
             peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
             done.wait(SAMPLE_SECONDS)
 
@@ -84,11 +91,11 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     sampler.join()
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
-    return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024)
+    return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak))
 
 
-def _tree_memory(root: int) -> tuple[int, int]:
-    """(RSS, PSS) in kB summed over a process and all its descendants now."""
+def _tree_memory(root: int) -> list[tuple[str, int, int]]:
+    """(what it is, RSS kB, PSS kB) of a process and each of its descendants now."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -103,15 +110,25 @@ def _tree_memory(root: int) -> tuple[int, int]:
         children = [pid for pid, ppid in parents.items() if ppid == parent]
         tree.update(children)
         frontier.extend(children)
-    rss = pss = 0
+    found = []
     for pid in tree:
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:  # ended meanwhile
             continue
-        for line in rollup.splitlines():
-            if line.startswith("Rss:"):
-                rss += int(line.split()[1])
-            elif line.startswith("Pss:"):
-                pss += int(line.split()[1])
-    return rss, pss
+        sizes = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:]
+                 if line.startswith(("Rss:", "Pss:"))}  # fmt: skip
+        found.append((_role(pid, root, command), sizes.get("Rss", 0), sizes.get("Pss", 0)))
+    return found
+
+
+def _role(pid: int, root: int, command: str) -> str:
+    """A short name for a process of the tree."""
+    if pid == root:
+        return "flow"
+    for marker, role in (("uvicorn", "prefect-server"), ("forkserver import main", "worker"),
+                         ("server_watch", "watcher")):  # fmt: skip
+        if marker in command:
+            return role
+    return command.split(" -c ")[0].rsplit("/", 1)[-1][:20] or str(pid)
