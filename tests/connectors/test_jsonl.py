@@ -32,7 +32,7 @@ def test_more_records_than_the_limit_are_refused_before_one_is_parsed(tmp_path: 
     path = tmp_path / "POL_2025Q1.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         handle.write("dit is geen json\n")  # parsed first, it would be this S01 instead
-        handle.writelines('{"id": "%d"}\n' % i for i in range(MAX_ROWS))
+        handle.writelines(f'{{"id": "{i}"}}\n' for i in range(MAX_ROWS))
 
     with pytest.raises(DeliveryError) as refused:
         read_jsonl(path)
