@@ -47,6 +47,8 @@ def test_run_nightly_inside_a_running_event_loop_runs_whole(tmp_path: Path) -> N
     loop running in the main thread for the rest of the session, and Prefect took every call
     after it for async (a coroutine as the summary, artifacts and the drain skipped)."""
     import asyncio
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
 
     from flows.nightly import RunSummary, run_nightly
 
@@ -57,7 +59,11 @@ def test_run_nightly_inside_a_running_event_loop_runs_whole(tmp_path: Path) -> N
     async def synchronous_call_inside_a_loop() -> RunSummary:
         return run_nightly(settings)  # as Playwright's sync API leaves the main thread
 
-    summary = asyncio.run(synchronous_call_inside_a_loop())
+    def with_a_running_loop() -> RunSummary:  # in a thread of its own: in the full suite the
+        return asyncio.run(synchronous_call_inside_a_loop())  # main thread has one already
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        summary = thread.submit(contextvars.copy_context().run, with_a_running_loop).result()
     assert isinstance(summary, RunSummary) and summary.files_new == 0
     _, _, artifacts = _runs(summary.flow_run_id)
     assert {a.key for a in artifacts} == {TABLE_KEY, SUMMARY_KEY}
