@@ -20,7 +20,7 @@ parent, seen = int(sys.argv[1]), {}
 
 def servers():
     for name in os.listdir("/proc"):
-        if not name.isdigit():
+        if not name.isdigit() or int(name) == os.getpid():  # this script names the server too
             continue
         try:
             with open(f"/proc/{name}/stat") as handle:

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def prefect_servers(parent: int | None = None) -> dict[int, int]:
-    """Prefect server processes (pid → parent pid), of one parent when given."""
+    """Prefect server processes (pid → parent pid), of one parent when given: uvicorn serving
+    Prefect's app (not the watchdog, whose script names the server as well)."""
     found = {}
     for name in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -26,7 +27,8 @@ def prefect_servers(parent: int | None = None) -> dict[int, int]:
             command = Path(f"/proc/{name}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"prefect.server.api.server" in command and parent in (None, ppid):
+        server = b"-m\0uvicorn\0" in command and b"prefect.server.api.server" in command
+        if server and parent in (None, ppid):
             found[int(name)] = ppid
     return found
 
