@@ -60,11 +60,25 @@ def json_depth(line: str) -> int:
     return depth
 
 
+def _decoded(raw: bytes, number: int, file: str) -> str:
+    """One line as text (UTF-8, a byte-order mark on the first); S01 naming the line if not."""
+    try:
+        return raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise DeliveryError(
+            EditCode.S01,
+            f"regel {number}: teken (byte 0x{raw[exc.start]:02x}) is geen geldige UTF-8-tekst; "
+            "sla het bestand op met tekencodering UTF-8 en lever het opnieuw aan",
+            file=file,
+        ) from exc
+
+
 def read_jsonl(path: Path) -> RawTable:
     """Read a JSON-lines file; a line that is not a JSON object makes the file unreadable.
 
     The file is streamed, never held whole: first its lines are counted (a file with more
-    records than MAX_ROWS is refused before one is parsed), then parsed one at a time.
+    records than MAX_ROWS is refused before one is parsed), then decoded and parsed one at a
+    time. Records end at a newline (`\n`, with or without `\r`), as JSON lines are written.
     """
     try:
         with path.open("rb") as handle:
@@ -76,18 +90,17 @@ def read_jsonl(path: Path) -> RawTable:
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     try:
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                line = _decoded(raw, number, path.name)
+                if not line.strip():  # blank, or a byte-order mark alone
                     continue
-                if len(records) >= MAX_ROWS:  # lines the count did not see (\r alone)
+                if len(records) >= MAX_ROWS:  # the file grew since it was counted
                     raise over_limit("het bestand heeft te veel records", MAX_ROWS, path.name)
                 records.append(parse_record(line, number, path.name))
                 numbers.append(number)
-    except (UnicodeDecodeError, OSError) as exc:
-        raise DeliveryError(
-            EditCode.S01, f"niet te lezen als UTF-8 ({exc})", file=path.name
-        ) from exc
+    except OSError as exc:
+        raise DeliveryError(EditCode.S01, f"niet te lezen ({exc})", file=path.name) from exc
     header = list(dict.fromkeys(k for r in records for k in r))
     if len(header) > MAX_COLUMNS:
         raise over_limit("te veel verschillende velden", MAX_COLUMNS, path.name, len(header))
