@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from uuid import UUID
@@ -19,7 +20,7 @@ from uuid import UUID
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.schedules import Cron
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -56,6 +57,7 @@ from pipeline.warehouse.store import Warehouse, build_next_version
 
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
 LOAD_ROWS = 100_000  # and at most about this many incidents (bounds the flow's memory)
+GROUPS_AHEAD = 2  # groups per worker submitted beyond the next one to load
 
 
 @task(name="load-deliveries", cache_policy=NO_CACHE, persist_result=False)
@@ -75,6 +77,33 @@ def process_deliveries(files: list[InboxFile], inputs: ProcessingInputs, limits:
     machine or process fails the task, and Prefect retries it once.
     """
     return process_group(files, inputs, limits, isolated, run_key)
+
+
+def in_group_order(
+    submit: Callable[[int], PrefectFuture[list[ProcessedDelivery]]], count: int, window: int
+) -> Iterator[list[ProcessedDelivery]]:
+    """Each group's deliveries in group order (loaded in that order, the ids are the same every
+    run), with at most `window` groups submitted or finished beyond the next one to hand out:
+    behind a slow group the later ones wait to start instead of piling up their rows here."""
+    index_of: dict[UUID, int] = {}
+    pending: list[PrefectFuture[list[ProcessedDelivery]]] = []
+    finished: dict[int, list[ProcessedDelivery]] = {}
+    submitted = handed = 0
+    while handed < count:
+        while submitted < min(count, handed + window):
+            future = submit(submitted)
+            index_of[future.task_run_id] = submitted
+            pending.append(future)
+            submitted += 1
+        if handed in finished:
+            yield finished.pop(handed)
+            handed += 1
+            continue
+        future = next(as_completed(pending))
+        pending.remove(future)
+        result = future.result()
+        finished[index_of.pop(future.task_run_id)] = list(result)
+        result.clear()  # the future keeps the list it returned until the run ends
 
 
 def files_name(verb: str, files: list[InboxFile]) -> str:
@@ -172,30 +201,29 @@ def nightly(
         )
         limits = delivery_limits(settings)
         isolated = settings.runner != "threads" or bool(settings.dask_address)
-        finished: dict[int, list[ProcessedDelivery]] = {}
-        next_group, batch, batch_rows = 0, [], 0
+        batch: list[ProcessedDelivery] = []
+        batch_rows = 0
         with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
-            futures = [runner.submit(
-                process_deliveries.with_options(task_run_name=files_name("verwerken", group)),
-                {"files": group, "inputs": inputs, "limits": limits, "isolated": isolated,
-                 "run_key": run_key}) for group in groups]  # fmt: skip
-            position = {future.task_run_id: index for index, future in enumerate(futures)}
-            for future in as_completed(futures):
-                result = future.result()
-                finished[position[future.task_run_id]] = list(result)
-                result.clear()  # the future keeps the list it returned until the run ends
-                while next_group in finished:  # loaded in group order: the same ids every run
-                    for processed in finished.pop(next_group):
-                        progress.advance(processed)
-                        key = (processed.file.folder.upper(), processed.file.sha256)
-                        if key in misdirected:
-                            processed = flag_misdirected(processed, misdirected[key])
-                        batch.append(processed)
-                        batch_rows += processed.rows_loaded
-                        if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
-                            load(batch)
-                            batch_rows = 0
-                    next_group += 1
+
+            def submit(index: int) -> PrefectFuture[list[ProcessedDelivery]]:
+                group = groups[index]
+                return runner.submit(
+                    process_deliveries.with_options(task_run_name=files_name("verwerken", group)),
+                    {"files": group, "inputs": inputs, "limits": limits, "isolated": isolated,
+                     "run_key": run_key})  # fmt: skip
+
+            window = GROUPS_AHEAD * max(1, settings.worker_count)
+            for group_result in in_group_order(submit, len(groups), window):
+                for processed in group_result:
+                    progress.advance(processed)
+                    key = (processed.file.folder.upper(), processed.file.sha256)
+                    if key in misdirected:
+                        processed = flag_misdirected(processed, misdirected[key])
+                    batch.append(processed)
+                    batch_rows += processed.rows_loaded
+                    if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
+                        load(batch)
+                        batch_rows = 0
             if batch:
                 load(batch)
         if settings.dask_address:
