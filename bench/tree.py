@@ -73,7 +73,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     at_peak: list[tuple[str, float]] = []
     done = threading.Event()
 
-    def sample() -> None:
+    def sample() -> None:  # an error here would end the sampling: the bench says so below
         while not done.is_set():
             processes = _tree_memory(child.pid)
             rss, pss = sum(p[1] for p in processes), sum(p[2] for p in processes)
@@ -89,6 +89,8 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
+    if peaks[1] == 0:
+        print("warning: the memory of the process tree could not be sampled")
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
     return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak))
@@ -104,12 +106,14 @@ def _tree_memory(root: int) -> list[tuple[str, int, int]]:
             except OSError:
                 continue
             parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parents.items():
+        children.setdefault(ppid, []).append(pid)
     tree, frontier = {root}, [root]
     while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        tree.update(children)
-        frontier.extend(children)
+        below = children.get(frontier.pop(), [])
+        tree.update(below)
+        frontier.extend(below)
     found = []
     for pid in tree:
         try:
@@ -128,7 +132,7 @@ def _role(pid: int, root: int, command: str) -> str:
     if pid == root:
         return "flow"
     for marker, role in (("uvicorn", "prefect-server"), ("forkserver import main", "worker"),
-                         ("server_watch", "watcher")):  # fmt: skip
+                         ("import os, select, signal", "watchdog")):  # fmt: skip
         if marker in command:
             return role
     return command.split(" -c ")[0].rsplit("/", 1)[-1][:20] or str(pid)

@@ -262,7 +262,9 @@ def run_nightly(settings: Settings) -> RunSummary:
 
     Where an event loop runs in this thread (a notebook, Playwright's sync API — in the test
     suite once a browser test ran), Prefect would take the call for async and hand back
-    coroutines: the run goes to a thread of its own then, with this thread's context."""
+    coroutines: the run goes to a thread of its own then, with this thread's context. Prefect
+    cannot catch SIGTERM there (only the main thread gets signals), so `monitor run` from a
+    shell never takes this path."""
     if _loop_running():
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nightly") as thread:
             return thread.submit(contextvars.copy_context().run, _run_nightly, settings).result()
