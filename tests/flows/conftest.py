@@ -69,3 +69,18 @@ def warehouse_fingerprint(path: Path) -> dict[str, str]:
 def exclusions(table: str) -> str:
     """Columns that may differ between runs (timestamps of the run itself)."""
     return "loaded_at, run_id" if table == "ops.delivery" else ""
+
+
+def two_warehouses(
+    sample: Path, tmp_path: Path, organisations: int, names: tuple[str, str]
+) -> tuple[Settings, Settings]:
+    """The first organisations of a sample in one inbox, and the settings of two warehouses
+    (named `names`) to load it into: the same night run two ways, to compare."""
+    from tests.flows.test_concurrent_reader import copy_inbox
+
+    chosen = sorted(p.name for p in (sample / "inbox").iterdir())[:organisations]
+    copy_inbox(sample, tmp_path / "sample", chosen)
+    inbox = tmp_path / "sample" / "inbox"
+    first, second = (Settings(inbox_dir=inbox, warehouse_path=tmp_path / n / "monitor.duckdb",
+                              sample_mode=True) for n in names)  # fmt: skip
+    return first, second

@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.settings import Settings
-from tests.flows.conftest import warehouse_fingerprint
-from tests.flows.test_concurrent_reader import copy_inbox
+from tests.flows.conftest import two_warehouses, warehouse_fingerprint
 
 DASK = Path(sys.executable).with_name("dask")
 
@@ -57,14 +55,7 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
 
     from flows.nightly import run_nightly
 
-    sample = nightly_run["sample"]
-    organisations = sorted(p.name for p in (sample / "inbox").iterdir())[:20]
-    copy_inbox(sample, tmp_path / "sample", organisations)
-    inbox = tmp_path / "sample" / "inbox"
-    local = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "lokaal" / "monitor.duckdb",
-                     sample_mode=True)  # fmt: skip
-    on_dask = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "dask" / "monitor.duckdb",
-                       sample_mode=True)  # fmt: skip
+    local, on_dask = two_warehouses(nightly_run["sample"], tmp_path, 20, ("lokaal", "dask"))
 
     local_summary = run_nightly(local)
     monkeypatch.setenv("MONITOR_DASK_ADDRESS", dask_cluster)  # as an operator points the night

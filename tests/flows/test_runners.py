@@ -11,8 +11,7 @@ import pytest
 import pipeline.night.groups
 from flows.artifacts import SUMMARY_KEY, TABLE_KEY
 from pipeline.settings import Settings
-from tests.flows.conftest import warehouse_fingerprint
-from tests.flows.test_concurrent_reader import copy_inbox
+from tests.flows.conftest import two_warehouses, warehouse_fingerprint
 from tests.flows.test_prefect_runs import _runs
 
 
@@ -21,14 +20,7 @@ def test_prefect_process_pool_gives_the_same_warehouse_as_the_default(
 ) -> None:
     from flows.nightly import run_nightly
 
-    sample = nightly_run["sample"]
-    organisations = sorted(p.name for p in (sample / "inbox").iterdir())[:12]
-    copy_inbox(sample, tmp_path / "sample", organisations)
-    inbox = tmp_path / "sample" / "inbox"
-    default = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "standaard" / "monitor.duckdb",
-                       sample_mode=True)  # fmt: skip
-    pool = Settings(inbox_dir=inbox, warehouse_path=tmp_path / "pool" / "monitor.duckdb",
-                    sample_mode=True)  # fmt: skip
+    default, pool = two_warehouses(nightly_run["sample"], tmp_path, 12, ("standaard", "pool"))
     default_summary = run_nightly(default)
     # the default's delivery workers ran in this process and are stopped: they hold the key
     assert pipeline.night.groups._pools == {}
