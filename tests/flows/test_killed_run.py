@@ -33,12 +33,12 @@ def prefect_servers(parent: int | None = None) -> dict[int, int]:
     return found
 
 
-def wait_for(condition, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float, poll: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        time.sleep(poll)
     return False
 
 
@@ -54,7 +54,8 @@ def test_a_run_killed_with_sigkill_leaves_no_prefect_server(tmp_path: Path) -> N
     run = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        assert wait_for(lambda: prefect_servers(run.pid), 240), "no temporary server started"
+        # killed the moment its server exists: the watchdog must not depend on having seen it
+        assert wait_for(lambda: prefect_servers(run.pid), 240, poll=0.005), "no server started"
         server = next(iter(prefect_servers(run.pid)))
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=10)
