@@ -104,6 +104,9 @@ def run(
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
+    from flows.temporary_server import start_temporary_server
+
+    start_temporary_server()  # starts while the pipeline is imported; the flow waits for it
     from flows.nightly import TaskRunsNotRecordedError, run_nightly
 
     try:

@@ -29,7 +29,7 @@ from prefect.utilities.annotations import quote
 from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
-from flows.server_watch import watch_temporary_server
+from flows.temporary_server import temporary_server_for_run
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
@@ -280,33 +280,26 @@ def _loop_running() -> bool:
 
 
 def _run_nightly(settings: Settings) -> RunSummary:
-    from prefect.settings import get_current_settings
-
     if settings.runner == "processes" and not settings.dask_address:
         start_fork_server()  # its imports overlap the start of Prefect's server
-    if not get_current_settings().api.url:
-        watch_temporary_server()  # a killed run leaves no orphan server
-    state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
-                    sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
-    # re-raises when the flow failed; `_sync`: never a coroutine, whatever Prefect believes
-    summary: RunSummary = state.result(_sync=True)  # type: ignore[call-overload]
-    flow_run_id = state.state_details.flow_run_id
-    if flow_run_id is not None:
-        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=summary.task_runs)
+    with temporary_server_for_run():  # none when PREFECT_API_URL names a server
+        state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
+                        sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
+        # re-raises when the flow failed; `_sync`: never a coroutine, whatever Prefect believes
+        summary: RunSummary = state.result(_sync=True)  # type: ignore[call-overload]
+        flow_run_id = state.state_details.flow_run_id
+        if flow_run_id is not None:
+            drain_task_runs(flow_run_id, expected_task_runs=summary.task_runs)
     return summary
 
 
-def drain_and_stop_temporary_server(
-    flow_run_id: UUID, expected_task_runs: int, timeout: float = 300
-) -> None:
-    """Let the temporary server record every task run before it stops (no CancelledError)."""
+def drain_task_runs(flow_run_id: UUID, expected_task_runs: int, timeout: float = 300) -> None:
+    """Let the server record every task run of the flow run (a temporary server is stopped
+    right after: without this its history would miss the last ones)."""
     from prefect.client.orchestration import get_client
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import get_current_settings
 
-    own_temporary_server = not get_current_settings().api.url
     with contextlib.suppress(RuntimeError):  # no log worker was started
         APILogWorker.instance().drain()
     EventsWorker.drain_all()
@@ -315,21 +308,17 @@ def drain_and_stop_temporary_server(
             "task_runs": {"state": {"type": {"any_": final}}}}  # fmt: skip
     deadline = time.monotonic() + timeout
     recorded = 0
-    try:
-        with get_client(sync_client=True) as client:
-            while time.monotonic() < deadline:
-                recorded = client.request("POST", "/task_runs/count", json=body).json()
-                if recorded >= expected_task_runs:
-                    return
-                time.sleep(0.25)
-        raise TaskRunsNotRecordedError(
-            f"Prefect recorded {recorded} of {expected_task_runs} task runs of flow run "
-            f"{flow_run_id} within {timeout:.0f} s: the run's history in Prefect is incomplete "
-            f"(the warehouse and report are published)"
-        )
-    finally:
-        if own_temporary_server:
-            SubprocessASGIServer().stop()  # the engine's singleton: its atexit stop is a no-op
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            recorded = client.request("POST", "/task_runs/count", json=body).json()
+            if recorded >= expected_task_runs:
+                return
+            time.sleep(0.25)
+    raise TaskRunsNotRecordedError(
+        f"Prefect recorded {recorded} of {expected_task_runs} task runs of flow run "
+        f"{flow_run_id} within {timeout:.0f} s: the run's history in Prefect is incomplete "
+        f"(the warehouse and report are published)"
+    )
 
 
 class TaskRunsNotRecordedError(RuntimeError):

@@ -45,7 +45,7 @@ def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> N
 
     from prefect import flow, task
 
-    from flows.nightly import TaskRunsNotRecordedError, drain_and_stop_temporary_server
+    from flows.nightly import TaskRunsNotRecordedError, drain_task_runs
 
     @task
     def one() -> int:
@@ -59,5 +59,73 @@ def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> N
     flow_run_id = state.state_details.flow_run_id
     start = time.monotonic()
     with pytest.raises(TaskRunsNotRecordedError, match="1 of 3 task runs"):
-        drain_and_stop_temporary_server(flow_run_id, expected_task_runs=3, timeout=2)
+        drain_task_runs(flow_run_id, expected_task_runs=3, timeout=2)
     assert time.monotonic() - start >= 2
+
+
+@pytest.fixture
+def no_server_configured(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Prefect as `monitor run` finds it on a fresh machine: no PREFECT_API_URL, its own home."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+
+    with temporary_settings(updates={PREFECT_HOME: tmp_path / "prefect"},
+                            restore_defaults={PREFECT_API_URL}):  # fmt: skip
+        yield
+
+
+def test_the_temporary_server_is_prefects_api_during_the_run_and_stops_after(
+    no_server_configured: None,
+) -> None:
+    import httpx
+    from prefect.settings import get_current_settings
+
+    from flows.temporary_server import start_temporary_server, temporary_server_for_run
+
+    early = start_temporary_server()  # as `monitor run` does before importing the pipeline
+    assert early is not None and early.process.poll() is None
+    with temporary_server_for_run() as server:
+        assert server is early  # the one started early, not a second one
+        assert get_current_settings().api.url == server.api_url
+        assert httpx.get(f"{server.api_url}/health").status_code == 200
+    assert early.process.poll() is not None, "the temporary server outlived the run"
+    assert get_current_settings().api.url is None
+
+
+def test_a_port_taken_meanwhile_moves_the_server_to_a_free_one(no_server_configured: None) -> None:
+    import socket
+
+    from flows.temporary_server import TemporaryServer, _spawn
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = TemporaryServer(process=_spawn(port, dict(os.environ)), port=port,
+                                 environment=dict(os.environ))  # fmt: skip
+        try:
+            server.wait_until_ready(timeout=120)
+            assert server.port != port
+        finally:
+            server.stop()
+    assert server.process.poll() is not None
+
+
+def test_a_server_that_cannot_start_is_said_not_retried_forever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A start that fails on every port (a broken database, say) ends in an error naming the
+    exit code after three ports, not in restarts until the time-out."""
+    from flows import temporary_server
+    from flows.temporary_server import TemporaryServer, TemporaryServerError
+
+    started: list[int] = []
+
+    def failing(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+        started.append(port)
+        return subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+
+    monkeypatch.setattr(temporary_server, "_spawn", failing)
+    server = TemporaryServer(process=failing(1, {}), port=1, environment={})
+    with pytest.raises(TemporaryServerError, match="exit code 3"):
+        server.wait_until_ready(timeout=120)
+    assert len(started) == 3

@@ -1,0 +1,150 @@
+"""Prefect's temporary server for `monitor run`, started the moment the run knows its settings.
+
+Without PREFECT_API_URL, Prefect starts a temporary server itself when the flow first calls its
+API: it imports the whole server (FastAPI, the database models: ~1.8 s) into the run's own
+process, then starts the server and waits for it (~3 s) — seconds in which the run does
+nothing else. `monitor run` starts the same server instead (the command and environment of
+Prefect's own `SubprocessASGIServer`) as a process of its own before it imports the pipeline
+and starts its workers, and waits for it only when the flow starts. The flow then talks to it
+through PREFECT_API_URL, as to any server; the run stops it when it is done (and the watchdog
+of `flows.server_watch` when the run is killed).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.server_watch import watch_temporary_server
+
+PORT_IN_USE = 3  # uvicorn's exit code at a failed start, as when its port was taken meanwhile
+PORT_ATTEMPTS = 3  # ports tried before a failed start is the server's own fault
+HEALTH_POLL_SECONDS = 0.1
+
+
+class TemporaryServerError(RuntimeError):
+    """The temporary Prefect server did not become healthy."""
+
+
+@dataclass
+class TemporaryServer:
+    """One temporary Prefect server: its process and port."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    environment: dict[str, str] = field(repr=False)
+    ready: bool = False
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def wait_until_ready(self, timeout: float) -> None:
+        """Block until the server answers its health check (restarted on another port once its
+        port turns out to be taken); TemporaryServerError after `timeout` seconds."""
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        ports_left = PORT_ATTEMPTS - 1
+        with httpx.Client() as client:
+            while not self.ready:
+                if self.process.poll() == PORT_IN_USE and ports_left:
+                    ports_left -= 1
+                    self.port = _free_port()
+                    self.process = _spawn(self.port, self.environment)
+                elif self.process.poll() is not None:
+                    raise TemporaryServerError(f"Prefect's temporary server stopped with exit code "
+                                               f"{self.process.returncode} before it was ready")  # fmt: skip
+                with contextlib.suppress(httpx.TransportError):
+                    self.ready = client.get(f"{self.api_url}/health").status_code == 200
+                if not self.ready:
+                    if time.monotonic() > deadline:
+                        self.stop()
+                        raise TemporaryServerError(
+                            f"Prefect's temporary server was not ready within {timeout:.0f} s"
+                        )
+                    time.sleep(HEALTH_POLL_SECONDS)
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 5 s); safe to call twice."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        with contextlib.suppress(ValueError):
+            _started.remove(self)
+
+
+_started: list[TemporaryServer] = []
+
+
+def start_temporary_server() -> TemporaryServer | None:
+    """Start the temporary server without waiting for it; the one already started if any. None
+    when Prefect is given a server (PREFECT_API_URL) or may not start one."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    if settings.api.url or not settings.server.ephemeral.enabled:
+        return None
+    if _started:
+        return _started[0]
+    watch_temporary_server()  # before the server starts: it inherits the watchdog's token
+    environment = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        **settings.to_environment_variables(exclude_unset=True),
+    }
+    port = _free_port()
+    server = TemporaryServer(process=_spawn(port, environment), port=port,
+                             environment=environment)  # fmt: skip
+    _started.append(server)
+    atexit.register(server.stop)
+    return server
+
+
+@contextlib.contextmanager
+def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
+    """The temporary server (started now unless started earlier) as Prefect's API while the
+    block runs, stopped after it; nothing when Prefect is given a server."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    server = start_temporary_server()
+    if server is None:
+        yield None
+        return
+    try:
+        server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server
+    finally:
+        server.stop()
+
+
+def _free_port() -> int:
+    """A port on 127.0.0.1 that is free now (the kernel's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _spawn(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Prefect's server under uvicorn, as Prefect's own SubprocessASGIServer starts it."""
+    import prefect
+
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+               "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "error", "--lifespan", "on"]  # fmt: skip
+    return subprocess.Popen(command, env=environment)
