@@ -65,8 +65,11 @@ class ProcessedDelivery:
         return self.failure is not None
 
     def without_incidents(self) -> ProcessedDelivery:
-        """The same outcome without its rows (loaded; feedback needs the edits and checks)."""
-        return replace(self, incidents=self.incidents.iloc[:0].copy())
+        """The same outcome without its rows (loaded; feedback needs the edits and checks).
+
+        The empty frame keeps the column names, not the column types: it goes to the feedback
+        workers, and an empty frame of Arrow-backed text columns costs ~0.8 ms to unpickle."""
+        return replace(self, incidents=pd.DataFrame(columns=self.incidents.columns))
 
     def ledger_entry(self) -> LedgerEntry:
         """Its row in the ledger (`ops.delivery`); an API pull corrects what a pull is not

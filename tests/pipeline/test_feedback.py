@@ -166,6 +166,27 @@ def test_feedback_names_row_column_expected_value_and_fix(
     assert int(summary["Kwaliteitsscore (0-100)"]) < 100
 
 
+def test_the_feedback_workers_get_the_same_feedback_without_the_incidents(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The night sends each loaded delivery to the feedback workers without its rows: the
+    feedback built from it is the one built from the whole delivery."""
+    from pipeline.employers.feedback import DeliveryOutcome, build_feedback
+
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    light = processed.without_incidents()
+    assert len(processed.incidents) == 5 and len(light.incidents) == 0
+    assert list(light.incidents.columns) == list(processed.incidents.columns)
+    outcome = DeliveryOutcome(7, "loaded", dt.datetime(2025, 10, 20, tzinfo=dt.UTC),
+                              delivery_quality(processed, None, 30))  # fmt: skip
+    names = {"GM0344": "Utrecht"}
+    full, kept = build_feedback(processed, outcome, names), build_feedback(light, outcome, names)
+    assert kept.summary == full.summary
+    pd.testing.assert_frame_equal(kept.edits, full.edits)
+    pd.testing.assert_frame_equal(kept.checks, full.checks)
+
+
 def test_quality_score_weighs_errors_unknowns_and_lateness(
     tmp_path: Path, settings: Settings
 ) -> None:
