@@ -99,13 +99,12 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
+    from flows.temporary_server import start_temporary_server
     from pipeline.warehouse.store import RunInProgressError, run_in_progress
 
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
-    from flows.temporary_server import start_temporary_server
-
     start_temporary_server()  # starts while the pipeline is imported; the flow waits for it
     from flows.nightly import TaskRunsNotRecordedError, run_nightly
 

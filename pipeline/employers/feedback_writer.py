@@ -2,34 +2,27 @@
 
 Every text cell that could start a formula (`= + - @`, tab, carriage return) is escaped with a
 leading apostrophe and written as text: the values come from employers' files and are hostile
-until proven otherwise (DESIGN §9). The xlsx is written with XlsxWriter: text always through
-`write_string` (its generic `write` would turn "=..." into a formula and "http..." into a link)
-and with the workbook's own string conversions switched off as a second line of defence.
+until proven otherwise (DESIGN §9). The xlsx holds only strings, numbers and blanks, never a
+formula or a link (`feedback_xlsx`: XlsxWriter's package, inline strings).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import math
-import numbers
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 
 from pipeline.employers.feedback import Feedback, feedback_dir
-from pipeline.escaping import XLSX_OPTIONS, escape_cell
+from pipeline.employers.feedback_xlsx import Table, write_workbook
+from pipeline.escaping import escape_cell
 from schemas.edits import EDITS
 
-# A workbook up to this many cells is built in memory (the fastest for the usual few dozen
-# rows); a larger one goes out row by row through temporary files (`constant_memory`: its
-# cells are not all held in memory at once; freeze pane and autofilter work in both modes).
-IN_MEMORY_CELLS = 50_000
-HEADER_STYLE = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"}
-WRAP_AFTER = 60  # text longer than this wraps
 WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 22, "waarde": 24,
           "verwacht": 48, "oplossing": 60, "melding": 80, "uitkomst": 18, "waargenomen": 36,
           "norm": 30, "toelichting": 90}  # fmt: skip
@@ -52,64 +45,37 @@ def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
 
 
 def write_xlsx(path: Path, feedback: Feedback) -> None:
-    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (XlsxWriter, rows in order)."""
-    catalogue = [[e.code.value, e.severity.nl, e.title_nl, e.expected_nl, e.fix_nl]
-                 for e in EDITS.values()]  # fmt: skip
+    """The workbook: Samenvatting, Meldingen, Controles, Uitleg (`feedback_xlsx`: XlsxWriter's
+    package, written once a process, with the rows of this delivery)."""
+    write_workbook(path, feedback_tables(feedback))
+
+
+def feedback_tables(feedback: Feedback) -> list[Table]:
+    """The workbook's four sheets: names, headers, widths and rows of plain values."""
     sheets = {
         "Samenvatting": (["onderdeel", "waarde"], [list(line) for line in feedback.summary]),
         "Meldingen": _columns_rows(feedback.edits),
         "Controles": _columns_rows(feedback.checks),
-        "Uitleg": (["code", "ernst", "omschrijving", "verwacht", "oplossing"], catalogue),
     }
-    cells = sum(len(columns) * (len(rows) + 1) for columns, rows in sheets.values())
-    mode = "in_memory" if cells <= IN_MEMORY_CELLS else "constant_memory"
-    book = xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, mode: True})
-    styles = {
-        "header": book.add_format(HEADER_STYLE),
-        "text": book.add_format({"valign": "top"}),
-        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
-    }
+    tables = []
     for name, (columns, rows) in sheets.items():
-        _table(book.add_worksheet(name), styles, name, columns, rows)
-    book.close()  # only a complete workbook is written: an error above leaves no file
+        widths = {"onderdeel": 50, "waarde": 60} if name == "Samenvatting" else WIDTHS
+        tables.append(Table(name, columns, [widths.get(c, 40) for c in columns], rows))
+    return [*tables, explanation_table()]
+
+
+@functools.cache
+def explanation_table() -> Table:
+    """The Uitleg sheet: every edit code with its meaning and fix (the same in every workbook)."""
+    columns = ("code", "ernst", "omschrijving", "verwacht", "oplossing")
+    rows = tuple((e.code.value, e.severity.nl, e.title_nl, e.expected_nl, e.fix_nl)
+                 for e in EDITS.values())  # fmt: skip
+    return Table("Uitleg", columns, tuple(WIDTHS.get(c, 40) for c in columns), rows, constant=True)
 
 
 def _columns_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     """A frame's column names and its rows as plain Python values (missing ones as NA/NaN)."""
     return [str(c) for c in frame.columns], frame.to_numpy(dtype=object).tolist()
-
-
-def _table(sheet: Any, styles: dict[str, Any], name: str, columns: list[str],
-           rows: list[list[Any]]) -> None:  # fmt: skip
-    """A table as a sheet with a frozen, styled header, sensible widths and a filter."""
-    widths = {"onderdeel": 50, "waarde": 60} if name == "Samenvatting" else WIDTHS
-    for index, column in enumerate(columns):
-        sheet.set_column(index, index, widths.get(column, 40))
-        sheet.write_string(0, index, escape_cell(column), styles["header"])
-    sheet.freeze_panes(1, 0)
-    if rows:
-        sheet.autofilter(0, 0, len(rows), len(columns) - 1)
-    for row, values in enumerate(rows, start=1):
-        for col, value in enumerate(values):
-            _cell(sheet, styles, row, col, value)
-
-
-def _cell(sheet: Any, styles: dict[str, Any], row: int, col: int, value: Any) -> None:
-    """One cell: numbers as numbers, nothing as an empty cell, anything else as escaped text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if math.isnan(value):
-            return
-        if math.isfinite(value):
-            sheet.write_number(row, col, value)
-            return
-    text = escape_cell(value if isinstance(value, str) else str(value))
-    style = styles["wrap" if len(text) > WRAP_AFTER else "text"]
-    if text:
-        sheet.write_string(row, col, text, style)
-    else:  # an empty text is an empty cell, as before
-        sheet.write_blank(row, col, None, style)
 
 
 def edits_csv(feedback: Feedback) -> str:

@@ -1,0 +1,344 @@
+"""The feedback workbook, one per delivery, thousands a night: XlsxWriter's package, our rows.
+
+XlsxWriter spends ~5 ms on every workbook, most of it assembling the same package parts again
+(content types, relations, theme, styles). Here XlsxWriter writes those parts once per process
+(for a set of sheet names and an order of the cell styles), and each delivery's sheets are
+written as the XML XlsxWriter writes in its `constant_memory` mode: inline strings, control
+characters as `_xHHHH_` (and a literal `_xHHHH_` kept literal), whitespace preserved, XlsxWriter's
+column widths, a frozen header row and an autofilter with its hidden defined name. The sheet
+that is the same in every workbook (Uitleg) is written once. The zip is deflated at level 1
+(XlsxWriter: 6), a little larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds both
+writers side by side, part by part (after unzipping).
+
+One difference, on purpose: XlsxWriter's `constant_memory` mode writes a text that starts with
+`<r>` and ends with `</r>` into the XML unescaped (it takes it for rich text), so an employer's
+value could break or fill the workbook; here every text is escaped.
+
+Text reaches this module already escaped against formulas (`escape_cell`): a cell is only ever
+a string, a number or blank, never a formula or a link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import itertools
+import math
+import numbers
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline.escaping import XLSX_OPTIONS, escape_cell
+
+HEADER, TEXT, WRAP = "header", "text", "wrap"
+STYLES = {HEADER: {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"},
+          TEXT: {"valign": "top"}, WRAP: {"text_wrap": True, "valign": "top"}}  # fmt: skip
+WRAP_AFTER = 60  # text longer than this wraps
+MAX_TEXT = 32767  # Excel's limit of a cell, in UTF-16 units (XlsxWriter truncates to it)
+MAX_DIGIT_WIDTH, CELL_PADDING = 7, 5  # XlsxWriter's column width metrics (Calibri 11)
+ROWS_PER_WRITE = 1000  # a large sheet goes into the zip in pieces of this many rows
+
+_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
+_XML_SPECIAL = re.compile("[&<>]")
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships">'
+)
+_PAGE_MARGINS = ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                 'footer="0.3"/></worksheet>')  # fmt: skip
+_CORE_TIMES = re.compile(r"(<dcterms:(?:created|modified) [^>]*>)[^<]*(</dcterms:)")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet: its name, column headers and widths (characters), and rows of plain values.
+
+    A table that is the same in every workbook (`constant`, tuples all through) has its XML
+    written once a process for each numbering of the styles."""
+
+    name: str
+    columns: Sequence[str]
+    widths: Sequence[float]
+    rows: Sequence[Sequence[Any]]
+    constant: bool = False
+
+
+def write_workbook(path: Path, tables: Sequence[Table], created: dt.datetime | None = None) -> None:
+    """Write the tables as one workbook at `path` (written beside it, then moved: an error
+    leaves no half a workbook)."""
+    cells = [_Sheet(table) for table in tables]
+    order = _style_order(cells)
+    parts = _package(tuple(t.name for t in tables), order)
+    index = {style: i for i, style in enumerate(order, start=1)}
+    when = (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with zipfile.ZipFile(
+            partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
+        ) as book:
+            for name in ("[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels"):
+                book.writestr(name, parts[name])
+            for number, sheet in enumerate(cells, start=1):
+                name, selected = f"xl/worksheets/sheet{number}.xml", number == 1
+                if sheet.table.constant:
+                    book.writestr(name, _constant_sheet(sheet.table, order, selected))
+                    continue
+                with book.open(name, "w", force_zip64=False) as out:
+                    for piece in sheet.xml(index, selected):
+                        out.write(piece.encode("utf-8"))
+            book.writestr("xl/workbook.xml", _workbook_xml(parts["xl/workbook.xml"], cells))
+            for name in ("xl/styles.xml", "xl/theme/theme1.xml"):
+                book.writestr(name, parts[name])
+            book.writestr("docProps/core.xml", _CORE_TIMES.sub(rf"\g<1>{when}\g<2>",
+                                                               parts["docProps/core.xml"]))  # fmt: skip
+            book.writestr("docProps/app.xml", parts["docProps/app.xml"])
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def cell(value: Any) -> tuple[str, Any] | None:
+    """How a value is written: ("number", n), ("text", escaped text) — styled `text` or `wrap` by
+    its length — or ("blank", None) for an empty text; None for no cell (None, NA, NaN, NaT)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isnan(value):
+            return None
+        if math.isfinite(value):
+            return ("number", value)
+    text = escape_cell(value if isinstance(value, str) else str(value))
+    return ("text", text) if text else ("blank", None)
+
+
+class _Sheet:
+    """A table as XlsxWriter writes it in constant_memory mode; its cells are classified as they
+    are written (a large sheet is never held a second time)."""
+
+    def __init__(self, table: Table) -> None:
+        assert table.columns, f"sheet {table.name} has no columns"
+        self.table = table
+        self.header = [("text", escape_cell(name)) for name in table.columns]
+        self.last_row = next((number for number in range(len(table.rows), 0, -1)
+                              if any(cell(v) is not None for v in table.rows[number - 1])), 0)  # fmt: skip
+        self.last_column = _column_name(len(table.columns) - 1)
+
+    def styles(self, last: bool) -> Iterator[str]:
+        """The cell styles of its rows in order (with repeats): every row but the last one
+        written (`last` False), or that one (`last` True)."""
+        if self.last_row == 0:  # only the header
+            yield from [HEADER] if last else []
+            return
+        rows: Sequence[Sequence[Any]]
+        if last:
+            rows = [self.table.rows[self.last_row - 1]]
+        else:
+            yield HEADER
+            rows = self.table.rows[: self.last_row - 1]
+        for row in rows:
+            for value in row:
+                kind_value = cell(value)
+                if kind_value is not None and (style := _text_style(kind_value)) is not None:
+                    yield style
+
+    @property
+    def filter_range(self) -> str | None:
+        """The autofilter's range (the header and every row, as the table has them)."""
+        if not self.table.rows:
+            return None
+        return f"A1:{self.last_column}{len(self.table.rows) + 1}"
+
+    def xml(self, index: dict[str, int], selected: bool) -> Iterator[str]:
+        """The sheet's XML in pieces, as XlsxWriter writes it in constant_memory mode."""
+        view = ' tabSelected="1"' if selected else ""
+        last = f"{self.last_column}{self.last_row + 1}"
+        yield (f'{_SHEET_HEAD}<dimension ref="{"A1" if last == "A1" else f"A1:{last}"}"/>'
+               f'<sheetViews><sheetView{view} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+               f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
+               f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{_cols_xml(self.table.widths)}'
+               f"<sheetData>")  # fmt: skip
+        yield _row_xml(1, self.header, index, HEADER)
+        pieces: list[str] = []
+        for number, row in enumerate(self.table.rows, start=2):
+            cells = [cell(value) for value in row]
+            if any(cells):
+                pieces.append(_row_xml(number, cells, index, None))
+            if len(pieces) == ROWS_PER_WRITE:
+                yield "".join(pieces)
+                pieces.clear()
+        filter_range = self.filter_range
+        autofilter = f'<autoFilter ref="{filter_range}"/>' if filter_range else ""
+        yield "".join(pieces) + f"</sheetData>{autofilter}{_PAGE_MARGINS}"
+
+
+@functools.lru_cache(maxsize=64)
+def _constant_sheet(table: Table, order: tuple[str, ...], selected: bool) -> bytes:
+    index = {style: i for i, style in enumerate(order, start=1)}
+    return "".join(_Sheet(table).xml(index, selected)).encode("utf-8")
+
+
+def _text_style(kind_value: tuple[str, Any]) -> str | None:
+    kind, value = kind_value
+    if kind == "number":
+        return None
+    if kind == "blank":
+        return TEXT
+    return WRAP if len(value) > WRAP_AFTER else TEXT
+
+
+def _row_xml(number: int, row: Sequence[tuple[str, Any] | None], index: dict[str, int],
+             style: str | None) -> str:  # fmt: skip
+    """One `<row>`: numbers, inline strings and styled blanks (the cells XlsxWriter writes)."""
+    cells = []
+    for column, kind_value in enumerate(row):
+        if kind_value is None:
+            continue
+        kind, value = kind_value
+        reference = f"{_column_name(column)}{number}"
+        if kind == "number":
+            cells.append(f'<c r="{reference}"><v>{value:.16G}</v></c>')
+            continue
+        s = index[style or _text_style(kind_value) or TEXT]
+        if kind == "blank":
+            cells.append(f'<c r="{reference}" s="{s}"/>')
+            continue
+        preserve, text = _inline_text(value)
+        cells.append(
+            f'<c r="{reference}" s="{s}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
+        )
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _inline_text(text: str) -> tuple[str, str]:
+    """A text as XlsxWriter writes an inline string: cut to Excel's limit, control characters
+    as `_xHHHH_` (a literal `_xHHHH_` as `_x005F_xHHHH_`), XML-escaped, whitespace preserved."""
+    if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_TEXT:
+        text = _utf16_prefix(text, MAX_TEXT)
+    text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda match: f"_x{ord(match.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = ' xml:space="preserve"' if _LEADING.search(text) or _TRAILING.search(text) else ""
+    if _XML_SPECIAL.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return preserve, text
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The longest start of a text of at most `units` UTF-16 units (never half a character)."""
+    length = 0
+    for position, character in enumerate(text):
+        length += 2 if ord(character) > 0xFFFF else 1
+        if length > units:
+            return text[:position]
+    return text
+
+
+def _cols_xml(widths: Sequence[float]) -> str:
+    """`<cols>`: XlsxWriter's widths (characters → pixels → characters), equal neighbours merged."""
+    ranges: list[list[Any]] = []
+    for column, width in enumerate(widths, start=1):
+        pixels = (int(width * (MAX_DIGIT_WIDTH + CELL_PADDING) + 0.5) if width < 1
+                  else int(width * MAX_DIGIT_WIDTH + 0.5) + CELL_PADDING)  # fmt: skip
+        if ranges and ranges[-1][2] == pixels:
+            ranges[-1][1] = column
+        else:
+            ranges.append([column, column, pixels])
+    cols = "".join(
+        f'<col min="{first}" max="{last}" width="{(pixels * 256 // MAX_DIGIT_WIDTH) / 256.0:.16g}" '
+        f'customWidth="1"/>'
+        for first, last, pixels in ranges
+    )
+    return f"<cols>{cols}</cols>" if cols else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_name(column: int) -> str:
+    """A column's letters: 0 → A, 26 → AA."""
+    name = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _style_order(sheets: Sequence[_Sheet]) -> tuple[str, ...]:
+    """The cell styles in the order XlsxWriter numbers them: of first use as it writes the rows
+    out. In constant_memory mode a row goes out when the next one is started, so every sheet's
+    last row only at the end, sheet after sheet. The search ends once every style is found."""
+    order: list[str] = []
+    uses = [sheet.styles(last=False) for sheet in sheets] + [s.styles(last=True) for s in sheets]
+    for style in itertools.chain.from_iterable(uses):
+        if style not in order:
+            order.append(style)
+            if len(order) == len(STYLES):
+                break
+    return tuple(order)
+
+
+def _workbook_xml(template: str, sheets: Sequence[_Sheet]) -> str:
+    """workbook.xml with the autofilters' hidden defined names, sorted as XlsxWriter sorts them."""
+    names = []
+    for index, sheet in enumerate(sheets):
+        if sheet.filter_range is None:
+            continue
+        first, last = sheet.filter_range.split(":")
+        target = f"{_quoted(sheet.table.name)}!{_absolute(first)}:{_absolute(last)}"
+        key = "filterdatabase::" + target.lstrip("'").lower()
+        names.append((key, index, target))
+    if not names:
+        return template
+    defined = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+        f"{_escaped(target)}</definedName>"
+        for _, index, target in sorted(names, key=lambda name: name[0])
+    )
+    return template.replace("<calcPr", f"<definedNames>{defined}</definedNames><calcPr", 1)
+
+
+def _quoted(name: str) -> str:
+    from xlsxwriter.utility import quote_sheetname
+
+    return str(quote_sheetname(name))
+
+
+def _absolute(reference: str) -> str:
+    letters = reference.rstrip("0123456789")
+    return f"${letters}${reference[len(letters) :]}"
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@functools.lru_cache(maxsize=16)
+def _package(names: tuple[str, ...], order: tuple[str, ...]) -> dict[str, str]:
+    """Every part of the package but the sheets, written by XlsxWriter itself (once a process
+    for these sheet names and this order of the styles)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()  # in memory: no shared strings, as the template holds numbers only
+    book = xlsxwriter.Workbook(buffer, {**XLSX_OPTIONS, "in_memory": True})
+    formats = {style: book.add_format(STYLES[style]) for style in order}
+    for number, name in enumerate(names):
+        sheet = book.add_worksheet(name)
+        if number == 0:  # the styles first used in this order
+            for row, style in enumerate(order):
+                sheet.write_number(row, 0, 0, formats[style])
+    book.close()
+    with zipfile.ZipFile(buffer) as package:
+        return {
+            info.filename: package.read(info).decode("utf-8")
+            for info in package.infolist()
+            if not info.filename.startswith("xl/worksheets/")
+        }
