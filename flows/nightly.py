@@ -33,7 +33,7 @@ from flows.temporary_server import temporary_server_for_run
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
-from pipeline.night.feedback_run import write_all_feedback
+from pipeline.night.feedback_run import feedback_beside
 from pipeline.night.groups import close_pools, delivery_groups, process_group
 from pipeline.night.isolation import Limits, start_fork_server
 from pipeline.night.progress import RunProgress
@@ -241,12 +241,13 @@ def nightly(
                              warehouse=str(settings.warehouse_path),
                              task_runs=len(groups) + len(loads) + len(pulls))  # fmt: skip
         summarise(wh, summary)
-    # only once the version is published: a killed run writes none
-    with data_docs_beside(settings, reports) as docs:  # built in another process meanwhile
-        write_all_feedback(settings.feedback_directory, outcomes, inputs.reference,
-                           settings.worker_count)  # fmt: skip
-        summary.feedback_dir = str(settings.feedback_directory)
+    # only once the version is published (a killed run writes none); the Data Docs and the
+    # feedback in processes of their own while the report is built here
+    with (data_docs_beside(settings, reports) as docs,
+          feedback_beside(settings.feedback_directory, outcomes, inputs.reference,
+                          settings.worker_count)):  # fmt: skip
         summary.report = str(publish_report(settings))
+    summary.feedback_dir = str(settings.feedback_directory)
     if docs.built:
         summary.datadocs = str(docs.index) if docs.index else None
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

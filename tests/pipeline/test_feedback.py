@@ -275,3 +275,34 @@ def test_a_self_check_uses_the_history_and_names_the_delivery_it_replaces(
     assert "104 incidenten" in note and "2025Q3 5 incidenten" in note
     alone = check_file(path, "GM0344", settings, dt.date(2025, 10, 20))  # no warehouse: no B03
     assert check_report(alone)["vervangt"] is None
+
+
+def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """120 deliveries in chunks of 50 on two worker processes: the block (the report) runs while
+    they write; at its end every delivery has its three files, and one whose feedback cannot be
+    built is left out without stopping the others."""
+    from dataclasses import replace
+
+    from pipeline.ingest.reference import load_reference
+    from pipeline.night.feedback_run import feedback_beside
+    from pipeline.night.steps import LoadResult
+
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    quality = delivery_quality(processed, None, 30)
+    outcomes = []
+    for i in range(1, 121):
+        copy = replace(processed, file=replace(processed.file, path=tmp_path / f"lev_{i}.csv"))
+        result = LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
+                            1, delivery_id=i, quality=None if i == 60 else quality)  # fmt: skip
+        outcomes.append((copy.without_incidents(), result))
+    root = tmp_path / "feedback"
+
+    with feedback_beside(root, outcomes, load_reference(REFERENCE_DIR), workers=2) as written:
+        during = written.count  # the block runs before the workers are waited for
+    assert during == 0 and written.count == 119
+    files = sorted(p.name for p in (root / "GM0344").iterdir())
+    assert len(files) == 3 * 119
+    assert "levering-000060_lev_60.xlsx" not in files and "levering-000061_lev_61.xlsx" in files
