@@ -130,18 +130,34 @@ FUZZY_HEADER = 88  # rapidfuzz token_sort_ratio from which a cell is a near spel
 def header_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
     """How well a row names the expected headers: 2 per exact header (case and spaces ignored),
     1 per near spelling (`Incident-nr.`, `Datum v. incident`), so exact names win a tie."""
-    wanted, folded, longest = _expected_forms(expected)
+    wanted, _, _ = _expected_forms(expected)
     cells = {normalise_header(c) for c in row if c} - {""}
     exact = wanted & cells
-    near = 0
-    for cell in cells - exact:
-        loose = _loose(cell)
-        if len(loose) > NEAR_LENGTH * longest + 1:  # far longer than any header: never near
-            continue
-        if len(loose) > 3 and (loose in folded or process.extractOne(
-                loose, folded, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_HEADER)):  # fmt: skip
-            near += 1
+    near = sum(1 for cell in cells - exact if _near(cell, expected))
     return 2 * len(exact) + near
+
+
+NEAR_CACHE_CHARS = 200  # cells up to this long are remembered (the same values recur in every file)
+
+
+def _near(cell: str, expected: tuple[str, ...]) -> bool:
+    """Whether a (normalised) cell is a near spelling of an expected header; remembered for
+    short cells, which come back in every file (titles, `Ja`, dates)."""
+    if len(cell) > NEAR_CACHE_CHARS:
+        return _near_spelling(cell, expected)
+    return _near_remembered(cell, expected)
+
+
+def _near_spelling(cell: str, expected: tuple[str, ...]) -> bool:
+    _, folded, longest = _expected_forms(expected)
+    loose = _loose(cell)
+    if len(loose) > NEAR_LENGTH * longest + 1:  # far longer than any header: never near
+        return False
+    return len(loose) > 3 and (loose in folded or process.extractOne(
+        loose, folded, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_HEADER) is not None)  # fmt: skip
+
+
+_near_remembered = functools.lru_cache(maxsize=2**16)(_near_spelling)
 
 
 # token_sort_ratio is an Indel similarity: 1 - distance / (len(a) + len(b)), and the distance is at

@@ -51,3 +51,15 @@ def test_a_long_text_cell_is_no_header_but_a_near_spelling_is() -> None:
     long_text = "Na een bekeuring reageerde de betrokkene zeer geirriteerd en dreigend"
     assert header_hits([long_text], EXPECTED) == 0
     assert header_hits(["Datum v. incident", "Incidentnummer"], EXPECTED) == 1 + 2
+
+
+def test_short_cells_are_remembered_long_ones_are_not() -> None:
+    """The same values come back in every file's first rows; a long text is never kept."""
+    from connectors import base
+
+    base._near_remembered.cache_clear()
+    row = ["Datum v. incident", "Ja", "x" * 5_000]
+    first = header_hits(row, EXPECTED)
+    assert header_hits(row, EXPECTED) == first == reference_hits(row, EXPECTED)
+    info = base._near_remembered.cache_info()
+    assert (info.hits, info.misses) == (2, 2)  # the two short cells, the second time from memory
