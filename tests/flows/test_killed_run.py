@@ -69,3 +69,35 @@ def test_a_run_killed_with_sigkill_leaves_no_prefect_server(tmp_path: Path) -> N
                 if str(tmp_path) in Path(f"/proc/{pid}/environ").read_text(errors="ignore"):
                     os.kill(pid, signal.SIGKILL)
     assert gone, f"Prefect server {server} outlived the killed run"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs Linux /proc")
+def test_a_server_that_ignores_sigterm_is_killed_after_five_seconds() -> None:
+    """A stand-in server (its argv names Prefect's server, its environment the run's token)
+    that ignores SIGTERM: the watchdog kills it once the run's pipe closes; a process without
+    the token is left alone."""
+    from flows.server_watch import _WATCHDOG, TOKEN_VARIABLE
+
+    stubborn = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                "print('ready', flush=True); time.sleep(120)")  # fmt: skip
+    command = [sys.executable, "-c", stubborn, "prefect.server.api.server"]
+    ours = subprocess.Popen(command, env={**os.environ, TOKEN_VARIABLE: "t0ken"},
+                            stdout=subprocess.PIPE)  # fmt: skip
+    other = subprocess.Popen(command, env={**os.environ, TOKEN_VARIABLE: "another"},
+                             stdout=subprocess.PIPE)  # fmt: skip
+    try:
+        assert ours.stdout and ours.stdout.readline() == b"ready\n"
+        assert other.stdout and other.stdout.readline() == b"ready\n"
+        watchdog = subprocess.Popen([sys.executable, "-c", _WATCHDOG, TOKEN_VARIABLE, "t0ken"],
+                                    stdin=subprocess.PIPE)  # fmt: skip
+        started = time.monotonic()
+        assert watchdog.stdin is not None
+        watchdog.stdin.close()  # as the kernel does when the run dies
+        assert ours.wait(timeout=30) == -signal.SIGKILL
+        assert 4 < time.monotonic() - started < 30
+        watchdog.wait(timeout=30)
+        assert other.poll() is None
+    finally:
+        for process in (ours, other):
+            process.kill()
+            process.wait()
