@@ -54,7 +54,7 @@ class TemporaryServer:
 
         deadline = time.monotonic() + timeout
         ports_left = PORT_ATTEMPTS - 1
-        with httpx.Client() as client:
+        with httpx.Client(timeout=1) as client:
             while not self.ready:
                 if self.process.poll() == PORT_IN_USE and ports_left:
                     ports_left -= 1
@@ -64,7 +64,8 @@ class TemporaryServer:
                     raise TemporaryServerError(f"Prefect's temporary server stopped with exit code "
                                                f"{self.process.returncode} before it was ready")  # fmt: skip
                 with contextlib.suppress(httpx.TransportError):
-                    self.ready = client.get(f"{self.api_url}/health").status_code == 200
+                    healthy = client.get(f"{self.api_url}/health").status_code == 200
+                    self.ready = healthy and self.process.poll() is None  # and still ours
                 if not self.ready:
                     if time.monotonic() > deadline:
                         self.stop()
@@ -119,7 +120,12 @@ def start_temporary_server() -> TemporaryServer | None:
 def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
     """The temporary server (started now unless started earlier) as Prefect's API while the
     block runs, stopped after it; nothing when Prefect is given a server."""
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_UI_URL,
+        get_current_settings,
+        temporary_settings,
+    )
 
     server = start_temporary_server()
     if server is None:
@@ -127,14 +133,17 @@ def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
         return
     try:
         server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        # no UI runs on it: no "View at" link to a page that is gone after the run
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}):
             yield server
     finally:
         server.stop()
 
 
 def _free_port() -> int:
-    """A port on 127.0.0.1 that is free now (the kernel's choice)."""
+    """A port on 127.0.0.1 that is free now (the kernel's choice). Free until the server binds
+    it, a few seconds later, as with Prefect's own choice of port: a start that finds it taken
+    moves to another (`wait_until_ready`)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

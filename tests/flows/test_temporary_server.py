@@ -30,6 +30,7 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
     assert done.returncode == 0, output
     assert "Traceback" not in output
     assert "telemetry" not in output.lower()
+    assert "View at" not in output  # no link to a UI that is not served and gone after the run
     summary = json.loads(done.stdout[done.stdout.index("{") :])
     assert summary["files_new"] == 5
 
