@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.employers.feedback import Feedback, feedback_dir
-from pipeline.employers.feedback_xlsx import Table, write_workbook
+from pipeline.employers.feedback_xlsx import MAX_SHEET_ROWS, Table, write_workbook
 from pipeline.escaping import escape_cell
 from schemas.edits import EDITS
 
@@ -39,8 +39,11 @@ def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
     """Write the xlsx at `xlsx_path` and the CSV and HTML beside it (same stem)."""
     xlsx_path.parent.mkdir(parents=True, exist_ok=True)
     write_xlsx(xlsx_path, feedback)
-    xlsx_path.with_suffix(".csv").write_text(edits_csv(feedback), encoding="utf-8-sig")
-    xlsx_path.with_suffix(".html").write_text(feedback_html(feedback), encoding="utf-8")
+    # a file name that is not UTF-8 reaches Python with lone surrogates: written as "?"
+    xlsx_path.with_suffix(".csv").write_text(edits_csv(feedback), encoding="utf-8-sig",
+                                             errors="replace")  # fmt: skip
+    xlsx_path.with_suffix(".html").write_text(feedback_html(feedback), encoding="utf-8",
+                                              errors="replace")  # fmt: skip
     return xlsx_path
 
 
@@ -51,10 +54,19 @@ def write_xlsx(path: Path, feedback: Feedback) -> None:
 
 
 def feedback_tables(feedback: Feedback) -> list[Table]:
-    """The workbook's four sheets: names, headers, widths and rows of plain values."""
+    """The workbook's four sheets: names, headers, widths and rows of plain values. Edits beyond
+    what a sheet holds are left out of it, and the summary says so (the CSV has them all)."""
+    columns, edits = _columns_rows(feedback.edits)
+    summary = [list(line) for line in feedback.summary]
+    if len(edits) > MAX_SHEET_ROWS:
+        shown, total = (f"{n:,}".replace(",", ".") for n in (MAX_SHEET_ROWS, len(edits)))
+        note = (f"het werkblad Meldingen toont de eerste {shown} van {total} meldingen (meer past "
+                "niet in een werkblad); het CSV-bestand naast deze werkmap bevat ze allemaal")  # fmt: skip
+        summary.insert(0, ["Let op", note])
+        edits = edits[:MAX_SHEET_ROWS]
     sheets = {
-        "Samenvatting": (["onderdeel", "waarde"], [list(line) for line in feedback.summary]),
-        "Meldingen": _columns_rows(feedback.edits),
+        "Samenvatting": (["onderdeel", "waarde"], summary),
+        "Meldingen": (columns, edits),
         "Controles": _columns_rows(feedback.checks),
     }
     tables = []

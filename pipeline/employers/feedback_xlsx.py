@@ -26,6 +26,7 @@ import io
 import itertools
 import math
 import numbers
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -42,6 +43,7 @@ STYLES = {HEADER: {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"}
           TEXT: {"valign": "top"}, WRAP: {"text_wrap": True, "valign": "top"}}  # fmt: skip
 WRAP_AFTER = 60  # text longer than this wraps
 MAX_TEXT = 32767  # Excel's limit of a cell, in UTF-16 units (XlsxWriter truncates to it)
+MAX_SHEET_ROWS = 1_048_575  # rows of a sheet below its header (Excel: 1,048,576 in all)
 MAX_DIGIT_WIDTH, CELL_PADDING = 7, 5  # XlsxWriter's column width metrics (Calibri 11)
 ROWS_PER_WRITE = 1000  # a large sheet goes into the zip in pieces of this many rows
 
@@ -81,7 +83,7 @@ def write_workbook(path: Path, tables: Sequence[Table], created: dt.datetime | N
     parts = _package(tuple(t.name for t in tables), order)
     index = {style: i for i, style in enumerate(order, start=1)}
     when = (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    partial = path.with_name(f".{path.name}.partial")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         with zipfile.ZipFile(
             partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
@@ -95,7 +97,7 @@ def write_workbook(path: Path, tables: Sequence[Table], created: dt.datetime | N
                     continue
                 with book.open(name, "w", force_zip64=False) as out:
                     for piece in sheet.xml(index, selected):
-                        out.write(piece.encode("utf-8"))
+                        out.write(piece.encode("utf-8", "replace"))  # a lone surrogate: "?"
             book.writestr("xl/workbook.xml", _workbook_xml(parts["xl/workbook.xml"], cells))
             for name in ("xl/styles.xml", "xl/theme/theme1.xml"):
                 book.writestr(name, parts[name])
@@ -127,6 +129,9 @@ class _Sheet:
 
     def __init__(self, table: Table) -> None:
         assert table.columns, f"sheet {table.name} has no columns"
+        if len(table.rows) > MAX_SHEET_ROWS:
+            raise ValueError(f"sheet {table.name}: {len(table.rows)} rows, Excel holds "
+                             f"{MAX_SHEET_ROWS} below the header")  # fmt: skip
         self.table = table
         self.header = [("text", escape_cell(name)) for name in table.columns]
         self.last_row = next((number for number in range(len(table.rows), 0, -1)
@@ -184,7 +189,7 @@ class _Sheet:
 @functools.lru_cache(maxsize=64)
 def _constant_sheet(table: Table, order: tuple[str, ...], selected: bool) -> bytes:
     index = {style: i for i, style in enumerate(order, start=1)}
-    return "".join(_Sheet(table).xml(index, selected)).encode("utf-8")
+    return "".join(_Sheet(table).xml(index, selected)).encode("utf-8", "replace")
 
 
 def _text_style(kind_value: tuple[str, Any]) -> str | None:

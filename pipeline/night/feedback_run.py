@@ -49,7 +49,11 @@ def feedback_beside(
     context = multiprocessing.get_context("forkserver")  # the delivery workers' warm fork server
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
-        yield written
+        try:
+            yield written
+        except BaseException:  # the block failed or the run is stopped: no waiting for it all
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         written.count = sum(future.result() for future in futures)
 
 

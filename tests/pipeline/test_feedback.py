@@ -306,3 +306,66 @@ def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
     files = sorted(p.name for p in (root / "GM0344").iterdir())
     assert len(files) == 3 * 119
     assert "levering-000060_lev_60.xlsx" not in files and "levering-000061_lev_61.xlsx" in files
+
+
+def test_edits_beyond_a_sheet_are_left_out_of_it_and_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,575 rows below a header (here 3 for the test): the rest stay in the CSV."""
+    from pipeline.employers import feedback_writer
+
+    monkeypatch.setattr(feedback_writer, "MAX_SHEET_ROWS", 3)
+    rows = [["W06", "waarschuwing", i, f"V{i}", None, "Daders", "aantal_daders", "twee",
+             "een geheel getal", "x", "y"] for i in range(2, 7)]  # fmt: skip
+    edits = pd.DataFrame(rows, columns=list(EDIT_COLUMNS))
+    feedback = Feedback("f", "GM0344", (("Bestand", "f.csv"),), edits,
+                        pd.DataFrame(columns=list(CHECK_COLUMNS)))  # fmt: skip
+    out = write_feedback_files(tmp_path / "f.xlsx", feedback)
+
+    book = load_workbook(out)
+    assert book["Meldingen"].max_row == 1 + 3
+    note = book["Samenvatting"]["B2"].value
+    assert book["Samenvatting"]["A2"].value == "Let op" and "eerste 3 van 5 meldingen" in note
+    csv_rows = [x for x in out.with_suffix(".csv").read_text("utf-8-sig").splitlines()
+                if not x.startswith("#")]  # fmt: skip
+    assert len(csv_rows) == 1 + 5
+
+
+def test_a_file_name_that_is_not_utf8_still_gets_its_feedback(tmp_path: Path) -> None:
+    """A name that is not UTF-8 reaches Python with lone surrogates; they become "?"."""
+    name = b"incidenten_\xff.csv".decode("utf-8", "surrogateescape")
+    feedback = Feedback("f", "GM0344", (("Bestand", name),),
+                        pd.DataFrame(columns=list(EDIT_COLUMNS)),
+                        pd.DataFrame(columns=list(CHECK_COLUMNS)))  # fmt: skip
+    out = write_feedback_files(tmp_path / "f.xlsx", feedback)
+
+    assert load_workbook(out)["Samenvatting"]["B2"].value == "incidenten_?.csv"
+    assert "incidenten_?.csv" in out.with_suffix(".csv").read_text("utf-8-sig")
+    assert "incidenten_?.csv" in out.with_suffix(".html").read_text("utf-8")
+
+
+def test_a_report_that_fails_does_not_wait_for_all_feedback(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The error of the block comes through, and the chunks no worker has started are
+    cancelled instead of written first (eight chunks, at most three handed out)."""
+    from dataclasses import replace
+
+    from pipeline.ingest.reference import load_reference
+    from pipeline.night.feedback_run import feedback_beside
+    from pipeline.night.steps import LoadResult
+
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    light, quality = processed.without_incidents(), delivery_quality(processed, None, 30)
+    outcomes = [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
+                 LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
+                            1, delivery_id=i, quality=quality)) for i in range(1, 401)]  # fmt: skip
+    root = tmp_path / "feedback"
+
+    reference = load_reference(REFERENCE_DIR)
+    with (pytest.raises(RuntimeError, match="rapport"),
+          feedback_beside(root, outcomes, reference, workers=2)):  # fmt: skip
+        raise RuntimeError("rapport mislukt")
+    written = len(list((root / "GM0344").glob("*.xlsx"))) if root.exists() else 0
+    assert written <= 3 * 50

@@ -126,3 +126,16 @@ def test_a_failed_write_leaves_no_workbook(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         write_workbook(path, [Table("Meldingen", ["a"], [7], [["ok"], [Unprintable()]])])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_more_rows_than_a_sheet_holds_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XlsxWriter drops such rows without a word; the feedback cuts them off itself and says so
+    (test_feedback.py), so the writer refuses rather than write a sheet Excel would repair."""
+    from pipeline.employers import feedback_xlsx
+
+    monkeypatch.setattr(feedback_xlsx, "MAX_SHEET_ROWS", 2)
+    with pytest.raises(ValueError, match="3 rows"):
+        write_workbook(tmp_path / "f.xlsx", [Table("Meldingen", ["a"], [7], [[1], [2], [3]])])
+    assert list(tmp_path.iterdir()) == []
