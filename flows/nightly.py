@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import contextvars
 import datetime as dt
-import gc
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -284,7 +283,9 @@ def _loop_running() -> bool:
 def _run_nightly(settings: Settings) -> RunSummary:
     if settings.runner == "processes" and not settings.dask_address:
         start_fork_server()  # its imports overlap the start of Prefect's server
-    freeze_imports()
+    from pipeline.night.warm import freeze_imports
+
+    freeze_imports()  # the flow unpickles every delivery: no scans of the imports meanwhile
     with temporary_server_for_run():  # none when PREFECT_API_URL names a server
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                         sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
@@ -294,20 +295,6 @@ def _run_nightly(settings: Settings) -> RunSummary:
         if flow_run_id is not None:
             drain_task_runs(flow_run_id, expected_task_runs=summary.task_runs)
     return summary
-
-
-def freeze_imports() -> None:
-    """Once a process: what is imported by now is left out of the garbage collector's scans
-    (`gc.freeze`, as `pipeline.night.warm` does in the workers' fork server). The flow unpickles
-    every delivery's frames; a collection during that scanned the ~0.5 M objects of the imports
-    each time (~0.7 ms of a delivery's ~1.1 ms)."""
-    global _frozen
-    if not _frozen:
-        gc.freeze()
-        _frozen = True
-
-
-_frozen = False
 
 
 def drain_task_runs(flow_run_id: UUID, expected_task_runs: int, timeout: float = 300) -> None:

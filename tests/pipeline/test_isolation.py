@@ -119,3 +119,19 @@ def test_a_delivery_over_its_memory_limit_is_an_s01(
     with DeliveryPool(inputs, Limits(memory_mb=500, workers=1)) as pool:
         (big,) = pool.process(discover_inbox(tmp_path), {})
     assert reason(big).startswith("S01") and "afgebroken" in reason(big)
+
+
+def test_workers_fork_with_the_imports_of_their_fork_server_frozen() -> None:
+    """The fork server freezes its imports (pipeline.night.warm) before any worker forks: a
+    worker's collections leave those objects alone, and their pages stay shared."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.night.isolation import start_fork_server
+
+    start_fork_server()
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        frozen = pool.submit(gc.get_freeze_count).result(timeout=120)
+    assert frozen > 100_000  # pandas, GX and the processing core
