@@ -31,7 +31,7 @@ GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
 CHUNK_FILES = 200  # files processed in one pass by a worker
 CHUNK_BYTES = 4 * 2**20  # and at most this many bytes of them (xlsx unpacks ~10× in cells)
-GROUP_BYTES = 32 * 2**20  # a group's files, about: the flow holds a group's rows until loaded
+GROUP_BYTES = 8 * 2**20  # a group's files, about: the flow holds a group's rows until loaded
 groups_processed = 0  # by this process (a Dask worker's share of the night can be read back)
 
 
