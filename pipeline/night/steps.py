@@ -253,7 +253,8 @@ def publish_report(settings: Settings, out: Path | None = None) -> Path:
 
     archive = settings.reports_directory / "publicaties"
     previous = last_publication(archive)
-    with open_published(settings.warehouse_path) as wh:
+    # beside the feedback workers: DuckDB's cache bounded (at scale 100 ~200 MB less, as fast)
+    with open_published(settings.warehouse_path, settings.report_memory_mb) as wh:
         publication = build_publication(wh, settings.disclosure_k, settings.coverage_floor,
                                         dt.datetime.now(dt.UTC))  # fmt: skip
         deliveries = late_and_corrected(wh, previous[1]) if previous else None

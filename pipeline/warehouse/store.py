@@ -380,11 +380,15 @@ def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
 
 
 @contextmanager
-def open_published(published: Path) -> Iterator[Warehouse]:
-    """Open the published warehouse read-only (as analysts do)."""
+def open_published(published: Path, memory_mb: int | None = None) -> Iterator[Warehouse]:
+    """Open the published warehouse read-only (as analysts do); `memory_mb` bounds DuckDB's
+    memory (default: DuckDB's, 80% of the machine), which it otherwise fills as a cache."""
     if not published.exists():
         raise WarehouseError(f"{published} does not exist yet: run `monitor run` first")
-    con = duckdb.connect(str(published), read_only=True)
+    config: dict[str, str | bool | int | float | list[str]] = (
+        {"memory_limit": f"{memory_mb}MiB"} if memory_mb else {}
+    )
+    con = duckdb.connect(str(published), read_only=True, config=config)
     try:
         yield Warehouse(con, published)
     finally:

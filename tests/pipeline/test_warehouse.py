@@ -639,3 +639,17 @@ def test_every_field_column_carries_its_meaning_from_the_catalogue(warehouse: Wa
     )
     assert comments["rij"] == "Herkomst: rijnummer in het bestand."  # provenance: comments.sql
     assert all(comments.values()), [c for c, text in comments.items() if not text]
+
+
+def test_the_nights_report_reads_with_duckdbs_memory_bounded(
+    published: Path, processed: ProcessedDelivery
+) -> None:
+    with build_next_version(published) as wh:
+        _load(wh, _entry("a"), processed)
+
+    def limit(memory_mb: int | None) -> str:
+        with open_published(published, memory_mb) as reader:
+            return str(reader.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+    assert limit(256) == "256.0 MiB"
+    assert limit(None) != "256.0 MiB"  # analysts: DuckDB's own default
