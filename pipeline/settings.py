@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Allowed only in explicit sample mode, MONITOR_SAMPLE_MODE=true (DESIGN §9).
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     delivery_timeout_s: float = 120.0  # wall time of one delivery in its worker (S01 beyond)
     delivery_memory_mb: int = 1536  # resident memory of one delivery's worker (S01 beyond)
     workers: int | None = None  # deliveries processed side by side (default: the cores)
-    report_memory_mb: int = 256  # DuckDB's memory while the night builds its report
+    report_memory_mb: int = Field(256, ge=64)  # DuckDB's memory while the night builds its report
     # processes: Prefect tasks on threads hand each group to an isolated local worker process
     # (one warm fork server); prefect-processes: every task in its own Prefect process, each
     # with its own worker; threads: debugging only, no isolation

@@ -209,10 +209,14 @@ def _report_json(
 
 
 def _runtime() -> _GxRuntime:
-    """The process-wide GX objects, built on first use (call with _GX_LOCK held)."""
+    """The process-wide GX objects, built on first use (call with _GX_LOCK held); then GX and
+    what it built are left out of the garbage collector's scans (`pipeline.warm`)."""
     global _gx_runtime
     if _gx_runtime is None:
+        from pipeline.warm import freeze_imports
+
         _gx_runtime = _build_runtime()
+        freeze_imports()
     return _gx_runtime
 
 

@@ -81,13 +81,8 @@ def check_file(
 ) -> ProcessedDelivery:
     """Process a file as if it were delivered in the inbox folder of `organisatiecode`.
 
-    `warehouse` defaults to what the published warehouse (settings.warehouse_path) holds. A check
-    is the one job of its process (the CLI, a portal worker): its imports are frozen out of the
-    garbage collector's scans on the first call (`pipeline.night.warm`).
+    `warehouse` defaults to what the published warehouse (settings.warehouse_path) holds.
     """
-    from pipeline.night.warm import freeze_imports
-
-    freeze_imports()
     view = warehouse if warehouse is not None else read_warehouse(settings.warehouse_path)
     stat = path.stat()
     file = InboxFile(path=path, folder=organisatiecode.upper(), sha256=sha256_file(path),

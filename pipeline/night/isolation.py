@@ -46,7 +46,7 @@ TOGETHER = (
 )
 # The fork server imports these once, so every worker (and every replacement) starts warm;
 # great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import.
-_PRELOAD = ["pipeline.ingest.process", "great_expectations", "pipeline.night.warm"]  # warm: last
+_PRELOAD = ["pipeline.ingest.process", "great_expectations", "pipeline.warm"]  # warm: last
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,9 @@ def data_docs_beside(settings: Settings, reports: list[dict[str, Any]]) -> Itera
     if not reports and (settings.reports_directory / "datadocs" / "index.html").exists():
         yield build
         return
+    from pipeline.night.isolation import start_fork_server
+
+    start_fork_server()  # with the workers' imports, frozen (started here if not yet)
     context = multiprocessing.get_context("forkserver")  # never fork a process with threads
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         future = pool.submit(publish_data_docs, settings, reports)

@@ -11,9 +11,10 @@ import fcntl
 import logging
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -381,15 +382,19 @@ def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
 
 @contextmanager
 def open_published(published: Path, memory_mb: int | None = None) -> Iterator[Warehouse]:
-    """Open the published warehouse read-only (as analysts do); `memory_mb` bounds DuckDB's
-    memory (default: DuckDB's, 80% of the machine), which it otherwise fills as a cache."""
+    """Open the published warehouse read-only (as analysts do). `memory_mb` bounds DuckDB's
+    memory (else 80% of the machine, filled as a cache), a thread per 64 MB at most, and gives it
+    a spill directory of its own (two processes spilling into one corrupt each other's files)."""
     if not published.exists():
         raise WarehouseError(f"{published} does not exist yet: run `monitor run` first")
-    config: dict[str, str | bool | int | float | list[str]] = (
-        {"memory_limit": f"{memory_mb}MiB"} if memory_mb else {}
-    )
-    con = duckdb.connect(str(published), read_only=True, config=config)
-    try:
+    with ExitStack() as stack:
+        config: dict[str, str | bool | int | float | list[str]] = {}
+        if memory_mb:
+            config = {"memory_limit": f"{memory_mb}MiB", "threads": max(1, min(os.cpu_count() or 1, memory_mb // 64)),
+                      "temp_directory": stack.enter_context(tempfile.TemporaryDirectory(prefix="monitor-report-"))}  # fmt: skip
+        try:
+            con = stack.enter_context(closing(duckdb.connect(str(published), read_only=True,
+                                                             config=config)))  # fmt: skip
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open {published} to read: {exc}") from exc
         yield Warehouse(con, published)
-    finally:
-        con.close()

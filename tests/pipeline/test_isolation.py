@@ -122,7 +122,7 @@ def test_a_delivery_over_its_memory_limit_is_an_s01(
 
 
 def test_workers_fork_with_the_imports_of_their_fork_server_frozen() -> None:
-    """The fork server freezes its imports (pipeline.night.warm) before any worker forks: a
+    """The fork server freezes its imports (pipeline.warm) before any worker forks: a
     worker's collections leave those objects alone, and their pages stay shared."""
     import gc
     import multiprocessing

@@ -14,6 +14,7 @@ import pytest
 from connectors import discover_inbox
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs, process_file
 from pipeline.night.steps import load_batch
+from pipeline.settings import Settings
 from pipeline.warehouse.ledger import REPLACE_PERIOD, UPSERT_INCIDENTS
 from pipeline.warehouse.store import (
     DeliveryLoad,
@@ -644,12 +645,41 @@ def test_every_field_column_carries_its_meaning_from_the_catalogue(warehouse: Wa
 def test_the_nights_report_reads_with_duckdbs_memory_bounded(
     published: Path, processed: ProcessedDelivery
 ) -> None:
+    """Memory, threads (each needs its share to sort) and a spill directory of its own (two
+    processes spilling into one corrupt each other's files), removed afterwards."""
+    import os
+
     with build_next_version(published) as wh:
         _load(wh, _entry("a"), processed)
 
-    def limit(memory_mb: int | None) -> str:
-        with open_published(published, memory_mb) as reader:
-            return str(reader.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+    def setting(reader: Warehouse, name: str) -> str:
+        return str(reader.con.execute(f"SELECT current_setting('{name}')").fetchone()[0])
 
-    assert limit(256) == "256.0 MiB"
-    assert limit(None) != "256.0 MiB"  # analysts: DuckDB's own default
+    with open_published(published, 256) as reader:
+        assert setting(reader, "memory_limit") == "256.0 MiB"
+        assert setting(reader, "threads") == str(min(os.cpu_count() or 1, 4))
+        spill = Path(setting(reader, "temp_directory"))
+        assert spill.name.startswith("monitor-report-") and spill.is_dir()
+    assert not spill.exists()
+    with open_published(published) as reader:  # analysts: DuckDB's own defaults
+        assert setting(reader, "memory_limit") != "256.0 MiB"
+
+
+def test_a_reader_of_another_configuration_is_a_warehouse_error(
+    published: Path, processed: ProcessedDelivery
+) -> None:
+    """DuckDB refuses a second connection to a file with another configuration in one process:
+    said as a WarehouseError (a `monitor report` prints it), not a DuckDB traceback."""
+    with build_next_version(published) as wh:
+        _load(wh, _entry("a"), processed)
+
+    with (open_published(published), pytest.raises(WarehouseError, match="cannot open"),
+          open_published(published, 256)):  # fmt: skip
+        pass
+
+
+def test_the_reports_memory_cannot_be_set_below_64_mb() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings(report_memory_mb=0)
