@@ -348,7 +348,7 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
     tmp_path: Path, settings: Settings
 ) -> None:
     """The error of the block comes through, and the chunks no worker has started are
-    cancelled instead of written first (eight chunks, at most three handed out)."""
+    cancelled instead of written first (eight chunks; without the cancel all eight are written)."""
     from dataclasses import replace
 
     from pipeline.ingest.reference import load_reference
@@ -368,4 +368,4 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
           feedback_beside(root, outcomes, reference, workers=2)):  # fmt: skip
         raise RuntimeError("rapport mislukt")
     written = len(list((root / "GM0344").glob("*.xlsx"))) if root.exists() else 0
-    assert written <= 3 * 50
+    assert written <= 5 * 50  # of 400: what two workers and the executor's queue (3) held at most
