@@ -159,6 +159,9 @@ def nightly(
     inbox: str | None = None, warehouse: str | None = None, sample_mode: bool = False
 ) -> RunSummary:
     """The nightly run: every new delivery in the inbox into the next warehouse version."""
+    from pipeline.warm import freeze_imports  # importing it freezes: now, not at import time
+
+    freeze_imports()  # the flow unpickles every delivery: no scans of the imports meanwhile
     logger = get_run_logger()
     settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse,
                              sample_mode=sample_mode or None)  # fmt: skip
@@ -283,9 +286,6 @@ def _loop_running() -> bool:
 def _run_nightly(settings: Settings) -> RunSummary:
     if settings.runner == "processes" and not settings.dask_address:
         start_fork_server()  # its imports overlap the start of Prefect's server
-    from pipeline.night.warm import freeze_imports
-
-    freeze_imports()  # the flow unpickles every delivery: no scans of the imports meanwhile
     with temporary_server_for_run():  # none when PREFECT_API_URL names a server
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                         sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
