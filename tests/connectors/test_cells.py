@@ -35,3 +35,12 @@ def test_row_text_is_cell_text_of_every_cell(row: list[Any]) -> None:
 def test_rows_with_only_empty_cells_are_dropped_with_their_numbers() -> None:
     rows = [row_text(r) for r in (["", "  ", None], ["a", None, ""], [None, None, None], [0.0])]
     assert drop_blank_rows(rows, [5, 6, 7, 8]) == ([["a", None, None], ["0"]], [6, 8])
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["", "a", "0"])), max_size=3),
+                max_size=6))  # fmt: skip
+def test_dropping_blank_rows_keeps_exactly_the_rows_with_a_value(rows: list[list[Any]]) -> None:
+    """Whether or not any row is blank (a file without blank rows takes a shortcut)."""
+    numbers = list(range(10, 10 + len(rows)))
+    kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(r)]
+    assert drop_blank_rows(rows, numbers) == ([r for r, _ in kept], [n for _, n in kept])
