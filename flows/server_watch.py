@@ -5,8 +5,9 @@ stops it at exit. A run killed with SIGKILL (or SIGTERM, which skips Python's ex
 never gets there, and the server lives on. So the run starts a small watchdog first and puts a
 token of its own in its environment, which every process it starts afterwards inherits. When
 the run's end of a pipe closes (the kernel closes it however the run ends), the watchdog stops
-the Prefect servers that carry the token (SIGTERM, SIGKILL after 5 s). The token, not the parent pid, names them: a server
-started a moment before the kill has been reparented before a poll could have seen it.
+the Prefect servers that carry the token (SIGTERM, SIGKILL after 5 s). The token, not the
+parent pid, names them: a server started a moment before the kill has been reparented before a
+poll could have seen it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pipeline.employers.feedback import DeliveryOutcome, build_feedback
 from pipeline.employers.feedback_writer import write_feedback
 from pipeline.ingest.process import ProcessedDelivery
 from pipeline.ingest.reference import Reference
-from pipeline.night.isolation import start_fork_server
+from pipeline.night.isolation import fork_context
 from pipeline.night.steps import LoadResult
 
 log = logging.getLogger(__name__)
@@ -47,9 +46,7 @@ def feedback_beside(
         yield written
         return
     chunks = [outcomes[i : i + FEEDBACK_CHUNK] for i in range(0, len(outcomes), FEEDBACK_CHUNK)]
-    start_fork_server()  # the delivery workers' warm fork server (started here if not yet)
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
         futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
         try:
             yield written

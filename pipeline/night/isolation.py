@@ -79,12 +79,20 @@ class _Jobs:
     handed_back: int = 0  # files[:handed_back] are yielded
 
 
+def fork_context() -> multiprocessing.context.ForkServerContext:
+    """The fork-server context every worker of the night forks from (delivery, feedback and
+    Data Docs workers), with its preload: the fork server takes the preload only when it
+    starts, so whoever starts it first must have set it."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
 def start_fork_server() -> None:
     """Start the fork server every delivery worker forks from, without waiting for it: it
     imports pandas, GX and the processing core (seconds of one core) while the caller goes on —
     `monitor run` starts Prefect's server meanwhile. Idempotent: one fork server per process."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
+    fork_context()
     multiprocessing.forkserver.ensure_running()
 
 
@@ -93,8 +101,7 @@ class DeliveryPool:
 
     def __init__(self, inputs: ProcessingInputs, limits: Limits) -> None:
         self.inputs, self.limits = inputs, limits
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(_PRELOAD)
+        self._context = fork_context()
         self._workers: list[_Worker] = []
 
     def __enter__(self) -> DeliveryPool:

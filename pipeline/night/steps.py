@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -214,11 +213,9 @@ def data_docs_beside(settings: Settings, reports: list[dict[str, Any]]) -> Itera
     if not reports and (settings.reports_directory / "datadocs" / "index.html").exists():
         yield build
         return
-    from pipeline.night.isolation import start_fork_server
+    from pipeline.night.isolation import fork_context  # never fork a process with threads
 
-    start_fork_server()  # with the workers' imports, frozen (started here if not yet)
-    context = multiprocessing.get_context("forkserver")  # never fork a process with threads
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=fork_context()) as pool:
         future = pool.submit(publish_data_docs, settings, reports)
         yield build
         build.built, build.index = True, future.result()
