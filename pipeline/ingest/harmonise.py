@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import RawTable, normalise_header
+from pipeline.ingest.gedrag import most_serious
 from pipeline.ingest.parsing import (
     on_distinct,
     parse_dates,
@@ -385,14 +386,3 @@ def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
     parts = [pseudonymise(ids, str(code), ctx.pseudonym_key)
              for code, ids in out[EMPLOYEE_ID].groupby(ctx.organisatiecode, sort=False)]  # fmt: skip
     return pd.concat(parts).reindex(out.index).astype(object) if parts else out[EMPLOYEE_ID]
-
-
-def most_serious(lists: pd.Series) -> pd.Series:
-    """The most serious gedragstype: the code with the highest severity rank in each list."""
-    rank = load_codelists().severity_rank()
-    exploded = lists.explode().dropna()
-    ranked = pd.DataFrame({"code": exploded, "rank": exploded.map(rank)})
-    top = (
-        ranked.sort_values("rank", ascending=False, kind="stable").groupby(level=0)["code"].first()
-    )
-    return top.reindex(lists.index).astype(object).where(lambda s: s.notna(), None)

@@ -18,6 +18,7 @@ import pandas as pd
 from connectors import InboxFile, RawTable, read_delivery
 from connectors.limits import over_limit
 from connectors.recognise import recognise
+from pipeline.gc_pause import gc_paused
 from pipeline.ingest.harmonise import (
     DeliveryContext,
     apply_profile,
@@ -146,8 +147,14 @@ def process_files(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[
     Each file is read and checked on its own; the readable deliveries of one profile and one
     header are then harmonised and validated together, in one vectorised pass (the cost of a
     night is per pass, not per row: DESIGN §10), and split back per delivery. When a pass fails,
-    its deliveries are done one by one, so a delivery that breaks it fails alone (S01).
+    its deliveries are done one by one, so a delivery that breaks it fails alone (S01). The
+    garbage collector waits meanwhile (`gc_paused`).
     """
+    with gc_paused():
+        return _process(files, inputs)
+
+
+def _process(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[ProcessedDelivery]:
     opened = [open_delivery(file, inputs) for file in files]
     validated = _validate_together([o for o in opened if isinstance(o, Opened)], inputs)
     history = {organisation: list(sizes) for organisation, sizes in inputs.history.items()}

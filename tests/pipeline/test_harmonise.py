@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from connectors.base import RawTable, cell_text, normalise_header
 from connectors.profiles import PROFILE_DIR, load_profile
+from pipeline.ingest.gedrag import most_serious
 from pipeline.ingest.harmonise import (
     EDIT_COLUMNS,
     ISO_FORMATS,
@@ -22,7 +23,6 @@ from pipeline.ingest.harmonise import (
     map_gemeente,
     map_multi_codes,
     map_ticks,
-    most_serious,
 )
 from pipeline.ingest.parsing import parse_dates, parse_integers
 from pipeline.ingest.reference import Reference, load_reference
@@ -368,6 +368,18 @@ def test_most_serious_is_the_highest_ranked_code(lists: list[list[str]]) -> None
     result = most_serious(pd.Series(lists, dtype=object))
 
     assert _listed(result) == [max(codes, key=rank.__getitem__) for codes in lists]
+
+
+@given(st.lists(st.lists(st.sampled_from(GEDRAGSTYPE), min_size=1, unique=True), min_size=1,
+                max_size=4), st.lists(st.integers(0, 3), min_size=8, max_size=30))  # fmt: skip
+def test_most_serious_of_rows_sharing_a_list(lists: list[list[str]], picks: list[int]) -> None:
+    """Rows with the same source text share one list object; each row still gets its own."""
+    rank = CODES.severity_rank()
+    rows = [lists[i % len(lists)] if i else None for i in picks]
+    result = most_serious(pd.Series(rows, index=range(7, 7 + 2 * len(rows), 2), dtype=object))
+
+    assert list(result.index) == list(range(7, 7 + 2 * len(rows), 2))
+    assert _listed(result) == [max(c, key=rank.__getitem__) if c else None for c in rows]
 
 
 # --- properties: total, row-preserving, nothing silently lost -------------------------------

@@ -9,6 +9,7 @@ dies during a chunk of files, must fail only that delivery.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 import time
 from dataclasses import replace
@@ -189,3 +190,41 @@ def test_inputs_with_another_history_keep_what_was_prepared(
     other = inputs.with_history({"GM0344": [12]})
     assert other.history == {"GM0344": [12]} and inputs.history == {}
     assert other.fte_by_year is prepared  # not rebuilt for every chunk (~0.15 s each)
+
+
+def test_the_garbage_collector_waits_during_a_pass(
+    tmp_path: Path, processing_inputs: ProcessingInputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cyclic collections while a pass runs (they rescanned its rows over and over,
+    `pipeline.gc_pause`); on again after it, also when it fails; left off when found off."""
+    vendor_csv(tmp_path, "GM0344", 1, 4)
+    files = discover_inbox(tmp_path)
+    inputs = replace(processing_inputs, today=TODAY)
+    seen: list[bool] = []
+    real = process.apply_profile
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(process, "apply_profile", watched)
+    assert gc.isenabled()
+    assert not process_files(files, inputs)[0].rejected
+    assert seen == [False] and gc.isenabled()
+
+    def exhausted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise MemoryError  # goes up: the worker's supervisor retries its files one by one
+
+    monkeypatch.setattr(process, "apply_profile", exhausted)
+    with pytest.raises(MemoryError):
+        process_files(files, inputs)
+    assert gc.isenabled()
+
+    monkeypatch.setattr(process, "apply_profile", watched)
+    gc.disable()
+    try:
+        process_files(files, inputs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False, False]

@@ -78,6 +78,33 @@ def test_columns_give_the_row_by_row_verdict(rows: list[dict[str, Any]]) -> None
     assert found == _row_by_row(rows)
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ROWS, st.integers(3, 5))
+def test_rows_sharing_their_values_give_the_row_by_row_verdict(
+    rows: list[dict[str, Any]], times: int
+) -> None:
+    """Harmonising gives rows with the same source text the same list object: such lists are
+    validated once per object, their errors still located at every row that holds them."""
+    shared = [dict(row) for row in rows] * times  # the same value objects, row after row
+    columns = {f: [row[f] for row in shared] for f in FIELDS}
+    found = [(e.row, e.field, repr(e.input)) for e in column_errors(columns)]
+    assert found == _row_by_row(shared)
+
+
+def test_one_bad_shared_list_is_an_error_at_every_row_holding_it() -> None:
+    good = {f: None for f in FIELDS} | {
+        "organisatiecode": "GM0344", "bron_incidentnummer": "1", "beroepsgroep": "boa",
+        "incidentdatum": dt.date(2025, 2, 1), "gedragstypen": ["verbaal"],
+        "zwaarste_gedragstype": "verbaal",
+    }  # fmt: skip
+    bad_list = ["verbaal", "schelden"]
+    rows = [good | {"gedragstypen": bad_list} if i % 4 == 1 else good for i in range(12)]
+    errors = column_errors({f: [row[f] for row in rows] for f in FIELDS})
+    assert [(e.row, e.field, e.input) for e in errors] == [
+        (1, "gedragstypen", "schelden"), (5, "gedragstypen", "schelden"),
+        (9, "gedragstypen", "schelden")]  # fmt: skip
+
+
 def test_a_rule_across_fields_names_the_whole_row() -> None:
     good = {f: None for f in FIELDS} | {
         "organisatiecode": "GM0344", "bron_incidentnummer": "1", "beroepsgroep": "boa",
