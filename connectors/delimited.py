@@ -12,6 +12,7 @@ import csv
 import logging
 import re
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from connectors.base import (
@@ -125,14 +126,31 @@ def _has_header(rows: Rows, header_at: int | None) -> bool:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+# where str.splitlines also breaks a line (a CSV line ends at \r\n, \r or \n only)
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+CHUNK_CHARS = 1 << 20
 
 
 def _lines(text: str) -> Iterator[str]:
-    """The lines of a text with their endings, one at a time (as `open(newline="")` splits them).
+    """The lines of a text with their endings, one at a time (as `open(newline="")` splits them:
+    only at \\r\\n, \\r and \\n).
 
-    Not io.StringIO: that copies the whole text into four bytes a character first.
+    Not io.StringIO: that copies the whole text into four bytes a character first. `str.splitlines`
+    a chunk at a time (cut after a \\n) where no other character it breaks at occurs; else a regex.
     """
-    return (match.group() for match in _LINE.finditer(text))
+    if _OTHER_BREAKS.search(text):
+        return (match.group() for match in _LINE.finditer(text))
+    return chain.from_iterable(chunk.splitlines(keepends=True) for chunk in _chunks(text))
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """The text in pieces of about CHUNK_CHARS, each ending just after a \\n (or the text's end)."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + CHUNK_CHARS)
+        end = len(text) if cut < 0 else cut + 1
+        yield text[start:end]
+        start = end
 
 
 def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:

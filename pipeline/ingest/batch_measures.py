@@ -25,6 +25,7 @@ from pipeline.ingest.batch_catalogue import (
     BatchCheck,
     Bounds,
 )
+from pipeline.ingest.parsing import on_distinct
 from schemas.profile import DATE_FIELDS
 from schemas.vocabulary import ONBEKEND
 
@@ -72,13 +73,9 @@ def measures_of(frames: Sequence[pd.DataFrame], plans: Sequence[Plan]) -> pd.Dat
             )
             values = days
         else:
-            values = as_text(values)
-            onbekend = values.eq(ONBEKEND).fillna(False).astype(int)
-            out[f"{column}:onbekend"] = (
-                onbekend.groupby(position).sum().reindex(out.index, fill_value=0)
-            )
-        out[f"{column}:gevuld"] = values.notna().astype(int).groupby(position).sum().reindex(
-            out.index, fill_value=0)  # fmt: skip
+            values = on_distinct(values, lambda v: (as_text(v),))[0]
+            out[f"{column}:onbekend"] = _per_delivery(values.eq(ONBEKEND), position, len(frames))
+        out[f"{column}:gevuld"] = _per_delivery(values.notna(), position, len(frames))
     for check in BATCH_CHECKS:
         runs = pd.Series([dict(plan)[check] is None for plan, _ in plans], index=out.index)
         measure = check_measure(check, out)
@@ -88,6 +85,11 @@ def measures_of(frames: Sequence[pd.DataFrame], plans: Sequence[Plan]) -> pd.Dat
             out[measure_name(check, "minimum")] = [b[1] if b else None for b in bounds]
             out[measure_name(check, "maximum")] = [b[2] if b else None for b in bounds]
     return out
+
+
+def _per_delivery(mask: pd.Series, position: np.ndarray, deliveries: int) -> np.ndarray:
+    """How many rows of each delivery the mask holds (rows in delivery order, `position`)."""
+    return np.bincount(position[mask.fillna(False).to_numpy(dtype=bool)], minlength=deliveries)
 
 
 def check_measure(check: BatchCheck, counts: pd.DataFrame) -> pd.Series:

@@ -83,8 +83,8 @@ def run_row_checks(
 def model_errors(frame: pd.DataFrame) -> pd.DataFrame:
     """Validate the rows to load with the pydantic Incident model: a last, independent guard
     (field by field over whole columns, `schemas.guard`; the same verdict as row by row)."""
-    records = frame[list(INCIDENT_FIELDS)].astype(object).where(frame.notna(), None)
-    errors = column_errors({name: records[name].tolist() for name in INCIDENT_FIELDS})
+    errors = column_errors({name: frame[name].to_numpy(dtype=object, na_value=None).tolist()
+                            for name in INCIDENT_FIELDS})  # fmt: skip
     numbers = frame[ROW_COLUMN].to_numpy()
     rows = [{"rij": numbers[error.row], "veld": error.field,
              "code": GUARD_CODES.get(error.field, EditCode.E02).value,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import connectors.delimited as delimited
 from connectors.delimited import read_csv
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderKind, ReaderOptions
@@ -128,3 +132,31 @@ def test_read_csv_keeps_the_start_line_of_a_record_with_quoted_newlines(tmp_path
     assert list(raw.cells[ROW_COLUMN]) == [3, 7, 8, 10]
     assert raw.cells["Toelichting"].iloc[0] == "eerste regel\r\ntweede regel\r\nderde; regel"
     assert raw.cells["Toelichting"].iloc[2] == 'nog "een"\nmet LF'
+
+
+LINE_TEXT = st.text(
+    alphabet=st.sampled_from(list('ab;"\r\n\x0b\x0c\x1c\x85\u2028\u2029')), max_size=60
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=LINE_TEXT, chunk=st.integers(1, 8))
+def test_lines_split_only_where_a_csv_file_ends_a_line(text: str, chunk: int) -> None:
+    """Lines end at \\r\\n, \\r and \\n only, as `open(newline="")` splits them; with or without
+    the other characters str.splitlines breaks at, in chunks of any size."""
+    plain = text.translate(dict.fromkeys(map(ord, "\x0b\x0c\x1c\x85\u2028\u2029")))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited, "CHUNK_CHARS", chunk)
+        assert list(delimited._lines(text)) == io.StringIO(text, newline="").readlines()
+        assert list(delimited._lines(plain)) == io.StringIO(plain, newline="").readlines()
+
+
+def test_records_keep_their_line_numbers_across_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delimited, "CHUNK_CHARS", 7)
+    path = tmp_path / "x.csv"
+    path.write_text('a;b\r\n1;"x\r\ny"\r\n\r\n2;z\r\n', encoding="utf-8")
+    table = read_csv(path, ReaderOptions(kind=ReaderKind.CSV, delimiter=";"), ("a", "b"))
+    assert table.cells[ROW_COLUMN].tolist() == [2, 5]
+    assert table.cells["b"].tolist() == ["x\r\ny", "z"]
