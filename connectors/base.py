@@ -33,8 +33,15 @@ class RawTable:
 
 
 def row_text(row: list[Any]) -> list[str | None]:
-    """`cell_text` of every cell of a row; text cells (most of them) without a call each."""
-    return [(v.strip() or None) if v.__class__ is str else cell_text(v) for v in row]
+    """`cell_text` of every cell of a spreadsheet row; text cells (most of them) without a call
+    each, the others (dates, numbers: the same few recur down a column) remembered."""
+    return [(v.strip() or None) if v.__class__ is str else _known_text(v) for v in row]
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: True, 1 and 1.0 are kept apart
+def _known_text(value: Any) -> str | None:
+    """`cell_text` of a value a spreadsheet reader gives (a date, time, number or bool)."""
+    return cell_text(value)
 
 
 def cell_text(value: Any) -> str | None:

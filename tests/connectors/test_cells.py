@@ -32,6 +32,14 @@ def test_row_text_is_cell_text_of_every_cell(row: list[Any]) -> None:
     assert row_text(row) == [cell_text(v) for v in row]
 
 
+def test_equal_values_of_another_type_keep_their_own_text() -> None:
+    """Dates and numbers are remembered by value and type: True, 1 and 1.0 are equal in Python."""
+    row = [True, 1, 1.0, False, 0, 0.0, dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 0, 0, 1)]
+    expected = ["true", "1", "1", "false", "0", "0", "2025-01-01", "2025-01-01T00:00:01"]
+    assert row_text(row) == expected
+    assert row_text(list(reversed(row))) == list(reversed(expected))
+
+
 def test_rows_with_only_empty_cells_are_dropped_with_their_numbers() -> None:
     rows = [row_text(r) for r in (["", "  ", None], ["a", None, ""], [None, None, None], [0.0])]
     assert drop_blank_rows(rows, [5, 6, 7, 8]) == ([["a", None, None], ["0"]], [6, 8])

@@ -2,7 +2,10 @@
 
 Each generator writes one file into a folder and returns its path. The cases are the ones found
 in testing (issue 9): a dimension bomb, deep JSON, a million-column header, a padded zip bomb,
-an HTML 'xls' full of spans, a file too large for its (unknown) name.
+an HTML 'xls' full of spans, a file too large for its (unknown) name; and (issue 11) sheets whose
+area only calamine's way of placing cells shows: a cell below every row, tags in a namespace
+prefix in a sheet at a path of its own, rows and cells without a reference, an OpenDocument
+sheet of repeated values.
 """
 
 from __future__ import annotations
@@ -47,13 +50,15 @@ SHEET_START = (
 SHEET_END = b"</sheetData></worksheet>"
 
 
-def _workbook(path: Path, write_sheet: Callable[[zipfile.ZipFile], None]) -> Path:
+def _workbook(
+    path: Path, write_sheet: Callable[[zipfile.ZipFile], None], rels: str = WORKBOOK_RELS
+) -> Path:
     """An xlsx with one sheet whose XML `write_sheet` writes (a valid package around it)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
         write_sheet(archive)
     return path
 
@@ -62,6 +67,62 @@ def dimension_bomb(folder: Path, name: str = "GM0014_2025Q1_dimensie.xlsx") -> P
     """2 KB: one value cell at XFD1048576, so a reader allocates the whole sheet."""
     sheet = SHEET_START + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' + SHEET_END
     return _workbook(folder / name, lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet))
+
+
+def cell_below_its_rows(folder: Path, name: str = "GM0014_2025Q1_celonder.xlsx") -> Path:
+    """One row, numbered 1, holding a cell at ZZ900000: calamine places a cell by its own
+    reference, so it allocates 900,000 rows × 702 columns (no row tag says so)."""
+    row = b'<row r="1"><c r="A1"><v>1</v></c><c r="ZZ900000"><v>1</v></c></row>'
+    return _workbook(folder / name, lambda a: a.writestr("xl/worksheets/sheet1.xml",
+                                                         SHEET_START + row + SHEET_END))  # fmt: skip
+
+
+def prefixed_dimension_bomb(folder: Path, name: str = "GM0014_2025Q1_voorvoegsel.xlsx") -> Path:
+    """The dimension bomb with its tags in a namespace prefix (`<x:c>`), which calamine reads
+    as well, in a sheet at a path of its own (the workbook's relationships name it)."""
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.'
+             b'openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row r="1048576">'
+             b'<x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>')  # fmt: skip
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/data/blad.xml", sheet)
+
+    path = _workbook(
+        folder / name, write, WORKBOOK_RELS.replace("worksheets/sheet1.xml", "data/blad.xml")
+    )
+    return path
+
+
+def unnumbered_area(folder: Path, name: str = "GM0014_2025Q1_zondernummer.xlsx") -> Path:
+    """No row or cell has a reference: 1,000 cells in the first row, then 10,000 rows; calamine
+    counts their positions (10,001 rows × 1,000 columns). Random padding keeps the ratio low."""
+    rows = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>" + b"<row/>" * 10_000
+    rows += b"<row><c><v>1</v></c></row>"
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + rows + SHEET_END)
+        archive.writestr("xl/media/padding.bin", os.urandom(2 << 10), zipfile.ZIP_STORED)
+
+    return _workbook(folder / name, write)
+
+
+def repeated_opendocument(folder: Path, name: str = "GM0014_2025Q1_herhaald.ods") -> Path:
+    """An OpenDocument sheet of 1 KB: a row repeated 1,000,000 times, holding a value repeated
+    1,000 times (calamine builds every one of them)."""
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
+        b'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
+        b'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:'
+        b'body><office:spreadsheet><table:table table:name="Blad1"><table:table-row table:number-'
+        b'rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1000" office:'
+        b'value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-'
+        b"row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    path = folder / name
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
 
 
 def padded_zip_bomb(folder: Path, name: str = "GM0014_2025Q1_zipbom.xlsx") -> Path:
@@ -115,6 +176,10 @@ def oversized_unknown(folder: Path, size: int, name: str = "export_onbekend.csv"
 
 HOSTILE_CASES: dict[str, Callable[[Path], Path]] = {
     "dimensie-bom": dimension_bomb,
+    "cel-onder-de-rijen": cell_below_its_rows,
+    "voorvoegsel-en-eigen-pad": prefixed_dimension_bomb,
+    "posities-zonder-nummer": unnumbered_area,
+    "ods-herhaald": repeated_opendocument,
     "zip-bom-opgevuld": padded_zip_bomb,
     "diepe-json": deep_json,
     "miljoen-kolommen": million_columns,

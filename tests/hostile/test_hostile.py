@@ -20,6 +20,10 @@ MAX_PEAK_MB = 1024
 # What the S01 message must say for each case: the limit that refused it.
 EXPECTED_REASON = {
     "dimensie-bom": "te veel",
+    "cel-onder-de-rijen": "te veel rijen",
+    "voorvoegsel-en-eigen-pad": "te veel",
+    "posities-zonder-nummer": "te veel cellen",
+    "ods-herhaald": "te veel cellen",
     "zip-bom-opgevuld": "te veel cellen",
     "diepe-json": "te diep genest",
     "miljoen-kolommen": "te veel kolommen",
