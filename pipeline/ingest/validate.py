@@ -112,7 +112,7 @@ def validate_deliveries(
     """
     ctx = CheckContext(today=today, periode=periodes[0][0],
                        periodes={i: periode for i, (periode, _) in enumerate(periodes)})  # fmt: skip
-    received, frame = run_row_checks(harmonised.frame.copy(), ctx, Rows.RECEIVED)
+    received, frame = run_row_checks(harmonised.frame, ctx, Rows.RECEIVED)
     errors = pd.concat([harmonised.edits, *received], ignore_index=True)
     is_error = errors["code"].map(lambda c: EDITS[c].severity is Severity.ERROR).astype(bool)
     rejected = errors.loc[is_error, "rij"]
