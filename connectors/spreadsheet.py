@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import zip_longest
@@ -65,8 +66,8 @@ def read_sheet_rows(workbook: CalamineWorkbook, name: str) -> Rows:
 def open_sheets(path: Path) -> list[Sheet]:
     """The sheets of a delivery, by what its first bytes say it is (not by its extension)."""
     data = path.read_bytes()
-    if data.startswith(ZIP_MAGIC):
-        check_workbook_zip(path)
+    if data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data)):
+        check_workbook_zip(path)  # also a zip behind another header: calamine finds it there
         return _calamine_sheets(path, data)
     if data.startswith(OLE2_MAGIC):
         return _calamine_sheets(path, data)

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from connectors.workbook_bounds import above, check_workbook_zip
 from schemas.errors import DeliveryError
-from tests.hostile.generators import SHEET_END, SHEET_START, _workbook
+from tests.hostile.generators import SHEET_END, SHEET_START, WORKBOOK_RELS, _workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -58,8 +58,8 @@ def test_a_regular_sheet_is_bounded_exactly(tmp_path: Path) -> None:
     body = b"".join(b'<row r="%d">' % r + b"".join(
         b'<c r="%s%d"><v>1</v></c>' % (col.encode(), r) for col in ("A", "B", "AB")) + b"</row>"
         for r in range(1, 41))  # fmt: skip
-    extent = check_workbook_zip(workbook(tmp_path, body))[SHEET]
-    assert (extent.reach, extent.columns, extent.cells) == (40, 28, 120)
+    [extent] = check_workbook_zip(workbook(tmp_path, body))
+    assert (extent.rows, extent.columns, extent.cells) == (40, 28, 120)
     assert calamine_extent(workbook(tmp_path, body)) == (40, 28)
 
 
@@ -85,8 +85,8 @@ def test_calamines_placements_are_followed(
     tmp_path: Path, body: bytes, prefix: bytes, expected: tuple[int, int]
 ) -> None:
     path = workbook(tmp_path, body, prefix)
-    extent = check_workbook_zip(path)[SHEET]
-    assert (extent.reach, extent.columns) == expected
+    [extent] = check_workbook_zip(path)
+    assert (extent.rows, extent.columns) == expected
     assert calamine_extent(path) == expected  # what calamine itself builds
 
 
@@ -112,24 +112,23 @@ def test_the_bound_is_never_below_what_calamine_builds(
         body += b"</%srow>" % x
     with tempfile.TemporaryDirectory() as folder:
         path = workbook(Path(folder), body, b"x" if prefixed else b"")
-        extent = check_workbook_zip(path).get(SHEET)
+        [extent] = check_workbook_zip(path)
         height, width = calamine_extent(path)
-    assert extent is not None or (height, width) == (0, 0)
-    if extent is not None:
-        assert extent.reach >= height and extent.columns >= width
+    assert extent.rows >= height and extent.columns >= width
 
 
 def test_a_reference_that_is_none_is_refused(tmp_path: Path) -> None:
     path = workbook(tmp_path, b'<row r="1"><c r="A01"><v>1</v></c><c r="1A"><v>1</v></c></row>')
     with pytest.raises(DeliveryError) as refused:
         check_workbook_zip(path)
-    assert refused.value.code == "S01" and "ongeldige verwijzing" in refused.value.message
+    assert refused.value.code == "S01" and "zonder geldige verwijzing" in refused.value.message
 
 
-def test_a_cell_tag_longer_than_a_chunk_is_refused(tmp_path: Path) -> None:
+def test_a_cell_tag_longer_than_a_chunk_is_still_placed(tmp_path: Path) -> None:
+    """3 MB of attribute before the reference: the cell is walked, not lost between chunks."""
     padding = b' x="' + os.urandom(3 << 19).hex().encode() + b'"'  # 3 MB that do not compress
-    path = workbook(tmp_path, b'<row r="1"><c r="A1"' + padding + b"><v>1</v></c></row>")
-    with pytest.raises(DeliveryError, match="te lange XML-tag"):
+    path = workbook(tmp_path, b'<row r="1"><c' + padding + b' r="XFD1048576"><v>1</v></c></row>')
+    with pytest.raises(DeliveryError, match="te veel"):
         check_workbook_zip(path)
 
 
@@ -196,8 +195,8 @@ def test_opendocument_repeats_are_counted_as_calamine_counts_them(
 ) -> None:
     path = ods(tmp_path / "GM0014_2025Q1.ods", b'<table:table table:name="Blad1">' + rows
                + b"</table:table>")  # fmt: skip
-    extent = check_workbook_zip(path)["content.xml"]
-    assert (extent.rows, extent.columns) == expected
+    [_content, extent] = check_workbook_zip(path)
+    assert (extent.name, extent.rows, extent.columns) == ("Blad1", *expected)
     assert calamine_extent(path) == expected
 
 
@@ -211,3 +210,120 @@ def test_a_repeated_opendocument_area_is_refused_naming_its_sheet(tmp_path: Path
     with pytest.raises(DeliveryError) as refused:
         check_workbook_zip(path)
     assert "werkblad Groot" in refused.value.message and "te veel" in refused.value.message
+
+
+FAR = b'<c r="AD150000"><v>1</v></c>'  # calamine: 150,000 rows × 30 columns
+BYPASSES = {  # found by an adversarial review (2026-12-05); each passed the regular expressions
+    "single-quotes": b"<row r='1'><c r='A1'><v>1</v></c><c r='AD150000'><v>1</v></c></row>",
+    "spaces-around-is": b'<row r="1"><c r="A1"><v>1</v></c><c r = "AD150000"><v>1</v></c></row>',
+    "gt-in-a-value": b'<row r="1"><c r="A1"><v>1</v></c><c x=">" r="AD150000"><v>1</v></c></row>',
+    "prefixed-attribute-first": b'<row r="1"><c x:r="A1" r="AD150000"><v>1</v></c></row>',
+    "decoy-after": b'<row r="1"><c r="AD150000" x-r="A1"><v>1</v></c></row>',
+    "digit-prefix": b'<row r="1"><c r="A1"><v>1</v></c><0:c r="AD150000"><v>1</v></0:c></row>',
+    "stray-row-ends": b'<row r="1"><c r="AD1"><v>1</v></c>' + b'<row r="1">' * 150_000
+    + b"</row>" * 150_001 + b"<row><c><v>1</v></c></row>",
+    "nested-rows-width": b'<row r="1"><c><v>1</v></c>' * 2000 + b"</row>" * 2000,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("body", BYPASSES.values(), ids=BYPASSES.keys())
+def test_a_sheet_calamine_would_build_too_large_is_refused(tmp_path: Path, body: bytes) -> None:
+    with pytest.raises(DeliveryError) as refused:
+        check_workbook_zip(workbook(tmp_path, body))
+    assert refused.value.code == "S01"  # too large, or (a digit as prefix) not XML at all
+    assert "te veel" in refused.value.message or "geen geldige XML" in refused.value.message
+
+
+def test_an_unfinished_tag_at_a_chunk_edge_is_read_whole(tmp_path: Path) -> None:
+    """A `<` inside an attribute value right where a 1 MiB piece of the sheet ends."""
+    head = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">'
+    tag = b'<c r="AD150000" x="a<'
+    filler = b'<row r="1"/>' * ((1 << 20) // 12)
+    start = len(SHEET_START) + len(head) + len(filler)
+    filler += b" " * ((1 << 20) - start - len(tag))  # the tag ends the first piece
+    body = head + filler + tag + b'b"><v>1</v></c></row>'
+    with pytest.raises(DeliveryError) as refused:
+        check_workbook_zip(workbook(tmp_path, body))
+    assert refused.value.code == "S01"
+
+
+def test_a_sheet_at_any_path_the_relationships_name_is_bounded(tmp_path: Path) -> None:
+    """calamine reads the sheet the relationships name, here `/content.xml` (from the root)."""
+    rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "/content.xml")
+    sheet = SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c>' + FAR + b"</row>" + SHEET_END
+    path = _workbook(tmp_path / "GM0014_2025Q1.xlsx", lambda a: a.writestr("content.xml", sheet),
+                     rels)  # fmt: skip
+    with pytest.raises(DeliveryError, match="te veel"):
+        check_workbook_zip(path)
+
+
+def test_a_binary_workbook_is_refused_and_binary_parts_of_an_xlsx_are_not(tmp_path: Path) -> None:
+    def parts(*names: str) -> Path:
+        def write(archive: zipfile.ZipFile) -> None:
+            archive.writestr(SHEET, SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                             + SHEET_END)  # fmt: skip
+            for name in names:
+                archive.writestr(name, os.urandom(500))
+
+        return _workbook(tmp_path / f"GM0014_2025Q1_{len(names)}.xlsx", write)
+
+    assert check_workbook_zip(parts("xl/vbaProject.bin", "xl/printerSettings/p1.bin"))
+    with pytest.raises(DeliveryError, match="xlsb"):
+        check_workbook_zip(parts("xl/workbook.bin"))
+
+
+def test_what_calamine_leaves_out_is_not_refused(tmp_path: Path) -> None:
+    """A declared dimension (calamine builds 1 × 1 around one cell), a row formatted far below,
+    an external link's cached cells: none of them makes calamine build a large sheet."""
+    declared = SHEET_START.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="200000" ht="30" customHeight="1"/>'
+    link = b'<externalLink><sheetData><row r="250000"><cell r="B250000"/></row></sheetData></externalLink>'
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr(SHEET, declared + body + SHEET_END)
+        archive.writestr("xl/externalLinks/externalLink1.xml", link)
+
+    path = _workbook(tmp_path / "GM0014_2025Q1.xlsx", write)
+    [extent] = check_workbook_zip(path)
+    assert (extent.rows, extent.columns) == (1, 1)
+    assert calamine_extent(path) == (1, 1)
+
+
+def test_a_zip_behind_another_header_is_checked(tmp_path: Path) -> None:
+    """An OLE2 (xls) header in front of a zip: calamine finds the zip; so does the check."""
+    from connectors.spreadsheet import OLE2_MAGIC, open_sheets
+
+    inner = workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c>' + FAR + b"</row>")
+    disguised = tmp_path / "GM0014_2025Q1.xls"
+    disguised.write_bytes(OLE2_MAGIC + bytes(504) + inner.read_bytes())
+    with pytest.raises(DeliveryError, match="te veel"):
+        open_sheets(disguised)
+
+
+ODS_BYPASSES = {
+    "single-quotes": b"<table:table-row table:number-rows-repeated='150000'>",
+    "spaces": b'<table:table-row table:number-rows-repeated = "150000">',
+    "gt-first": b'<table:table-row x=">" table:number-rows-repeated="150000">',
+    "decoy-first": b'<table:table-row x:number-rows-repeated="1" table:number-rows-repeated="150000">',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("start", ODS_BYPASSES.values(), ids=ODS_BYPASSES.keys())
+def test_opendocument_repeats_in_any_spelling_are_counted(tmp_path: Path, start: bytes) -> None:
+    rows = start + cells(30) + b"</table:table-row>"
+    path = ods(tmp_path / "GM0014_2025Q1.ods",
+               b'<table:table table:name="Blad1">' + rows + b"</table:table>")  # fmt: skip
+    with pytest.raises(DeliveryError, match="te veel"):
+        check_workbook_zip(path)
+
+
+def test_opendocument_formulas_and_all_sheets_together_are_counted(tmp_path: Path) -> None:
+    formulas = row(b'<table:table-cell table:formula="of:=1" table:number-columns-repeated="100"/>',
+                   1_000_000)  # fmt: skip
+    path = ods(tmp_path / "a.ods", b'<table:table table:name="F">' + formulas + b"</table:table>")
+    with pytest.raises(DeliveryError, match="te veel"):
+        check_workbook_zip(path)
+    one = b'<table:table table:name="%d">' + row(cells(50), 60_000) + b"</table:table>"
+    path = ods(tmp_path / "b.ods", b"".join(one % i for i in range(2)))
+    with pytest.raises(DeliveryError, match="samen hebben te veel cellen"):
+        check_workbook_zip(path)

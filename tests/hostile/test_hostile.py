@@ -23,7 +23,7 @@ EXPECTED_REASON = {
     "cel-onder-de-rijen": "te veel rijen",
     "voorvoegsel-en-eigen-pad": "te veel",
     "posities-zonder-nummer": "te veel cellen",
-    "ods-herhaald": "te veel cellen",
+    "ods-herhaald": "te veel",
     "zip-bom-opgevuld": "te veel cellen",
     "diepe-json": "te diep genest",
     "miljoen-kolommen": "te veel kolommen",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import socket
 import sqlite3
 import subprocess
@@ -193,8 +192,9 @@ def zip_bomb(path: Path, template: Path) -> Path:
     return path
 
 
-def claimed_dimension(path: Path, template: Path) -> Path:
-    """The template whose sheets claim the whole grid: A1:XFD1048576."""
+def far_cell(path: Path, template: Path) -> Path:
+    """The template with a cell at ZZ900000 in its first row (calamine places a cell by its own
+    reference: 900,000 rows × 702 columns)."""
     with (
         zipfile.ZipFile(template) as source,
         zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out,
@@ -202,10 +202,7 @@ def claimed_dimension(path: Path, template: Path) -> Path:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
-                data = data.replace(
-                    b"<sheetViews", b'<dimension ref="A1:XFD1048576"/><sheetViews', 1
-                )
+                data = data.replace(b"</row>", b'<c r="ZZ900000"><v>1</v></c></row>', 1)
             out.writestr(info, data)
     return path
 
@@ -220,7 +217,7 @@ def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: 
     bomb = zip_bomb(tmp_path / "POL_2025Q1.xlsx", template)
     deep = tmp_path / "POL_2025Q1.jsonl"
     deep.write_text("[" * 100_000 + "]" * 100_000 + "\n")
-    wide = claimed_dimension(tmp_path / "POL_2025Q3.xlsx", template)
+    wide = far_cell(tmp_path / "POL_2025Q3.xlsx", template)
     normal = delivery_xlsx(tmp_path / "POL_2025Q2.xlsx", org="POL", rows=[])
     with (
         serve_portal(settings) as portal,
@@ -236,7 +233,7 @@ def test_hostile_uploads_get_an_s_edit_and_the_portal_keeps_answering(tmp_path: 
         answered_in = time.monotonic() - asked
         outcomes = [post.result().json() for post in posts]
 
-    bad = outcomes[:3]  # the A1:XFD1048576 claim is refused before calamine allocates it
+    bad = outcomes[:3]  # the far cell is refused before calamine allocates its area
     assert [o["readable"] for o in bad] == [False, False, False], bad
     assert all(o["edits"][0]["code"] == "S01" for o in bad)
     assert outcomes[3]["readable"] and outcomes[3]["periode"] == "2025Q2"

@@ -1,0 +1,214 @@
+"""A workbook's sheet XML walked with expat, placing every row and cell as calamine places it.
+
+The exact path of `connectors.workbook_bounds`, for what its fast scan cannot bound, and every
+OpenDocument sheet. expat reads the XML as any parser does (either quote, spaces around `=`, `>`
+inside a value, prefixes), and refuses what is not well-formed, a DOCTYPE or an entity.
+
+SpreadsheetML (calamine's xlsx reader): a tag is a row or a cell by its local name (after the
+first `:`); only the attribute named exactly `r` places it. A row with `r` starts at that row,
+and every `</row>` moves one row down and back to the first column; a cell with `r` sits there,
+one without it right of the cell before, and only a cell with a value (`<v>`, `<is>`, `<f>`)
+reaches the area calamine builds. OpenDocument (calamine's ods reader): `table:table`,
+`table:table-row`, `table:table-cell` and `table:covered-table-cell` by their qualified names; a
+row or cell counts as often as it is repeated, and a cell with a value type, a formula or any
+content reaches the area. A workbook's cells are counted over all its sheets: calamine reads them
+all when it opens the file.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.base import HEADER_SCAN_ROWS
+from connectors.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, over_limit
+from schemas.edit_codes import EditCode
+from schemas.errors import DeliveryError
+
+MAX_SHEET_ROWS = MAX_ROWS + HEADER_SCAN_ROWS  # data rows plus title and header rows above them
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+VALUE_TAGS = frozenset({"v", "is", "f"})
+ODS_CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
+
+
+@dataclass
+class SheetExtent:
+    """The largest row and column a sheet reaches, and the cells it holds."""
+
+    name: str
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+
+@dataclass
+class WorkbookCells:
+    """The cells of a whole workbook so far (calamine holds every sheet at once)."""
+
+    file: str
+    cells: int = 0
+    sheets: list[SheetExtent] = field(default_factory=list)
+
+    def add(self, sheet: SheetExtent, cells: int) -> None:
+        """Count `cells` more in `sheet`; refuse the workbook beyond MAX_CELLS."""
+        sheet.cells += cells
+        self.cells += cells
+        if sheet.cells > MAX_CELLS:
+            raise over_limit(f"werkblad {sheet.name} heeft te veel cellen", MAX_CELLS, self.file)
+        if self.cells > MAX_CELLS:
+            raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
+
+
+def check_extent(file: str, sheet: str, rows: int, columns: int) -> None:
+    """Refuse a sheet beyond MAX_SHEET_ROWS rows, MAX_COLUMNS columns or MAX_CELLS in its area."""
+    if rows > MAX_SHEET_ROWS:
+        raise over_limit(f"werkblad {sheet} heeft te veel rijen", MAX_SHEET_ROWS, file, rows)
+    if columns > MAX_COLUMNS:
+        raise over_limit(f"werkblad {sheet} heeft te veel kolommen", MAX_COLUMNS, file, columns)
+    if rows * columns > MAX_CELLS:
+        raise over_limit(f"werkblad {sheet} beslaat te veel cellen ({rows} rijen × {columns} "
+                         "kolommen)", MAX_CELLS, file, rows * columns)  # fmt: skip
+
+
+def refused_xml(file: str, sheet: str, reason: str) -> DeliveryError:
+    """The S01 for sheet XML that cannot be bounded: not well-formed, or a reference that is none."""
+    return DeliveryError(
+        EditCode.S01, f"werkblad {sheet} is niet te lezen ({reason}); sla het bestand in Excel "
+        "opnieuw op als .xlsx en lever het opnieuw aan", file=file,
+    )  # fmt: skip
+
+
+class _Walk:
+    """Feed a member's bytes as they come; `close` at the end."""
+
+    def __init__(self, workbook: WorkbookCells, sheet: str) -> None:
+        self.workbook, self.sheet = workbook, SheetExtent(sheet)
+        workbook.sheets.append(self.sheet)
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.StartElementHandler = self.start
+        self.parser.EndElementHandler = self.end
+        self.parser.StartDoctypeDeclHandler = self._no_doctype
+        self.parser.EntityDeclHandler = self._no_doctype
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        """Parse the next bytes."""
+        try:
+            self.parser.Parse(chunk, final)
+        except xml.parsers.expat.ExpatError as exc:
+            raise refused_xml(self.workbook.file, self.sheet.name,
+                              f"geen geldige XML, regel {exc.lineno}") from exc  # fmt: skip
+
+    def close(self) -> None:
+        self.feed(b"", final=True)
+
+    def _no_doctype(self, *_: Any) -> None:
+        raise refused_xml(self.workbook.file, self.sheet.name, "een DOCTYPE of entiteit")
+
+    def reach(self, sheet: SheetExtent, row: int, column: int) -> None:
+        """A value at (row, column), counted from 1: the area reaches it (refused beyond)."""
+        if row > sheet.rows or column > sheet.columns:
+            sheet.rows, sheet.columns = max(sheet.rows, row), max(sheet.columns, column)
+            check_extent(self.workbook.file, sheet.name, sheet.rows, sheet.columns)
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        raise NotImplementedError
+
+    def end(self, name: str) -> None:
+        raise NotImplementedError
+
+
+class SpreadsheetMLWalk(_Walk):
+    """An xlsx worksheet, as calamine's xlsx reader places its rows and cells."""
+
+    def __init__(self, workbook: WorkbookCells, sheet: str) -> None:
+        super().__init__(workbook, sheet)
+        self.row = self.column = 0  # 0-based, as calamine counts
+        self.cell: tuple[int, int] | None = None  # the open cell's (row, column), 0-based
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        local = name.partition(":")[2] if ":" in name else name
+        if local == "row":
+            if "r" in attributes:
+                number = attributes["r"]
+                if not (number.isdigit() and 0 < len(number) <= 8 and int(number) > 0):
+                    raise refused_xml(
+                        self.workbook.file, self.sheet.name, "rij zonder geldig nummer"
+                    )
+                self.row = int(number) - 1
+        elif local == "c":
+            if "r" in attributes:
+                reference = CELL_REFERENCE.fullmatch(attributes["r"])
+                if reference is None:
+                    raise refused_xml(self.workbook.file, self.sheet.name,
+                                      "cel zonder geldige verwijzing")  # fmt: skip
+                self.column = _column_number(reference[1]) - 1
+                self.cell = (int(reference[2]) - 1, self.column)
+            else:
+                self.cell = (self.row, self.column)
+            self.column += 1
+            self.workbook.add(self.sheet, 1)
+        elif local in VALUE_TAGS and self.cell is not None:
+            self.reach(self.sheet, self.cell[0] + 1, self.cell[1] + 1)
+
+    def end(self, name: str) -> None:
+        local = name.partition(":")[2] if ":" in name else name
+        if local == "row":
+            self.row, self.column = self.row + 1, 0
+        elif local == "c":
+            self.cell = None
+
+
+class OpenDocumentWalk(_Walk):
+    """An OpenDocument spreadsheet's content: its sheets, as calamine's ods reader reads them."""
+
+    def __init__(self, workbook: WorkbookCells, member: str) -> None:
+        super().__init__(workbook, member)
+        self.row = self.column = 0  # rows and columns passed in the current sheet
+        self.repeat = 1  # how often the current row repeats
+        self.open_cell: tuple[int, int] | None = None  # (first column, columns) without a value yet
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == "table:table":
+            title = attributes.get("table:name", "?")[:60]
+            self.sheet = SheetExtent(title)
+            self.workbook.sheets.append(self.sheet)
+            self.row = self.column = 0
+        elif name == "table:table-row":
+            self.repeat = self._repeats(attributes, "table:number-rows-repeated")
+            self.row += self.repeat
+            self.column = 0
+        elif name in ODS_CELLS:
+            columns = self._repeats(attributes, "table:number-columns-repeated")
+            first, self.column = self.column, self.column + columns
+            self.open_cell = (first, columns)
+            if "office:value-type" in attributes or "table:formula" in attributes:
+                self._valued()
+        elif self.open_cell is not None:  # content inside a cell: a value as well
+            self._valued()
+
+    def end(self, name: str) -> None:
+        if name in ODS_CELLS:
+            self.open_cell = None
+
+    def _valued(self) -> None:
+        """The open cell holds a value: every repetition of it reaches the area."""
+        assert self.open_cell is not None
+        first, columns = self.open_cell
+        self.open_cell = None
+        self.reach(self.sheet, self.row, first + columns)
+        self.workbook.add(self.sheet, self.repeat * columns)
+
+    def _repeats(self, attributes: dict[str, str], key: str) -> int:
+        value = attributes.get(key, "1")
+        if not (value.isdigit() and len(value) <= 8):
+            raise refused_xml(self.workbook.file, self.sheet.name, f"{key}={value[:20]!r}")
+        return max(1, int(value))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
