@@ -29,6 +29,8 @@ from schemas.errors import DeliveryError
 
 MAX_SHEET_ROWS = MAX_ROWS + HEADER_SCAN_ROWS  # data rows plus title and header rows above them
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+MAX_XML_DEPTH = 100  # a sheet's XML nests ~6 deep, an OpenDocument cell's text ~12
+MAX_SPACES = 10_000_000  # OpenDocument spaces written as a count (`<text:s text:c="…"/>`)
 VALUE_TAGS = frozenset({"v", "is", "f"})
 ODS_CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
 
@@ -51,14 +53,24 @@ class WorkbookCells:
     cells: int = 0
     sheets: list[SheetExtent] = field(default_factory=list)
 
-    def add(self, sheet: SheetExtent, cells: int) -> None:
-        """Count `cells` more in `sheet`; refuse the workbook beyond MAX_CELLS."""
+    spaces: int = 0  # OpenDocument `text:s` spaces so far
+
+    def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
+        """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the
+        sheets calamine holds at once: OpenDocument's) the workbook too."""
         sheet.cells += cells
         self.cells += cells
         if sheet.cells > MAX_CELLS:
             raise over_limit(f"werkblad {sheet.name} heeft te veel cellen", MAX_CELLS, self.file)
-        if self.cells > MAX_CELLS:
+        if together and self.cells > MAX_CELLS:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
+
+    def add_spaces(self, spaces: int) -> None:
+        """OpenDocument spaces written as a count: calamine writes them all out."""
+        self.spaces += spaces
+        if self.spaces > MAX_SPACES:
+            raise over_limit("de cellen hebben samen te veel spaties (text:s)", MAX_SPACES,
+                             self.file)  # fmt: skip
 
 
 def check_extent(file: str, sheet: str, rows: int, columns: int) -> None:
@@ -87,13 +99,18 @@ class _Walk:
         self.workbook, self.sheet = workbook, SheetExtent(sheet)
         workbook.sheets.append(self.sheet)
         self.parser = xml.parsers.expat.ParserCreate()
-        self.parser.StartElementHandler = self.start
-        self.parser.EndElementHandler = self.end
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
         self.parser.StartDoctypeDeclHandler = self._no_doctype
         self.parser.EntityDeclHandler = self._no_doctype
+        self.depth = 0
+        self.opaque_from: int | None = None  # the depth of a value whose content calamine skips
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
-        """Parse the next bytes."""
+        """Parse the next bytes (UTF-8 only: a NUL byte is how another encoding would slip a
+        second reading of the same bytes past expat)."""
+        if b"\x00" in chunk:
+            raise refused_xml(self.workbook.file, self.sheet.name, "geen UTF-8-tekst")
         try:
             self.parser.Parse(chunk, final)
         except xml.parsers.expat.ExpatError as exc:
@@ -112,11 +129,34 @@ class _Walk:
             sheet.rows, sheet.columns = max(sheet.rows, row), max(sheet.columns, column)
             check_extent(self.workbook.file, sheet.name, sheet.rows, sheet.columns)
 
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise refused_xml(self.workbook.file, self.sheet.name, "te diep geneste XML")
+        if self.opaque_from is None:
+            self.start(name, attributes)
+        else:
+            self.inside_value(name, attributes)
+
+    def _end(self, name: str) -> None:
+        if self.opaque_from == self.depth:
+            self.opaque_from = None
+        if self.opaque_from is None:
+            self.end(name)
+        self.depth -= 1
+
+    def skip_content(self) -> None:
+        """What the element just started holds is no row or cell to calamine: skip it."""
+        self.opaque_from = self.depth
+
     def start(self, name: str, attributes: dict[str, str]) -> None:
         raise NotImplementedError
 
     def end(self, name: str) -> None:
         raise NotImplementedError
+
+    def inside_value(self, name: str, attributes: dict[str, str]) -> None:
+        """An element inside a skipped value."""
 
 
 class SpreadsheetMLWalk(_Walk):
@@ -151,6 +191,7 @@ class SpreadsheetMLWalk(_Walk):
             self.workbook.add(self.sheet, 1)
         elif local in VALUE_TAGS and self.cell is not None:
             self.reach(self.sheet, self.cell[0] + 1, self.cell[1] + 1)
+            self.skip_content()
 
     def end(self, name: str) -> None:
         local = name.partition(":")[2] if ":" in name else name
@@ -185,12 +226,18 @@ class OpenDocumentWalk(_Walk):
             self.open_cell = (first, columns)
             if "office:value-type" in attributes or "table:formula" in attributes:
                 self._valued()
-        elif self.open_cell is not None:  # content inside a cell: a value as well
-            self._valued()
+            self.skip_content()  # what a cell holds is its text to calamine, never a table
 
     def end(self, name: str) -> None:
         if name in ODS_CELLS:
             self.open_cell = None
+
+    def inside_value(self, name: str, attributes: dict[str, str]) -> None:
+        """Content inside a cell: a value as well; `text:s` stands for `text:c` spaces."""
+        if self.open_cell is not None:
+            self._valued()
+        if name == "text:s":
+            self.workbook.add_spaces(self._repeats(attributes, "text:c"))
 
     def _valued(self) -> None:
         """The open cell holds a value: every repetition of it reaches the area."""
@@ -198,7 +245,7 @@ class OpenDocumentWalk(_Walk):
         first, columns = self.open_cell
         self.open_cell = None
         self.reach(self.sheet, self.row, first + columns)
-        self.workbook.add(self.sheet, self.repeat * columns)
+        self.workbook.add(self.sheet, self.repeat * columns, together=True)
 
     def _repeats(self, attributes: dict[str, str], key: str) -> int:
         value = attributes.get(key, "1")

@@ -100,7 +100,9 @@ def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:
             "bestand is met een wachtwoord beveiligd; lever het zonder aan",
             file=path.name,
         ) from exc
-    except Exception as exc:  # calamine raises its own error types for broken files
+    except BaseException as exc:  # calamine's own errors, and a Rust panic (a BaseException)
+        if not _calamine_failure(exc):
+            raise
         raise DeliveryError(
             EditCode.S01, f"Excel-bestand niet te lezen ({exc})", file=path.name
         ) from exc
@@ -116,11 +118,19 @@ def _sheet_reader(path: Path, workbook: CalamineWorkbook, name: str) -> Callable
     def read() -> Rows:
         try:
             return read_sheet_rows(workbook, name)
-        except Exception as exc:  # calamine raises its own error types for broken sheets
+        except BaseException as exc:  # calamine's own errors, and a Rust panic
+            if not _calamine_failure(exc):
+                raise
             message = f"tabblad {name!r} niet te lezen ({exc})"
             raise DeliveryError(EditCode.S01, message, file=path.name) from exc
 
     return read
+
+
+def _calamine_failure(exc: BaseException) -> bool:
+    """Whether calamine failed on the file: an error, or a panic in its Rust code (pyo3 raises
+    `PanicException`, a BaseException) — not an interrupt or an exit."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def combine_header_rows(upper: list[str | None], lower: list[str | None]) -> list[str | None]:

@@ -6,10 +6,13 @@ process: it is no exception). So:
 - the declared uncompressed sizes and the compression ratio are capped;
 - every member is decompressed once as a stream, counting the real bytes (zipfile also stops a
   member at its declared size and checks its CRC, so a lying header is refused);
-- the members calamine could read as a sheet are bounded: the xlsx worksheets the workbook's
-  relationships name (and whatever is under xl/worksheets/), and an OpenDocument `content.xml`.
-  The area calamine would build (rows × columns, each cell where calamine places it) and the
-  cells it holds are capped; an xlsb is refused. A declared `<dimension ref=…>` is not: calamine
+- the members calamine could read as a sheet are bounded: every target of a relationship in
+  the package (calamine finds the workbook through `_rels/.rels`, and a sheet through the
+  workbook's relationships, looking names up without case and with `\\` as `/`), all under
+  xl/worksheets/, and an OpenDocument `content.xml`. The area calamine would build (rows ×
+  columns, each cell where calamine places it) and the cells it holds are capped; so are the
+  shared strings a workbook declares (calamine reserves room for them). An xlsb, and a zip whose
+  members carry a second name (read by one zip library, not the other), are refused. A declared `<dimension ref=…>` is not: calamine
   builds a sheet that claims A1:XFD1048576 around one cell as 1 × 1, and spreadsheet programs
   declare formatted rows far below the data.
 
@@ -50,6 +53,7 @@ TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # `<row r="N"` or `<c r="A1"` (another attribute first, single quotes, spaces, a tab) is not
 # plain and goes to the walk, as does a tag with a namespace prefix; a tag seen where there is
 # none (in a comment, or in a value) only makes the bound larger.
+COUNTS = re.compile(rb"""[cC]ount\s*=\s*["']?\s*([0-9]{1,20})""")  # count, uniqueCount
 PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 ROWS = re.compile(rb'<row(?: r="([1-9][0-9]{0,7})"|(?=[\s>/]))')  # b"": not plain
 
@@ -84,31 +88,58 @@ def _check_declared(path: Path, infos: list[zipfile.ZipInfo]) -> None:
     if unzipped / packed > MAX_COMPRESSION_RATIO:
         raise over_limit("bestand pakt verdacht sterk uit (zip-bom?), factor",
                          MAX_COMPRESSION_RATIO, path.name, unzipped // packed)  # fmt: skip
-    if any(i.filename.lower() == "xl/workbook.bin" for i in infos):  # calamine would read it
+    if any(_unicode_path(i) for i in infos):
+        raise DeliveryError(
+            EditCode.S01, "zip met een tweede bestandsnaam per onderdeel (Unicode-pad); sla het "
+            "bestand in Excel opnieuw op als .xlsx en lever het opnieuw aan", file=path.name,
+        )  # fmt: skip
+    if any(_key(i.filename) == "xl/workbook.bin" for i in infos):  # calamine would read it
         raise DeliveryError(
             EditCode.S01, "binaire Excel-werkmap (xlsb) wordt niet gelezen; sla het bestand op "
             "als .xlsx en lever het opnieuw aan", file=path.name,
         )  # fmt: skip
 
 
+def _unicode_path(info: zipfile.ZipInfo) -> bool:
+    """Whether a member carries a second name (Info-ZIP Unicode path, extra field 0x7075): Python
+    reads one name, the zip library calamine uses the other."""
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = int.from_bytes(extra[:2], "little"), int.from_bytes(extra[2:4], "little")
+        if kind == 0x7075:
+            return True
+        extra = extra[4 + size :]
+    return False
+
+
 def _sheet_members(path: Path, archive: zipfile.ZipFile) -> frozenset[str]:
-    """The members calamine may read as an xlsx sheet: every target the workbook's relationships
-    name (as calamine resolves it: from xl/, or from the root when it starts with `/`), and
-    everything under xl/worksheets/."""
-    names = set(archive.namelist())
-    found = {n for n in names if n.lower().startswith("xl/worksheets/")}
-    if RELATIONSHIPS in names:
-        with archive.open(RELATIONSHIPS) as member:
+    """The members calamine may read as an xlsx sheet: every target of every relationship in the
+    package (from the folder of its part, or from the root when it starts with `/`), and all
+    under xl/worksheets/ — matched as calamine looks them up, ignoring case and `\\` for `/`."""
+    wanted = set()
+    for name in archive.namelist():
+        key = _key(name)
+        if key.startswith("xl/worksheets/"):
+            wanted.add(key)
+        if not key.endswith(".rels"):
+            continue
+        folder = key.rsplit("_rels/", 1)[0] if "_rels/" in key else ""
+        with archive.open(name) as member:
             relationships = member.read(MAX_RELATIONSHIP_BYTES + 1)
         if len(relationships) > MAX_RELATIONSHIP_BYTES:
             raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
                              MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
         for match in TARGET.finditer(relationships):
-            written = (match[1] or match[2] or b"").decode("utf-8", "replace")
-            for target in {written, unquote(written), written.replace("\\", "/")}:
-                found.add(target[1:] if target.startswith("/") else f"xl/{target}")
-                found.add(posixpath.normpath(f"xl/{target}").lstrip("/"))
-    return frozenset(found & names)
+            written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
+            for target in {written, unquote(written)}:
+                wanted.add(target[1:] if target.startswith("/") else folder + target)
+                wanted.add(posixpath.normpath(folder + target).lstrip("/"))
+    return frozenset(n for n in archive.namelist() if _key(n) in wanted)
+
+
+def _key(name: str) -> str:
+    """A member's name as calamine's zip lookup compares it."""
+    return name.replace("\\", "/").lower()
 
 
 class _Member(Protocol):
@@ -122,6 +153,8 @@ def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int,
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
     read it as a sheet (a sheet the scan cannot bound is read again and walked)."""
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
+    if _key(info.filename).endswith("sharedstrings.xml"):
+        return _read_member(archive, info, total, workbook, [_SharedStrings(workbook)])
     name = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
     cells, known = workbook.cells, len(workbook.sheets)
     if sheet:
@@ -161,6 +194,24 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int,
     return total
 
 
+class _SharedStrings:
+    """The count a shared-strings part declares: calamine reserves room for that many."""
+
+    def __init__(self, workbook: WorkbookCells) -> None:
+        self.workbook, self.seen = workbook, False
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if not self.seen:
+            self.seen = True
+            for declared in COUNTS.findall(chunk[:4096]):
+                if int(declared) > MAX_CELLS:
+                    raise over_limit("de gedeelde teksten van de werkmap zijn te veel",
+                                     MAX_CELLS, self.workbook.file, int(declared))  # fmt: skip
+
+    def close(self) -> None:
+        """Nothing to finish."""
+
+
 class _Irregular(Exception):
     """A sheet the scan cannot bound: it is walked instead."""
 
@@ -177,10 +228,12 @@ def above(number: int) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _cells_within(rows: int) -> re.Pattern[bytes]:
-    """Every cell tag: its column letters when it is plain (`<c r="…"`) and names a row up to
-    `rows`, else b""."""
+    """Every cell tag: its column letters when it is plain and names a row up to `rows`, else
+    b"". Plain: `<c r="A1"`, then only other attributes, each after one space, in double quotes,
+    up to the tag's end (calamine takes the last of two `r`s)."""
     return re.compile(
-        rb'<c(?: r="([A-Z]{1,3})(?!0|' + above(rows).encode() + rb'")[0-9]{1,7}"|(?=[\s>/]))'
+        rb'<c(?: r="([A-Z]{1,3})(?!0|' + above(rows).encode() + rb'")[0-9]{1,7}"'
+        rb'(?: (?!r[\s=])[^\s=>"\'/]+="[^"]*")*/?>|(?=[\s>/]))'
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from connectors.sheet_walk import SheetExtent
 from connectors.workbook_bounds import above, check_workbook_zip
 from schemas.errors import DeliveryError
 from tests.hostile.generators import SHEET_END, SHEET_START, WORKBOOK_RELS, _workbook
@@ -36,6 +38,11 @@ def workbook(tmp_path: Path, body: bytes, prefix: bytes = b"") -> Path:
         sheet = SHEET_START + body + SHEET_END
     path = tmp_path / "GM0014_2025Q1.xlsx"
     return _workbook(path, lambda archive: archive.writestr(SHEET, sheet))
+
+
+def named(extents: list[SheetExtent], name: str = "sheet1") -> SheetExtent:
+    """The extent of one sheet among those the check bounded."""
+    return next(extent for extent in extents if extent.name == name)
 
 
 def letters(column: int) -> str:
@@ -58,7 +65,7 @@ def test_a_regular_sheet_is_bounded_exactly(tmp_path: Path) -> None:
     body = b"".join(b'<row r="%d">' % r + b"".join(
         b'<c r="%s%d"><v>1</v></c>' % (col.encode(), r) for col in ("A", "B", "AB")) + b"</row>"
         for r in range(1, 41))  # fmt: skip
-    [extent] = check_workbook_zip(workbook(tmp_path, body))
+    extent = named(check_workbook_zip(workbook(tmp_path, body)))
     assert (extent.rows, extent.columns, extent.cells) == (40, 28, 120)
     assert calamine_extent(workbook(tmp_path, body)) == (40, 28)
 
@@ -85,7 +92,7 @@ def test_calamines_placements_are_followed(
     tmp_path: Path, body: bytes, prefix: bytes, expected: tuple[int, int]
 ) -> None:
     path = workbook(tmp_path, body, prefix)
-    [extent] = check_workbook_zip(path)
+    extent = named(check_workbook_zip(path))
     assert (extent.rows, extent.columns) == expected
     assert calamine_extent(path) == expected  # what calamine itself builds
 
@@ -112,7 +119,7 @@ def test_the_bound_is_never_below_what_calamine_builds(
         body += b"</%srow>" % x
     with tempfile.TemporaryDirectory() as folder:
         path = workbook(Path(folder), body, b"x" if prefixed else b"")
-        [extent] = check_workbook_zip(path)
+        extent = named(check_workbook_zip(path))
         height, width = calamine_extent(path)
     assert extent.rows >= height and extent.columns >= width
 
@@ -195,8 +202,8 @@ def test_opendocument_repeats_are_counted_as_calamine_counts_them(
 ) -> None:
     path = ods(tmp_path / "GM0014_2025Q1.ods", b'<table:table table:name="Blad1">' + rows
                + b"</table:table>")  # fmt: skip
-    [_content, extent] = check_workbook_zip(path)
-    assert (extent.name, extent.rows, extent.columns) == ("Blad1", *expected)
+    extent = named(check_workbook_zip(path), "Blad1")
+    assert (extent.rows, extent.columns) == expected
     assert calamine_extent(path) == expected
 
 
@@ -230,8 +237,9 @@ BYPASSES = {  # found by an adversarial review (2026-12-05); each passed the reg
 def test_a_sheet_calamine_would_build_too_large_is_refused(tmp_path: Path, body: bytes) -> None:
     with pytest.raises(DeliveryError) as refused:
         check_workbook_zip(workbook(tmp_path, body))
-    assert refused.value.code == "S01"  # too large, or (a digit as prefix) not XML at all
-    assert "te veel" in refused.value.message or "geen geldige XML" in refused.value.message
+    assert refused.value.code == "S01"  # too large, not XML at all (a digit as prefix), too deep
+    assert any(reason in refused.value.message
+               for reason in ("te veel", "geen geldige XML", "te diep geneste XML")), refused.value  # fmt: skip
 
 
 def test_an_unfinished_tag_at_a_chunk_edge_is_read_whole(tmp_path: Path) -> None:
@@ -284,7 +292,7 @@ def test_what_calamine_leaves_out_is_not_refused(tmp_path: Path) -> None:
         archive.writestr("xl/externalLinks/externalLink1.xml", link)
 
     path = _workbook(tmp_path / "GM0014_2025Q1.xlsx", write)
-    [extent] = check_workbook_zip(path)
+    extent = named(check_workbook_zip(path))
     assert (extent.rows, extent.columns) == (1, 1)
     assert calamine_extent(path) == (1, 1)
 
@@ -327,3 +335,110 @@ def test_opendocument_formulas_and_all_sheets_together_are_counted(tmp_path: Pat
     path = ods(tmp_path / "b.ods", b"".join(one % i for i in range(2)))
     with pytest.raises(DeliveryError, match="samen hebben te veel cellen"):
         check_workbook_zip(path)
+
+
+SECOND_REVIEW = {  # a second adversarial review (2026-12-05), against the version above
+    "row-inside-a-value": b'<row r="1">' + b'<c><v>1<row r="1"/></v></c>' * 1200
+    + b'</row><row r="4000"><c><v>1</v></c></row>',
+    "cell-inside-is": b'<row r="1">' + b'<c t="inlineStr"><is><t>x</t><c r="A1"/></is></c>' * 1200
+    + b'</row><row r="4000"><c><v>1</v></c></row>',
+    "two-references": b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" r="AD150000"><v>1</v></c></row>',
+    "two-references-later": b'<row r="1"><c r="B1" t="n" r="AD150000"><v>1</v></c></row>',
+    "no-space": b'<row r="1"><c r="A1"><v>1</v></c><c r="B1"r="AD150000"><v>1</v></c></row>',
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("body", SECOND_REVIEW.values(), ids=SECOND_REVIEW.keys())
+def test_what_calamine_skips_or_reads_last_is_followed(tmp_path: Path, body: bytes) -> None:
+    """calamine skips what a value holds, and takes the last of two references."""
+    with pytest.raises(DeliveryError) as refused:
+        check_workbook_zip(workbook(tmp_path, body))
+    assert refused.value.code == "S01"
+    assert any(reason in refused.value.message
+               for reason in ("te veel", "geen geldige XML")), refused.value  # fmt: skip
+
+
+def test_a_second_reading_in_another_encoding_is_refused(tmp_path: Path) -> None:
+    """UTF-16 around plain UTF-8: expat would read one text, calamine the bytes as a sheet."""
+    inner = SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c>' + FAR + b"</row>" + SHEET_END
+    sheet = "<x>".encode("utf-16-le") + inner + "</x>".encode("utf-16-le")
+    path = _workbook(tmp_path / "GM0014_2025Q1.xlsx", lambda a: a.writestr(SHEET, sheet))
+    with pytest.raises(DeliveryError, match="geen UTF-8"):
+        check_workbook_zip(path)
+
+
+def test_opendocument_cell_content_is_no_table_and_its_spaces_count(tmp_path: Path) -> None:
+    nested = (b'<table:table-cell table:number-columns-repeated="900" office:value-type="float" '
+              b'office:value="1"><text:p>1</text:p><table:table table:name="z"/></table:table-cell>')  # fmt: skip
+    rows = row(nested * 18) + row(VALUE) * 400
+    path = ods(tmp_path / "a.ods", b'<table:table table:name="B">' + rows + b"</table:table>")
+    with pytest.raises(DeliveryError, match="te veel"):
+        check_workbook_zip(path)
+    spaces = (b'<table:table-cell office:value-type="string"><text:p>a<text:s text:c="15000000"/>'
+              b"</text:p></table:table-cell>")  # fmt: skip
+    path = ods(
+        tmp_path / "b.ods", b'<table:table table:name="B">' + row(spaces) + b"</table:table>"
+    )
+    with pytest.raises(DeliveryError, match="spaties"):
+        check_workbook_zip(path)
+
+
+def test_deep_nesting_is_refused_early(tmp_path: Path) -> None:
+    path = workbook(tmp_path, b"<row>" + b"<a>" * 100_000)
+    with pytest.raises(DeliveryError, match="te diep"):
+        check_workbook_zip(path)
+
+
+def test_a_panic_in_calamine_is_an_s01_and_an_interrupt_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyo3 raises a Rust panic as `PanicException`, a BaseException (a hand-made BIFF file with
+    a broken sector chain did: "slice index starts at 5632 but ends at 5120")."""
+    import connectors.spreadsheet as spreadsheet
+
+    class PanicException(BaseException):  # the name pyo3 gives it; not importable by itself
+        pass
+
+    path = workbook(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    for raised, expected in ((PanicException("slice index"), DeliveryError),
+                             (KeyboardInterrupt(), KeyboardInterrupt)):  # fmt: skip
+
+        def broken(*args: object, error: BaseException = raised) -> None:
+            raise error
+
+        monkeypatch.setattr(spreadsheet.CalamineWorkbook, "from_filelike", broken)
+        with pytest.raises(expected):
+            spreadsheet.open_sheets(path)
+
+
+def test_more_ways_past_the_names_are_closed(tmp_path: Path) -> None:
+    """A workbook in another folder (calamine follows `_rels/.rels`), names in another case or
+    with `\\`, a second name in the zip (Unicode path), shared strings that claim billions."""
+    far = SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c>' + FAR + b"</row>" + SHEET_END
+    rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "s.xml")
+
+    def elsewhere(archive: zipfile.ZipFile) -> None:
+        archive.writestr("data/_rels/workbook.xml.rels", rels)
+        archive.writestr("data/s.xml", far)
+
+    def other_case(archive: zipfile.ZipFile) -> None:
+        archive.writestr("XL\\Worksheets\\Sheet1.xml", far)
+
+    def shared(archive: zipfile.ZipFile) -> None:
+        archive.writestr(SHEET, SHEET_START + SHEET_END)
+        archive.writestr(
+            "xl/sharedStrings.xml", b'<sst count="4000000000" uniqueCount="4000000000"/>'
+        )
+
+    for number, write in enumerate((elsewhere, other_case, shared)):
+        with pytest.raises(DeliveryError, match="te veel"):
+            check_workbook_zip(_workbook(tmp_path / f"GM0014_2025Q{number}.xlsx", write))
+    second = _workbook(tmp_path / "second.xlsx", lambda a: a.writestr(SHEET, far))
+    with zipfile.ZipFile(second) as source, zipfile.ZipFile(tmp_path / "z.xlsx", "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == SHEET:
+                info.extra = struct.pack("<HHB", 0x7075, 5, 1) + b"abcd"
+            out.writestr(info, data)
+    with pytest.raises(DeliveryError, match="Unicode-pad"):
+        check_workbook_zip(tmp_path / "z.xlsx")
