@@ -6,10 +6,10 @@ process: it is no exception). So:
 - the declared uncompressed sizes and the compression ratio are capped;
 - every member is decompressed once as a stream, counting the real bytes (zipfile also stops a
   member at its declared size and checks its CRC, so a lying header is refused);
-- the members calamine could read as a sheet are bounded: every target of a relationship in
-  the package (calamine finds the workbook through `_rels/.rels`, and a sheet through the
-  workbook's relationships, looking names up without case and with `\\` as `/`), all under
-  xl/worksheets/, and an OpenDocument `content.xml`. The area calamine would build (rows ×
+- the members calamine could read as a sheet are bounded: the targets of the package's and the
+  workbook's relationships (calamine finds the workbook through `_rels/.rels`, and a sheet
+  through the workbook's relationships, looking names up without case and with `\\` as `/`),
+  all under xl/worksheets/, and an OpenDocument `content.xml`. The area calamine would build (rows ×
   columns, each cell where calamine places it) and the cells it holds are capped; so are the
   shared strings a workbook declares (calamine reserves room for them). An xlsb, and a zip whose
   members carry a second name (read by one zip library, not the other), are refused. A declared `<dimension ref=…>` is not: calamine
@@ -53,6 +53,8 @@ TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # `<row r="N"` or `<c r="A1"` (another attribute first, single quotes, spaces, a tab) is not
 # plain and goes to the walk, as does a tag with a namespace prefix; a tag seen where there is
 # none (in a comment, or in a value) only makes the bound larger.
+BINARY_STARTS = (b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"BM",
+                 b"\x01\x00\x00\x00")  # fmt: skip
 COUNTS = re.compile(rb"""[cC]ount\s*=\s*["']?\s*([0-9]{1,20})""")  # count, uniqueCount
 PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 ROWS = re.compile(rb'<row(?: r="([1-9][0-9]{0,7})"|(?=[\s>/]))')  # b"": not plain
@@ -113,28 +115,47 @@ def _unicode_path(info: zipfile.ZipInfo) -> bool:
 
 
 def _sheet_members(path: Path, archive: zipfile.ZipFile) -> frozenset[str]:
-    """The members calamine may read as an xlsx sheet: every target of every relationship in the
-    package (from the folder of its part, or from the root when it starts with `/`), and all
-    under xl/worksheets/ — matched as calamine looks them up, ignoring case and `\\` for `/`."""
-    wanted = set()
-    for name in archive.namelist():
-        key = _key(name)
-        if key.startswith("xl/worksheets/"):
-            wanted.add(key)
-        if not key.endswith(".rels"):
-            continue
-        folder = key.rsplit("_rels/", 1)[0] if "_rels/" in key else ""
-        with archive.open(name) as member:
-            relationships = member.read(MAX_RELATIONSHIP_BYTES + 1)
-        if len(relationships) > MAX_RELATIONSHIP_BYTES:
-            raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
-                             MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
-        for match in TARGET.finditer(relationships):
-            written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
-            for target in {written, unquote(written)}:
-                wanted.add(target[1:] if target.startswith("/") else folder + target)
-                wanted.add(posixpath.normpath(folder + target).lstrip("/"))
-    return frozenset(n for n in archive.namelist() if _key(n) in wanted)
+    """The members calamine may read as an xlsx sheet: the targets of the package's own
+    relationships (`_rels/.rels`: the workbook) and of the workbook's (its sheets), found as
+    calamine finds them (from the part's folder, from the root when a target starts with `/`),
+    and all under xl/worksheets/ — matched as calamine looks names up, ignoring case and `\\`
+    for `/`. The parts of a sheet (drawings, images, printer settings) are no sheets, nor is a
+    member that starts as a binary file does (an image, the OLE2 file of an xlsm's macros)."""
+    names = {_key(n): n for n in archive.namelist()}
+    wanted = {k for k in names if k.startswith("xl/worksheets/")}
+    workbooks = {"xl/workbook.xml"} | _targets(path, archive, names, "_rels/.rels", "")
+    wanted |= workbooks
+    for part in workbooks:
+        folder, _, base = part.rpartition("/")
+        folder = f"{folder}/" if folder else ""
+        wanted |= _targets(path, archive, names, f"{folder}_rels/{base}.rels", folder)
+    return frozenset(names[k] for k in wanted if k in names and not _binary(archive, names[k]))
+
+
+def _targets(path: Path, archive: zipfile.ZipFile, names: dict[str, str], relationships: str,
+             folder: str) -> set[str]:  # fmt: skip
+    """The targets one relationships part names (as `_key`s; none when it is missing)."""
+    if relationships not in names:
+        return set()
+    with archive.open(names[relationships]) as member:
+        text = member.read(MAX_RELATIONSHIP_BYTES + 1)
+    if len(text) > MAX_RELATIONSHIP_BYTES:
+        raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
+                         MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
+    found = set()
+    for match in TARGET.finditer(text):
+        written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
+        for target in {written, unquote(written)}:
+            found.add(target[1:] if target.startswith("/") else folder + target)
+            found.add(posixpath.normpath(folder + target).lstrip("/"))
+    return found
+
+
+def _binary(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether a member starts as a binary file does (OLE2, PNG, JPEG, GIF, zip, BMP, EMF)."""
+    with archive.open(name) as member:
+        start = member.read(8)
+    return start.startswith(BINARY_STARTS)
 
 
 def _key(name: str) -> str:

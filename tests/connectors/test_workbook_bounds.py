@@ -23,7 +23,14 @@ from python_calamine import CalamineWorkbook
 from connectors.sheet_walk import SheetExtent
 from connectors.workbook_bounds import above, check_workbook_zip
 from schemas.errors import DeliveryError
-from tests.hostile.generators import SHEET_END, SHEET_START, WORKBOOK_RELS, _workbook
+from tests.hostile.generators import (
+    ROOT_RELS,
+    SHEET_END,
+    SHEET_START,
+    WORKBOOK,
+    WORKBOOK_RELS,
+    _workbook,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -275,18 +282,30 @@ def test_a_sheet_at_any_path_the_relationships_name_is_bounded(tmp_path: Path) -
 
 
 def test_a_binary_workbook_is_refused_and_binary_parts_of_an_xlsx_are_not(tmp_path: Path) -> None:
-    def parts(*names: str) -> Path:
-        def write(archive: zipfile.ZipFile) -> None:
-            archive.writestr(SHEET, SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c></row>'
-                             + SHEET_END)  # fmt: skip
-            for name in names:
-                archive.writestr(name, os.urandom(500))
+    """An xlsm's macros (an OLE2 file the workbook's relationships name) and a sheet's picture
+    and printer settings hold bytes that look like a cell tag: they are no sheets to calamine."""
+    junk = b'\x00\x01<c r="XFD1048576"><v>1</v></c>\x00'
+    rels = WORKBOOK_RELS.replace("</Relationships>", '<Relationship Id="rId9" Type="http://schemas'
+                                 '.microsoft.com/office/2006/relationships/vbaProject" '
+                                 'Target="vbaProject.bin"/></Relationships>')  # fmt: skip
+    sheet_rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                  'relationships"><Relationship Id="rId1" Type="x/image" Target="../media/'
+                  'image1.png"/><Relationship Id="rId2" Type="x/printerSettings" Target="../'
+                  'printerSettings/printerSettings1.bin"/></Relationships>')  # fmt: skip
 
-        return _workbook(tmp_path / f"GM0014_2025Q1_{len(names)}.xlsx", write)
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr(SHEET, SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                         + SHEET_END)  # fmt: skip
+        archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", sheet_rels)
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + junk)
+        archive.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + junk)
+        archive.writestr("xl/printerSettings/printerSettings1.bin", b"H\x00P\x00" + junk)
 
-    assert check_workbook_zip(parts("xl/vbaProject.bin", "xl/printerSettings/p1.bin"))
+    extents = check_workbook_zip(_workbook(tmp_path / "GM0014_2025Q1.xlsm", write, rels))
+    assert (named(extents).rows, named(extents).columns) == (1, 1)
     with pytest.raises(DeliveryError, match="xlsb"):
-        check_workbook_zip(parts("xl/workbook.bin"))
+        check_workbook_zip(_workbook(tmp_path / "GM0014_2025Q2.xlsx",
+                                     lambda a: a.writestr("xl/workbook.bin", b"\x83\x01")))  # fmt: skip
 
 
 def test_what_calamine_leaves_out_is_not_refused(tmp_path: Path) -> None:
@@ -405,7 +424,8 @@ def test_more_ways_past_the_names_are_closed(tmp_path: Path) -> None:
     far = SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c>' + FAR + b"</row>" + SHEET_END
     rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "s.xml")
 
-    def elsewhere(archive: zipfile.ZipFile) -> None:
+    def elsewhere(archive: zipfile.ZipFile) -> None:  # the package's relationships name data/
+        archive.writestr("data/workbook.xml", WORKBOOK)
         archive.writestr("data/_rels/workbook.xml.rels", rels)
         archive.writestr("data/s.xml", far)
 
@@ -419,8 +439,10 @@ def test_more_ways_past_the_names_are_closed(tmp_path: Path) -> None:
         )
 
     for number, write in enumerate((elsewhere, other_case, shared)):
+        path = _workbook(tmp_path / f"GM0014_2025Q{number}.xlsx", write,
+                         root=ROOT_RELS.replace("xl/workbook.xml", "data/workbook.xml"))  # fmt: skip
         with pytest.raises(DeliveryError, match="te veel"):
-            check_workbook_zip(_workbook(tmp_path / f"GM0014_2025Q{number}.xlsx", write))
+            check_workbook_zip(path)
     second = _workbook(tmp_path / "second.xlsx", lambda a: a.writestr(SHEET, far))
     with zipfile.ZipFile(second) as source, zipfile.ZipFile(tmp_path / "z.xlsx", "w") as out:
         for info in source.infolist():

@@ -51,12 +51,15 @@ SHEET_END = b"</sheetData></worksheet>"
 
 
 def _workbook(
-    path: Path, write_sheet: Callable[[zipfile.ZipFile], None], rels: str = WORKBOOK_RELS
+    path: Path,
+    write_sheet: Callable[[zipfile.ZipFile], None],
+    rels: str = WORKBOOK_RELS,
+    root: str = ROOT_RELS,
 ) -> Path:
     """An xlsx with one sheet whose XML `write_sheet` writes (a valid package around it)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("_rels/.rels", root)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", rels)
         write_sheet(archive)
