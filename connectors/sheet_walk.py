@@ -8,11 +8,13 @@ SpreadsheetML (calamine's xlsx reader): a tag is a row or a cell by its local na
 first `:`); only the attribute named exactly `r` places it. A row with `r` starts at that row,
 and every `</row>` moves one row down and back to the first column; a cell with `r` sits there,
 one without it right of the cell before, and only a cell with a value (`<v>`, `<is>`, `<f>`)
-reaches the area calamine builds. OpenDocument (calamine's ods reader): `table:table`,
-`table:table-row`, `table:table-cell` and `table:covered-table-cell` by their qualified names; a
-row or cell counts as often as it is repeated, and a cell with a value type, a formula or any
-content reaches the area. A workbook's cells are counted over all its sheets: calamine reads them
-all when it opens the file.
+reaches the area calamine builds; what a value holds is skipped, as calamine skips it.
+OpenDocument (calamine's ods reader): `table:table`, `table:table-row`, `table:table-cell` and
+`table:covered-table-cell` by their qualified names; a row or cell counts as often as it is
+repeated, a cell with a value type, a formula or any content reaches the area, and what a cell
+holds is its text (`text:s` spaces counted), never a table. An OpenDocument workbook's cells are
+counted over all its sheets: calamine reads them all when it opens the file. The XML must be
+UTF-8 and at most MAX_XML_DEPTH deep.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ class SheetExtent:
 
 @dataclass
 class WorkbookCells:
-    """The cells of a whole workbook so far (calamine holds every sheet at once)."""
+    """The cells of a whole workbook so far, and the sheets bounded."""
 
     file: str
     cells: int = 0
@@ -172,7 +174,7 @@ class SpreadsheetMLWalk(_Walk):
         if local == "row":
             if "r" in attributes:
                 number = attributes["r"]
-                if not (number.isdigit() and 0 < len(number) <= 8 and int(number) > 0):
+                if not (_decimal(number) and 0 < len(number) <= 8 and int(number) > 0):
                     raise refused_xml(
                         self.workbook.file, self.sheet.name, "rij zonder geldig nummer"
                     )
@@ -249,9 +251,14 @@ class OpenDocumentWalk(_Walk):
 
     def _repeats(self, attributes: dict[str, str], key: str) -> int:
         value = attributes.get(key, "1")
-        if not (value.isdigit() and len(value) <= 8):
+        if not (_decimal(value) and len(value) <= 8):
             raise refused_xml(self.workbook.file, self.sheet.name, f"{key}={value[:20]!r}")
         return max(1, int(value))
+
+
+def _decimal(text: str) -> bool:
+    """ASCII digits only (`str.isdigit` also takes ² and other digits `int` refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def _column_number(letters: str) -> int:

@@ -452,3 +452,13 @@ def test_more_ways_past_the_names_are_closed(tmp_path: Path) -> None:
             out.writestr(info, data)
     with pytest.raises(DeliveryError, match="Unicode-pad"):
         check_workbook_zip(tmp_path / "z.xlsx")
+
+
+def test_a_number_in_other_digits_is_an_s01(tmp_path: Path) -> None:
+    """`str.isdigit` takes '²', which `int` refuses: it must end as an S01, not a ValueError."""
+    with pytest.raises(DeliveryError):
+        check_workbook_zip(workbook(tmp_path, '<row r="²"><c><v>1</v></c></row>'.encode()))
+    path = ods(tmp_path / "a.ods", '<table:table table:name="B"><table:table-row table:number-'
+               'rows-repeated="³"/></table:table>'.encode())  # fmt: skip
+    with pytest.raises(DeliveryError):
+        check_workbook_zip(path)
