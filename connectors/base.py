@@ -44,6 +44,12 @@ def _known_text(value: Any) -> str | None:
     return cell_text(value)
 
 
+def forget_known_cells() -> None:
+    """Let go of the cell values `row_text` remembered (a delivery's numbers, an employee number
+    among them, do not outlive its pass)."""
+    _known_text.cache_clear()
+
+
 def cell_text(value: Any) -> str | None:
     """One spreadsheet or JSON cell as text; native dates become ISO, empty becomes None."""
     if value is None:

@@ -12,35 +12,43 @@ process: it is no exception). So:
   all under xl/worksheets/, and an OpenDocument `content.xml`. The area calamine would build (rows ×
   columns, each cell where calamine places it) and the cells it holds are capped; so are the
   shared strings a workbook declares (calamine reserves room for them). An xlsb, and a zip whose
-  members carry a second name (read by one zip library, not the other), are refused. A declared `<dimension ref=…>` is not: calamine
-  builds a sheet that claims A1:XFD1048576 around one cell as 1 × 1, and spreadsheet programs
-  declare formatted rows far below the data.
+  members carry a second name (read by one zip library, not the other), are refused. A declared
+  `<dimension ref=…>` is not: calamine builds a sheet that claims A1:XFD1048576 around one cell
+  as 1 × 1, and spreadsheet programs declare formatted rows far below the data.
 
 An xlsx worksheet as spreadsheet programs write it — every row and cell tag plain, its reference
 the first attribute in double quotes, no cell below the rows — is bounded by a few regular
-expressions over its bytes (`_Scan`: ~0.6 s for 100,000 rows of 26 cells). Any other sheet, a
-sheet whose rows reach beyond a limit and every OpenDocument sheet are walked with expat exactly
-as calamine reads them (`connectors.sheet_walk`): slower, and exact.
+expressions over its bytes (`_Scan`: ~0.7 s for 100,000 rows of 26 cells). Any other sheet, a
+sheet whose cells reach beyond a limit (maybe formatted cells without a value) and every
+OpenDocument sheet are walked with expat exactly as calamine reads them
+(`connectors.sheet_walk`): slower (~4 s for 100,000 rows), and exact.
 """
 
 from __future__ import annotations
 
+import codecs
 import functools
 import posixpath
 import re
+import string
 import zipfile
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
 
-from connectors.limits import MAX_CELLS, MAX_COMPRESSION_RATIO, MAX_UNZIPPED_BYTES, over_limit
+from connectors.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_COMPRESSION_RATIO,
+    MAX_UNZIPPED_BYTES,
+    over_limit,
+)
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
     SheetExtent,
     SpreadsheetMLWalk,
     WorkbookCells,
-    check_extent,
 )
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -53,9 +61,8 @@ TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # `<row r="N"` or `<c r="A1"` (another attribute first, single quotes, spaces, a tab) is not
 # plain and goes to the walk, as does a tag with a namespace prefix; a tag seen where there is
 # none (in a comment, or in a value) only makes the bound larger.
-BINARY_STARTS = (b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"BM",
-                 b"\x01\x00\x00\x00")  # fmt: skip
-COUNTS = re.compile(rb"""[cC]ount\s*=\s*["']?\s*([0-9]{1,20})""")  # count, uniqueCount
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+COUNTS = re.compile(rb"""uniqueCount\s*=\s*["']?\s*([0-9]{1,20})""")  # what calamine reserves
 PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 ROWS = re.compile(rb'<row(?: r="([1-9][0-9]{0,7})"|(?=[\s>/]))')  # b"": not plain
 
@@ -118,49 +125,56 @@ def _sheet_members(path: Path, archive: zipfile.ZipFile) -> frozenset[str]:
     """The members calamine may read as an xlsx sheet: the targets of the package's own
     relationships (`_rels/.rels`: the workbook) and of the workbook's (its sheets), found as
     calamine finds them (from the part's folder, from the root when a target starts with `/`),
-    and all under xl/worksheets/ — matched as calamine looks names up, ignoring case and `\\`
-    for `/`. The parts of a sheet (drawings, images, printer settings) are no sheets, nor is a
-    member that starts as a binary file does (an image, the OLE2 file of an xlsm's macros)."""
-    names = {_key(n): n for n in archive.namelist()}
-    wanted = {k for k in names if k.startswith("xl/worksheets/")}
-    workbooks = {"xl/workbook.xml"} | _targets(path, archive, names, "_rels/.rels", "")
+    and all under xl/worksheets/ — matched as calamine looks names up, ignoring ASCII case and
+    `\\` for `/`; every member under such a name. The parts of a sheet (drawings, images, printer
+    settings) are no sheets, nor is a member that does not start as UTF-8 (an image, the OLE2
+    file of an xlsm's macros: calamine cannot read those as XML)."""
+    members: dict[str, list[str]] = {}
+    for name in archive.namelist():
+        members.setdefault(_key(name), []).append(name)
+    wanted = {k for k in members if k.startswith("xl/worksheets/")}
+    workbooks = {"xl/workbook.xml"} | _targets(path, archive, members.get("_rels/.rels", []), "")
     wanted |= workbooks
     for part in workbooks:
         folder, _, base = part.rpartition("/")
         folder = f"{folder}/" if folder else ""
-        wanted |= _targets(path, archive, names, f"{folder}_rels/{base}.rels", folder)
-    return frozenset(names[k] for k in wanted if k in names and not _binary(archive, names[k]))
+        wanted |= _targets(path, archive, members.get(f"{folder}_rels/{base}.rels", []), folder)
+    return frozenset(name for key in wanted for name in members.get(key, [])
+                     if not _binary(archive, name))  # fmt: skip
 
 
-def _targets(path: Path, archive: zipfile.ZipFile, names: dict[str, str], relationships: str,
-             folder: str) -> set[str]:  # fmt: skip
-    """The targets one relationships part names (as `_key`s; none when it is missing)."""
-    if relationships not in names:
-        return set()
-    with archive.open(names[relationships]) as member:
-        text = member.read(MAX_RELATIONSHIP_BYTES + 1)
-    if len(text) > MAX_RELATIONSHIP_BYTES:
-        raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
-                         MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
+def _targets(path: Path, archive: zipfile.ZipFile, parts: list[str], folder: str) -> set[str]:
+    """The targets the relationships parts name (as `_key`s)."""
     found = set()
-    for match in TARGET.finditer(text):
-        written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
-        for target in {written, unquote(written)}:
-            found.add(target[1:] if target.startswith("/") else folder + target)
-            found.add(posixpath.normpath(folder + target).lstrip("/"))
+    for part in parts:
+        with archive.open(part) as member:
+            text = member.read(MAX_RELATIONSHIP_BYTES + 1)
+        if len(text) > MAX_RELATIONSHIP_BYTES:
+            raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
+                             MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
+        for match in TARGET.finditer(text):
+            written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
+            for target in {written, unquote(written)}:
+                found.add(target[1:] if target.startswith("/") else folder + target)
+                found.add(posixpath.normpath(folder + target).lstrip("/"))
     return found
 
 
 def _binary(archive: zipfile.ZipFile, name: str) -> bool:
-    """Whether a member starts as a binary file does (OLE2, PNG, JPEG, GIF, zip, BMP, EMF)."""
+    """Whether a member starts with bytes that are no UTF-8 (OLE2, PNG, JPEG start so)."""
     with archive.open(name) as member:
         start = member.read(8)
-    return start.startswith(BINARY_STARTS)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _key(name: str) -> str:
-    """A member's name as calamine's zip lookup compares it."""
-    return name.replace("\\", "/").lower()
+    """A member's name as calamine's zip lookup compares it (ASCII case only: `str.lower` would
+    also turn the Kelvin sign into a k)."""
+    return name.replace("\\", "/").translate(ASCII_LOWER)
 
 
 class _Member(Protocol):
@@ -174,28 +188,29 @@ def _stream_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, total: int,
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
     read it as a sheet (a sheet the scan cannot bound is read again and walked)."""
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
-    if _key(info.filename).endswith("sharedstrings.xml"):
-        return _read_member(archive, info, total, workbook, [_SharedStrings(workbook)])
     name = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
-    cells, known = workbook.cells, len(workbook.sheets)
+    cells, spaces, known = workbook.cells, workbook.spaces, len(workbook.sheets)
     if sheet:
         try:
             return _read_member(archive, info, total, workbook,
-                                _readers(workbook, name, ods, _Scan))  # fmt: skip
+                                _readers(workbook, info.filename, name, ods, _Scan))  # fmt: skip
         except _Irregular:  # afresh, from the start of the member
-            workbook.cells = cells
+            workbook.cells, workbook.spaces = cells, spaces
             del workbook.sheets[known:]
     walk = SpreadsheetMLWalk if sheet else None
-    return _read_member(archive, info, total, workbook, _readers(workbook, name, ods, walk))
+    readers = _readers(workbook, info.filename, name, ods, walk)
+    return _read_member(archive, info, total, workbook, readers)
 
 
-def _readers(workbook: WorkbookCells, name: str, ods: bool,
+def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
              sheet: type[_Scan] | type[SpreadsheetMLWalk] | None) -> list[_Member]:  # fmt: skip
     """What reads a member: the OpenDocument walk for `content.xml`, the scan or walk of an
-    xlsx sheet for a sheet."""
+    xlsx sheet for a sheet, the count check of shared strings."""
     readers: list[_Member] = [OpenDocumentWalk(workbook, name)] if ods else []
     if sheet is not None:
         readers.append(sheet(workbook, name))
+    if _key(member).endswith("sharedstrings.xml"):
+        readers.append(_SharedStrings(workbook))
     return readers
 
 
@@ -254,7 +269,7 @@ def _cells_within(rows: int) -> re.Pattern[bytes]:
     up to the tag's end (calamine takes the last of two `r`s)."""
     return re.compile(
         rb'<c(?: r="([A-Z]{1,3})(?!0|' + above(rows).encode() + rb'")[0-9]{1,7}"'
-        rb'(?: (?!r[\s=])[^\s=>"\'/]+="[^"]*")*/?>|(?=[\s>/]))'
+        rb'(?: (?!r[\s=])[^\s=>"\'/]+="[^"]*")* ?/?>|(?=[\s>/]))'
     )
 
 
@@ -279,7 +294,7 @@ class _Scan:
         self._scan(self.carry)
 
     def _scan(self, text: bytes) -> None:
-        sheet, file = self.sheet, self.workbook.file
+        sheet = self.sheet
         if PREFIXED.search(text):
             raise _Irregular
         numbers = ROWS.findall(text)
@@ -294,9 +309,9 @@ class _Scan:
             widest = max(set(letters), key=lambda c: (len(c), c))
             sheet.columns = max(sheet.columns, _column_number(widest))
         sheet.rows = self.numbered  # at most: a cell names no row below the rows (checked)
-        if self.numbered > MAX_SHEET_ROWS or self.numbered * sheet.columns > MAX_CELLS:
-            raise _Irregular  # maybe rows without a value: the walk counts what calamine holds
-        check_extent(file, sheet.name, sheet.rows, sheet.columns)
+        if (self.numbered > MAX_SHEET_ROWS or sheet.columns > MAX_COLUMNS
+                or self.numbered * sheet.columns > MAX_CELLS):  # fmt: skip
+            raise _Irregular  # maybe cells without a value: the walk counts what calamine holds
 
 
 def _column_number(letters: bytes) -> int:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from connectors import InboxFile, RawTable, read_delivery
+from connectors.base import forget_known_cells
 from connectors.limits import over_limit
 from connectors.recognise import recognise
 from pipeline.gc_pause import gc_paused
@@ -148,10 +149,14 @@ def process_files(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[
     header are then harmonised and validated together, in one vectorised pass (the cost of a
     night is per pass, not per row: DESIGN §10), and split back per delivery. When a pass fails,
     its deliveries are done one by one, so a delivery that breaks it fails alone (S01). The
-    garbage collector waits meanwhile (`gc_paused`).
+    garbage collector waits meanwhile (`gc_paused`); the cell values the readers remembered are
+    let go after.
     """
-    with gc_paused():
-        return _process(files, inputs)
+    try:
+        with gc_paused():
+            return _process(files, inputs)
+    finally:
+        forget_known_cells()
 
 
 def _process(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[ProcessedDelivery]:

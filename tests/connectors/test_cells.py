@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.base import cell_text, drop_blank_rows, row_text
+from connectors.base import _known_text, cell_text, drop_blank_rows, forget_known_cells, row_text
 
 CELLS = st.one_of(
     st.none(),
@@ -38,6 +38,13 @@ def test_equal_values_of_another_type_keep_their_own_text() -> None:
     expected = ["true", "1", "1", "false", "0", "0", "2025-01-01", "2025-01-01T00:00:01"]
     assert row_text(row) == expected
     assert row_text(list(reversed(row))) == list(reversed(expected))
+
+
+def test_remembered_cells_are_let_go() -> None:
+    row_text([123456.0, dt.date(2025, 1, 1)])  # an employee number, as a number cell
+    assert _known_text.cache_info().currsize >= 2
+    forget_known_cells()
+    assert _known_text.cache_info().currsize == 0
 
 
 def test_rows_with_only_empty_cells_are_dropped_with_their_numbers() -> None:

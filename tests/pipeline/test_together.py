@@ -207,10 +207,13 @@ def test_the_garbage_collector_waits_during_a_pass(
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
 
+    forgotten: list[bool] = []
     monkeypatch.setattr(process, "apply_profile", watched)
+    monkeypatch.setattr(process, "forget_known_cells", lambda: forgotten.append(True))
     assert gc.isenabled()
     assert not process_files(files, inputs)[0].rejected
     assert seen == [False] and gc.isenabled()
+    assert forgotten == [True]  # the cell values the readers remembered do not outlive the pass
 
     def exhausted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise MemoryError  # goes up: the worker's supervisor retries its files one by one
