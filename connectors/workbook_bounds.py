@@ -55,21 +55,20 @@ from schemas.errors import DeliveryError
 
 CHUNK_BYTES = 1 << 20
 MAX_RELATIONSHIP_BYTES = 1 << 20  # the workbook's relationships: a few hundred bytes a sheet
-RELATIONSHIPS = "xl/_rels/workbook.xml.rels"
 TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+COUNTS = re.compile(rb"""uniqueCount\s*=\s*["']?\s*([0-9]{1,20})""")  # what calamine reserves
 # The scan relies on nothing but the start of every row and cell tag: a tag that does not start
 # `<row r="N"` or `<c r="A1"` (another attribute first, single quotes, spaces, a tab) is not
 # plain and goes to the walk, as does a tag with a namespace prefix; a tag seen where there is
 # none (in a comment, or in a value) only makes the bound larger.
-ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-COUNTS = re.compile(rb"""uniqueCount\s*=\s*["']?\s*([0-9]{1,20})""")  # what calamine reserves
 PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 ROWS = re.compile(rb'<row(?: r="([1-9][0-9]{0,7})"|(?=[\s>/]))')  # b"": not plain
 
 
 def check_workbook_zip(path: Path) -> list[SheetExtent]:
     """Refuse a zipped workbook beyond the limits (S01), before any spreadsheet library opens it;
-    the extent of each sheet it bounded."""
+    the extent of every member it bounded as a sheet (a workbook part read as one included)."""
     workbook = WorkbookCells(path.name)
     try:
         with zipfile.ZipFile(path) as archive:
