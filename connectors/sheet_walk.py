@@ -185,7 +185,7 @@ class SpreadsheetMLWalk(_Walk):
                 if reference is None:
                     raise refused_xml(self.workbook.file, self.sheet.name,
                                       "cel zonder geldige verwijzing")  # fmt: skip
-                self.column = _column_number(reference[1]) - 1
+                self.column = column_number(reference[1]) - 1
                 self.cell = (int(reference[2]) - 1, self.column)
             else:
                 self.cell = (self.row, self.column)
@@ -261,7 +261,8 @@ def _decimal(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _column_number(letters: str) -> int:
+def column_number(letters: str) -> int:
+    """An Excel column as a number: A → 1, XFD → 16384."""
     number = 0
     for letter in letters:
         number = number * 26 + ord(letter) - ord("A") + 1

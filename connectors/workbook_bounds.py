@@ -49,6 +49,7 @@ from connectors.sheet_walk import (
     SheetExtent,
     SpreadsheetMLWalk,
     WorkbookCells,
+    column_number,
 )
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -306,15 +307,8 @@ class _Scan:
         self.workbook.add(sheet, len(letters))
         if letters:
             widest = max(set(letters), key=lambda c: (len(c), c))
-            sheet.columns = max(sheet.columns, _column_number(widest))
+            sheet.columns = max(sheet.columns, column_number(widest.decode()))
         sheet.rows = self.numbered  # at most: a cell names no row below the rows (checked)
         if (self.numbered > MAX_SHEET_ROWS or sheet.columns > MAX_COLUMNS
                 or self.numbered * sheet.columns > MAX_CELLS):  # fmt: skip
             raise _Irregular  # maybe cells without a value: the walk counts what calamine holds
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - ord("A") + 1
-    return number
