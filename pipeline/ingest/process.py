@@ -106,10 +106,10 @@ class ProcessingInputs:
     levert_voor: pd.DataFrame = field(default_factory=pd.DataFrame)  # covered-by relations
 
     def with_history(self, history: dict[str, list[int]]) -> ProcessingInputs:
-        """The same inputs with another history, keeping what was prepared from them once."""
+        """The same inputs with another history, sharing what is prepared from them once (a
+        worker makes a copy for every chunk of files)."""
         inputs = replace(self, history=history)
-        if "fte_by_year" in self.__dict__:
-            inputs.__dict__["fte_by_year"] = self.__dict__["fte_by_year"]
+        inputs.__dict__["fte_by_year"] = self.fte_by_year
         return inputs
 
     @functools.cached_property

@@ -71,9 +71,10 @@ class Reference:
     def is_known_organisation(self, code: str) -> bool:
         """True for a code of an expected organisation (after herindeling)."""
         current = self.current_code(code)
-        return current == POLITIE_CODE or current in self._org_codes()
+        return current == POLITIE_CODE or current in self._org_codes
 
-    def _org_codes(self) -> frozenset[str]:
+    @cached_property
+    def _org_codes(self) -> frozenset[str]:  # asked for every delivery: built once
         return frozenset(self.gemeenten["gemeentecode"]) | frozenset(
             self.veiligheidsregios["veiligheidsregiocode"]
         )

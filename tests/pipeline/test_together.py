@@ -192,6 +192,19 @@ def test_inputs_with_another_history_keep_what_was_prepared(
     assert other.fte_by_year is prepared  # not rebuilt for every chunk (~0.15 s each)
 
 
+def test_inputs_prepare_once_for_every_history(
+    sample_inputs: tuple[Path, ProcessingInputs],
+) -> None:
+    """A worker is given unprepared inputs and makes a copy with its history for every chunk:
+    the copies share what is prepared from the inputs instead of each building its own."""
+    _, prepared_elsewhere = sample_inputs
+    inputs = replace(prepared_elsewhere)  # as unpickled in a worker: nothing prepared
+    assert "fte_by_year" not in inputs.__dict__
+    first, second = inputs.with_history({}), inputs.with_history({"GM0344": [12]})
+    assert first.fte_by_year is second.fte_by_year
+    assert len(first.fte_by_year) > 0
+
+
 def test_the_garbage_collector_waits_during_a_pass(
     tmp_path: Path, processing_inputs: ProcessingInputs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
