@@ -84,8 +84,24 @@ def test_a_group_closes_once_it_holds_about_group_bytes() -> None:
     from pipeline.night.groups import GROUP_BYTES
 
     quarter = GROUP_BYTES // 4  # four folders of a quarter each fill a group
-    files = [replace(_file(f"GM{i:04d}", "q1.csv"), size=quarter) for i in range(10)]
+    files = [replace(_file(f"GM{i:04d}", "q1.csv"), size=quarter) for i in range(42)]
 
-    groups = delivery_groups(files, workers=1)  # by count alone: one group of ten (minimum 20)
+    groups = delivery_groups(files, workers=1)  # by work alone: four groups of ~21 MB
 
-    assert [len(g) for g in groups] == [4, 4, 2]
+    assert [len(g) for g in groups] == [4] * 10 + [2]
+
+
+def test_a_group_with_big_files_takes_fewer_other_files() -> None:
+    """A file counts as FILE_COST_BYTES plus its size: politie's big files fill much of a group."""
+    from dataclasses import replace
+
+    from pipeline.night.groups import FILE_COST_BYTES
+
+    small = [_file(f"GM{i:04d}", "q1.csv") for i in range(150)]  # 10 bytes: about one unit each
+    big = [replace(_file("POL", f"POL_2025Q{q}.jsonl"), size=49 * FILE_COST_BYTES) for q in (1, 2)]
+    files = small[:100] + big + small[100:]  # 250 units of work: 8 groups of ~31 units
+
+    groups = delivery_groups(files, workers=2)
+
+    assert [len(g) for g in groups] == [32, 32, 32, 6, 32, 18]  # POL (100 units) with 4 others
+    assert {f.folder for f in groups[3]} == {"POL", "GM0096", "GM0097", "GM0098", "GM0099"}
