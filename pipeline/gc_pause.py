@@ -1,4 +1,6 @@
-"""The cyclic garbage collector paused while a pass over deliveries runs (`gc_paused`).
+"""The cyclic garbage collector paused while a block makes many objects it keeps (`gc_paused`):
+a pass over deliveries, the flow unpickling a worker's deliveries, the flow's report beside
+the feedback of every delivery.
 
 A pass allocates rows of cells by the hundred thousand and keeps them until it ends: every 700
 allocations start a collection, and the surviving rows pile up into repeated full scans of all

@@ -79,3 +79,31 @@ def test_run_nightly_returns_its_summary_even_where_prefect_sees_an_async_contex
     monkeypatch.undo()
     _, _, artifacts = _runs(summary.flow_run_id)  # and the artifacts were created, not dropped
     assert {a.key for a in artifacts} == {TABLE_KEY, SUMMARY_KEY}
+
+
+def test_the_report_is_built_without_collections_and_they_resume_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The night's end holds every delivery's outcome for the feedback: collections while the
+    report is built rescanned them all (~0.5 s). Paused there, on again once the run is done."""
+    import gc
+
+    import flows.nightly
+    from flows.nightly import run_nightly
+
+    seen: list[bool] = []
+    publish = flows.nightly.publish_report
+
+    def noting(settings: Settings) -> Path:
+        seen.append(gc.isenabled())
+        return publish(settings)
+
+    monkeypatch.setattr(flows.nightly, "publish_report", noting)
+    (tmp_path / "inbox").mkdir()
+    settings = Settings(inbox_dir=tmp_path / "inbox", warehouse_path=tmp_path / "w" / "m.duckdb",
+                        sample_mode=True)  # fmt: skip
+    assert gc.isenabled()
+    summary = run_nightly(settings)
+    assert seen == [False]
+    assert gc.isenabled()
+    assert summary.report is not None and Path(summary.report).exists()

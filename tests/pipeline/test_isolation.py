@@ -135,3 +135,36 @@ def test_workers_fork_with_the_imports_of_their_fork_server_frozen() -> None:
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         frozen = pool.submit(gc.get_freeze_count).result(timeout=120)
     assert frozen > 100_000  # pandas, GX and the processing core
+
+
+_collector_seen: list[bool] = []
+
+
+def _note_collector() -> str:
+    """Rebuilt on unpickling: notes whether the cyclic collector was on meanwhile."""
+    import gc
+
+    _collector_seen.append(gc.isenabled())
+    return "uitgepakt"
+
+
+class _Noting:
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _note_collector, ()
+
+
+def test_a_workers_result_is_unpickled_without_collections() -> None:
+    """A group's deliveries are thousands of small frames: unpickled with the collector paused
+    (its collections rescanned all the flow holds), on again after."""
+    import gc
+    from multiprocessing import Pipe
+
+    from pipeline.night.isolation import received
+
+    here, there = Pipe()
+    _collector_seen.clear()
+    assert gc.isenabled()
+    there.send([_Noting(), _Noting()])
+    assert received(here) == ["uitgepakt", "uitgepakt"]
+    assert _collector_seen == [False, False]
+    assert gc.isenabled()
