@@ -44,6 +44,8 @@ class Validated:
     @property
     def rows_rejected(self) -> int:
         """Rows with at least one error edit."""
+        if self.edits.empty:  # most deliveries: no pandas work on nothing
+            return 0
         errors = self.edits[self.edits["severity"] == Severity.ERROR.value]
         return int(errors["rij"].nunique())
 
@@ -127,11 +129,11 @@ def validate_deliveries(
     edits["incidentnummer"] = edits["rij"].map(numbers)  # the employer's own number, for feedback
     rows = pd.Series(edits["rij"], dtype="int64")
     edits = edits.assign(rij=row_in_delivery(rows), _levering=delivery_of(rows))
-    kept = kept.assign(**{DELIVERY: delivery_of(kept[ROW_COLUMN]),
-                          ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])})  # fmt: skip
+    position = delivery_of(kept[ROW_COLUMN]).to_numpy()
+    kept = kept.assign(**{ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])})
     sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
     by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
-    loaded = dict(tuple(kept.groupby(DELIVERY, sort=False)))
+    loaded = dict(tuple(kept.groupby(position, sort=False)))  # by an array: no column to drop
     return [
         _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, kept.iloc[:0]),
                       int(sizes.get(i, 0)), periode, from_data)
@@ -142,7 +144,7 @@ def validate_deliveries(
 def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,
                   period_from_data: bool) -> Validated:  # fmt: skip
     """One delivery's share of a validated batch, with W07 when its period came from the data."""
-    kept = kept.drop(columns=[DELIVERY]).reset_index(drop=True)
+    kept = kept.reset_index(drop=True)
     if edits.empty and not period_from_data:  # most deliveries: no pandas work on nothing
         return Validated(kept, NO_EDITS.copy(), rows_in=rows_in)
     edits = edits.drop(columns=[DELIVERY], errors="ignore")

@@ -244,3 +244,30 @@ def test_the_garbage_collector_waits_during_a_pass(
     finally:
         gc.enable()
     assert seen == [False, False]
+
+
+def test_every_incident_of_a_pass_carries_its_own_deliverys_provenance(
+    tmp_path: Path, processing_inputs: ProcessingInputs
+) -> None:
+    """Period, file and sheet are set for a whole pass at once: each row gets its own
+    delivery's, as plain text columns (they cross to the flow)."""
+    vendor_csv(tmp_path, "GM0344", 1, 3)
+    vendor_csv(tmp_path, "GM0014", 2, 2)
+    vendor_csv(tmp_path, "GM0363", 3, 4)
+    files = discover_inbox(tmp_path)
+    opened = [open_delivery(f, processing_inputs) for f in files]
+    assert len({o.batch_key for o in opened if isinstance(o, Opened)}) == 1  # one pass
+
+    results = process_files(files, processing_inputs)
+
+    seen = {(d.file.path.name, len(d.incidents)): d.incidents for d in results}
+    assert set(seen) == {("incidenten_GM0344_2025Q1.csv", 3), ("incidenten_GM0014_2025Q2.csv", 2),
+                         ("incidenten_GM0363_2025Q3.csv", 4)}  # fmt: skip
+    for (name, _), incidents in seen.items():
+        quarter = name[-6:-4]
+        assert incidents["bronbestand"].tolist() == [name] * len(incidents)
+        assert incidents["periode"].tolist() == [f"2025{quarter}"] * len(incidents)
+        assert incidents["tabblad"].isna().all()  # a CSV file has no sheets
+        assert incidents["rij"].tolist() == list(range(2, 2 + len(incidents)))
+        for column in ("bronbestand", "periode"):
+            assert incidents[column].dtype == object
