@@ -183,14 +183,13 @@ def _with_batch_checks(opened: list[Opened | ProcessedDelivery],
     """The batch checks of every validated delivery at once; each delivery ready to load."""
     from pipeline.ingest.batch import DeliveryLabel, validate_batches
 
-    shaped = [_shaped(item, outcome) for item, outcome, _ in checked]
+    edits = [_shaped_edits(item, outcome) for item, outcome, _ in checked]
     labels = [DeliveryLabel(item.meta.organisatiecode, item.meta.periode.code, item.file.path.name)
               for item, _, _ in checked]  # fmt: skip
-    outcomes = validate_batches([(incidents, history, label) for (incidents, _), (_, _, history), label
-                                 in zip(shaped, checked, labels, strict=True)])  # fmt: skip
-    ready = {id(item): _ready(item, outcome, incidents, edits, batch)
-             for (item, outcome, _), (incidents, edits), batch in zip(checked, shaped, outcomes,
-                                                                        strict=True)}  # fmt: skip
+    outcomes = validate_batches([(outcome.incidents, history, label) for (_, outcome, history), label
+                                 in zip(checked, labels, strict=True)])  # fmt: skip
+    ready = {id(item): _ready(item, outcome, found, batch)
+             for (item, outcome, _), found, batch in zip(checked, edits, outcomes, strict=True)}  # fmt: skip
     return [ready[id(item)] if isinstance(item, Opened) else item for item in opened]
 
 
@@ -330,25 +329,25 @@ def _with_provenance(frame: pd.DataFrame, batch: Sequence[Opened]) -> pd.DataFra
     })  # fmt: skip
 
 
-def _shaped(opened: Opened, validated: Validated) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A validated delivery's incidents with their provenance, and its edits with feedback texts
-    (no raw employee id kept in them)."""
+def _shaped_edits(opened: Opened, validated: Validated) -> pd.DataFrame:
+    """A validated delivery's edits with feedback texts (no raw employee id kept in them); its
+    incidents are ready as they are (numbered, with their provenance, for the whole pass)."""
     file, raw = opened.file, opened.raw
-    incidents = validated.incidents.rename(columns={ROW_COLUMN: "rij"})  # with its provenance
     if validated.edits.empty:  # most deliveries: nothing to minimise or explain
-        return incidents, validated.edits.assign(tabblad=None, bronbestand=None, bericht=None)
+        return validated.edits.assign(tabblad=None, bronbestand=None, bericht=None)
     edits = minimise_edits(validated.edits, employee_ids(raw, opened.profile))
     edits = edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
     edits["bericht"] = [
         message(c, v, w)
         for c, v, w in zip(edits["code"], edits["veld"], edits["waarde"], strict=True)
     ]
-    return incidents, edits
+    return edits
 
 
-def _ready(opened: Opened, validated: Validated, incidents: pd.DataFrame, edits: pd.DataFrame,
+def _ready(opened: Opened, validated: Validated, edits: pd.DataFrame,
            checked: BatchOutcome) -> ProcessedDelivery:  # fmt: skip
     """A processed delivery, ready to load."""
+    incidents = validated.incidents
     warned = 0
     if len(edits):  # most deliveries have none: no pandas work on nothing
         warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()

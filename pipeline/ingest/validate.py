@@ -37,7 +37,7 @@ GUARD_CODES: dict[str, EditCode] = {F.INCIDENTDATUM: EditCode.E04, F.REGISTRATIE
 class Validated:
     """The rows to load, and every edit (errors and warnings) with its severity."""
 
-    incidents: pd.DataFrame
+    incidents: pd.DataFrame  # the national fields, `rij` (the row in the employer's file), ...
     edits: pd.DataFrame  # EDIT_COLUMNS + severity
     rows_in: int
 
@@ -130,7 +130,9 @@ def validate_deliveries(
     rows = pd.Series(edits["rij"], dtype="int64")
     edits = edits.assign(rij=row_in_delivery(rows), _levering=delivery_of(rows))
     position = delivery_of(kept[ROW_COLUMN]).to_numpy()
-    kept = kept.assign(**{ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])})
+    kept = kept.assign(**{ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])}).rename(
+        columns={ROW_COLUMN: "rij"}  # as loaded; once for the batch, not for every delivery
+    )
     sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
     by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
     loaded = dict(tuple(kept.groupby(position, sort=False)))  # by an array: no column to drop

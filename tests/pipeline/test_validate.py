@@ -65,7 +65,7 @@ def _codes(validated: Validated, rij: int) -> list[str]:
 
 
 def _loaded(validated: Validated) -> list[int]:
-    return list(validated.incidents[ROW_COLUMN])
+    return list(validated.incidents["rij"])
 
 
 def test_a_clean_delivery_loads_every_row_without_edits() -> None:
