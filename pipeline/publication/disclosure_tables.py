@@ -72,11 +72,14 @@ def build_problem(
                              periode=indicators["periode"].astype(str)).set_index(["gebiedcode", "periode"])  # fmt: skip
     problem = Problem()
 
+    counts = ["incidenten", *dict.fromkeys(c for r in RATES.values() for c in r[:2])]
+    # looked up for every area, period and count: dicts, not a MultiIndex lookup each (~0.4 s)
+    known = {column: rows[column].to_dict() for column in counts if column in rows}
+
     def count(column: str, area: str, periode: str) -> int:
-        value = rows[column].get((area, periode)) if column in rows else None
+        value = known.get(column, {}).get((area, periode))
         return 0 if value is None or pd.isna(value) else int(value)
 
-    counts = ["incidenten", *dict.fromkeys(c for r in RATES.values() for c in r[:2])]
     for area in everywhere:
         for periode in periods:
             problem.values[("incidenten", area, periode)] = count("incidenten", area, periode)
