@@ -122,6 +122,7 @@ def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
     block runs, stopped after it; nothing when Prefect is given a server."""
     from prefect.settings import (
         PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
         PREFECT_UI_URL,
         get_current_settings,
         temporary_settings,
@@ -133,8 +134,11 @@ def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
         return
     try:
         server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
-        # no UI runs on it: no "View at" link to a page that is gone after the run
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: ""}):
+        # no UI runs on it: no "View at" link to a page that is gone after the run; and no
+        # heartbeats (they let a lasting server find crashed runs; this one stops with the run,
+        # and their thread's one-second sleeps held up the end of every run by up to a second)
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: "",
+                                         PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # fmt: skip
             yield server
     finally:
         server.stop()

@@ -82,14 +82,19 @@ def test_the_temporary_server_is_prefects_api_during_the_run_and_stops_after(
 
     from flows.temporary_server import start_temporary_server, temporary_server_for_run
 
+    beats = get_current_settings().flows.heartbeat_frequency
     early = start_temporary_server()  # as `monitor run` does before importing the pipeline
     assert early is not None and early.process.poll() is None
     with temporary_server_for_run() as server:
         assert server is early  # the one started early, not a second one
         assert get_current_settings().api.url == server.api_url
         assert httpx.get(f"{server.api_url}/health").status_code == 200
+        # no heartbeats to a server that stops with the run: their thread's one-second sleeps
+        # held up the end of every run by up to a second
+        assert get_current_settings().flows.heartbeat_frequency is None
     assert early.process.poll() is not None, "the temporary server outlived the run"
     assert get_current_settings().api.url is None
+    assert get_current_settings().flows.heartbeat_frequency == beats  # a real server's runs beat
 
 
 def test_a_port_taken_meanwhile_moves_the_server_to_a_free_one(no_server_configured: None) -> None:
