@@ -72,7 +72,7 @@ class ProcessedDelivery:
 
         The empty frame keeps the column names, not the column types: it goes to the feedback
         workers, and an empty frame of Arrow-backed text columns costs ~0.8 ms to unpickle."""
-        return replace(self, incidents=pd.DataFrame(columns=self.incidents.columns))
+        return replace(self, incidents=_no_incidents(tuple(self.incidents.columns)))
 
     def ledger_entry(self) -> LedgerEntry:
         """Its row in the ledger (`ops.delivery`); an API pull corrects what a pull is not
@@ -90,6 +90,13 @@ class ProcessedDelivery:
             rows_warned=self.rows_warned, rejected=self.rejected,
             voorlopig=bool(meta and meta.voorlopig),
         )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _no_incidents(columns: tuple[str, ...]) -> pd.DataFrame:
+    """An empty frame with these columns, one for all loaded deliveries that have them (a frame
+    costs ~0.3 ms to make; nothing adds rows to a loaded delivery's)."""
+    return pd.DataFrame(columns=list(columns))
 
 
 @dataclass(frozen=True)

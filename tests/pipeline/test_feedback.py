@@ -173,6 +173,8 @@ def test_the_feedback_workers_get_the_same_feedback_without_the_incidents(
     light = processed.without_incidents()
     assert len(processed.incidents) == 5 and len(light.incidents) == 0
     assert list(light.incidents.columns) == list(processed.incidents.columns)
+    # one empty frame for every delivery with these columns (made ~1,500 times a night)
+    assert processed.without_incidents().incidents is light.incidents
     outcome = DeliveryOutcome(7, "loaded", dt.datetime(2025, 10, 20, tzinfo=dt.UTC),
                               delivery_quality(processed, None, 30))  # fmt: skip
     names = {"GM0344": "Utrecht"}
