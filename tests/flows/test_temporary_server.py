@@ -39,19 +39,11 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
 # a night with nothing new: in a process of its own, as `monitor run` drains (in the test process
 # Prefect hands the drain back as a coroutine, and nothing waits for it).
 _QUEUED_EVENTS_RUN = """
-from prefect import flow, task
 from prefect.events import emit_event
 
 from flows.nightly import drain_task_runs
 from flows.temporary_server import temporary_server_for_run
-
-@task
-def one() -> int:
-    return 1
-
-@flow
-def tiny() -> int:
-    return one()
+from tests.flows.tiny import tiny
 
 with temporary_server_for_run():
     state = tiny(return_state=True)
@@ -88,17 +80,8 @@ def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> N
     is every other flow test: run_nightly drains after each run)."""
     import time
 
-    from prefect import flow, task
-
     from flows.nightly import TaskRunsNotRecordedError, drain_task_runs
-
-    @task
-    def one() -> int:
-        return 1
-
-    @flow
-    def tiny() -> int:
-        return one()
+    from tests.flows.tiny import tiny
 
     state = tiny(return_state=True)
     flow_run_id = state.state_details.flow_run_id
