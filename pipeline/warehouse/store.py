@@ -37,6 +37,7 @@ from pipeline.warehouse.tables import (
     LEDGER_COLUMNS,
     incident_column_definitions,
     incident_comments,
+    sql_text,
 )
 from schemas.errors import WarehouseError
 from schemas.fields import CATALOGUE, FieldName, FieldSpec
@@ -57,8 +58,7 @@ class Warehouse:
     """A connection to one warehouse file, with the operations the pipeline needs."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path) -> None:
-        self.con = connection
-        self.path = path
+        self.con, self.path = connection, path
         self._lock = threading.Lock()
 
     def ensure_schema(self, catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> None:
@@ -90,15 +90,12 @@ class Warehouse:
 
     def known_files(self) -> set[tuple[str, str]]:
         """Organisation folder (upper case) and sha256 of every delivery in the ledger."""
-        rows = self.con.execute(
-            "SELECT DISTINCT upper(organisatiecode_bron), sha256 FROM ops.delivery"
-        ).fetchall()
-        return {(r[0], r[1]) for r in rows}
+        sql = "SELECT DISTINCT upper(organisatiecode_bron), sha256 FROM ops.delivery"
+        return {(r[0], r[1]) for r in self.con.execute(sql).fetchall()}
 
     def known_hashes(self) -> set[str]:
         """The sha256 of every delivery already in the ledger."""
-        rows = self.con.execute("SELECT sha256 FROM ops.delivery").fetchall()
-        return {r[0] for r in rows}
+        return {r[0] for r in self.con.execute("SELECT sha256 FROM ops.delivery").fetchall()}
 
     def row_count_history(self) -> dict[str, list[int]]:
         """Per organisation, rows_in of its loaded or superseded deliveries, oldest first."""
@@ -382,7 +379,9 @@ def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
 
 @contextmanager
 def open_published(published: Path, memory_mb: int | None = None) -> Iterator[Warehouse]:
-    """Open the published warehouse read-only (as analysts do). `memory_mb` bounds DuckDB's
+    """Open the published warehouse read-only (as analysts do), attached to a database of this
+    reader's own (`duckdb.connect(path)` shares one per path in a process: a reader opened while
+    another was open got the version the night's swap had replaced). `memory_mb` bounds DuckDB's
     memory (else 80% of the machine, filled as a cache), a thread per 64 MB at most, and gives it
     a spill directory of its own (two processes spilling into one corrupt each other's files)."""
     if not published.exists():
@@ -392,9 +391,10 @@ def open_published(published: Path, memory_mb: int | None = None) -> Iterator[Wa
         if memory_mb:
             config = {"memory_limit": f"{memory_mb}MiB", "threads": max(1, min(os.cpu_count() or 1, memory_mb // 64)),
                       "temp_directory": stack.enter_context(tempfile.TemporaryDirectory(prefix="monitor-report-"))}  # fmt: skip
+        con = stack.enter_context(closing(duckdb.connect(":memory:", config=config)))
+        attach = f"ATTACH {sql_text(str(published))} AS warehouse (READ_ONLY); USE warehouse"
         try:
-            con = stack.enter_context(closing(duckdb.connect(str(published), read_only=True,
-                                                             config=config)))  # fmt: skip
+            con.execute(attach)
         except duckdb.Error as exc:
             raise WarehouseError(f"cannot open {published} to read: {exc}") from exc
         yield Warehouse(con, published)

@@ -36,13 +36,13 @@ def incident_column_definitions(
 def incident_comments(catalogue: tuple[FieldSpec, ...] = CATALOGUE) -> str:
     """COMMENT ON every field's column of core.incident: what its value means, from the catalogue."""
     return "\n".join(
-        f"COMMENT ON COLUMN core.incident.{spec.name} IS {_sql_text(spec.meaning or spec.description)};"
+        f"COMMENT ON COLUMN core.incident.{spec.name} IS {sql_text(spec.meaning or spec.description)};"
         for spec in stored_fields(catalogue)
     )
 
 
-def _sql_text(text: str) -> str:
-    """A SQL string literal."""
+def sql_text(text: str) -> str:
+    """A SQL string literal (for statements that take no parameters: COMMENT, ATTACH)."""
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -520,12 +521,6 @@ def test_a_reader_stays_open_while_the_next_version_is_built_and_swapped_in(
         assert _count(reader, "ops.delivery") == 2
 
 
-@pytest.mark.xfail(
-    reason="BUG: open_published uses duckdb.connect(path), and DuckDB caches one database "
-    "instance per path in a process: while an earlier reader is open, a new open_published "
-    "after the swap gets the cached instance of the replaced file and sees the old version",
-    strict=True,
-)
 def test_a_new_reader_sees_the_new_version_while_an_old_reader_is_open(
     published: Path, processed: ProcessedDelivery
 ) -> None:
@@ -665,17 +660,43 @@ def test_the_nights_report_reads_with_duckdbs_memory_bounded(
         assert setting(reader, "memory_limit") != "256.0 MiB"
 
 
-def test_a_reader_of_another_configuration_is_a_warehouse_error(
+def test_readers_of_other_configurations_open_side_by_side(
     published: Path, processed: ProcessedDelivery
 ) -> None:
-    """DuckDB refuses a second connection to a file with another configuration in one process:
-    said as a WarehouseError (a `monitor report` prints it), not a DuckDB traceback."""
+    """An analyst's reader and the report's bounded one in one process: each has a database of
+    its own (DuckDB refused a second connection to a file with another configuration)."""
     with build_next_version(published) as wh:
         _load(wh, _entry("a"), processed)
 
-    with (open_published(published), pytest.raises(WarehouseError, match="cannot open"),
-          open_published(published, 256)):  # fmt: skip
+    def memory(reader: Warehouse) -> str:
+        return str(reader.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+    with open_published(published) as analyst, open_published(published, 256) as report:
+        assert memory(report) == "256.0 MiB"
+        assert memory(analyst) != "256.0 MiB"
+        assert _count(analyst, "ops.delivery") == _count(report, "ops.delivery") == 1
+
+
+def test_a_file_that_is_no_warehouse_is_a_warehouse_error(tmp_path: Path) -> None:
+    """Said as a WarehouseError (a `monitor report` prints it), not a DuckDB traceback."""
+    published = tmp_path / "warehouse.duckdb"
+    published.write_bytes(b"geen DuckDB-bestand" * 1000)
+
+    with pytest.raises(WarehouseError, match="cannot open"), open_published(published):
         pass
+
+
+def test_a_warehouse_whose_path_has_a_quote_opens(
+    published: Path, processed: ProcessedDelivery, tmp_path: Path
+) -> None:
+    with build_next_version(published) as wh:
+        _load(wh, _entry("a"), processed)
+    quoted = tmp_path / "d'n map" / "monitor.duckdb"
+    quoted.parent.mkdir()
+    shutil.copy(published, quoted)
+
+    with open_published(quoted) as reader:
+        assert _count(reader, "ops.delivery") == 1
 
 
 def test_the_reports_memory_cannot_be_set_below_64_mb() -> None:
