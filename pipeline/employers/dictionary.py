@@ -256,7 +256,10 @@ def _warehouse_section(objects: pd.DataFrame, columns: pd.DataFrame) -> str:
         "Analisten openen het gepubliceerde bestand `data/warehouse/monitor.duckdb` alleen-lezen "
         "(`duckdb.connect('data/warehouse/monitor.duckdb', read_only=True)`). De omschrijvingen "
         "hieronder staan ook in het warehouse zelf: `duckdb_tables()`, `duckdb_views()` en "
-        "`duckdb_columns()`, kolom `comment`.\n"
+        "`duckdb_columns()`, kolom `comment`. Houdt u in één Python-sessie een verbinding open, "
+        "sluit die dan voordat u na een nachtelijke run opnieuw verbindt: DuckDB deelt één "
+        "database per pad in een proces, en een nieuwe verbinding naast een open oude toont nog "
+        "de vervangen versie.\n"
     ]
     for schema in sorted(SCHEMAS):
         mine = objects[objects["schema_name"] == schema]
