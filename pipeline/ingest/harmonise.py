@@ -8,6 +8,7 @@ guessed and nothing is dropped here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -195,8 +196,9 @@ def lists_by_row(rows: pd.Series, items: pd.Series) -> pd.Series:
     if not len(labels):
         return pd.Series([], dtype=object)
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    groups = np.split(values, starts[1:])
-    return pd.Series([list(g) for g in groups], index=labels[starts], dtype=object)
+    items_list, bounds = values.tolist(), [*starts.tolist(), len(values)]
+    groups = [items_list[a:b] for a, b in pairwise(bounds)]  # list slices: no array a row
+    return pd.Series(groups, index=labels[starts], dtype=object)
 
 
 def map_gemeente(

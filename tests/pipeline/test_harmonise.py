@@ -151,6 +151,17 @@ def test_map_ticks_reads_x_in_either_case() -> None:
     assert not bad.any()
 
 
+def test_map_ticks_keeps_one_list_a_row_when_every_row_ticks_as_many() -> None:
+    lists, _ = map_ticks(
+        _tick_cells([("x", None, "x"), (None, None, None), ("x", "x", None), (None, "x", "x")]),
+        TICK_MAP, GEDRAGSTYPE,
+    )  # fmt: skip
+
+    assert _listed(lists) == [
+        ["verbaal", "fysiek_geweld"], None, ["verbaal", "bedreiging"], ["bedreiging", "fysiek_geweld"]
+    ]  # fmt: skip
+
+
 def test_map_ticks_flags_a_value_that_is_not_a_tick() -> None:
     lists, bad = map_ticks(
         _tick_cells([("x", "ja", None), ("x", None, None)]), TICK_MAP, GEDRAGSTYPE
