@@ -186,6 +186,27 @@ def test_a_sheet_calamine_would_build_too_large_is_refused(tmp_path: Path, body:
                for reason in ("te veel", "geen geldige XML", "te diep geneste XML")), refused.value  # fmt: skip
 
 
+REGULAR = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d" t="s"><v>2</v></c></row>'
+                  % (r, r, r) for r in range(1, 20_001))  # fmt: skip  # ~1.2 MB: two pieces
+
+
+@pytest.mark.parametrize("name", ["single-quotes", "gt-in-a-value", "decoy-after",
+                                  "two-references", "two-references-later", "no-space"])  # fmt: skip
+def test_a_way_past_the_scan_is_refused_after_a_megabyte_of_plain_rows(
+    tmp_path: Path, name: str
+) -> None:
+    """The scan reads a sheet in 1 MiB pieces; each is checked afresh, the fast path included."""
+    with pytest.raises(DeliveryError) as refused:
+        check_workbook_zip(workbook(tmp_path, REGULAR + BYPASSES[name]))
+    assert refused.value.code == "S01"  # too large, or not XML at all (an attribute twice)
+    assert any(reason in refused.value.message for reason in ("te veel", "geen geldige XML"))
+
+
+def test_plain_rows_over_many_pieces_are_bounded_exactly(tmp_path: Path) -> None:
+    extent = named(check_workbook_zip(workbook(tmp_path, REGULAR * 3)))
+    assert (extent.rows, extent.columns, extent.cells) == (20_000, 2, 120_000)
+
+
 def test_an_unfinished_tag_at_a_chunk_edge_is_read_whole(tmp_path: Path) -> None:
     """A `<` inside an attribute value right where a 1 MiB piece of the sheet ends."""
     head = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">'
