@@ -1,5 +1,5 @@
-"""The cell tags of a piece of worksheet XML, read as byte arrays (numpy): the fast path of
-`connectors.workbook_bounds`' scan, ~5× quicker than its regular expressions over a sheet.
+"""The cell tags of a piece of worksheet XML, read as byte arrays (numpy): how
+`connectors.workbook_bounds` scans a sheet, ~5× quicker than its regular expression per cell tag.
 
 It answers only for a piece whose every cell tag is plain: `<c r="` straight after the tag name,
 then 1–3 capital letters, a row number without a leading zero of up to 7 digits, and `"`; and in
@@ -7,8 +7,11 @@ which every attribute that may be named `r` (the letter `r` after a character no
 followed by a space or `=`) is the reference of a cell or of a row. Then no tag carries a second
 reference (calamine takes the last), none has one elsewhere than first, and each cell sits where
 its own reference says. Anything else — a cell without a reference, single quotes, spaces around
-`=`, an `r` in a value or a text — gets None, and the regular expressions and, after them, the
-exact walk decide, as before. The caller checks the rows and a namespace prefix itself.
+`=`, an `r` in a value, a text or a tag that is no cell — gets None, and the caller decides.
+So does the rest of a tag cut where the piece before ended, at a `>` inside a value: a reference
+in it is one no cell or row of its piece accounts for. A piece is not checked to end after a
+whole tag (the caller cuts it after its last `>`, which may be inside a value), nor for rows or
+a namespace prefix: the caller does that.
 """
 
 from __future__ import annotations

@@ -17,12 +17,15 @@ process: it is no exception). So:
   as 1 × 1, and spreadsheet programs declare formatted rows far below the data.
 
 An xlsx worksheet as spreadsheet programs write it — every row and cell tag plain, its reference
-the first attribute in double quotes, no cell below the rows — is bounded from its bytes
-(`_Scan`): its cell tags read as byte arrays (`connectors.cell_tags`; with the rows' regular
-expression, the sheet's decompression and CRC ~0.6 s for 100,000 rows of 26 cells, 91 MB of
-XML), a piece they do not answer for by a regular expression per cell tag. Any other sheet, a
-sheet whose cells reach beyond a limit (maybe formatted cells without a value) and every
-OpenDocument sheet are walked with expat exactly as calamine reads them
+the first attribute in double quotes, no cell below the rows — is bounded from its bytes in 1 MiB
+pieces, each cut after its last `>` (`_Scan`): the rows by a regular expression, the cell tags
+read as byte arrays (`connectors.cell_tags`); with the sheet's decompression and CRC ~0.6 s for
+100,000 rows of 26 cells (91 MB of XML). A piece the byte arrays do not answer for is read by a
+regular expression per cell tag, which takes whole plain tags only — unless the piece before was
+read as byte arrays: that one may have been cut at a `>` inside a cell tag's value, and the rest
+of the tag, a second reference in it, opens this piece (found by an adversarial review). Such a
+piece, any other sheet, a sheet whose cells reach beyond a limit (maybe formatted cells without
+a value) and every OpenDocument sheet are walked with expat exactly as calamine reads them
 (`connectors.sheet_walk`): slower (~4 s for 100,000 rows), and exact.
 """
 
@@ -284,6 +287,7 @@ class _Scan:
         workbook.sheets.append(self.sheet)
         self.carry = b""
         self.numbered = 0  # the largest row number so far
+        self.whole = True  # the pieces so far end after a whole cell tag (none cut inside one)
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         text = self.carry + chunk
@@ -305,8 +309,12 @@ class _Scan:
             raise _Irregular
         self.numbered = max(self.numbered, max(map(int, numbers), default=0))
         tags = plain_cell_tags(text, len(numbers))
-        if tags is None or tags.row > self.numbered:
+        fast = tags is not None and tags.row <= self.numbered
+        if not fast:
+            if not self.whole:  # the piece before may end inside a cell tag: its rest is here
+                raise _Irregular
             tags = self._cell_tags(text)
+        self.whole = not fast
         self.workbook.add(sheet, tags.count)
         sheet.columns = max(sheet.columns, tags.column)
         sheet.rows = self.numbered  # at most: a cell names no row below the rows (checked)
@@ -315,7 +323,9 @@ class _Scan:
             raise _Irregular  # maybe cells without a value: the walk counts what calamine holds
 
     def _cell_tags(self, text: bytes) -> CellTags:
-        """The cell tags by the regular expression, for a piece `plain_cell_tags` did not read."""
+        """The cell tags by the regular expression, for a piece `plain_cell_tags` did not answer
+        for (an `r` in a text or in a tag that is no cell: a theme's `<a:fillToRect r=…>`). It
+        takes only whole plain tags, so the piece it read ends after a whole cell tag."""
         letters = _cells_within(self.numbered).findall(text)
         if b"" in letters:
             raise _Irregular

@@ -207,14 +207,28 @@ def test_plain_rows_over_many_pieces_are_bounded_exactly(tmp_path: Path) -> None
     assert (extent.rows, extent.columns, extent.cells) == (20_000, 2, 120_000)
 
 
+def _ending_the_first_piece(head: bytes, tag: bytes) -> bytes:
+    """Rows that make `tag` end the first 1 MiB piece the scan reads of a sheet."""
+    filler = b'<row r="1"/>' * ((1 << 20) // 12 - 100)
+    filler += b" " * ((1 << 20) - len(SHEET_START) - len(head) - len(filler) - len(tag))
+    assert len(SHEET_START + head + filler + tag) == 1 << 20
+    return head + filler + tag
+
+
+@pytest.mark.parametrize("before", [b"", REGULAR], ids=["first-piece", "after-a-megabyte"])
+def test_an_r_in_a_text_is_bounded_exactly(tmp_path: Path, before: bytes) -> None:
+    """Byte arrays do not answer for a piece with a reference-like `r` in a text: the regular
+    expression does, or the walk after a piece read as byte arrays; exactly, either way."""
+    cells = b"".join(b'<row r="%d"><c r="C%d" t="inlineStr"><is><t>r = 1</t></is></c></row>'
+                     % (r, r) for r in range(20_001, 21_001))  # fmt: skip
+    extent = named(check_workbook_zip(workbook(tmp_path, before + cells)))
+    assert (extent.rows, extent.columns, extent.cells) == (21_000, 3, 41_000 if before else 1000)
+
+
 def test_an_unfinished_tag_at_a_chunk_edge_is_read_whole(tmp_path: Path) -> None:
     """A `<` inside an attribute value right where a 1 MiB piece of the sheet ends."""
-    head = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">'
-    tag = b'<c r="AD150000" x="a<'
-    filler = b'<row r="1"/>' * ((1 << 20) // 12)
-    start = len(SHEET_START) + len(head) + len(filler)
-    filler += b" " * ((1 << 20) - start - len(tag))  # the tag ends the first piece
-    body = head + filler + tag + b'b"><v>1</v></c></row>'
+    head = b'<row r="1"><c r="AB1"><v>1</v></c></row><row r="2">'
+    body = _ending_the_first_piece(head, b'<c r="AD150000" x="a<') + b'b"><v>1</v></c></row>'
     with pytest.raises(DeliveryError) as refused:
         check_workbook_zip(workbook(tmp_path, body))
     assert refused.value.code == "S01"
@@ -377,6 +391,19 @@ def test_names_are_matched_as_calamine_matches_them(tmp_path: Path) -> None:
                          lambda a: a.writestr("xl/worksheets/sharedStrings.xml", HOSTILE), rels)  # fmt: skip
     with pytest.raises(DeliveryError, match="te veel"):
         check_workbook_zip(named_so)
+
+
+@pytest.mark.parametrize("quote", [b'"', b"'"])
+def test_a_cell_tag_cut_at_a_gt_in_its_value_is_read_whole(tmp_path: Path, quote: bytes) -> None:
+    """The scan cuts a piece after its last `>`: here one inside a value of a plain cell tag,
+    whose second reference (calamine takes the last) opens the next piece (found by an
+    adversarial review of the byte-array scan, 2026-12-05)."""
+    head = b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2">'
+    body = _ending_the_first_piece(head, b'<c r="A2" x=' + quote + b">")
+    with pytest.raises(DeliveryError) as refused:
+        check_workbook_zip(workbook(tmp_path, body + quote + b' r="AD150000"><v>1</v></c></row>'))
+    assert refused.value.code == "S01"  # walked: an attribute twice is no XML
+    assert "geen geldige XML" in refused.value.message
 
 
 @pytest.mark.parametrize("start", [b"\x01\x00\x00\x00", b"PK\x03\x04", b"BM", b"GIF8"])
