@@ -309,12 +309,12 @@ class _Scan:
             raise _Irregular
         self.numbered = max(self.numbered, max(map(int, numbers), default=0))
         tags = plain_cell_tags(text, len(numbers))
-        fast = tags is not None and tags.row <= self.numbered
-        if not fast:
+        if tags is None or tags.row > self.numbered:
             if not self.whole:  # the piece before may end inside a cell tag: its rest is here
                 raise _Irregular
-            tags = self._cell_tags(text)
-        self.whole = not fast
+            tags = self._cell_tags(text)  # whole tags only: this piece ends after one
+        else:
+            self.whole = False  # byte arrays: the piece may end at a `>` inside a value
         self.workbook.add(sheet, tags.count)
         sheet.columns = max(sheet.columns, tags.column)
         sheet.rows = self.numbered  # at most: a cell names no row below the rows (checked)
