@@ -383,8 +383,4 @@ def _pseudonyms(out: pd.DataFrame, ctx: DeliveryContext) -> pd.Series:
 
     if EMPLOYEE_ID not in out:
         return pd.Series(None, index=out.index, dtype=object)
-    if isinstance(ctx.organisatiecode, str):
-        return pseudonymise(out[EMPLOYEE_ID], ctx.organisatiecode, ctx.pseudonym_key)
-    parts = [pseudonymise(ids, str(code), ctx.pseudonym_key)
-             for code, ids in out[EMPLOYEE_ID].groupby(ctx.organisatiecode, sort=False)]  # fmt: skip
-    return pd.concat(parts).reindex(out.index).astype(object) if parts else out[EMPLOYEE_ID]
+    return pseudonymise(out[EMPLOYEE_ID], ctx.organisatiecode, ctx.pseudonym_key)

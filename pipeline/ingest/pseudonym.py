@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 
+import numpy as np
 import pandas as pd
 
 from schemas.errors import ConfigurationError
@@ -46,17 +47,26 @@ def checked_key(key: str | None, *, sample_mode: bool, demo_key: str) -> bytes:
     return raw
 
 
-def pseudonymise(ids: pd.Series, organisatiecode: str, key: bytes) -> pd.Series:
-    """HMAC-SHA256 over `<organisatiecode>:<id>`; missing stays missing."""
-
+def pseudonymise(ids: pd.Series, organisatiecode: str | pd.Series, key: bytes) -> pd.Series:
+    """HMAC-SHA256 over `<organisatiecode>:<id>`; missing stays missing. `organisatiecode` is
+    one code for all ids, or each id's own (a pass over the deliveries of many employers: one
+    HMAC per distinct organisation and id, no pandas work per organisation)."""
     keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads, computed once
-
-    def one(raw: object) -> str:
+    if not isinstance(organisatiecode, str) and not organisatiecode.index.equals(ids.index):
+        organisatiecode = organisatiecode.reindex(ids.index)  # by label, as pandas aligns
+    present = (ids.notna() if isinstance(organisatiecode, str)
+               else ids.notna() & organisatiecode.notna()).to_numpy()  # fmt: skip
+    raws = ids.to_numpy(dtype=object)[present]
+    if isinstance(organisatiecode, str):
+        texts = [f"{organisatiecode}:{str(raw).strip()}" for raw in raws]
+    else:
+        codes = organisatiecode.to_numpy(dtype=object)[present]
+        texts = [f"{code}:{str(raw).strip()}" for code, raw in zip(codes, raws, strict=True)]
+    table = {}
+    for text in set(texts):  # an employee appears many times
         digest = keyed.copy()
-        digest.update(f"{organisatiecode}:{str(raw).strip()}".encode())
-        return digest.hexdigest()
-
-    present = ids.dropna()
-    table = {raw: one(raw) for raw in pd.unique(present)}  # an employee appears many times
-    result = present.map(table).reindex(ids.index).astype(object)
-    return result.where(result.notna(), None)
+        digest.update(text.encode())
+        table[text] = digest.hexdigest()
+    result = np.full(len(ids), None, dtype=object)
+    result[present] = [table[text] for text in texts]
+    return pd.Series(result, index=ids.index, dtype=object)

@@ -67,8 +67,7 @@ def compare_incidents(wh: Warehouse, truth_dir: Path, key: bytes, result: TruthC
     """The loaded incidents must equal the truth: same keys, same national field values."""
     truth = read_truth(truth_dir, "incidents")
     ids = truth[EMPLOYEE].where(truth[EMPLOYEE] != "", None)
-    parts = [pseudonymise(ids[g.index], org, key) for org, g in truth.groupby(ORGANISATION)]
-    pseudonyms = pd.concat(parts).reindex(truth.index) if parts else ids
+    pseudonyms = pseudonymise(ids, truth[ORGANISATION], key)
     truth[PSEUDONYM] = pseudonyms.where(pseudonyms.notna(), "")
     loaded = wh.query(f"SELECT {', '.join(KEY + FIELDS)} FROM core.incident")
     loaded = loaded.apply(lambda col: col.map(_text)) if len(loaded) else loaded

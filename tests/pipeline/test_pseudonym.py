@@ -85,3 +85,13 @@ def test_different_ids_get_different_pseudonyms(ids: list[str]) -> None:
     result = pseudonymise(pd.Series(ids, dtype=object), "GM0363", KEY)
 
     assert result.nunique() == len(ids)
+
+
+def test_each_id_takes_its_own_organisation_when_codes_come_per_row() -> None:
+    ids = pd.Series(["P1", " P1", "P2", None, "P1"], index=[10, 11, 12, 13, 14], dtype=object)
+    codes = pd.Series(["GM0363", "GM0014", "GM0363", "GM0363", None], index=[14, 13, 12, 11, 10])
+    result = pseudonymise(ids, codes, KEY)
+
+    assert result.index.tolist() == [10, 11, 12, 13, 14]
+    assert result.tolist() == [None, _one("P1", "GM0363"), _one("P2", "GM0363"), None,
+                               _one("P1", "GM0363")]  # fmt: skip
