@@ -6,6 +6,7 @@ a key, a field, a code, a transform — fails when the profile loads, before any
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -122,11 +123,19 @@ class FieldMap(Strict):
         """Per ticked code the file's column: the profile's name (case and spaces ignored), else
         a column whose header means that gedragstype (`Fysieke agressie (lichamelijk)`)."""
         by_name = {" ".join(c.split()).lower(): c for c in present}
-        lists, by_meaning = load_codelists(), dict[str | None, str]()
-        for column in present:
-            by_meaning.setdefault(lists.meaning("gedragstype", column), column)
+        by_meaning = _columns_by_meaning(tuple(present))
         return {code: by_name.get(" ".join(name.split()).lower()) or by_meaning.get(code)
                 for code, name in self.ticks.items()}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _columns_by_meaning(present: tuple[str, ...]) -> dict[str | None, str]:
+    """Per gedragstype the first column whose header means it; remembered per header (every
+    delivery of one export has the same), read only."""
+    lists, by_meaning = load_codelists(), dict[str | None, str]()
+    for column in present:
+        by_meaning.setdefault(lists.meaning("gedragstype", column), column)
+    return by_meaning
 
 
 class MappingProfile(Strict):
