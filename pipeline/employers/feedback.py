@@ -182,21 +182,18 @@ def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
     rows = []
     for e, number in zip(edits.itertuples(index=False), numbers, strict=True):
         veld = e.veld if isinstance(e.veld, str) else None
-        rows.append({
-            "code": e.code, "ernst": SEVERITY_NL.get(e.severity, e.severity),
-            "rij": None if pd.isna(e.rij) else int(e.rij),
-            "incidentnummer": None if number is None or pd.isna(number) else str(number),
-            "tabblad": e.tabblad if isinstance(e.tabblad, str) else None,
-            "kolom": columns.get(veld) if veld else None, "veld": veld,
-            "waarde": None if e.waarde is None or pd.isna(e.waarde) else str(e.waarde),
-            "verwacht": fit(expected_text(e.code, veld, periode)),
-            "oplossing": fit(EDITS[e.code].fix_nl), "melding": fit(str(e.bericht)),
-        })  # fmt: skip
-    frame = pd.DataFrame(rows, columns=list(EDIT_COLUMNS))
-    frame["rij"] = frame["rij"].astype("Int64")
-    return frame.sort_values(["rij", "code"], na_position="first", kind="stable").reset_index(
-        drop=True
-    )
+        rows.append([
+            e.code, SEVERITY_NL.get(e.severity, e.severity),
+            None if pd.isna(e.rij) else int(e.rij),
+            None if number is None or pd.isna(number) else str(number),
+            e.tabblad if isinstance(e.tabblad, str) else None,
+            columns.get(veld) if veld else None, veld,
+            None if e.waarde is None or pd.isna(e.waarde) else str(e.waarde),
+            fit(expected_text(e.code, veld, periode)),
+            fit(EDITS[e.code].fix_nl), fit(str(e.bericht)),
+        ])  # fmt: skip  # EDIT_COLUMNS, in order
+    rows.sort(key=lambda row: (row[2] is not None, row[2] or 0, row[0]))  # no row first; stable
+    return pd.DataFrame(rows, columns=list(EDIT_COLUMNS), dtype=object)  # plain values, no NA
 
 
 def _source_columns(processed: ProcessedDelivery) -> dict[str, str]:
@@ -227,12 +224,12 @@ def check_rows(dq: pd.DataFrame) -> pd.DataFrame:
     """The batch checks (B01–B04) of the delivery, in the employer's words."""
     if dq.empty:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
-    success = [None if pd.isna(s) else bool(s) for s in dq["success"]]
-    return pd.DataFrame({
-        "code": dq["code"], "veld": dq["kolom"].where(dq["kolom"].notna(), None),
-        "uitkomst": [OUTCOME_NL[s] for s in success], "waargenomen": dq["observed"],
-        "norm": dq["threshold"], "toelichting": dq["bericht"],
-    }).reset_index(drop=True)  # fmt: skip
+    columns = ("code", "kolom", "success", "observed", "threshold", "bericht")
+    rows = [[code, kolom if isinstance(kolom, str) else None,
+             OUTCOME_NL[None if pd.isna(success) else bool(success)], observed, threshold, bericht]
+            for code, kolom, success, observed, threshold, bericht
+            in zip(*(dq[c].tolist() for c in columns), strict=True)]  # fmt: skip
+    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS), dtype=object)  # plain values
 
 
 def _pct(share: float) -> str:
