@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from connectors.cell_tags import CellTags, plain_cell_tags
+from tests.connectors.test_workbook_bounds import letters
 
 
 def test_plain_tags_are_counted_with_their_largest_row_and_column() -> None:
@@ -45,15 +46,6 @@ def test_anything_but_a_plain_reference_gets_no_answer(cell: bytes) -> None:
 
 def test_a_row_reference_the_caller_did_not_count_gets_no_answer() -> None:
     assert plain_cell_tags(b'<row r="1"><c r="A1"/></row>', row_tags=0) is None
-
-
-def letters(column: int) -> str:
-    """An Excel column by its number: 1 → A, 28 → AB."""
-    text = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 @given(st.lists(st.tuples(st.integers(1, 9_999_999), st.integers(1, 18_278)), min_size=1))
