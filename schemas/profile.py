@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -129,13 +131,13 @@ class FieldMap(Strict):
 
 
 @functools.lru_cache(maxsize=256)
-def _columns_by_meaning(present: tuple[str, ...]) -> dict[str | None, str]:
+def _columns_by_meaning(present: tuple[str, ...]) -> Mapping[str | None, str]:
     """Per gedragstype the first column whose header means it; remembered per header (every
-    delivery of one export has the same), read only."""
+    delivery of one export has the same), so read only."""
     lists, by_meaning = load_codelists(), dict[str | None, str]()
     for column in present:
         by_meaning.setdefault(lists.meaning("gedragstype", column), column)
-    return by_meaning
+    return MappingProxyType(by_meaning)
 
 
 class MappingProfile(Strict):
