@@ -162,6 +162,16 @@ def test_map_ticks_keeps_one_list_a_row_when_every_row_ticks_as_many() -> None:
     ]  # fmt: skip
 
 
+def test_the_raw_value_of_tick_boxes_names_the_ticked_columns_in_order() -> None:
+    from pipeline.ingest.harmonise import _raw_values
+
+    cells = _tick_cells([("x", None, "ja"), (None, None, None), (None, "X", None), ("x", "x", "x")])
+    assert _listed(_raw_values(cells, TICK_MAP)) == [
+        "Verbaal,Fysiek", None, "Bedreiging", "Verbaal,Bedreiging,Fysiek"
+    ]  # fmt: skip  # as written: a non-tick ("ja") is named too, and flagged by map_ticks
+    assert _listed(_raw_values(cells.iloc[0:0], TICK_MAP)) == []
+
+
 def test_map_ticks_flags_a_value_that_is_not_a_tick() -> None:
     lists, bad = map_ticks(
         _tick_cells([("x", "ja", None), ("x", None, None)]), TICK_MAP, GEDRAGSTYPE
