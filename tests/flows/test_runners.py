@@ -107,3 +107,46 @@ def test_the_report_is_built_without_collections_and_they_resume_after(
     assert seen == [False]
     assert gc.isenabled()
     assert summary.report is not None and Path(summary.report).exists()
+
+
+def test_the_report_warms_up_beside_the_deliveries_and_before_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its imports and chart renderer start in a thread of their own while the workers work,
+    and are done before the report is built."""
+    import threading
+
+    import flows.nightly
+    from flows.nightly import run_nightly
+
+    events: list[str] = []
+    warm, publish = flows.nightly.warm_report, flows.nightly.publish_report
+
+    def warming() -> None:
+        events.append(f"warm in {threading.current_thread().name}")
+        warm()
+        events.append("warm done")
+
+    def publishing(settings: Settings) -> Path:
+        events.append("report")
+        return publish(settings)
+
+    monkeypatch.setattr(flows.nightly, "warm_report", warming)
+    monkeypatch.setattr(flows.nightly, "publish_report", publishing)
+    (tmp_path / "inbox").mkdir()
+    run_nightly(Settings(inbox_dir=tmp_path / "inbox", warehouse_path=tmp_path / "w" / "m.duckdb",
+                         sample_mode=True))  # fmt: skip
+    assert events == ["warm in report-warm-up", "warm done", "report"]
+
+
+def test_a_failing_warm_up_leaves_the_failure_to_the_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pipeline.publication.charts
+    from pipeline.night.steps import warm_report
+
+    def broken() -> None:
+        raise RuntimeError("geen renderer")
+
+    monkeypatch.setattr(pipeline.publication.charts, "warm_renderer", broken)
+    assert warm_report() is None  # no exception in the thread: the report raises its own
