@@ -12,7 +12,6 @@ import contextlib
 import contextvars
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +52,6 @@ from pipeline.night.steps import (
     publish_report,
     summarise,
     sync_api_source,
-    warm_report,
 )
 from pipeline.night.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.settings import Settings, load_settings
@@ -210,8 +208,6 @@ def nightly(
         isolated = settings.runner != "threads" or bool(settings.dask_address)
         batch: list[ProcessedDelivery] = []
         batch_rows = 0
-        warming = threading.Thread(target=warm_report, name="report-warm-up", daemon=True)
-        warming.start()  # the report's imports and chart renderer, while the workers work
         with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
 
             def submit(index: int) -> PrefectFuture[list[ProcessedDelivery]]:
@@ -250,7 +246,6 @@ def nightly(
                              warehouse=str(settings.warehouse_path),
                              task_runs=len(groups) + len(loads) + len(pulls))  # fmt: skip
         summarise(wh, summary)
-    warming.join()
     # only once the version is published (a killed run writes none); the Data Docs and the
     # feedback in processes of their own while the report is built here, without collections
     # that would rescan every delivery's outcome the feedback needs (~0.5 s of the flow)

@@ -236,21 +236,6 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
         return None
 
 
-def warm_report() -> None:
-    """Import what the report needs and start its chart renderer (~1.5 s of one core on a slow
-    machine): run beside the deliveries (the flow mostly waits for its workers then), so the
-    report after the last delivery starts warm. A failure here is the report's to raise."""
-    try:
-        import pipeline.publication.build
-        import pipeline.publication.revisions
-        import pipeline.publication.writer  # noqa: F401
-        from pipeline.publication.charts import warm_renderer
-
-        warm_renderer()
-    except Exception:  # the report itself fails loudly, with its own message
-        log.debug("report warm-up failed", exc_info=True)
-
-
 def publish_report(settings: Settings, out: Path | None = None) -> Path:
     """Build the protected publication from the published warehouse and write the report with
     what changed since the last kept publication (`reports/publicaties/`), keep this one, and

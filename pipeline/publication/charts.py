@@ -43,16 +43,6 @@ def render_svg(chart: Any, label: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escaped}" class="chart" ', 1)
 
 
-def warm_renderer() -> None:
-    """Start vl-convert's JavaScript runtime with a one-point chart: its first chart costs
-    ~0.5 s of one core, every later one a few hundredths."""
-    import altair as alt
-    import vl_convert
-
-    point = alt.Chart(pd.DataFrame({"x": [0]})).mark_point().encode(x="x:Q")
-    vl_convert.vegalite_to_svg(point.to_dict(), format_locale="nl-NL")
-
-
 def chart_rows(frame: pd.DataFrame, value: str, status: pd.Series) -> pd.DataFrame:
     """Rows for a chart: `waarde` (None unless shown), `status`, and `teken` (x or *) to print."""
     shown = frame.assign(status=status.to_numpy())
