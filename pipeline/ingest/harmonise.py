@@ -174,11 +174,10 @@ def map_ticks(
     marked, bad = {}, pd.Series(False, index=cells.index)
     found = mapping.tick_columns([str(c) for c in cells.columns])
     for code in (c for c in allowed if found.get(c) is not None):
-        positions, distinct = pd.factorize(cells[found[code]], use_na_sentinel=True)
-        ticked = [normalise_header(v) in ticks for v in distinct]  # once per distinct text
-        flags = np.array([*ticked, False])[positions]  # an empty cell (-1): the last, no tick
-        marked[code] = pd.Series(flags, index=cells.index)
-        bad |= (positions >= 0) & ~flags
+        (column,) = on_distinct(cells[found[code]],  # a few distinct texts in a column
+                                lambda v: (v.map(normalise_header, na_action="ignore"),))  # fmt: skip
+        marked[code] = column.isin(ticks)
+        bad |= column.notna() & ~marked[code]
     return _true_columns(pd.DataFrame(marked, index=cells.index)), bad
 
 
@@ -334,9 +333,7 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
     if mapping.constant is not None:
         return pd.Series(mapping.constant, index=cells.index, dtype=object)
     found = [c for c in mapping.tick_columns([str(c) for c in cells.columns]).values() if c]
-    if len(found) > 62:  # more tick-box columns than bits in a key: per row
-        flags = pd.DataFrame({c: cells[c].notna() for c in found}, index=cells.index)
-        return _true_columns(flags).map(lambda v: ",".join(v), na_action="ignore")
+    assert len(found) < 63, "a tick-box column per code of a code list: a few"  # bits of a key
     keys = np.zeros(len(cells), dtype=np.int64)  # each row's ticks as bits: a few distinct keys
     for bit, column in enumerate(found):
         keys |= cells[column].notna().to_numpy().astype(np.int64) << bit

@@ -52,16 +52,13 @@ def pseudonymise(ids: pd.Series, organisatiecode: str | pd.Series, key: bytes) -
     one code for all ids, or each id's own (a pass over the deliveries of many employers: one
     HMAC per distinct organisation and id, no pandas work per organisation)."""
     keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads, computed once
-    if not isinstance(organisatiecode, str) and not organisatiecode.index.equals(ids.index):
-        organisatiecode = organisatiecode.reindex(ids.index)  # by label, as pandas aligns
-    present = (ids.notna() if isinstance(organisatiecode, str)
-               else ids.notna() & organisatiecode.notna()).to_numpy()  # fmt: skip
-    raws = ids.to_numpy(dtype=object)[present]
     if isinstance(organisatiecode, str):
-        texts = [f"{organisatiecode}:{str(raw).strip()}" for raw in raws]
-    else:
-        codes = organisatiecode.to_numpy(dtype=object)[present]
-        texts = [f"{code}:{str(raw).strip()}" for code, raw in zip(codes, raws, strict=True)]
+        organisatiecode = pd.Series(organisatiecode, index=ids.index, dtype=object)
+    elif not organisatiecode.index.equals(ids.index):
+        organisatiecode = organisatiecode.reindex(ids.index)  # by label, as pandas aligns
+    present = (ids.notna() & organisatiecode.notna()).to_numpy()
+    codes, raws = (s.to_numpy(dtype=object)[present] for s in (organisatiecode, ids))
+    texts = [f"{code}:{str(raw).strip()}" for code, raw in zip(codes, raws, strict=True)]
     table = {}
     for text in set(texts):  # an employee appears many times
         digest = keyed.copy()
