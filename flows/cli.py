@@ -99,13 +99,15 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
-    from flows.temporary_server import start_temporary_server
+    from flows.temporary_server import start_before_prefect_loads, start_temporary_server
+
+    start_before_prefect_loads()  # its ~5 s start overlaps all that follows; the flow waits for it
     from pipeline.warehouse.store import RunInProgressError, run_in_progress
 
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
-    start_temporary_server()  # starts while the pipeline is imported; the flow waits for it
+    start_temporary_server()  # as Prefect's settings say: the early one, a new one, or none
     from flows.nightly import TaskRunsNotRecordedError, run_nightly
 
     try:

@@ -8,18 +8,27 @@ Prefect's own `SubprocessASGIServer`) as a process of its own before it imports 
 and starts its workers, and waits for it only when the flow starts. The flow then talks to it
 through PREFECT_API_URL, as to any server; the run stops it when it is done (and the watchdog
 of `flows.server_watch` when the run is killed).
+
+Earlier still where it can: deciding whether to start it takes Prefect's settings, and importing
+them imports Prefect (~1 s), after the pipeline's fail-early checks (~0.7 s). When nothing but
+the environment can configure Prefect here (no settings files, no profile that names a server or
+turns the temporary one off), `start_before_prefect_loads` starts the server before either; the
+check with Prefect's own settings follows (`start_temporary_server`) and stops it if Prefect is
+given a server after all.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,22 +101,86 @@ _started: list[TemporaryServer] = []
 
 def start_temporary_server() -> TemporaryServer | None:
     """Start the temporary server without waiting for it; the one already started if any. None
-    when Prefect is given a server (PREFECT_API_URL) or may not start one."""
+    when Prefect is given a server (PREFECT_API_URL) or may not start one (and a server started
+    before Prefect's settings were known is stopped then)."""
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
+        for server in list(_started):
+            server.stop()
         return None
     if _started:
         return _started[0]
+    return _start({**os.environ, **settings.to_environment_variables(exclude_unset=True)})
+
+
+def start_before_prefect_loads() -> TemporaryServer | None:
+    """Start the temporary server now, before Prefect and the pipeline are imported, when only
+    the environment configures Prefect here and it names no server; else None (and
+    `start_temporary_server` decides later, with Prefect's settings)."""
+    if "prefect.settings" in sys.modules:  # loaded already (a test, a notebook): ask them
+        return start_temporary_server()
+    if _started:
+        return _started[0]
+    if not _only_the_environment_configures_prefect(os.environ, Path.cwd()):
+        return None
+    return _start(dict(os.environ))
+
+
+TRUE_TEXTS = {"1", "true", "yes", "on", "t", "y"}  # what Prefect (pydantic) reads as true
+# settings that decide whether a temporary server starts; Prefect also reads them from these
+_DECIDING = ("API_URL", "EPHEMERAL")
+_SETTINGS_FILES = (".env", "prefect.toml")
+_ELSEWHERE_VARIABLES = ("PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_TEST_MODE",
+                        "PREFECT_UNIT_TEST_MODE", "PREFECT_TESTING_UNIT_TEST_MODE",
+                        "PREFECT_TESTING_TEST_MODE")  # fmt: skip
+
+
+def _only_the_environment_configures_prefect(environment: Mapping[str, str], cwd: Path) -> bool:
+    """True when Prefect would start a temporary server as far as the environment says, and
+    nothing else could say otherwise: no settings file in the working directory
+    (.env, prefect.toml, a [tool.prefect] table in pyproject.toml), no profile chosen by
+    variable, and no setting about the API or the temporary server in the active profile of
+    $PREFECT_HOME/profiles.toml. A cautious subset of how Prefect finds its settings: when in
+    doubt, False (the server then starts a second or two later, never wrongly)."""
+    enabled = environment.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").strip().lower()
+    if environment.get("PREFECT_API_URL") or enabled not in TRUE_TEXTS:
+        return False
+    if any(environment.get(name) for name in _ELSEWHERE_VARIABLES):
+        return False
+    if any(key.startswith("PREFECT_SERVER_ALLOW_EPHEMERAL") for key in environment):
+        return False
+    if any((cwd / name).exists() for name in _SETTINGS_FILES):
+        return False
+    try:
+        if "tool.prefect" in (cwd / "pyproject.toml").read_text(encoding="utf-8", errors="replace"):
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    home = Path(environment.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    try:
+        profiles = tomllib.loads((home / "profiles.toml").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return True  # Prefect's own default profile: the temporary server
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    table, name = profiles.get("profiles", {}), profiles.get("active")
+    if not isinstance(table, dict) or not isinstance(name, str | None):
+        return False
+    active = table.get(name, {})  # none active, or not there: Prefect's own default profile
+    if not isinstance(active, dict):
+        return False
+    return not any(word in str(key).upper() for key in active for word in _DECIDING)
+
+
+def _start(environment: dict[str, str]) -> TemporaryServer:
+    """Start the server (and, first, the watchdog that stops it if the run is killed)."""
     watch_temporary_server()  # before the server starts: it inherits the watchdog's token
-    environment = {
-        **os.environ,
-        "PREFECT_UI_ENABLED": "0",
-        "PREFECT__SERVER_EPHEMERAL": "1",
-        "PREFECT__SERVER_FINAL": "1",
-        **settings.to_environment_variables(exclude_unset=True),
-    }
+    environment = {**environment, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                   "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
     port = _free_port()
     server = TemporaryServer(process=_spawn(port, environment), port=port,
                              environment=environment)  # fmt: skip
@@ -155,9 +228,9 @@ def _free_port() -> int:
 
 def _spawn(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
     """Prefect's server under uvicorn, as Prefect's own SubprocessASGIServer starts it."""
-    import prefect
-
-    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent),
+    spec = importlib.util.find_spec("prefect")  # its place, without importing it (~1 s)
+    assert spec is not None and spec.origin is not None, "Prefect is not installed"
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
                "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "error", "--lifespan", "on"]  # fmt: skip
     return subprocess.Popen(command, env=environment)

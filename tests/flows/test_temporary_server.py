@@ -162,3 +162,113 @@ def test_a_server_that_cannot_start_is_said_not_retried_forever(
     with pytest.raises(TemporaryServerError, match="exit code 3"):
         server.wait_until_ready(timeout=120)
     assert len(started) == 3
+
+
+# `monitor run` starts the temporary server before it imports Prefect, when nothing but the
+# environment configures Prefect; what may configure it otherwise keeps the later start.
+def _clean(tmp_path: Path, **variables: str) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    return {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_ENABLED": "true", **variables}
+
+
+def test_a_bare_environment_lets_the_server_start_before_prefect_loads(tmp_path: Path) -> None:
+    from flows.temporary_server import _only_the_environment_configures_prefect as early
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    assert early(_clean(tmp_path), cwd)
+    (cwd / "pyproject.toml").write_text('[project]\nname = "x"\n')  # no [tool.prefect]
+    assert early(_clean(tmp_path), cwd)
+    (tmp_path / "home" / "profiles.toml").write_text(
+        'active = "werk"\n[profiles.werk]\nPREFECT_LOGGING_LEVEL = "INFO"\n'
+        '[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n'  # not active
+    )
+    assert early(_clean(tmp_path), cwd)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"PREFECT_API_URL": "http://127.0.0.1:4200/api"}, {"PREFECT_SERVER_EPHEMERAL_ENABLED": "false"},
+     {"PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "false"}, {"PREFECT_PROFILE": "local"},
+     {"PREFECT_PROFILES_PATH": "/elders/profiles.toml"}, {"PREFECT_TEST_MODE": "1"}],
+)  # fmt: skip
+def test_a_variable_that_may_name_a_server_keeps_the_later_start(
+    tmp_path: Path, variables: dict[str, str]
+) -> None:
+    from flows.temporary_server import _only_the_environment_configures_prefect as early
+
+    assert not early(_clean(tmp_path, **variables), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [(".env", "PREFECT_LOGGING_LEVEL=INFO\n"), ("prefect.toml", "[logging]\nlevel = 'INFO'\n"),
+     ("pyproject.toml", "[tool.prefect]\napi.url = 'http://127.0.0.1:4200/api'\n")],
+)  # fmt: skip
+def test_a_settings_file_in_the_working_directory_keeps_the_later_start(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    from flows.temporary_server import _only_the_environment_configures_prefect as early
+
+    (tmp_path / name).write_text(text)
+    assert not early(_clean(tmp_path), tmp_path)
+
+
+@pytest.mark.parametrize(
+    "profiles",
+    ['active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n',
+     'active = "uit"\n[profiles.uit]\nPREFECT_SERVER_EPHEMERAL_ENABLED = "false"\n',
+     'active = "local"\n[profiles.local\n',  # not TOML: Prefect's reading of it is not guessed
+     'active = ["local"]\n', 'profiles = "local"\n'],  # TOML, but not as Prefect writes it
+)  # fmt: skip
+def test_an_active_profile_that_may_name_a_server_keeps_the_later_start(
+    tmp_path: Path, profiles: str
+) -> None:
+    from flows.temporary_server import _only_the_environment_configures_prefect as early
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    environment = _clean(tmp_path)
+    (Path(environment["PREFECT_HOME"]) / "profiles.toml").write_text(profiles)
+    assert not early(environment, cwd)
+
+
+_EARLY_START = """
+import sys
+from flows.temporary_server import start_before_prefect_loads
+
+server = start_before_prefect_loads()
+print("started", server is not None, "prefect loaded", "prefect" in sys.modules, flush=True)
+server.wait_until_ready(120)
+server.stop()
+"""
+
+
+def test_the_early_start_starts_a_working_server_without_loading_prefect(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run([sys.executable, "-c", _EARLY_START], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("started True prefect loaded False"), done.stdout
+
+
+def test_a_server_started_early_is_stopped_when_prefect_names_a_server(
+    no_server_configured: None,
+) -> None:
+    """The early start reads a cautious part of Prefect's settings; where the whole of them
+    names a server after all, the temporary one started early is stopped, not used."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import temporary_server
+    from flows.temporary_server import _start, start_temporary_server
+
+    early = _start(dict(os.environ))
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+            assert start_temporary_server() is None
+        assert early.process.wait(timeout=30) is not None
+        assert early not in temporary_server._started
+    finally:
+        early.stop()
