@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.employers.quality_rules import DAYS_LATE_FOR_ZERO, KEY_FIELDS, LOCAL_TIME, WEIGHTS
@@ -54,6 +56,21 @@ def delivery_quality(
     Without `received_at` (a self-check of a file not yet delivered) punctuality is not scored:
     `tijdigheid` is NaN and the score weighs the other parts only.
     """
+    return delivery_qualities([(processed, received_at)], deadline_days)[0]
+
+
+def delivery_qualities(
+    deliveries: Sequence[tuple[ProcessedDelivery, dt.datetime | None]], deadline_days: int
+) -> list[Quality]:
+    """`delivery_quality` of many deliveries (a load batch), their shares known counted at once."""
+    scored = [p for p, _ in deliveries if not p.rejected and p.meta is not None]
+    known = dict(zip(map(id, scored), known_shares([p.incidents for p in scored]), strict=True))
+    return [_quality(p, received_at, deadline_days, known.get(id(p), 0.0))
+            for p, received_at in deliveries]  # fmt: skip
+
+
+def _quality(processed: ProcessedDelivery, received_at: dt.datetime | None, deadline_days: int,
+             known: float) -> Quality:  # fmt: skip
     meta = processed.meta
     due = deadline(meta.periode.end, deadline_days) if meta else None
     late = days_late(received_at, due) if received_at is not None and due is not None else 0
@@ -61,7 +78,6 @@ def delivery_quality(
     if processed.rejected or meta is None:
         return Quality(0.0, 0.0, round(punctual, 3), late, 0)
     clean = processed.rows_loaded / processed.rows_in if processed.rows_in else 1.0
-    known = known_share(processed.incidents)
     parts = {"aandeel_foutloos": clean, "aandeel_bekend": known, "tijdigheid": punctual}
     scored = {k: v for k, v in parts.items() if not math.isnan(v)}
     weight = sum(WEIGHTS[k] for k in scored)
@@ -69,15 +85,19 @@ def delivery_quality(
     return Quality(round(clean, 3), round(known, 3), round(punctual, 3), late, int(score))
 
 
-def known_share(incidents: pd.DataFrame) -> float:
-    """Share of key-field values that are filled and not "onbekend" (1 without incidents)."""
-    if incidents.empty:
-        return 1.0
-    unknown = 0
-    for field in KEY_FIELDS:  # column by column: no copy of the frame
-        if field not in incidents.columns:
-            unknown += len(incidents)
-            continue
-        values = incidents[field].to_numpy(dtype=object)
-        unknown += int((pd.isna(values) | (values == ONBEKEND)).sum())  # a list is never onbekend
-    return 1 - unknown / (len(incidents) * len(KEY_FIELDS))
+def known_shares(frames: Sequence[pd.DataFrame]) -> list[float]:
+    """Per frame of incidents: the share of key-field values that are filled and not "onbekend"
+    (1 without incidents). Each key field's values of all frames are judged as one array: per
+    frame, a load batch's ~250 deliveries took 0.8 s of the flow's night."""
+    sizes = np.array([0 if frame.empty else len(frame) for frame in frames], dtype=np.int64)
+    owner = np.repeat(np.arange(len(frames)), sizes)
+    unknown = np.zeros(len(frames))
+    for field in KEY_FIELDS:  # column by column: no copy of the frames
+        parts = [frame[field].to_numpy(dtype=object) if field in frame.columns
+                 else np.full(size, None, dtype=object)  # a missing field is unknown
+                 for frame, size in zip(frames, sizes, strict=True) if size]  # fmt: skip
+        values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+        missing = pd.isna(values) | (values == ONBEKEND)  # a list is never onbekend
+        unknown += np.bincount(owner, weights=missing, minlength=len(frames))
+    return [1.0 if size == 0 else float(1 - u / (size * len(KEY_FIELDS)))
+            for u, size in zip(unknown, sizes, strict=True)]  # fmt: skip

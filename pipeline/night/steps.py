@@ -16,7 +16,7 @@ import pandas as pd
 from connectors import InboxFile, discover_inbox
 from connectors.api import ApiError
 from connectors.sources import SOURCE_DIR, SourceConfig, load_source_configs
-from pipeline.employers.quality import Quality, delivery_quality
+from pipeline.employers.quality import Quality, delivery_qualities
 from pipeline.ingest.process import (
     ProcessedDelivery,
     ProcessingInputs,
@@ -176,7 +176,7 @@ def _load_together(
     warehouse: Warehouse, batch: list[ProcessedDelivery], run_id: int, deadline_days: int
 ) -> list[tuple[ProcessedDelivery, LoadResult]]:
     """One transaction for the whole batch; raises WarehouseError when any part is refused."""
-    qualities = [delivery_quality(p, p.file.received_at, deadline_days) for p in batch]
+    qualities = delivery_qualities([(p, p.file.received_at) for p in batch], deadline_days)
     loads = [_delivery_load(p, q) for p, q in zip(batch, qualities, strict=True)]
     outcomes = warehouse.load_deliveries(loads, run_id)
     return [

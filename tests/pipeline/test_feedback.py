@@ -205,6 +205,23 @@ def test_quality_score_weighs_errors_unknowns_and_lateness(
     assert late.kwaliteitsscore < on_time.kwaliteitsscore
 
 
+def test_the_share_known_is_counted_per_frame_when_many_are_counted_at_once() -> None:
+    """A load batch counts its deliveries' known key-field values in one pass: each delivery
+    must still get its own share, whatever sits next to it."""
+    from pipeline.employers.quality import known_shares
+
+    mixed = pd.DataFrame({"kanaal": ["fysiek", "onbekend"], "context": [None, "handhaving"],
+                          "letsel": ["geen", "geen"], "aangifte": ["ja", pd.NA]})  # fmt: skip
+    empty = mixed.iloc[:0]
+    no_aangifte = pd.DataFrame({"kanaal": [["a", "b"]], "context": ["x"], "letsel": ["onbekend"]})
+
+    # mixed: onbekend, None and NA are 3 of 8 values; no_aangifte: "onbekend" and the missing
+    # field are 2 of 4 (a list is never "onbekend"); no incidents: all known
+    assert known_shares([mixed, empty, no_aangifte]) == [5 / 8, 1.0, 2 / 4]
+    assert [known_shares([f])[0] for f in (no_aangifte, mixed, empty)] == [2 / 4, 5 / 8, 1.0]
+    assert known_shares([]) == []
+
+
 def test_lateness_counts_dutch_calendar_days() -> None:
     due = dt.date(2025, 10, 30)  # winter time: UTC+1
     assert (
