@@ -135,12 +135,19 @@ def validate_deliveries(
     )
     sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
     by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
-    loaded = dict(tuple(kept.groupby(position, sort=False)))  # by an array: no column to drop
+    loaded = dict(tuple(_consolidated(kept).groupby(position, sort=False)))  # by an array
     return [
         _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, kept.iloc[:0]),
                       int(sizes.get(i, 0)), periode, from_data)
         for i, (periode, from_data) in enumerate(periodes)
     ]  # fmt: skip
+
+
+def _consolidated(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same frame with the columns of one type in one block, as a frame built at once has
+    them (a harmonised frame grows a block per field). Every delivery's share is pickled to the
+    flow: a share of 14 blocks took four times as long to pickle as one of 6."""
+    return pd.DataFrame({name: frame[name] for name in frame.columns}, index=frame.index)
 
 
 def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,
