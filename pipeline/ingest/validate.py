@@ -133,9 +133,10 @@ def validate_deliveries(
     kept = kept.assign(**{ROW_COLUMN: row_in_delivery(kept[ROW_COLUMN])}).rename(
         columns={ROW_COLUMN: "rij"}  # as loaded; once for the batch, not for every delivery
     )
+    kept = _consolidated(kept)  # the frame of many blocks is let go here, before the split
     sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
     by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
-    loaded = dict(tuple(_consolidated(kept).groupby(position, sort=False)))  # by an array
+    loaded = dict(tuple(kept.groupby(position, sort=False)))  # by an array: no column to drop
     return [
         _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, kept.iloc[:0]),
                       int(sizes.get(i, 0)), periode, from_data)
