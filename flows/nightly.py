@@ -195,7 +195,7 @@ def nightly(
             name = files_name("laden", [p.file for p in chunk])
             task = load_deliveries.with_options(task_run_name=name)
             loaded = task(quote(wh), quote(chunk), run_id, inputs.deadline_days)  # type: ignore[call-overload]
-            outcomes.extend((processed.without_incidents(), result) for processed, result in loaded)
+            outcomes.extend((processed.for_feedback(), result) for processed, result in loaded)
             loads.append(name)
             loaded.clear()
             chunk.clear()

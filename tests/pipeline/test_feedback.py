@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -161,20 +162,25 @@ def test_feedback_names_row_column_expected_value_and_fix(
     assert int(summary["Kwaliteitsscore (0-100)"]) < 100
 
 
-def test_the_feedback_workers_get_the_same_feedback_without_the_incidents(
+def test_the_feedback_workers_get_the_same_feedback_without_the_rows(
     tmp_path: Path, settings: Settings
 ) -> None:
-    """The night sends each loaded delivery to the feedback workers without its rows: the
-    feedback built from it is the one built from the whole delivery."""
+    """The night sends each loaded delivery to the feedback workers without its rows (its
+    incidents and FTE): the feedback built from it is the one built from the whole delivery."""
     from pipeline.employers.feedback import DeliveryOutcome, build_feedback
 
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
     processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
-    light = processed.without_incidents()
+    assert processed.meta is not None
+    fte = pd.DataFrame([{"beroepsgroep": "boa", "fte": 12.5, "bron": "fte.csv"}])
+    processed = replace(processed, meta=replace(processed.meta, fte=fte))
+    light = processed.for_feedback()
     assert len(processed.incidents) == 5 and len(light.incidents) == 0
     assert list(light.incidents.columns) == list(processed.incidents.columns)
+    assert light.meta is not None and light.meta.fte.empty and len(processed.meta.fte) == 1
+    assert light.meta.periode == processed.meta.periode
     # one empty frame for every delivery with these columns (made ~1,500 times a night)
-    assert processed.without_incidents().incidents is light.incidents
+    assert processed.for_feedback().incidents is light.incidents
     outcome = DeliveryOutcome(7, "loaded", dt.datetime(2025, 10, 20, tzinfo=dt.UTC),
                               delivery_quality(processed, None, 30))  # fmt: skip
     names = {"GM0344": "Utrecht"}
@@ -302,7 +308,6 @@ def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
     """120 deliveries in chunks of 50 on two worker processes: the block (the report) runs while
     they write; at its end every delivery has its three files, and one whose feedback cannot be
     built is left out without stopping the others."""
-    from dataclasses import replace
 
     from pipeline.ingest.reference import load_reference
     from pipeline.night.feedback_run import feedback_beside
@@ -316,7 +321,7 @@ def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
         copy = replace(processed, file=replace(processed.file, path=tmp_path / f"lev_{i}.csv"))
         result = LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
                             1, delivery_id=i, quality=None if i == 60 else quality)  # fmt: skip
-        outcomes.append((copy.without_incidents(), result))
+        outcomes.append((copy.for_feedback(), result))
     root = tmp_path / "feedback"
 
     with feedback_beside(root, outcomes, load_reference(REFERENCE_DIR), workers=2) as written:
@@ -368,7 +373,6 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
 ) -> None:
     """The error of the block comes through, and the chunks no worker has started are
     cancelled instead of written first (eight chunks; without the cancel all eight are written)."""
-    from dataclasses import replace
 
     from pipeline.ingest.reference import load_reference
     from pipeline.night.feedback_run import feedback_beside
@@ -376,7 +380,7 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
 
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
     processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
-    light, quality = processed.without_incidents(), delivery_quality(processed, None, 30)
+    light, quality = processed.for_feedback(), delivery_quality(processed, None, 30)
     outcomes = [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
                  LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
                             1, delivery_id=i, quality=quality)) for i in range(1, 401)]  # fmt: skip
