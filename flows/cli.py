@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from flows.temporary_server import start_before_prefect_loads, start_temporary_server
+
 if TYPE_CHECKING:
     from pipeline.settings import Settings
 
 app = typer.Typer(help="Landelijke monitor agressie en geweld tegen hulpverleners.",
                   no_args_is_help=True, add_completion=False)  # fmt: skip
-console = (
-    Console() if sys.stdout.isatty() else Console(width=120)
-)  # logs and pipes: room for the tables
+console = Console() if sys.stdout.isatty() else Console(width=120)  # logs, pipes: wide tables
 err = Console(stderr=True)
 
 
@@ -99,8 +99,6 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Samenvatting als JSON.")] = False,
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
-    from flows.temporary_server import start_before_prefect_loads, start_temporary_server
-
     start_before_prefect_loads()  # its ~5 s start overlaps all that follows; the flow waits for it
     from pipeline.warehouse.store import RunInProgressError, run_in_progress
 

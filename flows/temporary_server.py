@@ -112,7 +112,7 @@ def start_temporary_server() -> TemporaryServer | None:
         return None
     if _started:
         return _started[0]
-    return _start({**os.environ, **settings.to_environment_variables(exclude_unset=True)})
+    return _start(settings.to_environment_variables(exclude_unset=True))
 
 
 def start_before_prefect_loads() -> TemporaryServer | None:
@@ -125,7 +125,7 @@ def start_before_prefect_loads() -> TemporaryServer | None:
         return _started[0]
     if not _only_the_environment_configures_prefect(os.environ, Path.cwd()):
         return None
-    return _start(dict(os.environ))
+    return _start({})
 
 
 TRUE_TEXTS = {"1", "true", "yes", "on", "t", "y"}  # what Prefect (pydantic) reads as true
@@ -176,11 +176,12 @@ def _only_the_environment_configures_prefect(environment: Mapping[str, str], cwd
     return not any(word in str(key).upper() for key in active for word in _DECIDING)
 
 
-def _start(environment: dict[str, str]) -> TemporaryServer:
-    """Start the server (and, first, the watchdog that stops it if the run is killed)."""
-    watch_temporary_server()  # before the server starts: it inherits the watchdog's token
-    environment = {**environment, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-                   "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
+def _start(settings: dict[str, str]) -> TemporaryServer:
+    """Start the server with this process's environment and these Prefect settings (and, first,
+    the watchdog that stops it if the run is killed)."""
+    watch_temporary_server()  # first: the environment read below then holds the watchdog's token
+    environment = {**os.environ, **settings, "PREFECT_UI_ENABLED": "0",
+                   "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
     port = _free_port()
     server = TemporaryServer(process=_spawn(port, environment), port=port,
                              environment=environment)  # fmt: skip

@@ -264,7 +264,7 @@ def test_a_server_started_early_is_stopped_when_prefect_names_a_server(
     from flows import temporary_server
     from flows.temporary_server import _start, start_temporary_server
 
-    early = _start(dict(os.environ))
+    early = _start({})
     try:
         with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
             assert start_temporary_server() is None
