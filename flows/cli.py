@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from flows.drain import TaskRunsNotRecordedError
 from flows.temporary_server import start_before_prefect_loads, start_temporary_server
+from pipeline.warehouse.versions import RunInProgressError, run_in_progress
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
@@ -100,13 +102,11 @@ def run(
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
     start_before_prefect_loads()  # its ~5 s start overlaps all that follows; the flow waits for it
-    from pipeline.warehouse.store import RunInProgressError, run_in_progress
-
     settings = _ready_settings(inbox, warehouse)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
     start_temporary_server()  # as Prefect's settings say: the early one, a new one, or none
-    from flows.nightly import TaskRunsNotRecordedError, run_nightly
+    from flows.nightly import run_nightly
 
     try:
         summary = run_nightly(settings)

@@ -8,8 +8,10 @@ MB) and its context, data source and suite are built once per process.
 
 The checks of many deliveries are done at once (DESIGN §10): the measures each check judges
 (share filled, share "onbekend" among the filled values, rows, distinct days) are computed for
-every delivery in one vectorised pass, and GX validates the table of measures, one row per
-delivery, in one validation; its report lists the deliveries that fail each check. A check that
+every delivery in one vectorised pass (`measure_batches`, in the worker that processed them),
+and GX validates the table of measures, one row per delivery, in one validation
+(`judge_batches`; the night judges all its deliveries at once, a self-check its one); its
+report lists the deliveries that fail each check. A check that
 does not run on a delivery (too few rows, too little history) has no measure there, and GX
 does not judge a missing measure.
 
@@ -86,6 +88,19 @@ class BatchOutcome:
     report: dict[str, Any] | None
 
 
+def dq_rows(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
+    """The results of these outcomes, in order, as rows of `ops.dq_result`: plain Python values
+    (object columns: the frame crosses to the flow and the feedback workers, and pandas'
+    Arrow-backed text columns cost ~0.7 ms a delivery more to unpickle)."""
+    columns = ["code", "kolom", "expectation", "success", "observed", "threshold", "bericht"]
+    rows = [[r.code, r.column, r.expectation, r.success, r.observed, r.threshold, r.message_nl]
+            for outcome in outcomes for r in outcome.results]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+NOT_JUDGED = BatchOutcome([], None)  # a delivery's batch checks measured, not yet judged
+
+
 @dataclass(frozen=True)
 class _GxRuntime:
     """The GX objects built once per process: context, batch definition, the suite."""
@@ -109,32 +124,93 @@ def validate_batch(
 
 
 def validate_batches(deliveries: Sequence[Delivery]) -> list[BatchOutcome]:
-    """Run the B checks on several deliveries at once: each delivery's measures (rows, filled,
-    "onbekend", distinct days) computed in one vectorised pass, and validated by GX in one
-    validation of the table of measures, one row per delivery. GX's report of that validation
-    is returned once, with the first delivery whose checks ran (a run stores each report once).
-    """
+    """Run the B checks on several deliveries at once: measured (`measure_batches`), then judged
+    by GX in one validation (`judge_batches`)."""
+    return judge_batches(measure_batches(deliveries))
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A delivery's batch checks measured, not yet judged: which checks run (its plan), its
+    volume bounds, and its row `row` of `measures`, the table of measures of the deliveries
+    measured with it (one table for many deliveries: pickled once with them). No table when no
+    check runs on the delivery."""
+
+    plan: list[tuple[BatchCheck, str | None]]
+    bounds: Bounds | None
+    label: DeliveryLabel | None
+    measures: pd.DataFrame | None = None
+    row: int = -1
+
+
+def measure_batches(deliveries: Sequence[Delivery]) -> list[Measured]:
+    """Each delivery's measures (rows, filled, "onbekend", distinct days), computed for all of
+    them in one vectorised pass; GX judges them later, for as many deliveries as are at hand (a
+    night judges all its deliveries in one validation)."""
     plans = [check_plan(incidents, history) for incidents, history, _ in deliveries]
     running = [i for i, (plan, _) in enumerate(plans) if any(r is None for _, r in plan)]
+    measures = (measures_of([deliveries[i][0] for i in running], [plans[i] for i in running])
+                if running else None)  # fmt: skip
+    rows = {index: position for position, index in enumerate(running)}
+    return [
+        Measured(plan, bounds, label, measures, rows[index]) if index in rows
+        else Measured(plan, bounds, label)
+        for index, ((plan, bounds), (_, _, label)) in enumerate(zip(plans, deliveries, strict=True))
+    ]  # fmt: skip
+
+
+def judge_batches(measured: Sequence[Measured]) -> list[BatchOutcome]:
+    """GX's judgement of measured deliveries, in one validation of their table of measures (one
+    row per delivery). GX's report of that validation is returned once, with the first delivery
+    whose checks ran (a run stores each report once)."""
+    running = [i for i, m in enumerate(measured) if m.measures is not None]
     evaluated: dict[int, dict[BatchCheck, DqResult]] = {}
     report = None
     if running:
-        measures = measures_of([deliveries[i][0] for i in running], [plans[i] for i in running])
-        labels = [deliveries[i][2] for i in running]
-        verdicts, report = _validate(measures, labels)
+        measures = _rows_of([measured[i] for i in running])
+        verdicts, report = _validate(measures, [measured[i].label for i in running])
         for position, index in enumerate(running):
-            plan, bounds = plans[index]
+            mine = measured[index]
             evaluated[index] = {
-                check: _evaluated(check, measures.loc[position], verdicts[check], position, bounds)
-                for check, reason in plan if reason is None
+                check: _evaluated(check, measures.loc[position], verdicts[check], position,
+                                  mine.bounds)
+                for check, reason in mine.plan if reason is None
             }  # fmt: skip
     outcomes = []
-    for index, (plan, _) in enumerate(plans):
-        mine = evaluated.get(index, {})
-        results = [mine[check] if reason is None else _skipped(check, reason)
-                   for check, reason in plan]  # fmt: skip
+    for index, mine in enumerate(measured):
+        results = [evaluated[index][check] if reason is None else _skipped(check, reason)
+                   for check, reason in mine.plan]  # fmt: skip
         outcomes.append(BatchOutcome(results, report if running and index == running[0] else None))
     return outcomes
+
+
+def judge_failed(measured: Sequence[Measured], error: str) -> list[BatchOutcome]:
+    """The outcome when judging could not be done at all (its worker was lost): every check
+    that would have run is reported as not judged, with the error, as when GX raises."""
+    failing, no_counts = Verdict(error=error), pd.Series(dtype=float)
+
+    def result(check: BatchCheck, reason: str | None, bounds: Bounds | None) -> DqResult:
+        if reason is not None:
+            return _skipped(check, reason)
+        return _evaluated(check, no_counts, failing, 0, bounds)
+
+    return [BatchOutcome([result(c, r, m.bounds) for c, r in m.plan], None) for m in measured]
+
+
+def _rows_of(measured: Sequence[Measured]) -> pd.DataFrame:
+    """The measures of these deliveries, in their order, from the tables they were measured in
+    (each table once)."""
+    tables: dict[int, tuple[pd.DataFrame, int]] = {}
+    offset = 0
+    for m in measured:
+        assert m.measures is not None
+        if id(m.measures) not in tables:
+            tables[id(m.measures)] = (m.measures, offset)
+            offset += len(m.measures)
+    parts = [table for table, _ in tables.values()]
+    whole = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    rows = [tables[id(m.measures)][1] + m.row for m in measured]
+    return whole.iloc[rows].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

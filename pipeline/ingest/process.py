@@ -11,7 +11,6 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,15 @@ from connectors.base import forget_known_cells
 from connectors.limits import over_limit
 from connectors.recognise import recognise
 from pipeline.gc_pause import gc_paused
+from pipeline.ingest.batch import (
+    NOT_JUDGED,
+    BatchOutcome,
+    DeliveryLabel,
+    Measured,
+    dq_rows,
+    judge_batches,
+    measure_batches,
+)
 from pipeline.ingest.harmonise import (
     DeliveryContext,
     apply_profile,
@@ -37,10 +45,6 @@ from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
 from schemas.profile import MappingProfile
 from schemas.rows import ROW_COLUMN, batch_rows, delivery_of
-
-if TYPE_CHECKING:
-    from pipeline.ingest.batch import BatchOutcome
-    from pipeline.ingest.batch_catalogue import DqResult
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ class ProcessedDelivery:
     rows_warned: int
     failure: DeliveryError | None = None
     gx_report: dict | None = None  # GX validation report of the batch checks (for Data Docs)
+    measured: Measured | None = None  # batch checks measured, judged later (with_judged_checks)
 
     @property
     def rejected(self) -> bool:
@@ -119,6 +124,7 @@ class ProcessingInputs:
     history: dict[str, list[int]] = field(default_factory=dict)
     deadline_days: int = 30  # a quarter is due this many days after its last day
     levert_voor: pd.DataFrame = field(default_factory=pd.DataFrame)  # covered-by relations
+    defer_batch_checks: bool = False  # only measure them: the night judges all at once
 
     def with_history(self, history: dict[str, list[int]]) -> ProcessingInputs:
         """The same inputs with another history, sharing what is prepared from them once (a
@@ -189,21 +195,23 @@ def _process(files: Sequence[InboxFile], inputs: ProcessingInputs) -> list[Proce
         organisation = item.meta.organisatiecode
         checked.append((item, outcome, list(history.get(organisation, []))))
         history.setdefault(organisation, []).append(outcome.rows_in)  # as record_history does
-    return _with_batch_checks(opened, checked)
+    return _with_batch_checks(opened, checked, inputs.defer_batch_checks)
 
 
 def _with_batch_checks(opened: list[Opened | ProcessedDelivery],
-                       checked: list[tuple[Opened, Validated, list[int]]]) -> list[ProcessedDelivery]:  # fmt: skip
-    """The batch checks of every validated delivery at once; each delivery ready to load."""
-    from pipeline.ingest.batch import DeliveryLabel, validate_batches
-
+                       checked: list[tuple[Opened, Validated, list[int]]],
+                       defer: bool = False) -> list[ProcessedDelivery]:  # fmt: skip
+    """The batch checks of every validated delivery measured at once, and judged by GX unless
+    `defer` (then the caller judges them: `judge_batches`); each delivery ready to load."""
     edits = [_shaped_edits(item, outcome) for item, outcome, _ in checked]
     labels = [DeliveryLabel(item.meta.organisatiecode, item.meta.periode.code, item.file.path.name)
               for item, _, _ in checked]  # fmt: skip
-    outcomes = validate_batches([(outcome.incidents, history, label) for (_, outcome, history), label
-                                 in zip(checked, labels, strict=True)])  # fmt: skip
-    ready = {id(item): _ready(item, outcome, found, batch)
-             for (item, outcome, _), found, batch in zip(checked, edits, outcomes, strict=True)}  # fmt: skip
+    measured = measure_batches([(outcome.incidents, history, label) for (_, outcome, history), label
+                                in zip(checked, labels, strict=True)])  # fmt: skip
+    judged = [None] * len(measured) if defer else judge_batches(measured)
+    ready = {id(item): _ready(item, outcome, found, batch, measures)
+             for (item, outcome, _), found, batch, measures
+             in zip(checked, edits, judged, measured, strict=True)}  # fmt: skip
     return [ready[id(item)] if isinstance(item, Opened) else item for item in opened]
 
 
@@ -359,26 +367,18 @@ def _shaped_edits(opened: Opened, validated: Validated) -> pd.DataFrame:
 
 
 def _ready(opened: Opened, validated: Validated, edits: pd.DataFrame,
-           checked: BatchOutcome) -> ProcessedDelivery:  # fmt: skip
-    """A processed delivery, ready to load."""
+           checked: BatchOutcome | None, measured: Measured) -> ProcessedDelivery:  # fmt: skip
+    """A processed delivery, ready to load; its batch checks judged (`checked`) or only measured."""
     incidents = validated.incidents
     warned = 0
     if len(edits):  # most deliveries have none: no pandas work on nothing
         warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
+    judged = checked or NOT_JUDGED
     return ProcessedDelivery(opened.file, opened.profile, opened.meta, incidents, edits,
-                             dq_frame(checked.results), rows_in=validated.rows_in,
+                             dq_rows([judged]), rows_in=validated.rows_in,
                              rows_loaded=len(incidents), rows_rejected=validated.rows_rejected,
-                             rows_warned=int(warned), gx_report=checked.report)  # fmt: skip
-
-
-def dq_frame(results: Sequence[DqResult]) -> pd.DataFrame:
-    """Batch-check results as rows of `ops.dq_result`: plain Python values (object columns: the
-    frame crosses to the flow and the feedback workers, and pandas' Arrow-backed text columns
-    cost ~0.7 ms a delivery more to unpickle)."""
-    columns = ["code", "kolom", "expectation", "success", "observed", "threshold", "bericht"]
-    rows = [[r.code, r.column, r.expectation, r.success, r.observed, r.threshold, r.message_nl]
-            for r in results]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+                             rows_warned=int(warned), gx_report=judged.report,
+                             measured=None if checked else measured)  # fmt: skip
 
 
 def rejected_delivery(

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors import InboxFile
 from pipeline.gc_pause import gc_paused
@@ -38,6 +38,9 @@ from pipeline.ingest.process import (
 )
 from schemas.errors import PipelineError
 
+if TYPE_CHECKING:
+    from pipeline.ingest.batch import BatchOutcome, Measured
+
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1  # how often the watchdog looks at time and memory of busy workers
 LOOKAHEAD_PER_WORKER = 4  # files started ahead of the one the caller waits for
@@ -46,6 +49,7 @@ ADDRESS_SPACE_HEADROOM_MB = 512  # RLIMIT_AS above the warmed-up worker, beyond 
 TOGETHER = (
     "samen"  # a job of several files, processed in one pass (`DeliveryPool.process_together`)
 )
+JUDGE = "oordeel"  # a job of measured batch checks, judged by GX at once (`DeliveryPool.judge`)
 # The fork server imports these once, so every worker (and every replacement) starts warm;
 # great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import.
 _PRELOAD = ["pipeline.ingest.process", "great_expectations", "pipeline.warm"]  # warm: last
@@ -140,11 +144,31 @@ class DeliveryPool:
         in one vectorised pass), under the limits of one delivery. None when the job failed
         (crash, hang, memory, an error): the worker is replaced and the caller processes the
         files one by one, so a file that broke the job fails alone."""
+        outcome = self._one_job((TOGETHER, list(files), {k: list(v) for k, v in history.items()}))
+        if isinstance(outcome, str):
+            log.warning("%d leveringen samen: verwerking afgebroken (%s); nu een voor een",
+                        len(files), outcome)  # fmt: skip
+            return None
+        return outcome
+
+    def judge(self, measured: Sequence[Measured]) -> list[BatchOutcome] | None:
+        """GX's judgement of measured batch checks (`judge_batches`), as one job in one worker
+        (which has GX warm). None when the job failed; the worker is replaced."""
+        outcome = self._one_job((JUDGE, list(measured)))
+        if isinstance(outcome, str):
+            log.warning("batchcontroles van %d leveringen: oordeel afgebroken (%s)",
+                        len(measured), outcome)  # fmt: skip
+            return None
+        return outcome
+
+    def _one_job(self, job: tuple[Any, ...]) -> list[Any] | str:
+        """Run one job in one worker under the limits of one delivery: its list of outcomes, or
+        why it failed (crash, hang, memory, an error; the worker is replaced then)."""
         worker = self._idle_worker()
         worker.job, worker.started = -1, time.monotonic()
         cause = None
         try:
-            worker.conn.send((TOGETHER, list(files), {k: list(v) for k, v in history.items()}))
+            worker.conn.send(job)
         except OSError as exc:
             cause = f"send failed: {exc}"
         while cause is None:
@@ -164,11 +188,9 @@ class DeliveryPool:
                 cause = f"time-out after {self.limits.timeout_s:g} s"
             elif resident_mb(worker.process.pid) > self.limits.memory_mb:
                 cause = f"resident memory over {self.limits.memory_mb} MB"
-        log.warning("%d leveringen samen: verwerking afgebroken (%s); nu een voor een",
-                    len(files), cause)  # fmt: skip
         self._stop(worker, kill=True)
         self._workers[self._workers.index(worker)] = self._start()
-        return None
+        return cause
 
     def _idle_worker(self) -> _Worker:
         """A warmed-up worker without a job (waits for a replacement to finish warming up)."""
@@ -304,7 +326,7 @@ def received(conn: Connection) -> Any:
 def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
     """The worker: process the files it is sent until it is sent None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the flow process decides when to stop
-    from pipeline.ingest.batch import warm_up
+    from pipeline.ingest.batch import judge_batches, warm_up
 
     warm_up()
     limit_address_space(memory_mb)
@@ -316,10 +338,12 @@ def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
             return
         if job is None:
             return
-        if job[0] == TOGETHER:
-            _, files, history = job
+        if job[0] in (TOGETHER, JUDGE):
             try:
-                conn.send(process_files(files, inputs.with_history(history)))
+                if job[0] == TOGETHER:
+                    conn.send(process_files(job[1], inputs.with_history(job[2])))
+                else:
+                    conn.send(judge_batches(job[1]))
             except (MemoryError, RecursionError) as exc:
                 conn.send(f"{type(exc).__name__}: {exc}"[:500])
                 os._exit(1)

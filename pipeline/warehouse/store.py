@@ -7,7 +7,6 @@ so analysts reading `monitor.duckdb` never block the load and never see half a l
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import logging
 import os
 import shutil
@@ -33,12 +32,14 @@ from pipeline.warehouse.ledger import (
 from pipeline.warehouse.migrate import add_missing_columns, migrate
 from pipeline.warehouse.tables import (
     DELIVERY_TABLES,
+    DQ_COLUMNS,
     INCIDENT_COLUMNS,
     LEDGER_COLUMNS,
     incident_column_definitions,
     incident_comments,
     sql_text,
 )
+from pipeline.warehouse.versions import keep_version, next_version_path, writer_lock
 from schemas.errors import WarehouseError
 from schemas.fields import CATALOGUE, FieldName, FieldSpec
 
@@ -200,6 +201,21 @@ class Warehouse:
                 raise
         return [(d, plan.arrival[i]) for i, d in enumerate(ids)]
 
+    def load_batch_checks(self, dq: pd.DataFrame) -> None:
+        """Add the batch-check results of loaded deliveries (`ops.dq_result`, with their
+        `delivery_id`), judged after their loads (a night judges every delivery in one GX
+        validation), in one insert."""
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self._append("ops.dq_result", dq, DQ_COLUMNS)
+                self.con.execute("COMMIT")
+            except BaseException as exc:
+                self.con.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error):
+                    raise WarehouseError(f"loading batch checks failed: {exc}") from exc
+                raise
+
     def _supersession_plan(self, loads: Sequence[DeliveryLoad], ids: list[int]) -> Plan:
         """Each delivery's status on arrival, and which deliveries it supersedes."""
         organisations = sorted({load.entry.organisatiecode for load in loads
@@ -278,11 +294,6 @@ class Warehouse:
         )
 
 
-def next_version_path(published: Path) -> Path:
-    """Where the next version of the warehouse is built."""
-    return published.with_name(f"{published.stem}.next{published.suffix}")
-
-
 @contextmanager
 def build_next_version(published: Path, keep_versions: int = 0) -> Iterator[Warehouse]:
     """Copy the published warehouse, let the caller load into the copy, then swap it in.
@@ -292,65 +303,8 @@ def build_next_version(published: Path, keep_versions: int = 0) -> Iterator[Ware
     copy) under `versies/` beside it, the newest `keep_versions` of them.
     """
     published.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(published):
+    with writer_lock(published):
         yield from _build(published, keep_versions)
-
-
-def versions_dir(published: Path) -> Path:
-    """Where earlier published versions are kept."""
-    return published.parent / "versies"
-
-
-def kept_versions(published: Path) -> list[Path]:
-    """The kept versions, oldest first (their names sort by publication time)."""
-    return sorted(versions_dir(published).glob(f"{published.stem}-*{published.suffix}"))
-
-
-def _keep_version(building: Path, published: Path, keep: int) -> None:
-    """Hard-link the new version into versies/ and drop all but the newest `keep`.
-
-    Safe because a version is never written again: the next run copies it before loading.
-    """
-    folder = versions_dir(published)
-    folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    os.link(building, folder / f"{published.stem}-{stamp}{published.suffix}")
-    for old in kept_versions(published)[:-keep]:
-        old.unlink()
-
-
-class RunInProgressError(WarehouseError):
-    """Another run is building this warehouse right now."""
-
-
-def run_in_progress(published: Path) -> bool:
-    """True while another process holds the writer lock of this warehouse."""
-    lock = published.with_name(f"{published.name}.lock")
-    if not lock.is_file():
-        return False
-    with lock.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return False
-
-
-@contextmanager
-def _writer_lock(published: Path) -> Iterator[None]:
-    """An exclusive lock beside the warehouse, held for the whole build and swap."""
-    with published.with_name(f"{published.name}.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise RunInProgressError(
-                f"another run is building {published} right now (er draait al een run)"
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
@@ -373,7 +327,7 @@ def _build(published: Path, keep_versions: int) -> Iterator[Warehouse]:
         raise
     warehouse.close()
     if keep_versions > 0:
-        _keep_version(building, published, keep_versions)
+        keep_version(building, published, keep_versions)
     building.replace(published)
 
 

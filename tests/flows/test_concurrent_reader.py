@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.settings import Settings
-from pipeline.warehouse.store import kept_versions, open_published
+from pipeline.warehouse.store import open_published
+from pipeline.warehouse.versions import kept_versions
 
 STATE_SQL = (
     "SELECT (SELECT count(*) FROM core.incident), (SELECT count(*) FROM ops.delivery), "

@@ -161,3 +161,43 @@ def test_batch_checks_are_stored_per_delivery_with_history_from_the_same_run(
     # two earlier deliveries are needed: never in Q1, always possible from Q3 (and for a Q2 correction)
     assert "2025Q1" not in set(volume["periode"])
     assert {"2025Q3", "2025Q4"} <= set(volume["periode"])
+
+
+def test_the_batch_checks_judged_once_a_night_are_each_deliverys_own(
+    nightly_run: dict[str, Any],
+) -> None:
+    """The workers measure the batch checks and the night judges every delivery in one GX
+    validation: each delivery gets a result for every check, and B01, B02 and B04 (which look
+    at the delivery's own rows only) are what a self-check of the same file finds; B03 also
+    looks at the organisation's earlier deliveries, which a self-check here does not have."""
+    import datetime as dt
+
+    from pipeline.ingest.batch_catalogue import BATCH_CHECKS
+    from pipeline.night.check import check_file
+
+    settings = nightly_run["settings"]
+    with open_published(settings.warehouse_path) as wh:
+        ledger = wh.query("SELECT delivery_id, organisatiecode_bron, bronbestand, status, rows_in "
+                          "FROM ops.delivery ORDER BY delivery_id")  # fmt: skip
+        dq = wh.query("SELECT delivery_id, code, kolom, success, observed, threshold, bericht "
+                      "FROM ops.dq_result")  # fmt: skip
+    per_delivery = dq.groupby("delivery_id").size()
+    checked = ledger[ledger["status"] != "rejected"]
+    assert len(checked) > 100
+    assert set(per_delivery.index) == set(checked["delivery_id"])
+    assert (per_delivery == len(BATCH_CHECKS)).all()
+
+    def results(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
+        own = frame[frame["code"] != "B03"].astype(object)
+        return {tuple(None if pd.isna(v) else v for v in row)
+                for row in own[["code", "kolom", "success", "observed", "threshold",
+                                "bericht"]].itertuples(index=False)}  # fmt: skip
+
+    big = checked[checked["rows_in"] >= 10].head(8)  # the share checks run from ten rows on
+    assert len(big) >= 4
+    today = dt.date.fromisoformat(nightly_run["first"].started_at[:10])
+    inbox = nightly_run["sample"] / "inbox"
+    for delivery in big.itertuples():
+        path = inbox / delivery.organisatiecode_bron / delivery.bronbestand
+        alone = check_file(path, delivery.organisatiecode_bron, settings, today)
+        assert results(dq[dq["delivery_id"] == delivery.delivery_id]) == results(alone.dq), path

@@ -54,6 +54,18 @@ def test_the_flow_run_and_its_load_tasks_completed(nightly_run: dict[str, Any]) 
     assert first in loads[0].name and last in loads[-1].name  # a person finds a delivery by name
 
 
+def test_the_batch_checks_of_the_night_are_judged_in_one_task(nightly_run: dict[str, Any]) -> None:
+    """The workers only measure the batch checks; GX judges every delivery's in one task."""
+    summary = nightly_run["first"]
+
+    _, tasks, _ = _runs(summary.flow_run_id)
+
+    judges = [t for t in tasks if t.task_key.startswith("judge_batch_checks")]
+    assert len(judges) == 1 and judges[0].state.type == StateType.COMPLETED
+    checked = sum(d.status != "rejected" for d in summary.deliveries)
+    assert judges[0].name == f"batchcontroles {checked} leveringen"
+
+
 def test_a_run_without_new_files_has_no_load_task(nightly_run: dict[str, Any]) -> None:
     second = nightly_run["second"]
     assert second.files_new == 0

@@ -41,7 +41,7 @@ def test_run_on_the_temporary_server_prints_no_traceback(tmp_path: Path) -> None
 _QUEUED_EVENTS_RUN = """
 from prefect.events import emit_event
 
-from flows.nightly import drain_task_runs
+from flows.drain import drain_task_runs
 from flows.temporary_server import temporary_server_for_run
 from tests.flows.tiny import tiny
 
@@ -80,7 +80,7 @@ def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> N
     is every other flow test: run_nightly drains after each run)."""
     import time
 
-    from flows.nightly import TaskRunsNotRecordedError, drain_task_runs
+    from flows.drain import TaskRunsNotRecordedError, drain_task_runs
     from tests.flows.tiny import tiny
 
     state = tiny(return_state=True)

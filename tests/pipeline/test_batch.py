@@ -273,6 +273,64 @@ def test_report_is_labelled_with_the_delivery() -> None:
     json.dumps(outcome.report)  # plain JSON, ready to store
 
 
+def _cases() -> list[tuple[pd.DataFrame, list[int]]]:
+    kanaal_half_missing = _delivery()
+    kanaal_half_missing["kanaal"] = [None] * 20 + ["fysiek"] * 20
+    onbekend = _delivery()
+    onbekend["kanaal"] = ["onbekend"] * 30 + ["fysiek"] * 10
+    return [
+        (_delivery(), GOOD_HISTORY),  # passes everything
+        (_delivery(rows=0), GOOD_HISTORY),  # nil return: nothing runs
+        (_delivery(rows=100), [10, 12]),  # B03 too many
+        (_delivery(rows=3), [50, 60]),  # B03 too few; share checks skipped (3 rows)
+        (kanaal_half_missing, []),  # B01 kanaal; no history
+        (onbekend, GOOD_HISTORY),  # B02 kanaal
+        (_delivery(rows=20, days=1), [20, 20]),  # B04
+    ]
+
+
+def test_deliveries_measured_in_chunks_and_judged_once_give_what_each_alone_gives() -> None:
+    """The night measures in its workers, a chunk at a time, and judges all deliveries in one
+    GX validation: the same results as each delivery checked alone, and one report that names
+    the failing deliveries of every chunk."""
+    import pickle
+
+    from pipeline.ingest.batch import judge_batches, measure_batches
+
+    cases = _cases()
+    labels = [DeliveryLabel(f"GM{i:04d}", "2025Q1", f"levering {i}.csv") for i in range(len(cases))]
+    deliveries = [(f, h, label) for (f, h), label in zip(cases, labels, strict=True)]
+    # two workers' chunks, each pickled to the flow as a worker sends it
+    measured = [m for chunk in (deliveries[:3], deliveries[3:])
+                for m in pickle.loads(pickle.dumps(measure_batches(chunk)))]  # fmt: skip
+
+    judged = judge_batches(measured)
+
+    alone = [run_batch_checks(frame, history) for frame, history in cases]
+    assert [outcome.results for outcome in judged] == alone
+    reports = [outcome.report for outcome in judged]
+    assert reports[0] is not None and all(r is None for r in reports[1:])
+    named = {row["levering"] for result in reports[0]["results"]
+             for row in result["result"].get("unexpected_index_list") or []}  # fmt: skip
+    assert named == {label.run_name for label in labels[2:]}  # from both chunks
+
+
+def test_checks_that_could_not_be_judged_say_so_and_skipped_ones_stay_skipped() -> None:
+    from pipeline.ingest.batch import judge_failed, measure_batches
+
+    cases = [(_delivery(), GOOD_HISTORY, None), (_delivery(rows=3), [], None)]
+    good, small = measure_batches(cases)
+
+    outcomes = judge_failed([good, small], "het proces stopte")
+
+    assert all(r.success is None and r.observed == "fout: het proces stopte"
+               for r in outcomes[0].results)  # fmt: skip
+    expected_small = run_batch_checks(_delivery(rows=3), [])  # nothing of it runs
+    assert all(r.success is None for r in expected_small)
+    assert outcomes[1].results == expected_small
+    assert all(outcome.report is None for outcome in outcomes)
+
+
 def test_nil_return_has_no_report() -> None:
     assert validate_batch(_delivery(rows=0), GOOD_HISTORY).report is None
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.warehouse.store import build_next_version, kept_versions, open_published
+from pipeline.warehouse.store import build_next_version, open_published
+from pipeline.warehouse.versions import kept_versions
 
 
 def publish(published: Path, value: int, keep: int) -> None:

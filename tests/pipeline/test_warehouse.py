@@ -22,9 +22,9 @@ from pipeline.warehouse.store import (
     LedgerEntry,
     Warehouse,
     build_next_version,
-    next_version_path,
     open_published,
 )
+from pipeline.warehouse.versions import next_version_path
 from schemas.errors import WarehouseError
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
