@@ -14,6 +14,7 @@ import multiprocessing.util
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ from pipeline.ingest.process import (
 from pipeline.night.isolation import DeliveryPool, Limits
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up the others
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
 FILE_COST_BYTES = 48 * 2**10  # a file costs a worker about as much as this many bytes of data
@@ -88,10 +90,7 @@ def process_group(
     if not isolated:
         log.warning("verwerking zonder isolatie (MONITOR_RUNNER=threads): alleen om te debuggen")
         return _unisolated(files, inputs, history)
-    if run_key:
-        return _in_chunks(_pool_for(run_key, inputs, limits), files, history)
-    with DeliveryPool(inputs, replace(limits, workers=1)) as pool:
-        return _in_chunks(pool, files, history)
+    return _on_pool(run_key, inputs, limits, lambda pool: _in_chunks(pool, files, history))
 
 
 def judge_group(
@@ -107,16 +106,20 @@ def judge_group(
     with the error, as when GX raises (the checks never reject)."""
     if not isolated:
         return judge_batches(measured)
+    judged = _on_pool(run_key, inputs, limits, lambda pool: pool.judge(measured))
+    if judged is None:
+        return judge_failed(measured, "de batchcontroles konden niet worden beoordeeld")
+    return judged
+
+
+def _on_pool(run_key: str, inputs: ProcessingInputs, limits: Limits,
+             job: Callable[[DeliveryPool], T]) -> T:  # fmt: skip
+    """The job on this process's delivery worker of the run (`run_key`), else on a worker of
+    its own."""
     if run_key:
-        judged = _pool_for(run_key, inputs, limits).judge(measured)
-    else:
-        with DeliveryPool(inputs, replace(limits, workers=1)) as pool:
-            judged = pool.judge(measured)
-    return (
-        judged
-        if judged is not None
-        else judge_failed(measured, "de batchcontroles konden niet worden beoordeeld")
-    )
+        return job(_pool_for(run_key, inputs, limits))
+    with DeliveryPool(inputs, replace(limits, workers=1)) as pool:
+        return job(pool)
 
 
 def with_judged_checks(

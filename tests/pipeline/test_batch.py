@@ -336,19 +336,7 @@ def test_nil_return_has_no_report() -> None:
 
 
 def test_many_deliveries_at_once_give_what_each_alone_gives() -> None:
-    kanaal_half_missing = _delivery()
-    kanaal_half_missing["kanaal"] = [None] * 20 + ["fysiek"] * 20
-    onbekend = _delivery()
-    onbekend["kanaal"] = ["onbekend"] * 30 + ["fysiek"] * 10
-    cases = [
-        (_delivery(), GOOD_HISTORY),  # passes everything
-        (_delivery(rows=0), GOOD_HISTORY),  # nil return: nothing runs
-        (_delivery(rows=100), [10, 12]),  # B03 too many
-        (_delivery(rows=3), [50, 60]),  # B03 too few; share checks skipped (3 rows)
-        (kanaal_half_missing, []),  # B01 kanaal; no history
-        (onbekend, GOOD_HISTORY),  # B02 kanaal
-        (_delivery(rows=20, days=1), [20, 20]),  # B04
-    ]
+    cases = _cases()
     labels = [DeliveryLabel(f"GM{i:04d}", "2025Q1", f"levering {i}.csv") for i in range(len(cases))]
     together = validate_batches(
         [(f, h, label) for (f, h), label in zip(cases, labels, strict=True)]
