@@ -98,9 +98,6 @@ def dq_rows(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
-NOT_JUDGED = BatchOutcome([], None)  # a delivery's batch checks measured, not yet judged
-
-
 @dataclass(frozen=True)
 class _GxRuntime:
     """The GX objects built once per process: context, batch definition, the suite."""

@@ -21,7 +21,6 @@ from connectors.limits import over_limit
 from connectors.recognise import recognise
 from pipeline.gc_pause import gc_paused
 from pipeline.ingest.batch import (
-    NOT_JUDGED,
     BatchOutcome,
     DeliveryLabel,
     Measured,
@@ -102,6 +101,7 @@ class ProcessedDelivery:
 
 
 _NO_FTE = pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])  # shared: nothing adds rows
+_NOT_JUDGED = dq_rows([])  # the checks of a delivery only measured: one shared empty frame
 
 
 @functools.lru_cache(maxsize=64)
@@ -373,11 +373,10 @@ def _ready(opened: Opened, validated: Validated, edits: pd.DataFrame,
     warned = 0
     if len(edits):  # most deliveries have none: no pandas work on nothing
         warned = edits.loc[edits["severity"] == Severity.WARNING.value, "rij"].nunique()
-    judged = checked or NOT_JUDGED
     return ProcessedDelivery(opened.file, opened.profile, opened.meta, incidents, edits,
-                             dq_rows([judged]), rows_in=validated.rows_in,
+                             dq_rows([checked]) if checked else _NOT_JUDGED, rows_in=validated.rows_in,
                              rows_loaded=len(incidents), rows_rejected=validated.rows_rejected,
-                             rows_warned=int(warned), gx_report=judged.report,
+                             rows_warned=int(warned), gx_report=checked.report if checked else None,
                              measured=None if checked else measured)  # fmt: skip
 
 

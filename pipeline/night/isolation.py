@@ -25,10 +25,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connectors import InboxFile
 from pipeline.gc_pause import gc_paused
+from pipeline.ingest.batch import BatchOutcome, Measured, judge_batches, warm_up
 from pipeline.ingest.process import (
     ProcessedDelivery,
     ProcessingInputs,
@@ -37,9 +38,6 @@ from pipeline.ingest.process import (
     process_files,
 )
 from schemas.errors import PipelineError
-
-if TYPE_CHECKING:
-    from pipeline.ingest.batch import BatchOutcome, Measured
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1  # how often the watchdog looks at time and memory of busy workers
@@ -326,8 +324,6 @@ def received(conn: Connection) -> Any:
 def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:
     """The worker: process the files it is sent until it is sent None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the flow process decides when to stop
-    from pipeline.ingest.batch import judge_batches, warm_up
-
     warm_up()
     limit_address_space(memory_mb)
     conn.send("klaar")
