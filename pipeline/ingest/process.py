@@ -37,7 +37,7 @@ from pipeline.ingest.harmonise import (
 from pipeline.ingest.meta import DeliveryMeta, resolve_meta
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
-from pipeline.ingest.validate import Validated, validate_deliveries
+from pipeline.ingest.validate import NO_EDITS, Validated, validate_deliveries
 from pipeline.warehouse.ledger import LedgerEntry
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity
@@ -102,6 +102,8 @@ class ProcessedDelivery:
 
 _NO_FTE = pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])  # shared: nothing adds rows
 _NOT_JUDGED = dq_rows([])  # the checks of a delivery only measured: one shared empty frame
+# a clean delivery's edits with their feedback columns: copied (~20 µs), not assigned (~0.5 ms)
+_NO_SHAPED_EDITS = NO_EDITS.assign(tabblad=None, bronbestand=None, bericht=None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -356,6 +358,8 @@ def _shaped_edits(opened: Opened, validated: Validated) -> pd.DataFrame:
     incidents are ready as they are (numbered, with their provenance, for the whole pass)."""
     file, raw = opened.file, opened.raw
     if validated.edits.empty:  # most deliveries: nothing to minimise or explain
+        if validated.edits.columns.equals(NO_EDITS.columns):
+            return _NO_SHAPED_EDITS.copy()
         return validated.edits.assign(tabblad=None, bronbestand=None, bericht=None)
     edits = minimise_edits(validated.edits, employee_ids(raw, opened.profile))
     edits = edits.assign(tabblad=raw.sheet, bronbestand=file.path.name)
