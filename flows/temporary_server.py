@@ -128,9 +128,19 @@ def start_before_prefect_loads() -> TemporaryServer | None:
     return _start({})
 
 
+# The services a server that lives for one run starts for no one: automations (their actions and
+# triggers: ~0.5 s of the server's CPU, an in-process API client of their own) and the streams
+# of events and logs to subscribers of its websockets. It still records task runs and persists
+# events. Set any of them (environment or profile) to have it anyway; automations and live
+# streams belong on a lasting server (docs/operations.md).
+RUN_SCOPED = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+              "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+              "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false"}  # fmt: skip
+
 TRUE_TEXTS = {"1", "true", "yes", "on", "t", "y"}  # what Prefect (pydantic) reads as true
-# settings that decide whether a temporary server starts; Prefect also reads them from these
-_DECIDING = ("API_URL", "EPHEMERAL")
+# settings that decide whether and how a temporary server starts; Prefect also reads them from
+# these (a profile that sets one has the server start once Prefect's settings are loaded)
+_DECIDING = ("API_URL", "EPHEMERAL", "TRIGGERS", "STREAM_OUT")
 _SETTINGS_FILES = (".env", "prefect.toml")
 _ELSEWHERE_VARIABLES = ("PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_TEST_MODE",
                         "PREFECT_UNIT_TEST_MODE", "PREFECT_TESTING_UNIT_TEST_MODE",
@@ -180,7 +190,7 @@ def _start(settings: dict[str, str]) -> TemporaryServer:
     """Start the server with this process's environment and these Prefect settings (and, first,
     the watchdog that stops it if the run is killed)."""
     watch_temporary_server()  # first: the environment read below then holds the watchdog's token
-    environment = {**os.environ, **settings, "PREFECT_UI_ENABLED": "0",
+    environment = {**RUN_SCOPED, **os.environ, **settings, "PREFECT_UI_ENABLED": "0",
                    "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}  # fmt: skip
     port = _free_port()
     server = TemporaryServer(process=_spawn(port, environment), port=port,

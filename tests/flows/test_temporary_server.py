@@ -119,9 +119,40 @@ def test_the_temporary_server_is_prefects_api_during_the_run_and_stops_after(
         # no heartbeats to a server that stops with the run: their thread's one-second sleeps
         # held up the end of every run by up to a second
         assert get_current_settings().flows.heartbeat_frequency is None
+        services = _services(server.api_url)
+        # it records the run's task runs and keeps its events; automations and live streams of
+        # events and logs run for no one on a server that stops with the run
+        assert services == {"task_run_recorder": True, "event_persister": True,
+                            "triggers": False, "events_stream_out": False,
+                            "logs_stream_out": False}  # fmt: skip
     assert early.process.poll() is not None, "the temporary server outlived the run"
     assert get_current_settings().api.url is None
     assert get_current_settings().flows.heartbeat_frequency == beats  # a real server's runs beat
+
+
+def _services(api_url: str) -> dict[str, bool]:
+    """Which services a running server has on, as its own settings say (/admin/settings)."""
+    import httpx
+
+    server = httpx.get(f"{api_url}/admin/settings", timeout=10).json()["server"]
+    return {"task_run_recorder": server["services"]["task_run_recorder"]["enabled"],
+            "event_persister": server["services"]["event_persister"]["enabled"],
+            "triggers": server["services"]["triggers"]["enabled"],
+            "events_stream_out": server["events"]["stream_out_enabled"],
+            "logs_stream_out": server["logs"]["stream_out_enabled"]}  # fmt: skip
+
+
+def test_a_service_the_environment_turns_on_runs_on_the_temporary_server(
+    no_server_configured: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.temporary_server import temporary_server_for_run
+
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "true")
+    with temporary_server_for_run() as server:
+        assert server is not None
+        services = _services(server.api_url)
+    assert services["triggers"] is True  # asked for: automations run
+    assert services["events_stream_out"] is False  # not asked for: still off
 
 
 def test_a_port_taken_meanwhile_moves_the_server_to_a_free_one(no_server_configured: None) -> None:
@@ -220,7 +251,8 @@ def test_a_settings_file_in_the_working_directory_keeps_the_later_start(
     ['active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n',
      'active = "uit"\n[profiles.uit]\nPREFECT_SERVER_EPHEMERAL_ENABLED = "false"\n',
      'active = "local"\n[profiles.local\n',  # not TOML: Prefect's reading of it is not guessed
-     'active = ["local"]\n', 'profiles = "local"\n'],  # TOML, but not as Prefect writes it
+     'active = ["local"]\n', 'profiles = "local"\n',  # TOML, but not as Prefect writes it
+     'active = "a"\n[profiles.a]\nPREFECT_SERVER_SERVICES_TRIGGERS_ENABLED = "true"\n'],
 )  # fmt: skip
 def test_an_active_profile_that_may_name_a_server_keeps_the_later_start(
     tmp_path: Path, profiles: str
