@@ -94,6 +94,7 @@ def frame_from_rows(
     cells = np.empty((len(rows), width), dtype=object)  # one block: half the time of a list's
     if rows and width:
         cells[:] = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
+        cells[cells == ""] = None  # a reader may leave an empty cell as empty text (`_parse_plain`)
     frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
     frame[ROW_COLUMN] = np.asarray(row_numbers, dtype=np.int64)
     return frame
@@ -200,7 +201,7 @@ def _loose(text: str) -> str:
 
 def is_total_row(row: list[str | None]) -> bool:
     """Whether a row's first non-empty cell is `Totaal`, `Total`, `Totalen` or `Som` (`:` allowed)."""
-    first = next((c for c in row if c is not None), None)
+    first = next((c for c in row if c), None)
     return first is not None and normalise_header(first).rstrip(":").rstrip() in TOTAL_LABELS
 
 

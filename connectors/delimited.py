@@ -3,17 +3,25 @@
 The profile's encoding is never second-guessed: text that does not decode is an S01 that says
 where and how to fix it. A UTF-8 byte-order mark is dropped. When the profile's delimiter leaves
 the header as one column and another common delimiter gives a real header, that one is used.
+
+Most exports quote nothing and pad no cell: such a text is split at its line ends and delimiters
+in C (`_parse_plain`, in a third of the csv module's time); any other is read by the csv module.
+Both give the same records (a property test holds them to the csv module's reading).
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import logging
 import re
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
+from typing import cast
+
+import numpy as np
 
 from connectors.base import (
     HEADER_SCAN_ROWS,
@@ -122,7 +130,7 @@ def sniff_delimiter(text: str, current: str) -> str | None:
 
 def _has_header(rows: Rows, header_at: int | None) -> bool:
     """Whether a header row was found that spans at least two columns."""
-    return header_at is not None and sum(c is not None for c in rows[header_at]) >= 2
+    return header_at is not None and sum(1 for c in rows[header_at] if c) >= 2
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -154,7 +162,80 @@ def _chunks(text: str) -> Iterator[str]:
 
 
 def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
-    """Records with the line number each starts on (a quoted newline keeps its record whole)."""
+    """Records with the line number each starts on (a quoted newline keeps its record whole);
+    a cell is its text without surrounding whitespace, an empty cell is empty text or None."""
+    if _plain(text, delimiter):
+        return _parse_plain(text, delimiter, file)
+    return _parse_quoted(text, delimiter, file)
+
+
+# what str.strip strips, but the line ends (a cell never holds one outside quotes)
+_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\r\n")
+# per character: in a cell, a space, a cell's edge (the delimiter, \r, \n), or what only the
+# csv module reads as it should (a quote, NUL, a line break of str.splitlines but not of csv)
+_OTHER, _SPACE, _EDGE, _NOT_PLAIN = 0, 1, 2, 3
+_NOT_PLAIN_CHARACTERS = '"\x00\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029'
+_WIDEST = max(map(ord, _SPACES + _NOT_PLAIN_CHARACTERS))
+
+
+def _plain(text: str, delimiter: str) -> bool:
+    """Whether a line is a record and a record is its line split at the delimiter, with cells
+    that need no stripping, as the csv module reads it: no quote, no NUL, no line break but \r
+    and \n, a delimiter that is no space, and no space beside a delimiter or at a line's ends.
+
+    Looked up per character with numpy (~20 ms for 100,000 lines; a regular expression for the
+    line breaks alone took 40 ms, six searches of the text for each space character 90 ms)."""
+    if not text:
+        return True
+    if delimiter in _SPACES or delimiter in _NOT_PLAIN_CHARACTERS:
+        return False
+    try:
+        points: np.ndarray = np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        wide = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        points = np.minimum(wide, _WIDEST + 1)  # beyond every listed character: _OTHER
+    kinds = _kinds(delimiter, 256 if points.dtype == np.uint8 else _WIDEST + 2)[points]
+    if (kinds == _NOT_PLAIN).any():
+        return False
+    spaces = np.flatnonzero(kinds == _SPACE)
+    if not len(spaces):
+        return True
+    if spaces[0] == 0 or spaces[-1] == len(kinds) - 1:
+        return False
+    return not ((kinds[spaces - 1] == _EDGE).any() or (kinds[spaces + 1] == _EDGE).any())
+
+
+@functools.lru_cache(maxsize=16)
+def _kinds(delimiter: str, size: int) -> np.ndarray:
+    """The kind of every code point below `size`, for this delimiter."""
+    table = np.full(size, _OTHER, dtype=np.uint8)
+    for kind, characters in ((_SPACE, _SPACES), (_EDGE, delimiter + "\r\n"),
+                             (_NOT_PLAIN, _NOT_PLAIN_CHARACTERS)):  # fmt: skip
+        table[[ord(c) for c in characters if ord(c) < size]] = kind
+    return table
+
+
+def _parse_plain(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
+    """`_parse` of a `_plain` text: each line split at the delimiter (in C, a third of the csv
+    module's time); the same records, line numbers, limits and messages."""
+    lines = text.splitlines()
+    if len(lines) > MAX_ROWS + HEADER_SCAN_ROWS:  # what the csv module would have read by then
+        lines = lines[: MAX_ROWS + HEADER_SCAN_ROWS + 1]
+    if lines and max(map(len, lines)) >= csv.field_size_limit():  # maybe a field beyond it
+        return _parse_quoted(text, delimiter, file)
+    rows = cast(Rows, [line.split(delimiter) if line else [] for line in lines])  # all text
+    kept = rows[: MAX_ROWS + HEADER_SCAN_ROWS]
+    if kept and max(map(len, kept)) > MAX_COLUMNS:
+        wide = next(i for i, row in enumerate(kept) if len(row) > MAX_COLUMNS)
+        raise over_limit(f"regel {wide + 1} heeft te veel kolommen", MAX_COLUMNS, file,
+                         found=len(kept[wide]))  # fmt: skip
+    if len(rows) > len(kept):
+        raise over_limit("het bestand heeft te veel regels", MAX_ROWS, file)
+    return rows, list(range(1, len(rows) + 1))
+
+
+def _parse_quoted(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
+    """`_parse` by the csv module: quoted cells, line breaks in them, and what `_plain` declines."""
     reader = csv.reader(_lines(text), delimiter=delimiter)
     rows: Rows = []
     numbers: list[int] = []

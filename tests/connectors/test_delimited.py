@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 from pathlib import Path
@@ -160,3 +161,100 @@ def test_records_keep_their_line_numbers_across_chunks(
     table = read_csv(path, ReaderOptions(kind=ReaderKind.CSV, delimiter=";"), ("a", "b"))
     assert table.cells[ROW_COLUMN].tolist() == [2, 5]
     assert table.cells["b"].tolist() == ["x\r\ny", "z"]
+
+
+def _csv_module(text: str, delimiter: str) -> tuple[list[list[str | None]], list[int]]:
+    """What the csv module reads from a text, each cell stripped (empty: None), with the line
+    each record starts on: what every reading of a delimited text must give."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows, numbers, start = [], [], 1
+    for record in reader:
+        rows.append([v.strip() or None for v in record])
+        numbers.append(start)
+        start = reader.line_num + 1
+    return rows, numbers
+
+
+CELL_TEXT = st.text(
+    alphabet=st.sampled_from(list('ab;,\t "\r\n\xa0\x0b\x00\u2028é€\u3000')), max_size=80
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=CELL_TEXT, delimiter=st.sampled_from([";", ",", "\t"]))
+def test_records_are_what_the_csv_module_reads(text: str, delimiter: str) -> None:
+    """Plain texts are split in C (`_parse_plain`), the others read by the csv module: the same
+    records and line numbers either way (an empty cell may stay empty text: None in the frame)."""
+    rows, numbers = delimited._parse(text, delimiter, "x.csv")
+    assert ([[v or None for v in row] for row in rows], numbers) == _csv_module(text, delimiter)
+
+
+PLAIN = "Export\r\n\r\nID;Datum;Toelichting\r\nV1;03-07-2025;Café boos\r\nV2;;\nV3;05-07-2025;x\r\n"
+
+
+def test_a_plain_text_is_split_without_the_csv_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the csv module read a plain text")
+
+    assert delimited._plain(PLAIN, ";")
+    monkeypatch.setattr(delimited.csv, "reader", refused)
+    rows, numbers = delimited._parse(PLAIN, ";", "x.csv")
+    assert rows == [["Export"], [], ["ID", "Datum", "Toelichting"],
+                    ["V1", "03-07-2025", "Café boos"], ["V2", "", ""], ["V3", "05-07-2025", "x"]]  # fmt: skip
+    assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [PLAIN.replace("boos", "boos "), PLAIN.replace(";x", "; x"), PLAIN.replace("V3", "\tV3"),
+     PLAIN.replace("Café", '"Café'), " " + PLAIN, PLAIN + "\xa0", PLAIN.replace("x", "x\x00"),
+     PLAIN.replace("Export", "Export\u2028"), PLAIN.replace("Café", "\u3000Café€"),
+     PLAIN.replace("x\r\n", "x\u3000")],
+)  # fmt: skip
+def test_a_text_with_spaces_at_a_cells_edge_quotes_nul_or_other_breaks_is_not_plain(
+    text: str,
+) -> None:
+    assert not delimited._plain(text, ";")
+    assert delimited._plain(PLAIN, ";")
+
+
+def test_a_plain_record_with_too_many_columns_names_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delimited, "MAX_COLUMNS", 3)
+    path = _write(tmp_path, PLAIN.replace("V2;;", "V2;;;;"), "utf-8")
+    assert delimited._plain(path.read_text(encoding="utf-8"), ";")
+    with pytest.raises(DeliveryError) as caught:
+        read_csv(path, _options(), EXPECTED)
+    assert caught.value.code == "S01"
+    assert "regel 5 heeft te veel kolommen" in caught.value.message
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_file_with_too_many_lines_is_refused_plain_or_quoted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted: bool
+) -> None:
+    monkeypatch.setattr(delimited, "MAX_ROWS", 5)
+    cell = '"x"' if quoted else "x"
+    body = "".join(f"V{i};03-07-2025;{cell}\r\n" for i in range(40))
+    path = _write(tmp_path, "ID;Datum;Toelichting\r\n" + body, "utf-8")
+    with pytest.raises(DeliveryError) as caught:
+        read_csv(path, _options(), EXPECTED)
+    assert "te veel regels" in caught.value.message
+    monkeypatch.setattr(delimited, "MAX_ROWS", 40)  # exactly at the limit: read
+    assert len(read_csv(path, _options(), EXPECTED).cells) == 40
+
+
+def test_a_field_beyond_the_csv_modules_limit_is_refused_in_a_plain_text_too(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, PLAIN.replace("Café boos", "boos" * 20), "utf-8")
+    assert delimited._plain(path.read_text(encoding="utf-8"), ";")
+    limit = csv.field_size_limit(50)
+    try:
+        with pytest.raises(DeliveryError) as caught:
+            read_csv(path, _options(), EXPECTED)
+    finally:
+        csv.field_size_limit(limit)
+    assert caught.value.code == "S01"
+    assert caught.value.message.startswith("regel 4: field larger than field limit (50)")
