@@ -169,8 +169,9 @@ def _parse(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]]:
     return _parse_quoted(text, delimiter, file)
 
 
-# what str.strip strips, but the line ends (a cell never holds one outside quotes)
-_SPACES = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\r\n")
+# what str.strip strips (str.isspace), but the line ends: a cell never holds one outside quotes
+_SPACES = ("\t\x0b\x0c\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")  # fmt: skip
 # per character: in a cell, a space, a cell's edge (the delimiter, \r, \n), or what only the
 # csv module reads as it should (a quote, NUL, a line break of str.splitlines but not of csv)
 _OTHER, _SPACE, _EDGE, _NOT_PLAIN = 0, 1, 2, 3

@@ -192,6 +192,12 @@ def test_records_are_what_the_csv_module_reads(text: str, delimiter: str) -> Non
 PLAIN = "Export\r\n\r\nID;Datum;Toelichting\r\nV1;03-07-2025;Café boos\r\nV2;;\nV3;05-07-2025;x\r\n"
 
 
+def test_the_spaces_are_what_str_strip_strips_but_line_ends() -> None:
+    spaces = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {"\r", "\n"}
+    assert set(delimited._SPACES) == spaces
+    assert len(delimited._SPACES) == len(spaces)
+
+
 def test_a_plain_text_is_split_without_the_csv_module(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("the csv module read a plain text")
