@@ -146,9 +146,13 @@ def validate_deliveries(
 
 def _consolidated(frame: pd.DataFrame) -> pd.DataFrame:
     """The same frame with the columns of one type in one block, as a frame built at once has
-    them (a harmonised frame grows a block per field). Every delivery's share is pickled to the
-    flow: a share of 14 blocks took four times as long to pickle as one of 6."""
-    return pd.DataFrame({name: frame[name] for name in frame.columns}, index=frame.index)
+    them (a harmonised frame grows a block per field), and in the order of their names.
+
+    Every delivery's share is pickled to the flow: a share of 14 blocks took four times as long
+    to pickle as one of 6. The flow loads a batch of deliveries as one frame: concatenating
+    ~400 of them took 0.13 s when profiles ordered their columns differently, 0.03 s in one order.
+    """
+    return pd.DataFrame({name: frame[name] for name in sorted(frame.columns)}, index=frame.index)
 
 
 def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,

@@ -113,6 +113,11 @@ def test_together_gives_what_one_by_one_gives(
     assert any(d.rejected for d in together)
     b03 = pd.concat([d.dq for d in together if len(d.dq)])
     assert b03.loc[b03["code"] == "B03", "success"].notna().any()
+    # every profile's incidents in one column order: the flow loads a batch as one frame, and
+    # concatenating frames of different orders aligned their columns (five times as long)
+    assert len({o.profile.id for o in opened}) > 3
+    orders = {tuple(d.incidents.columns) for d in together if len(d.incidents)}
+    assert len(orders) == 1
 
 
 def test_a_delivery_that_breaks_the_pass_fails_alone(
