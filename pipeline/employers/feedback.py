@@ -40,6 +40,9 @@ SHEET_HINTS = (
     ("het gegevensblad", "het bestand"), ("Een blad met", "Een bestand met"),
 )  # fmt: skip
 CHECK_COLUMNS = ("code", "veld", "uitkomst", "waargenomen", "norm", "toelichting")
+# a delivery without edits (most) or checks: copied (~20 µs), not built each time (~0.35 ms)
+_NO_EDIT_ROWS = pd.DataFrame(columns=list(EDIT_COLUMNS))
+_NO_CHECK_ROWS = pd.DataFrame(columns=list(CHECK_COLUMNS))
 SEVERITY_NL = {s.value: s.nl for s in Severity}
 OUTCOME_NL = {True: "in orde", False: "let op", None: "niet gecontroleerd"}
 
@@ -172,7 +175,7 @@ def edit_rows(processed: ProcessedDelivery) -> pd.DataFrame:
     """Every edit of the delivery with where it is, what was expected and how to fix it."""
     edits = processed.edits
     if edits.empty:
-        return pd.DataFrame(columns=list(EDIT_COLUMNS))
+        return _NO_EDIT_ROWS.copy()
     columns = _source_columns(processed)
     periode = processed.meta.periode if processed.meta else None
     fit = lambda text: fit_to_file(text, processed.file.path.name)  # noqa: E731
@@ -223,7 +226,7 @@ def expected_text(code: str, veld: str | None, periode: object | None) -> str:
 def check_rows(dq: pd.DataFrame) -> pd.DataFrame:
     """The batch checks (B01–B04) of the delivery, in the employer's words."""
     if dq.empty:
-        return pd.DataFrame(columns=list(CHECK_COLUMNS))
+        return _NO_CHECK_ROWS.copy()
     columns = ("code", "kolom", "success", "observed", "threshold", "bericht")
     rows = [[code, kolom if isinstance(kolom, str) else None,
              OUTCOME_NL[None if pd.isna(success) else bool(success)], observed, threshold, bericht]
