@@ -28,7 +28,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -166,11 +166,11 @@ def judge_batches(measured: Sequence[Measured]) -> list[BatchOutcome]:
     if running:
         measures = _rows_of([measured[i] for i in running])
         verdicts, report = _validate(measures, [measured[i].label for i in running])
+        counts = measures.to_dict("records")  # a row a delivery: ~20 µs a lookup as a frame's
         for position, index in enumerate(running):
             mine = measured[index]
             evaluated[index] = {
-                check: _evaluated(check, measures.loc[position], verdicts[check], position,
-                                  mine.bounds)
+                check: _evaluated(check, counts[position], verdicts[check], position, mine.bounds)
                 for check, reason in mine.plan if reason is None
             }  # fmt: skip
     outcomes = []
@@ -184,7 +184,8 @@ def judge_batches(measured: Sequence[Measured]) -> list[BatchOutcome]:
 def judge_failed(measured: Sequence[Measured], error: str) -> list[BatchOutcome]:
     """The outcome when judging could not be done at all (its worker was lost): every check
     that would have run is reported as not judged, with the error, as when GX raises."""
-    failing, no_counts = Verdict(error=error), pd.Series(dtype=float)
+    failing = Verdict(error=error)
+    no_counts: dict[str, Any] = {}
 
     def result(check: BatchCheck, reason: str | None, bounds: Bounds | None) -> DqResult:
         if reason is not None:
@@ -367,7 +368,7 @@ def _skipped(check: BatchCheck, reason: str) -> DqResult:
     )
 
 
-def _evaluated(check: BatchCheck, counts: pd.Series, verdict: Verdict, position: int,
+def _evaluated(check: BatchCheck, counts: Mapping[str, Any], verdict: Verdict, position: int,
                bounds: Bounds | None) -> DqResult:  # fmt: skip
     """One delivery's result of a check that ran: GX's verdict, observed from its counts."""
     threshold = texts.threshold_text(check, bounds)

@@ -8,7 +8,7 @@ the check does not run on that delivery.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -120,7 +120,7 @@ def as_day(values: pd.Series) -> pd.Series:
     return days.dt.normalize()
 
 
-def counts_as_gx(check: BatchCheck, counts: pd.Series) -> dict[str, Any]:
+def counts_as_gx(check: BatchCheck, counts: Mapping[str, Any]) -> dict[str, Any]:
     """A delivery's counts for one check in the words of GX's result for that expectation on
     the delivery's incidents (what the Dutch texts are written against)."""
     rows = int(counts["rijen"])
