@@ -8,6 +8,7 @@ Business logic lives in `pipeline`; this module only wires it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import datetime as dt
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from pipeline.ingest.batch import BatchOutcome, Measured
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
-from pipeline.night.feedback_run import feedback_beside
+from pipeline.night.feedback_run import staged_feedback
 from pipeline.night.groups import (
     close_pools,
     delivery_groups,
@@ -237,86 +238,94 @@ def nightly(
         quiet.flow_run_id = str(flow_run.id) if flow_run.id else None
         publish_run_artifacts(quiet)
         return quiet
-    with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
-        inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
-        write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
-        run_id = wh.start_run(started)
-        known = wh.known_files()
-        files, skipped = new_files(settings.inbox_dir, known)
-        misdirected = misdirected_files(files, known)
-        logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
-        quoted = quote(inputs)  # not a dependency to track: skips Prefect's walk over the frames
-        outcomes: list[tuple[ProcessedDelivery, LoadResult]] = []
-        loads: list[str] = []
+    with contextlib.ExitStack() as after_publishing:  # the feedback, staged until then
+        with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
+            inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
+            write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
+            run_id = wh.start_run(started)
+            known = wh.known_files()
+            files, skipped = new_files(settings.inbox_dir, known)
+            misdirected = misdirected_files(files, known)
+            logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
+            quoted = quote(
+                inputs
+            )  # not a dependency to track: skips Prefect's walk over the frames
+            outcomes: list[tuple[ProcessedDelivery, LoadResult]] = []
+            loads: list[str] = []
 
-        def load(chunk: list[ProcessedDelivery]) -> None:
-            """Load a batch, keep what feedback needs of it; the batch is emptied. Prefect keeps
-            a task's parameters and result for the whole run: the lists are emptied in place, so
-            a delivery's rows are freed once loaded (scale 100 held every row of the night)."""
-            name = files_name("laden", [p.file for p in chunk])
-            task = load_deliveries.with_options(task_run_name=name)
-            loaded = task(quote(wh), quote(chunk), run_id, inputs.deadline_days)  # type: ignore[call-overload]
-            outcomes.extend((processed.for_feedback(), result) for processed, result in loaded)
-            loads.append(name)
-            loaded.clear()
-            chunk.clear()
+            def load(chunk: list[ProcessedDelivery]) -> None:
+                """Load a batch, keep what feedback needs of it; the batch is emptied. Prefect keeps
+                a task's parameters and result for the whole run: the lists are emptied in place, so
+                a delivery's rows are freed once loaded (scale 100 held every row of the night)."""
+                name = files_name("laden", [p.file for p in chunk])
+                task = load_deliveries.with_options(task_run_name=name)
+                loaded = task(quote(wh), quote(chunk), run_id, inputs.deadline_days)  # type: ignore[call-overload]
+                outcomes.extend((processed.for_feedback(), result) for processed, result in loaded)
+                loads.append(name)
+                loaded.clear()
+                chunk.clear()
 
-        groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code)
-        run_key = (
-            f"{settings.warehouse_path}#{run_id}@{started.isoformat()}"  # workers are kept per run
-        )
-        limits = delivery_limits(settings)
-        isolated = settings.runner != "threads" or bool(settings.dask_address)
-        # the workers measure the batch checks; GX judges them all at once after the last group
-        measuring = replace(inputs, defer_batch_checks=True)
-        batch: list[ProcessedDelivery] = []
-        batch_rows = 0
-        with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
-            shared = {"inputs": measuring, "limits": limits, "isolated": isolated,
-                      "run_key": run_key}  # fmt: skip
+            groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code)
+            # the delivery workers are kept for the run
+            run_key = f"{settings.warehouse_path}#{run_id}@{started.isoformat()}"
+            limits = delivery_limits(settings)
+            isolated = settings.runner != "threads" or bool(settings.dask_address)
+            # the workers measure the batch checks; GX judges them all at once after the last group
+            measuring = replace(inputs, defer_batch_checks=True)
+            batch: list[ProcessedDelivery] = []
+            batch_rows = 0
+            with task_runner(settings) as runner, RunProgress(len(files), logger) as progress:
+                shared = {"inputs": measuring, "limits": limits, "isolated": isolated,
+                          "run_key": run_key}  # fmt: skip
 
-            def submit(index: int) -> PrefectFuture[list[ProcessedDelivery]]:
-                group = groups[index]
-                return runner.submit(
-                    process_deliveries.with_options(task_run_name=files_name("verwerken", group)),
-                    {"files": group, **shared})  # fmt: skip
+                def submit(index: int) -> PrefectFuture[list[ProcessedDelivery]]:
+                    group = groups[index]
+                    name = files_name("verwerken", group)
+                    return runner.submit(
+                        process_deliveries.with_options(task_run_name=name),
+                        {"files": group, **shared})  # fmt: skip
 
-            window = GROUPS_AHEAD * max(1, settings.worker_count)
-            for group_result in in_group_order(submit, len(groups), window):
-                for processed in group_result:
-                    progress.advance(processed)
-                    key = (processed.file.folder.upper(), processed.file.sha256)
-                    if key in misdirected:
-                        processed = flag_misdirected(processed, misdirected[key])
-                    batch.append(processed)
-                    batch_rows += processed.rows_loaded
-                    if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
-                        load(batch)
-                        batch_rows = 0
-            judged = judge_night(runner, outcomes, batch, lambda: load(batch) if batch else None,
-                                 wh, shared)  # fmt: skip
-        if settings.dask_address:
-            release_dask_workers(settings.dask_address)
-        close_pools()  # this process's delivery workers hold the key: not kept between nights
-        results = [result for _, result in outcomes]
-        reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
-        pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
-                 for config in enabled_api_sources(settings)]  # fmt: skip
-        wh.refresh_marts()
-        wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
-        summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
-                             files_seen=len(files) + skipped, files_new=len(files),
-                             files_skipped=skipped, deliveries=results, api_pulls=pulls,
-                             warehouse=str(settings.warehouse_path),
-                             task_runs=len(groups) + len(loads) + judged + len(pulls))  # fmt: skip
-        summarise(wh, summary)
-    # only once the version is published (a killed run writes none); the Data Docs and the
-    # feedback in processes of their own while the report is built here, without collections
-    # that would rescan every delivery's outcome the feedback needs (~0.5 s of the flow)
-    with (gc_paused(), data_docs_beside(settings, reports) as docs,
-          feedback_beside(settings.feedback_directory, outcomes, inputs.reference,
-                          settings.worker_count)):  # fmt: skip
-        summary.report = str(publish_report(settings))
+                window = GROUPS_AHEAD * max(1, settings.worker_count)
+                for group_result in in_group_order(submit, len(groups), window):
+                    for processed in group_result:
+                        progress.advance(processed)
+                        key = (processed.file.folder.upper(), processed.file.sha256)
+                        if key in misdirected:
+                            processed = flag_misdirected(processed, misdirected[key])
+                        batch.append(processed)
+                        batch_rows += processed.rows_loaded
+                        if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
+                            load(batch)
+                            batch_rows = 0
+                judged = judge_night(runner, outcomes, batch,
+                                     lambda: load(batch) if batch else None, wh, shared)  # fmt: skip
+            # every delivery is loaded and judged: its feedback is written from now on, by workers
+            # beside the rest of the run, and put in place once the version is published
+            feedback = after_publishing.enter_context(
+                staged_feedback(settings.feedback_directory, outcomes, inputs.reference,
+                                settings.worker_count))  # fmt: skip
+            if settings.dask_address:
+                release_dask_workers(settings.dask_address)
+            close_pools()  # this process's delivery workers hold the key: not kept between nights
+            results = [result for _, result in outcomes]
+            reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
+            pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
+                     for config in enabled_api_sources(settings)]  # fmt: skip
+            wh.refresh_marts()
+            wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
+            summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
+                                 files_seen=len(files) + skipped, files_new=len(files),
+                                 files_skipped=skipped, deliveries=results, api_pulls=pulls,
+                                 warehouse=str(settings.warehouse_path),
+                                 task_runs=len(groups) + len(loads) + judged + len(pulls))  # fmt: skip
+            summarise(wh, summary)
+        # only once the version is published (a killed run writes none); the Data Docs in a
+        # process of its own while the report is built here, without collections that would rescan
+        # every delivery's outcome the feedback needs (~0.5 s of the flow); then the feedback,
+        # written meanwhile, in place
+        with gc_paused(), data_docs_beside(settings, reports) as docs:
+            summary.report = str(publish_report(settings))
+        feedback.publish()
     summary.feedback_dir = str(settings.feedback_directory)
     if docs.built:
         summary.datadocs = str(docs.index) if docs.index else None

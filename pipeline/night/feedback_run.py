@@ -1,13 +1,24 @@
-"""Every delivery's feedback of a run, written by worker processes once the run's warehouse
-version is published (a killed run writes none)."""
+"""Every delivery's feedback of a run, written by worker processes from the moment the run's
+deliveries are loaded and judged, and put in place once its warehouse version is published (a
+killed run leaves none).
+
+The workers write into a folder beside the feedback folder while the run refreshes its marts,
+publishes its version and builds its report; they run at a lower priority (`FEEDBACK_NICENESS`),
+so the run's own steps, which the night waits for, keep their core, and the workers take what
+is left. `StagedFeedback.publish` waits for them and moves every file into its employer's
+folder (a rename: the same file system).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
+import os
+import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.employers.feedback import DeliveryOutcome, build_feedback
@@ -19,41 +30,77 @@ from pipeline.night.steps import LoadResult
 
 log = logging.getLogger(__name__)
 FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job
+FEEDBACK_NICENESS = 10  # added to the workers' nice value: the run's own steps come first
+STAGING_SUFFIX = ".nieuw"  # `.<feedback folder>-<pid>.nieuw`, beside the feedback folder
 
 
 @dataclass
-class FeedbackWritten:
-    """How many deliveries' feedback was written (known at the end of `feedback_beside`)."""
+class StagedFeedback:
+    """The feedback of a run being written (`staged_feedback`); `publish` puts it in place."""
 
-    count: int = 0
+    root: Path
+    outcomes: list[tuple[ProcessedDelivery, LoadResult]]
+    names: dict[str, str]
+    staging: Path | None = None  # None: written at `publish`, in this process
+    futures: list[Future[int]] = field(default_factory=list)
+    count: int | None = None  # how many deliveries' feedback was written, once published
+
+    def publish(self) -> int:
+        """Wait for the workers and move every file they wrote into its employer's folder (or,
+        without workers, write the feedback there now); returns how many deliveries have theirs."""
+        if self.staging is None:
+            self.count = _write_feedback_chunk(self.root, self.outcomes, self.names)
+            return self.count
+        count = sum(future.result() for future in self.futures)
+        for folder in sorted(p for p in self.staging.iterdir() if p.is_dir()):
+            target = self.root / folder.name
+            target.mkdir(parents=True, exist_ok=True)
+            for path in folder.iterdir():
+                os.replace(path, target / path.name)
+        self.count = count
+        return count
 
 
 @contextlib.contextmanager
-def feedback_beside(
+def staged_feedback(
     root: Path,
     outcomes: list[tuple[ProcessedDelivery, LoadResult]],
     reference: Reference,
     workers: int,
-) -> Iterator[FeedbackWritten]:
-    """Write every delivery's feedback in `workers` processes while the block runs (the night
-    builds its report meanwhile), and wait for them at its end. One worker or a few deliveries:
-    written here, before the block. One that cannot be written is logged; the others are still
-    written."""
-    written = FeedbackWritten()
+) -> Iterator[StagedFeedback]:
+    """Start writing every delivery's feedback in `workers` processes beside `root`, now; the
+    block publishes it (`StagedFeedback.publish`). Leaving the block without publishing (an
+    error, a stopped run) cancels what no worker started and leaves nothing in `root`. One
+    worker or a few deliveries: written at `publish`, in this process. A delivery whose feedback
+    cannot be written is logged; the others are still written."""
     names = reference.organisation_names
     if workers <= 1 or len(outcomes) < 2 * FEEDBACK_CHUNK:
-        written.count = _write_feedback_chunk(root, outcomes, names)
-        yield written
+        yield StagedFeedback(root, outcomes, names)
         return
+    _remove_stale_staging(root)
+    staging = root.with_name(f".{root.name}-{os.getpid()}{STAGING_SUFFIX}")
+    staging.mkdir(parents=True)
+    staged = StagedFeedback(root, outcomes, names, staging)
     chunks = [outcomes[i : i + FEEDBACK_CHUNK] for i in range(0, len(outcomes), FEEDBACK_CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
-        futures = [pool.submit(_write_feedback_chunk, root, chunk, names) for chunk in chunks]
-        try:
-            yield written
-        except BaseException:  # the block failed or the run is stopped: no waiting for it all
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        written.count = sum(future.result() for future in futures)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context(),
+                                 initializer=os.nice, initargs=(FEEDBACK_NICENESS,)) as pool:  # fmt: skip
+            staged.futures = [pool.submit(_write_feedback_chunk, staging, chunk, names)
+                              for chunk in chunks]  # fmt: skip
+            try:
+                yield staged
+            except BaseException:  # the run failed or is stopped: no waiting for it all
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale_staging(root: Path) -> None:
+    """The staging folders a killed run left beside `root` (one run writes at a time)."""
+    if root.parent.is_dir():
+        for stale in root.parent.glob(f".{glob.escape(root.name)}-*{STAGING_SUFFIX}"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def write_all_feedback(
@@ -64,9 +111,8 @@ def write_all_feedback(
 ) -> int:
     """Write every delivery's feedback, in `workers` processes side by side; returns how many
     were written."""
-    with feedback_beside(root, outcomes, reference, workers) as written:
-        pass
-    return written.count
+    with staged_feedback(root, outcomes, reference, workers) as staged:
+        return staged.publish()
 
 
 def _write_feedback_chunk(

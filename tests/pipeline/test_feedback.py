@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -302,15 +303,16 @@ def test_a_self_check_uses_the_history_and_names_the_delivery_it_replaces(
     assert check_report(alone)["vervangt"] is None
 
 
-def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
+def test_feedback_is_written_by_workers_while_the_night_goes_on_and_published_after(
     tmp_path: Path, settings: Settings
 ) -> None:
-    """120 deliveries in chunks of 50 on two worker processes: the block (the report) runs while
-    they write; at its end every delivery has its three files, and one whose feedback cannot be
-    built is left out without stopping the others."""
+    """120 deliveries in chunks of 50 on two worker processes: the block (publishing the version,
+    the report) runs while they write beside the feedback folder; nothing is in the folder before
+    `publish`, and after it every delivery has its three files there, and one whose feedback
+    cannot be built is left out without stopping the others."""
 
     from pipeline.ingest.reference import load_reference
-    from pipeline.night.feedback_run import feedback_beside
+    from pipeline.night.feedback_run import staged_feedback
     from pipeline.night.steps import LoadResult
 
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
@@ -323,13 +325,18 @@ def test_feedback_is_written_by_workers_while_the_night_builds_its_report(
                             1, delivery_id=i, quality=None if i == 60 else quality)  # fmt: skip
         outcomes.append((copy.for_feedback(), result))
     root = tmp_path / "feedback"
+    (root / "GM0344").mkdir(parents=True)
+    (root / "GM0344" / "eerder.xlsx").write_bytes(b"an earlier night's feedback")
 
-    with feedback_beside(root, outcomes, load_reference(REFERENCE_DIR), workers=2) as written:
-        during = written.count  # the block runs before the workers are waited for
-    assert during == 0 and written.count == 119
+    with staged_feedback(root, outcomes, load_reference(REFERENCE_DIR), workers=2) as staged:
+        assert staged.count is None  # the block runs before the workers are waited for
+        staged.futures[0].result()  # a chunk is written, but not where employers look
+        assert [p.name for p in (root / "GM0344").iterdir()] == ["eerder.xlsx"]
+        assert staged.publish() == 119
     files = sorted(p.name for p in (root / "GM0344").iterdir())
-    assert len(files) == 3 * 119
+    assert len(files) == 3 * 119 + 1 and "eerder.xlsx" in files
     assert "levering-000060_lev_60.xlsx" not in files and "levering-000061_lev_61.xlsx" in files
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging
 
 
 def test_edits_beyond_a_sheet_are_left_out_of_it_and_said(
@@ -371,11 +378,12 @@ def test_a_file_name_that_is_not_utf8_still_gets_its_feedback(tmp_path: Path) ->
 def test_a_report_that_fails_does_not_wait_for_all_feedback(
     tmp_path: Path, settings: Settings
 ) -> None:
-    """The error of the block comes through, and the chunks no worker has started are
-    cancelled instead of written first (eight chunks; without the cancel all eight are written)."""
+    """The error of the block comes through, the chunks no worker has started are cancelled
+    instead of written first (eight chunks; without the cancel all eight are written), and
+    nothing written reaches the feedback folder: a run that fails publishes no feedback."""
 
     from pipeline.ingest.reference import load_reference
-    from pipeline.night.feedback_run import feedback_beside
+    from pipeline.night.feedback_run import staged_feedback
     from pipeline.night.steps import LoadResult
 
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
@@ -387,8 +395,39 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
     root = tmp_path / "feedback"
 
     reference = load_reference(REFERENCE_DIR)
+    started = time.monotonic()
     with (pytest.raises(RuntimeError, match="rapport"),
-          feedback_beside(root, outcomes, reference, workers=2)):  # fmt: skip
+          staged_feedback(root, outcomes, reference, workers=2) as staged):  # fmt: skip
         raise RuntimeError("rapport mislukt")
-    written = len(list((root / "GM0344").glob("*.xlsx"))) if root.exists() else 0
-    assert written <= 5 * 50  # of 400: what two workers and the executor's queue (3) held at most
+    done = [f for f in staged.futures if f.done() and not f.cancelled()]
+    assert len(done) <= 5  # of 8 chunks: what two workers and the executor's queue (3) held
+    assert any(f.cancelled() for f in staged.futures)
+    assert not root.exists() or not any(root.rglob("*.xlsx"))  # nothing published
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # staging gone
+    assert time.monotonic() - started < 120
+
+
+def test_a_killed_runs_staged_feedback_is_removed_by_the_next(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A run killed while its feedback was staged leaves the staging folder (and nothing in the
+    feedback folder); the next run that stages feedback removes it."""
+    from pipeline.ingest.reference import load_reference
+    from pipeline.night.feedback_run import staged_feedback
+    from pipeline.night.steps import LoadResult
+
+    stale = tmp_path / ".feedback-4242.nieuw" / "GM0344"
+    stale.mkdir(parents=True)
+    (stale / "levering-000001_lev_1.xlsx").write_bytes(b"half")
+    other = tmp_path / ".feedbackx-1.nieuw"  # not this folder's
+    other.mkdir()
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    light, quality = processed.for_feedback(), delivery_quality(processed, None, 30)
+    outcomes = [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
+                 LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
+                            1, delivery_id=i, quality=quality)) for i in range(1, 101)]  # fmt: skip
+    with staged_feedback(tmp_path / "feedback", outcomes, load_reference(REFERENCE_DIR),
+                         workers=2) as staged:  # fmt: skip
+        assert not stale.parent.exists() and other.exists()
+        assert staged.publish() == 100
