@@ -224,7 +224,18 @@ def _row_xml(number: int, row: Sequence[tuple[str, Any] | None], index: dict[str
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
+REMEMBERED_TEXT = 200  # texts up to this long are written once a process (most recur: labels,
+# codes, the explanations of an edit, an organisation's name), longer ones every time
+
+
 def _inline_text(text: str) -> tuple[str, str]:
+    """A text as XlsxWriter writes an inline string (`_inline_text_of`)."""
+    if len(text) > REMEMBERED_TEXT:
+        return _inline_text_of(text)
+    return _inline_text_remembered(text)
+
+
+def _inline_text_of(text: str) -> tuple[str, str]:
     """A text as XlsxWriter writes an inline string: cut to Excel's limit, control characters
     as `_xHHHH_` (a literal `_xHHHH_` as `_x005F_xHHHH_`), XML-escaped, whitespace preserved."""
     if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_TEXT:
@@ -236,6 +247,9 @@ def _inline_text(text: str) -> tuple[str, str]:
     if _XML_SPECIAL.search(text):
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return preserve, text
+
+
+_inline_text_remembered = functools.lru_cache(maxsize=1 << 14)(_inline_text_of)
 
 
 def _utf16_prefix(text: str, units: int) -> str:
