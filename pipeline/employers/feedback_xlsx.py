@@ -6,8 +6,8 @@ XlsxWriter spends ~5 ms on every workbook, most of it assembling the same packag
 written as the XML XlsxWriter writes in its `constant_memory` mode: inline strings, control
 characters as `_xHHHH_` (and a literal `_xHHHH_` kept literal), whitespace preserved, XlsxWriter's
 column widths, a frozen header row and an autofilter with its hidden defined name. The sheet
-that is the same in every workbook (Uitleg) is written once. The zip is deflated at level 1
-(XlsxWriter: 6), a little larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds both
+that is the same in every workbook (Uitleg) is written once, and every part all workbooks share
+is deflated once (`packed_zip`), at level 1 (XlsxWriter: 6), a little larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds both
 writers side by side, part by part (after unzipping).
 
 One difference, on purpose: XlsxWriter's `constant_memory` mode writes a text that starts with
@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.employers.packed_zip import Packed, pack, write_zip
 from pipeline.escaping import XLSX_OPTIONS, escape_cell
 
 HEADER, TEXT, WRAP = "header", "text", "wrap"
@@ -77,36 +78,48 @@ class Table:
 
 def write_workbook(path: Path, tables: Sequence[Table], created: dt.datetime | None = None) -> None:
     """Write the tables as one workbook at `path` (written beside it, then moved: an error
-    leaves no half a workbook)."""
+    leaves no half a workbook). The parts every workbook shares are deflated once a process."""
     cells = [_Sheet(table) for table in tables]
     order = _style_order(cells)
-    parts = _package(tuple(t.name for t in tables), order)
+    names = tuple(t.name for t in tables)
+    parts = _package(names, order)
     index = {style: i for i, style in enumerate(order, start=1)}
-    when = (created or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = created or dt.datetime.now(dt.UTC)
+    shared = functools.partial(_packed_part, names, order)
+    packed = [shared("[Content_Types].xml"), shared("_rels/.rels"),
+              shared("xl/_rels/workbook.xml.rels")]  # fmt: skip
+    for number, sheet in enumerate(cells, start=1):
+        name, selected = f"xl/worksheets/sheet{number}.xml", number == 1
+        if sheet.table.constant:
+            packed.append(_packed_constant_sheet(name, sheet.table, order, selected))
+            continue
+        pieces = sheet.xml(index, selected)  # a lone surrogate: "?"
+        packed.append(pack(name, (piece.encode("utf-8", "replace") for piece in pieces)))
+    packed.append(pack("xl/workbook.xml", _workbook_xml(parts["xl/workbook.xml"], cells).encode()))
+    packed += [shared("xl/styles.xml"), shared("xl/theme/theme1.xml")]
+    when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    core = _CORE_TIMES.sub(rf"\g<1>{when}\g<2>", parts["docProps/core.xml"])
+    packed += [pack("docProps/core.xml", core.encode()), shared("docProps/app.xml")]
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with zipfile.ZipFile(
-            partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
-        ) as book:
-            for name in ("[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels"):
-                book.writestr(name, parts[name])
-            for number, sheet in enumerate(cells, start=1):
-                name, selected = f"xl/worksheets/sheet{number}.xml", number == 1
-                if sheet.table.constant:
-                    book.writestr(name, _constant_sheet(sheet.table, order, selected))
-                    continue
-                with book.open(name, "w", force_zip64=False) as out:
-                    for piece in sheet.xml(index, selected):
-                        out.write(piece.encode("utf-8", "replace"))  # a lone surrogate: "?"
-            book.writestr("xl/workbook.xml", _workbook_xml(parts["xl/workbook.xml"], cells))
-            for name in ("xl/styles.xml", "xl/theme/theme1.xml"):
-                book.writestr(name, parts[name])
-            book.writestr("docProps/core.xml", _CORE_TIMES.sub(rf"\g<1>{when}\g<2>",
-                                                               parts["docProps/core.xml"]))  # fmt: skip
-            book.writestr("docProps/app.xml", parts["docProps/app.xml"])
+        with partial.open("wb") as out:
+            write_zip(out, packed, moment)
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+@functools.lru_cache(maxsize=128)
+def _packed_part(names: tuple[str, ...], order: tuple[str, ...], part: str) -> Packed:
+    """A package part XlsxWriter wrote, deflated (once a process)."""
+    return pack(part, _package(names, order)[part].encode())
+
+
+@functools.lru_cache(maxsize=64)
+def _packed_constant_sheet(name: str, table: Table, order: tuple[str, ...],
+                           selected: bool) -> Packed:  # fmt: skip
+    """A sheet that is the same in every workbook, deflated (once a process)."""
+    return pack(name, _constant_sheet(table, order, selected))
 
 
 def cell(value: Any) -> tuple[str, Any] | None:
