@@ -52,9 +52,12 @@ class StagedFeedback:
             self.count = _write_feedback_chunk(self.root, self.outcomes, self.names)
             return self.count
         count = sum(future.result() for future in self.futures)
+        self.root.mkdir(parents=True, exist_ok=True)
         for folder in sorted(p for p in self.staging.iterdir() if p.is_dir()):
             target = self.root / folder.name
-            target.mkdir(parents=True, exist_ok=True)
+            if not target.exists():  # an employer's first feedback: its folder at once
+                os.replace(folder, target)
+                continue
             for path in folder.iterdir():
                 os.replace(path, target / path.name)
         self.count = count
