@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import contextvars
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -60,6 +61,7 @@ from pipeline.night.steps import (
     publish_report,
     summarise,
     sync_api_source,
+    warm_report,
 )
 from pipeline.night.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.settings import Settings, load_settings
@@ -247,6 +249,9 @@ def nightly(
             files, skipped = new_files(settings.inbox_dir, known)
             misdirected = misdirected_files(files, known)
             logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
+            # the report's imports and chart engine while the workers process the night
+            warming = threading.Thread(target=warm_report, name="rapport-vooraf", daemon=True)
+            warming.start()
             quoted = quote(
                 inputs
             )  # not a dependency to track: skips Prefect's walk over the frames
@@ -323,6 +328,7 @@ def nightly(
         # process of its own while the report is built here, without collections that would rescan
         # every delivery's outcome the feedback needs (~0.5 s of the flow); then the feedback,
         # written meanwhile, in place
+        warming.join()
         with gc_paused(), data_docs_beside(settings, reports) as docs:
             summary.report = str(publish_report(settings))
         feedback.publish()
