@@ -317,26 +317,27 @@ def _validate_together(
 def _validate_batch_pass(batch: Sequence[Opened], inputs: ProcessingInputs) -> list[Validated]:
     """One vectorised pass: the deliveries' cells as one frame (rows numbered per delivery,
     `schemas.rows`), harmonised and validated together, split back in order."""
-    frames, codes, sources = [], [], []
-    for position, opened in enumerate(batch):
-        cells = opened.raw.cells
-        frames.append(cells.assign(**{ROW_COLUMN: batch_rows(position, cells[ROW_COLUMN])}))
-        codes.append(pd.Series(opened.meta.organisatiecode, index=range(len(cells))))
-        sources.append(pd.Series(opened.meta.organisatiecode_bron, index=range(len(cells))))
-    first = batch[0]
+    first, sizes = batch[0], [len(opened.raw.cells) for opened in batch]
     if len(batch) == 1:
-        cells = frames[0]
+        cells = first.raw.cells
         ctx = DeliveryContext(first.meta.organisatiecode, first.meta.organisatiecode_bron,
                               inputs.pseudonym_key)  # fmt: skip
-    else:
-        cells = pd.concat(frames, ignore_index=True)
-        ctx = DeliveryContext(pd.concat(codes, ignore_index=True),
-                              pd.concat(sources, ignore_index=True), inputs.pseudonym_key)  # fmt: skip
+    else:  # one concatenation and each delivery's codes spread at once (~0.4 ms a delivery)
+        cells = pd.concat([opened.raw.cells for opened in batch], ignore_index=True)
+        ctx = DeliveryContext(_per_row([o.meta.organisatiecode for o in batch], sizes),
+                              _per_row([o.meta.organisatiecode_bron for o in batch], sizes),
+                              inputs.pseudonym_key)  # fmt: skip
+    cells = cells.assign(**{ROW_COLUMN: batch_rows(cells[ROW_COLUMN], sizes)})
     raw = RawTable(cells, first.raw.file, first.raw.sheet, first.raw.metadata)
     harmonised = apply_profile(raw, first.profile, ctx, inputs.reference)
     harmonised = replace(harmonised, frame=_with_provenance(harmonised.frame, batch))
     periodes = [(o.meta.periode, o.meta.periode_uit_data) for o in batch]
     return validate_deliveries(harmonised, periodes, inputs.today)
+
+
+def _per_row(values: Sequence[str], sizes: Sequence[int]) -> pd.Series:
+    """Each delivery's value on each of its rows (deliveries stacked in order)."""
+    return pd.Series(np.repeat(np.array(values, dtype=object), sizes))
 
 
 def _with_provenance(frame: pd.DataFrame, batch: Sequence[Opened]) -> pd.DataFrame:
