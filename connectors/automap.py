@@ -199,7 +199,7 @@ def suggest_profile(
 ) -> Suggestion:
     """Place the file's columns on national fields, greedily by confidence, one field a column."""
     syn = load_synonyms()
-    columns = [str(c) for c in raw.cells.columns if c != ROW_COLUMN]
+    columns = [str(c) for c in raw.cells.columns.tolist() if c != ROW_COLUMN]
     fields: dict[str, FieldMap] = {}
     confidence: dict[str, float] = {}
     unmapped: dict[str, tuple[str, ...]] = {}

@@ -41,7 +41,7 @@ class Recognised:
 
 def header_share(raw: RawTable, profile: MappingProfile) -> tuple[float, list[str]]:
     """Share of the profile's source columns present in the file, and the required ones missing."""
-    present = {normalise_header(str(c)) for c in raw.cells.columns}
+    present = {normalise_header(str(c)) for c in raw.cells.columns.tolist()}
     columns = profile.source_columns()
     found = [c for c in columns if normalise_header(c) in present]
     required = [c for f in REQUIRED_FIELDS if f in profile.fields

@@ -62,10 +62,11 @@ def measures_of(frames: Sequence[pd.DataFrame], plans: Sequence[Plan]) -> pd.Dat
     sizes = [len(frame) for frame in frames]
     position = np.repeat(np.arange(len(frames)), sizes)
     out = pd.DataFrame({"rijen": sizes})
+    # the deliveries stacked once (their columns in one order: a quick concatenation)
+    whole = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for column in columns:
-        parts = [frame[column] if column in frame.columns else pd.Series([None] * len(frame),
-                 dtype=object) for frame in frames]  # fmt: skip
-        values = pd.concat(parts, ignore_index=True) if parts else pd.Series(dtype=object)
+        values = (whole[column] if column in whole.columns
+                  else pd.Series([None] * len(whole), dtype=object))  # fmt: skip
         if column in DATE_FIELDS:
             days = as_day(values)
             out[f"{column}:dagen"] = (

@@ -66,14 +66,14 @@ class Harmonised:
 
 def source_column(cells: pd.DataFrame, name: str) -> pd.Series:
     """The raw cells of a source column, found by its normalised header."""
-    by_norm = {normalise_header(str(c)): c for c in cells.columns}
+    by_norm = {normalise_header(str(c)): c for c in cells.columns.tolist()}
     return cells[by_norm[normalise_header(name)]]
 
 
 def missing_columns(cells: pd.DataFrame, profile: MappingProfile) -> list[str]:
     """Source columns the profile maps that the delivery lacks (S03). A tick-box column is
     found by its name or by its meaning (`Fysieke agressie (lichamelijk)` for fysiek_geweld)."""
-    names = [str(c) for c in cells.columns]
+    names = [str(c) for c in cells.columns.tolist()]
     present = {normalise_header(c) for c in names}
     missing = []
     for mapping in profile.fields.values():
@@ -172,7 +172,7 @@ def map_ticks(
     """Tick-box columns: a tick value means the code applies; anything else is E02."""
     ticks = {normalise_header(v) for v in mapping.tick_values}
     marked, bad = {}, pd.Series(False, index=cells.index)
-    found = mapping.tick_columns([str(c) for c in cells.columns])
+    found = mapping.tick_columns([str(c) for c in cells.columns.tolist()])
     for code in (c for c in allowed if found.get(c) is not None):
         (column,) = on_distinct(cells[found[code]],  # a few distinct texts in a column
                                 lambda v: (v.map(normalise_header, na_action="ignore"),))  # fmt: skip
@@ -332,7 +332,9 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
         return source_column(cells, mapping.column)
     if mapping.constant is not None:
         return pd.Series(mapping.constant, index=cells.index, dtype=object)
-    found = [c for c in mapping.tick_columns([str(c) for c in cells.columns]).values() if c]
+    found = [
+        c for c in mapping.tick_columns([str(c) for c in cells.columns.tolist()]).values() if c
+    ]
     assert len(found) < 63, "a tick-box column per code of a code list: a few"  # bits of a key
     keys = np.zeros(len(cells), dtype=np.int64)  # each row's ticks as bits: a few distinct keys
     for bit, column in enumerate(found):

@@ -137,8 +137,9 @@ def validate_deliveries(
     sizes = delivery_of(frame[ROW_COLUMN]).value_counts()
     by_delivery = dict(tuple(edits.groupby(DELIVERY, sort=False)))
     loaded = dict(tuple(kept.groupby(position, sort=False)))  # by an array: no column to drop
+    none_loaded = kept.iloc[:0]
     return [
-        _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, kept.iloc[:0]),
+        _one_delivery(by_delivery.get(i, EMPTY_EDITS), loaded.get(i, none_loaded),
                       int(sizes.get(i, 0)), periode, from_data)
         for i, (periode, from_data) in enumerate(periodes)
     ]  # fmt: skip
