@@ -35,7 +35,7 @@ def render_svg(chart: Any, label: str) -> str:
     import vl_convert
 
     try:
-        svg = vl_convert.vegalite_to_svg(chart.to_dict(), format_locale="nl-NL")
+        svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="nl-NL")
     except (ValueError, RuntimeError) as exc:
         raise ReportError(f"grafiek {label!r} kon niet worden getekend: {exc}") from exc
     svg = XMLNS.sub("", svg, count=2)  # inline in HTML: no namespace URLs needed
@@ -77,16 +77,17 @@ def line_chart(rows: pd.DataFrame, x: str, series: str, title: str, y_title: str
     data = _plain(rows, [x, series])
     base = alt.Chart(data).encode(x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-45)))
     line = base.mark_line(color="#7f8c99").encode(
-        y=alt.Y("waarde:Q", title=y_title), detail=f"{series}:N"
+        y=alt.Y("waarde:Q", title=y_title), detail=alt.Detail(f"{series}:N")
     )
     points = base.mark_point(filled=True, size=70).encode(
-        y="waarde:Q", color=_status_colour(),
+        y=alt.Y("waarde:Q"), color=_status_colour(),
         shape=alt.Shape(f"{series}:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[f"{series}:N", f"{x}:O", alt.Tooltip("waarde:Q", format=",.1f"), "status:N"],
+        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:O"),
+                 alt.Tooltip("waarde:Q", format=",.1f"), alt.Tooltip("status:N")],
     )  # fmt: skip
     marks = base.transform_filter("datum.waarde == null").mark_text(
         dy=-6, fontWeight="bold", fontSize=14
-    ).encode(y="nul:Q", text="teken:N")  # fmt: skip
+    ).encode(y=alt.Y("nul:Q"), text=alt.Text("teken:N"))  # fmt: skip
     return _finish(alt.layer(line, points, marks), title, width=520, height=240)
 
 
@@ -99,10 +100,11 @@ def bar_chart(rows: pd.DataFrame, category: str, facet: str | None, title: str, 
     base = alt.Chart().encode(y=y)
     bars = base.mark_bar().encode(
         x=alt.X("waarde:Q", title=x_title), color=_status_colour(),
-        tooltip=[f"{category}:N", alt.Tooltip("waarde:Q", format=",.1f"), "status:N"],
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("waarde:Q", format=",.1f"),
+                 alt.Tooltip("status:N")],
     )  # fmt: skip
     labels = base.mark_text(align="left", dx=3, fontWeight="bold").encode(
-        x=alt.X("plaats:Q"), text="teken:N"
+        x=alt.X("plaats:Q"), text=alt.Text("teken:N")
     )
     data = _plain(rows, [category, *([facet] if facet else [])])
     data["plaats"] = data["waarde"].fillna(0.0)
