@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import contextvars
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -61,7 +60,7 @@ from pipeline.night.steps import (
     publish_report,
     summarise,
     sync_api_source,
-    warm_report,
+    warm_report_beside,
 )
 from pipeline.night.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.settings import Settings, load_settings
@@ -250,8 +249,7 @@ def nightly(
             misdirected = misdirected_files(files, known)
             logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
             # the report's imports and chart engine while the workers process the night
-            warming = threading.Thread(target=warm_report, name="rapport-vooraf", daemon=True)
-            warming.start()
+            warming = warm_report_beside(files)
             quoted = quote(
                 inputs
             )  # not a dependency to track: skips Prefect's walk over the frames
@@ -328,7 +326,8 @@ def nightly(
         # process of its own while the report is built here, without collections that would rescan
         # every delivery's outcome the feedback needs (~0.5 s of the flow); then the feedback,
         # written meanwhile, in place
-        warming.join()
+        if warming is not None:
+            warming.join()
         with gc_paused(), data_docs_beside(settings, reports) as docs:
             summary.report = str(publish_report(settings))
         feedback.publish()

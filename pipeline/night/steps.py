@@ -6,7 +6,8 @@ import contextlib
 import datetime as dt
 import importlib
 import logging
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -241,6 +242,21 @@ REPORT_MODULES = ("pipeline.publication.build", "pipeline.publication.revisions"
                   "pipeline.publication.writer", "altair", "vl_convert")  # fmt: skip
 _WARM_CHART = {"mark": "point", "data": {"values": [{"a": 1}]},
                "encoding": {"x": {"field": "a", "type": "quantitative"}}}  # fmt: skip
+
+
+WARM_REPORT_BYTES = 200 * 2**20  # new files up to this size: the report warms up beside them
+
+
+def warm_report_beside(files: Sequence[InboxFile]) -> threading.Thread | None:
+    """Start `warm_report` in a thread of its own when the night's new files are at most
+    WARM_REPORT_BYTES (the sample's one year: 22 MB); None for a larger night. Warmed up, the
+    flow holds ~130 MB more while it holds a load batch's rows: at scale 100 (719 MB of files)
+    the process tree then came within 30 MB of 2 GB, for 1.5 s of a ~65 s night."""
+    if sum(file.size for file in files) > WARM_REPORT_BYTES:
+        return None
+    thread = threading.Thread(target=warm_report, name="rapport-vooraf", daemon=True)
+    thread.start()
+    return thread
 
 
 def warm_report() -> None:

@@ -30,3 +30,29 @@ def test_warming_the_report_never_fails_the_night(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(steps, "REPORT_MODULES", ("pipeline.publication.bestaat_niet",))
     steps.warm_report()  # the report itself says what is wrong, later
+
+
+def test_only_a_night_of_modest_size_warms_the_report_beside_its_deliveries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Warmed up, the flow holds ~130 MB more while it holds a load batch's rows: a large night
+    (scale 100) does without, to stay under 2 GB."""
+    import datetime as dt
+    from pathlib import Path
+
+    from connectors import InboxFile
+    from pipeline.night import steps
+
+    warmed: list[str] = []
+    monkeypatch.setattr(steps, "warm_report", lambda: warmed.append("warm"))
+
+    def files(size: int) -> list[InboxFile]:
+        at = dt.datetime(2025, 4, 1, tzinfo=dt.UTC)
+        return [InboxFile(Path(f"GM0344/q{i}.csv"), "GM0344", f"h{i}", at, size) for i in range(4)]
+
+    thread = steps.warm_report_beside(files(steps.WARM_REPORT_BYTES // 4))
+    assert thread is not None
+    thread.join(timeout=30)
+    assert warmed == ["warm"]
+    assert steps.warm_report_beside(files(steps.WARM_REPORT_BYTES // 4 + 1)) is None
+    assert warmed == ["warm"]
