@@ -8,6 +8,7 @@ import io
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -384,14 +385,8 @@ def test_a_report_that_fails_does_not_wait_for_all_feedback(
 
     from pipeline.ingest.reference import load_reference
     from pipeline.night.feedback_run import staged_feedback
-    from pipeline.night.steps import LoadResult
 
-    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
-    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
-    light, quality = processed.for_feedback(), delivery_quality(processed, None, 30)
-    outcomes = [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
-                 LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
-                            1, delivery_id=i, quality=quality)) for i in range(1, 401)]  # fmt: skip
+    outcomes = loaded_copies(tmp_path, settings, 400)
     root = tmp_path / "feedback"
 
     reference = load_reference(REFERENCE_DIR)
@@ -414,20 +409,27 @@ def test_a_killed_runs_staged_feedback_is_removed_by_the_next(
     feedback folder); the next run that stages feedback removes it."""
     from pipeline.ingest.reference import load_reference
     from pipeline.night.feedback_run import staged_feedback
-    from pipeline.night.steps import LoadResult
 
     stale = tmp_path / ".feedback-4242.nieuw" / "GM0344"
     stale.mkdir(parents=True)
     (stale / "levering-000001_lev_1.xlsx").write_bytes(b"half")
     other = tmp_path / ".feedbackx-1.nieuw"  # not this folder's
     other.mkdir()
-    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
-    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
-    light, quality = processed.for_feedback(), delivery_quality(processed, None, 30)
-    outcomes = [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
-                 LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1,
-                            1, delivery_id=i, quality=quality)) for i in range(1, 101)]  # fmt: skip
+    outcomes = loaded_copies(tmp_path, settings, 100)
     with staged_feedback(tmp_path / "feedback", outcomes, load_reference(REFERENCE_DIR),
                          workers=2) as staged:  # fmt: skip
         assert not stale.parent.exists() and other.exists()
         assert staged.publish() == 100
+
+
+def loaded_copies(tmp_path: Path, settings: Settings, count: int) -> list[tuple[Any, Any]]:
+    """`count` loaded deliveries of one vendor CSV, each under its own file name, as the night
+    hands them to its feedback."""
+    from pipeline.night.steps import LoadResult
+
+    spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
+    processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
+    light, quality = processed.for_feedback(), delivery_quality(processed, None, 30)
+    return [(replace(light, file=replace(light.file, path=tmp_path / f"lev_{i}.csv")),
+             LoadResult(f"lev_{i}.csv", "GM0344", "2025Q3", "vendor_csv", "loaded", 6, 5, 1, 1,
+                        delivery_id=i, quality=quality)) for i in range(1, count + 1)]  # fmt: skip
