@@ -250,9 +250,8 @@ def nightly(
             logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
             # the report's imports and chart engine while the workers process the night
             warming = warm_report_beside(files)
-            quoted = quote(
-                inputs
-            )  # not a dependency to track: skips Prefect's walk over the frames
+            # not a dependency to track: skips Prefect's walk over the frames
+            quoted = quote(inputs)
             outcomes: list[tuple[ProcessedDelivery, LoadResult]] = []
             loads: list[str] = []
 
