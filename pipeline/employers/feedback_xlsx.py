@@ -118,8 +118,9 @@ def _packed_part(names: tuple[str, ...], order: tuple[str, ...], part: str) -> P
 @functools.lru_cache(maxsize=64)
 def _packed_constant_sheet(name: str, table: Table, order: tuple[str, ...],
                            selected: bool) -> Packed:  # fmt: skip
-    """A sheet that is the same in every workbook, deflated (once a process)."""
-    return pack(name, _constant_sheet(table, order, selected))
+    """A sheet that is the same in every workbook, written and deflated once a process."""
+    index = {style: i for i, style in enumerate(order, start=1)}
+    return pack(name, "".join(_Sheet(table).xml(index, selected)).encode("utf-8", "replace"))
 
 
 def cell(value: Any) -> tuple[str, Any] | None:
@@ -197,12 +198,6 @@ class _Sheet:
         filter_range = self.filter_range
         autofilter = f'<autoFilter ref="{filter_range}"/>' if filter_range else ""
         yield "".join(pieces) + f"</sheetData>{autofilter}{_PAGE_MARGINS}"
-
-
-@functools.lru_cache(maxsize=64)
-def _constant_sheet(table: Table, order: tuple[str, ...], selected: bool) -> bytes:
-    index = {style: i for i, style in enumerate(order, start=1)}
-    return "".join(_Sheet(table).xml(index, selected)).encode("utf-8", "replace")
 
 
 def _text_style(kind_value: tuple[str, Any]) -> str | None:
