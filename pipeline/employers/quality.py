@@ -87,16 +87,17 @@ def _quality(processed: ProcessedDelivery, received_at: dt.datetime | None, dead
 
 def known_shares(frames: Sequence[pd.DataFrame]) -> list[float]:
     """Per frame of incidents: the share of key-field values that are filled and not "onbekend"
-    (1 without incidents). Each key field's values of all frames are judged as one array: per
-    frame, a load batch's ~250 deliveries took 0.8 s of the flow's night."""
+    (1 without incidents). The frames are stacked once and each key field judged as one array:
+    a load batch's ~250 deliveries took 0.8 s of the flow's night frame by frame, and taking each
+    field's column of each frame still ~0.1 s a batch."""
     sizes = np.array([0 if frame.empty else len(frame) for frame in frames], dtype=np.int64)
     owner = np.repeat(np.arange(len(frames)), sizes)
     unknown = np.zeros(len(frames))
-    for field in KEY_FIELDS:  # column by column: no copy of the frames
-        parts = [frame[field].to_numpy(dtype=object) if field in frame.columns
-                 else np.full(size, None, dtype=object)  # a missing field is unknown
-                 for frame, size in zip(frames, sizes, strict=True) if size]  # fmt: skip
-        values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    filled = [frame for frame, size in zip(frames, sizes, strict=True) if size]
+    stacked = pd.concat(filled, ignore_index=True) if filled else pd.DataFrame()
+    for field in KEY_FIELDS:  # a field a frame lacks is missing there: unknown
+        values = (stacked[field].to_numpy(dtype=object) if field in stacked.columns
+                  else np.full(len(owner), None, dtype=object))  # fmt: skip
         missing = pd.isna(values) | (values == ONBEKEND)  # a list is never onbekend
         unknown += np.bincount(owner, weights=missing, minlength=len(frames))
     return [1.0 if size == 0 else float(1 - u / (size * len(KEY_FIELDS)))
