@@ -128,19 +128,24 @@ def start_before_prefect_loads() -> TemporaryServer | None:
     return _start({})
 
 
-# The services a server that lives for one run starts for no one: automations (their actions and
-# triggers: ~0.5 s of the server's CPU, an in-process API client of their own) and the streams
-# of events and logs to subscribers of its websockets. It still records task runs and persists
-# events. Set any of them (environment or profile) to have it anyway; automations and live
-# streams belong on a lasting server (docs/operations.md).
+# What a server that lives for one run does for no one: automations (their actions and
+# triggers: ~0.5 s of the server's CPU, an in-process API client of their own), the streams of
+# events and logs to subscribers of its websockets, and registering block types at its start
+# (no run uses a block; deciding whether to register imports every Prefect collection installed,
+# prefect-dask among them: ~0.5 s of the start). It still records task runs and persists events.
+# Set any of them (environment or profile) to have it anyway — registering blocks then happens
+# at every start, as nothing is remembered; automations, live streams and blocks belong on a
+# lasting server (docs/operations.md).
 RUN_SCOPED = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
               "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
-              "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false"}  # fmt: skip
+              "PREFECT_SERVER_LOGS_STREAM_OUT_ENABLED": "false",
+              "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+              "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}  # fmt: skip
 
 TRUE_TEXTS = {"1", "true", "yes", "on", "t", "y"}  # what Prefect (pydantic) reads as true
 # settings that decide whether and how a temporary server starts; Prefect also reads them from
 # these (a profile that sets one has the server start once Prefect's settings are loaded)
-_DECIDING = ("API_URL", "EPHEMERAL", "TRIGGERS", "STREAM_OUT")
+_DECIDING = ("API_URL", "EPHEMERAL", "TRIGGERS", "STREAM_OUT", "BLOCK")
 _SETTINGS_FILES = (".env", "prefect.toml")
 _ELSEWHERE_VARIABLES = ("PREFECT_PROFILE", "PREFECT_PROFILES_PATH", "PREFECT_TEST_MODE",
                         "PREFECT_UNIT_TEST_MODE", "PREFECT_TESTING_UNIT_TEST_MODE",

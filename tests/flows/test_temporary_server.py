@@ -120,11 +120,13 @@ def test_the_temporary_server_is_prefects_api_during_the_run_and_stops_after(
         # held up the end of every run by up to a second
         assert get_current_settings().flows.heartbeat_frequency is None
         services = _services(server.api_url)
-        # it records the run's task runs and keeps its events; automations and live streams of
-        # events and logs run for no one on a server that stops with the run
+        # it records the run's task runs and keeps its events; automations, live streams of
+        # events and logs, and block types registered at its start are for no one on a server
+        # that stops with the run
         assert services == {"task_run_recorder": True, "event_persister": True,
                             "triggers": False, "events_stream_out": False,
-                            "logs_stream_out": False}  # fmt: skip
+                            "logs_stream_out": False, "register_blocks": False,
+                            "memoize_block_registration": False}  # fmt: skip
     assert early.process.poll() is not None, "the temporary server outlived the run"
     assert get_current_settings().api.url is None
     assert get_current_settings().flows.heartbeat_frequency == beats  # a real server's runs beat
@@ -139,7 +141,9 @@ def _services(api_url: str) -> dict[str, bool]:
             "event_persister": server["services"]["event_persister"]["enabled"],
             "triggers": server["services"]["triggers"]["enabled"],
             "events_stream_out": server["events"]["stream_out_enabled"],
-            "logs_stream_out": server["logs"]["stream_out_enabled"]}  # fmt: skip
+            "logs_stream_out": server["logs"]["stream_out_enabled"],
+            "register_blocks": server["register_blocks_on_start"],
+            "memoize_block_registration": server["memoize_block_auto_registration"]}  # fmt: skip
 
 
 def test_a_service_the_environment_turns_on_runs_on_the_temporary_server(
@@ -252,7 +256,8 @@ def test_a_settings_file_in_the_working_directory_keeps_the_later_start(
      'active = "uit"\n[profiles.uit]\nPREFECT_SERVER_EPHEMERAL_ENABLED = "false"\n',
      'active = "local"\n[profiles.local\n',  # not TOML: Prefect's reading of it is not guessed
      'active = ["local"]\n', 'profiles = "local"\n',  # TOML, but not as Prefect writes it
-     'active = "a"\n[profiles.a]\nPREFECT_SERVER_SERVICES_TRIGGERS_ENABLED = "true"\n'],
+     'active = "a"\n[profiles.a]\nPREFECT_SERVER_SERVICES_TRIGGERS_ENABLED = "true"\n',
+     'active = "a"\n[profiles.a]\nPREFECT_API_BLOCKS_REGISTER_ON_START = "true"\n'],
 )  # fmt: skip
 def test_an_active_profile_that_may_name_a_server_keeps_the_later_start(
     tmp_path: Path, profiles: str
