@@ -182,13 +182,13 @@ def judge_night(
     runner: TaskRunner[Any],
     outcomes: list[tuple[ProcessedDelivery, LoadResult]],
     last: list[ProcessedDelivery],
-    load_last: Callable[[], None],
+    meanwhile: Callable[[], None],
     wh: Warehouse,
     parameters: dict[str, Any],
 ) -> int:
     """Judge the batch checks the workers measured, all deliveries at once (GX judges in a worker
-    while the flow loads the `last` batch), and load their results; the outcomes get them for
-    their feedback. Returns the task runs (0 or 1)."""
+    while the flow does `meanwhile`: it loads the `last` batch), and load their results; the
+    outcomes get them for their feedback. Returns the task runs (0 or 1)."""
     everything = [*(processed for processed, _ in outcomes), *last]
     measured = [processed.measured for processed in everything if processed.measured is not None]
     task = judge_batch_checks.with_options(
@@ -197,7 +197,7 @@ def judge_night(
     future = (
         runner.submit(task, {**parameters, "measured": Unwalked(measured)}) if measured else None
     )
-    load_last()
+    meanwhile()
     if future is None:
         return 0
     judged = future.result()
@@ -301,8 +301,14 @@ def nightly(
                         if len(batch) >= LOAD_BATCH or batch_rows >= LOAD_ROWS:
                             load(batch)
                             batch_rows = 0
-                judged = judge_night(runner, outcomes, batch,
-                                     lambda: load(batch) if batch else None, wh, shared)  # fmt: skip
+
+                def meanwhile() -> None:
+                    """While GX judges (~0.6 s of one worker): the last batch, the mart views."""
+                    if batch:
+                        load(batch)
+                    wh.refresh_marts()  # views hold no rows (none of the checks'): made now
+
+                judged = judge_night(runner, outcomes, batch, meanwhile, wh, shared)
             # every delivery is loaded and judged: its feedback is written from now on, by workers
             # beside the rest of the run, and put in place once the version is published
             feedback = after_publishing.enter_context(
@@ -315,7 +321,6 @@ def nightly(
             reports = [p.gx_report for p, _ in outcomes if p.gx_report is not None]
             pulls = [sync_api(quote(wh), config, quoted, run_id)  # type: ignore[call-overload]
                      for config in enabled_api_sources(settings)]  # fmt: skip
-            wh.refresh_marts()
             wh.finish_run(run_id, "completed", len(files) + skipped, len(files), skipped)
             summary = RunSummary(run_id, started.isoformat(timespec="seconds"),
                                  files_seen=len(files) + skipped, files_new=len(files),
