@@ -125,6 +125,8 @@ def find_header(rows: list[list[str | None]], expected: tuple[str, ...]) -> int 
     """Index of the row among the first rows that holds most of the expected headers."""
     best, best_hits = None, 0
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if most_hits(row, expected) <= best_hits:  # cannot beat the best (a tie keeps it)
+            continue
         hits = header_hits(row, expected)
         if hits > best_hits:
             best, best_hits = i, hits
@@ -154,6 +156,16 @@ def header_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
     exact = wanted & cells
     near = sum(1 for cell in cells - exact if _near(cell, expected))
     return 2 * len(exact) + near
+
+
+def most_hits(row: list[str | None], expected: tuple[str, ...]) -> int:
+    """The most `header_hits` the row could score, from its filled cells alone: each is at most
+    one exact header (2) or a near spelling (1), and at most as many are exact as there are
+    expected headers. A row below the best so far is skipped on it: the data rows under a
+    well-named header, whose cells were compared one by one (most of them a near-spelling
+    lookup, a new value a fuzzy match), ~0.5 ms a file."""
+    filled = sum(1 for cell in row if cell)
+    return filled + min(filled, len(_expected_forms(expected)[0]))
 
 
 NEAR_CACHE_CHARS = 200  # cells up to this long are remembered (the same values recur in every file)

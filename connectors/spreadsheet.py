@@ -23,6 +23,7 @@ from connectors.base import (
     drop_trailing_totals,
     frame_from_rows,
     header_hits,
+    most_hits,
     row_text,
 )
 from connectors.html_table import looks_like_html, read_html_tables
@@ -149,19 +150,29 @@ def locate_header(rows: Rows, expected: tuple[str, ...]) -> Header | None:
     on a tie the earlier (and the single-row) header wins. None when no row names any.
     """
     scan = rows[: HEADER_SCAN_ROWS + 1]
-    single = [header_hits(row, expected) for row in scan]
+    single: dict[int, int] = {}
+
+    def hits_of(i: int) -> int:
+        if i not in single:
+            single[i] = header_hits(scan[i], expected)
+        return single[i]
+
     best: Header | None = None
     for i, row in enumerate(scan[:HEADER_SCAN_ROWS]):
-        candidates = [Header(row, i + 1, single[i])]
+        # a candidate that cannot beat the best so far is not compared (`most_hits`)
+        if most_hits(row, expected) > _hits(best) and hits_of(i) > _hits(best):
+            best = Header(row, i + 1, hits_of(i))
         if i + 1 < len(scan):
             names = combine_header_rows(row, scan[i + 1])
-            hits = header_hits(names, expected)
-            if hits > max(single[i], single[i + 1]):
-                candidates.append(Header(names, i + 2, hits))
-        for header in candidates:
-            if header.hits > (best.hits if best else 0):
-                best = header
+            if most_hits(names, expected) > _hits(best):
+                hits = header_hits(names, expected)
+                if hits > max(hits_of(i), hits_of(i + 1), _hits(best)):
+                    best = Header(names, i + 2, hits)
     return best
+
+
+def _hits(header: Header | None) -> int:
+    return header.hits if header else 0
 
 
 def choose_sheet(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
@@ -63,3 +64,68 @@ def test_short_cells_are_remembered_long_ones_are_not() -> None:
     assert header_hits(row, EXPECTED) == first == reference_hits(row, EXPECTED)
     info = base._near_remembered.cache_info()
     assert (info.hits, info.misses) == (2, 2)  # the two short cells, the second time from memory
+
+
+def reference_header(rows: list[list[str | None]], expected: tuple[str, ...]) -> tuple | None:
+    """The header as the rule says, every row and pair of rows compared: the most hits among the
+    first rows, one row or two (two only when they name more than either alone); a tie keeps the
+    earlier, and the single row."""
+    from connectors.base import HEADER_SCAN_ROWS
+    from connectors.spreadsheet import combine_header_rows
+
+    scan = rows[: HEADER_SCAN_ROWS + 1]
+    single = [reference_hits(row, expected) for row in scan]
+    best = None
+    for i, row in enumerate(scan[:HEADER_SCAN_ROWS]):
+        candidates = [(row, i + 1, single[i])]
+        if i + 1 < len(scan):
+            names = combine_header_rows(row, scan[i + 1])
+            hits = reference_hits(names, expected)
+            if hits > max(single[i], single[i + 1]):
+                candidates.append((names, i + 2, hits))
+        for candidate in candidates:
+            if candidate[2] > (best[2] if best else 0):
+                best = candidate
+    return best
+
+
+header_rows = st.lists(st.lists(cells, max_size=8), max_size=34)
+
+
+@settings(max_examples=300, deadline=None)
+@given(header_rows)
+def test_the_header_found_is_the_one_every_row_compared_finds(rows: list) -> None:
+    """Rows that cannot beat the best so far are skipped (`most_hits`): the header stays the
+    same, in a sheet (one row or two) and in a delimited file (one row)."""
+    from connectors.base import find_header
+    from connectors.spreadsheet import locate_header
+
+    found = locate_header(rows, EXPECTED)
+    expected = reference_header(rows, EXPECTED)
+    assert (found and (found.names, found.data_from, found.hits)) == expected
+    single = [reference_hits(row, EXPECTED) for row in rows[:30]]
+    best = max(single, default=0)
+    assert find_header(rows, EXPECTED) == (single.index(best) if best else None)
+
+
+def test_the_data_rows_under_a_well_named_header_are_not_compared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import connectors.spreadsheet as spreadsheet
+    from connectors.base import most_hits
+
+    header: list[str | None] = list(EXPECTED)
+    data: list[list[str | None]] = [["INC-1", "2025-01-02", "Utrecht", "Schelden", "Geen",
+                                     "Fysiek"]] * 20  # fmt: skip
+    assert most_hits(data[0], EXPECTED) == 12 == 2 * len(EXPECTED)  # no more than the header's
+    compared: list[list[str | None]] = []
+    real = spreadsheet.header_hits
+
+    def counting(row: list[str | None], expected: tuple[str, ...]) -> int:
+        compared.append(row)
+        return real(row, expected)
+
+    monkeypatch.setattr(spreadsheet, "header_hits", counting)
+    found = spreadsheet.locate_header([header, *data], EXPECTED)
+    assert found is not None and found.data_from == 1 and found.hits == 12
+    assert compared == [header]
