@@ -96,11 +96,11 @@ def _edits(
 
 
 def _code_table(
-    values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
+    cells: np.ndarray, mapping: FieldMap, allowed: tuple[str, ...]
 ) -> dict[object, str | None]:
-    """Each distinct cell that maps → its code: the profile's codes (as written, case and spaces
-    ignored), then the code list's codes, labels and synonyms (accents and punctuation ignored
-    too). Unknown cells are left out: never a fuzzy guess."""
+    """Each distinct cell (missing ones are None: `_cells`) that maps → its code: the profile's
+    codes (as written, case and spaces ignored), then the code list's codes, labels and synonyms
+    (accents and punctuation ignored too). Unknown cells are left out: never a fuzzy guess."""
     codelists = load_codelists()
     listname = codelists.list_for(allowed)
     national = codelists.lookup(listname) if listname else {fold(c): c for c in allowed}
@@ -108,7 +108,9 @@ def _code_table(
     own |= {normalise_header(k): v for k, v in mapping.codes.items()}
     own_folded = {fold(k): v for k, v in own.items() if fold(k)}  # accents and punctuation too
     table: dict[object, str | None] = {}
-    for value in pd.unique(values.dropna()):
+    for value in dict.fromkeys(cells.tolist()):
+        if value is None:
+            continue
         text = str(value)
         if normalise_header(text) in own:
             table[value] = own[normalise_header(text)]
@@ -122,12 +124,25 @@ def _code_table(
 def map_codes(
     values: pd.Series, mapping: FieldMap, allowed: tuple[str, ...]
 ) -> tuple[pd.Series, pd.Series]:
-    """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing."""
-    table = _code_table(values, mapping, allowed)
-    known = values.isin(list(table))
-    codes = values.map(table).where(known, None).astype(object)
-    codes = codes.where(codes.notna(), None)
-    return codes, values.notna() & ~known
+    """Map coded cells; returns (codes, unmappable mask). A code mapped to null stays missing.
+
+    Cell by cell in a dictionary: on a pass's few distinct cells (`on_distinct`) pandas' own
+    map, masks and conversions took ~1.6 ms a field, ~16 ms a pass."""
+    cells = _cells(values)
+    table = _code_table(cells, mapping, allowed)
+    codes = [table.get(cell, _UNKNOWN) for cell in cells.tolist()]
+    bad = [code is _UNKNOWN and cell is not None for code, cell in zip(codes, cells, strict=True)]
+    known = [None if code is _UNKNOWN else code for code in codes]
+    return (pd.Series(known, index=values.index, dtype=object),
+            pd.Series(bad, index=values.index, dtype=bool))  # fmt: skip
+
+
+_UNKNOWN = object()  # a cell no code maps from
+
+
+def _cells(values: pd.Series) -> np.ndarray:
+    """The cells as plain objects, a missing one (None, NaN, NA) as None."""
+    return values.to_numpy(dtype=object, na_value=None)
 
 
 def map_multi_codes(
@@ -150,7 +165,7 @@ def split_codes(
     order = {c: i for i, c in enumerate(allowed)}
     whole = pd.Series(False, index=values.index)
     if mapping.split is None:
-        whole = values.isin(list(_code_table(values, mapping, allowed)))
+        whole = values.isin(list(_code_table(_cells(values), mapping, allowed)))
     split = values[~whole].str.split(mapping.split or DEFAULT_SPLIT, regex=True).explode()
     tokens = pd.concat([values[whole], split])
     tokens = tokens.where(tokens.str.strip().ne(""), None).dropna()
