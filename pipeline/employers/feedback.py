@@ -224,15 +224,22 @@ def expected_text(code: str, veld: str | None, periode: object | None) -> str:
 
 
 def check_rows(dq: pd.DataFrame) -> pd.DataFrame:
-    """The batch checks (B01–B04) of the delivery, in the employer's words."""
+    """The batch checks (B01–B04) of the delivery, in the employer's words.
+
+    Plain values in one array, taken from the checks' array by position: a column taken from
+    a frame by name costs ~25 µs and a frame built from named columns ~0.2 ms, which made this
+    ~0.45 ms a delivery, a fifth of writing its feedback."""
     if dq.empty:
         return _NO_CHECK_ROWS.copy()
-    outcome = [OUTCOME_NL[None if pd.isna(s) else bool(s)] for s in dq["success"].tolist()]
-    kolom = [k if isinstance(k, str) else None for k in dq["kolom"].tolist()]
-    columns = (dq["code"].tolist(), kolom, outcome, dq["observed"].tolist(),
-               dq["threshold"].tolist(), dq["bericht"].tolist())  # fmt: skip
-    # plain values, built column by column (a third quicker than row by row)
-    return pd.DataFrame(dict(zip(CHECK_COLUMNS, columns, strict=True)), dtype=object)
+    names = dq.columns.tolist()
+    cells = dq.to_numpy(dtype=object)[:, [names.index(name) for name in _FROM_DQ]]
+    cells[:, 1] = [k if isinstance(k, str) else None for k in cells[:, 1].tolist()]
+    cells[:, 2] = [OUTCOME_NL[None if pd.isna(s) else bool(s)] for s in cells[:, 2].tolist()]
+    return pd.DataFrame(cells, columns=_CHECK_INDEX, dtype=object, copy=False)
+
+
+_FROM_DQ = ("code", "kolom", "success", "observed", "threshold", "bericht")  # → CHECK_COLUMNS
+_CHECK_INDEX = pd.Index(CHECK_COLUMNS)  # made once: shared by every delivery's frame
 
 
 def _pct(share: float) -> str:
