@@ -87,7 +87,7 @@ def explanation_table() -> Table:
 
 def _columns_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     """A frame's column names and its rows as plain Python values (missing ones as NA/NaN)."""
-    return [str(c) for c in frame.columns], frame.to_numpy(dtype=object).tolist()
+    return [str(c) for c in frame.columns.tolist()], frame.to_numpy(dtype=object).tolist()
 
 
 def edits_csv(feedback: Feedback) -> str:
@@ -96,7 +96,7 @@ def edits_csv(feedback: Feedback) -> str:
     for label, value in feedback.summary:
         buffer.write(f"# {label}: {escape_cell(value)}\n")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(feedback.edits.columns)
+    writer.writerow(feedback.edits.columns.tolist())
     for row in plain_rows(feedback.edits):
         writer.writerow(["" if v is None else escape_cell(str(v)) for v in row])
     return buffer.getvalue()
@@ -160,14 +160,16 @@ def feedback_html(feedback: Feedback) -> str:
 
 def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
     """A frame as an escaped HTML table; the `mark` column's value is also its cell's class."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    # the names as a list: iterating pandas' Arrow-backed index costs ~2 µs a name, every row
+    columns = frame.columns.tolist()
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = []
     for row in plain_rows(frame):
         cells = "".join(
             f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
             if c == mark
             else f"<td>{'' if v is None else html.escape(str(v))}</td>"
-            for c, v in zip(frame.columns, row, strict=True)
+            for c, v in zip(columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
