@@ -30,13 +30,12 @@ WIDTHS = {"code": 7, "ernst": 13, "rij": 7, "tabblad": 14, "kolom": 22, "veld": 
 
 def write_feedback(root: Path, feedback: Feedback) -> Path:
     """Write `<root>/<organisatiecode>/<name>.{xlsx,csv,html}`; returns the xlsx path."""
-    folder = feedback_dir(root, feedback)
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_feedback_files(folder / f"{feedback.name}.xlsx", feedback)
+    return write_feedback_files(feedback_dir(root, feedback) / f"{feedback.name}.xlsx", feedback)
 
 
 def write_feedback_files(xlsx_path: Path, feedback: Feedback) -> Path:
-    """Write the xlsx at `xlsx_path` and the CSV and HTML beside it (same stem)."""
+    """Write the xlsx at `xlsx_path` and the CSV and HTML beside it (same stem), in a folder
+    made when it is not there yet."""
     xlsx_path.parent.mkdir(parents=True, exist_ok=True)
     write_xlsx(xlsx_path, feedback)
     # a file name that is not UTF-8 reaches Python with lone surrogates: written as "?"
