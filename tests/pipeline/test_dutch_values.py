@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.ingest.harmonise import ISO_FORMATS, TIME_FORMATS, map_multi_codes
+from pipeline.ingest.codes import map_multi_codes
+from pipeline.ingest.harmonise import ISO_FORMATS, TIME_FORMATS
 from pipeline.ingest.parsing import parse_dates, parse_integers
 from schemas.codelists import load_codelists
 from schemas.profile import FieldMap
@@ -311,7 +312,7 @@ def test_parse_dates_reads_every_real_date_day_first(day: dt.date, sep: str) -> 
 
 
 def test_yes_no_variants_are_read_only_when_the_profile_names_them() -> None:
-    from pipeline.ingest.harmonise import map_codes
+    from pipeline.ingest.codes import map_codes
     from schemas.codelists import load_codelists
     from schemas.profile import FieldMap
 
@@ -352,7 +353,7 @@ def _spellings() -> list[tuple[str, str, str]]:
 def test_a_code_survives_its_source_spelling(case: tuple[str, str, str], style: str) -> None:
     """Round trip: national code → how a source writes it (label, synonym; any case, padded)
     → harmonised → the same national code."""
-    from pipeline.ingest.harmonise import map_codes
+    from pipeline.ingest.codes import map_codes
     from schemas.codelists import load_codelists
     from schemas.profile import FieldMap
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from connectors.base import RawTable, cell_text, normalise_header
 from connectors.profiles import PROFILE_DIR, load_profile
+from pipeline.ingest.codes import map_codes, map_multi_codes
 from pipeline.ingest.gedrag import most_serious
 from pipeline.ingest.harmonise import (
     EDIT_COLUMNS,
@@ -19,9 +20,7 @@ from pipeline.ingest.harmonise import (
     TIME_FORMATS,
     DeliveryContext,
     apply_profile,
-    map_codes,
     map_gemeente,
-    map_multi_codes,
     map_ticks,
 )
 from pipeline.ingest.parsing import parse_dates, parse_integers
