@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
-from connectors.base import FUZZY_HEADER, header_hits, normalise_header
+from connectors.base import (
+    FUZZY_HEADER,
+    HEADER_SCAN_ROWS,
+    find_header,
+    header_hits,
+    most_hits,
+    normalise_header,
+)
+from connectors.spreadsheet import combine_header_rows, locate_header
 
 EXPECTED = ("Incidentnummer", "Datum incident", "Gemeente", "Gedrag", "Letsel", "Kanaal")
 
@@ -70,9 +78,6 @@ def reference_header(rows: list[list[str | None]], expected: tuple[str, ...]) ->
     """The header as the rule says, every row and pair of rows compared: the most hits among the
     first rows, one row or two (two only when they name more than either alone); a tie keeps the
     earlier, and the single row."""
-    from connectors.base import HEADER_SCAN_ROWS
-    from connectors.spreadsheet import combine_header_rows
-
     scan = rows[: HEADER_SCAN_ROWS + 1]
     single = [reference_hits(row, expected) for row in scan]
     best = None
@@ -96,10 +101,8 @@ header_rows = st.lists(st.lists(cells, max_size=8), max_size=34)
 @given(header_rows)
 def test_the_header_found_is_the_one_every_row_compared_finds(rows: list) -> None:
     """Rows that cannot beat the best so far are skipped (`most_hits`): the header stays the
-    same, in a sheet (one row or two) and in a delimited file (one row)."""
-    from connectors.base import find_header
-    from connectors.spreadsheet import locate_header
-
+    same, in a sheet (one row or two) and in a delimited file (one row). (Imported above, not
+    here: a first import inside a hypothesis test may touch the `random` module's state.)"""
     found = locate_header(rows, EXPECTED)
     expected = reference_header(rows, EXPECTED)
     assert (found and (found.names, found.data_from, found.hits)) == expected
@@ -112,7 +115,6 @@ def test_the_data_rows_under_a_well_named_header_are_not_compared(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import connectors.spreadsheet as spreadsheet
-    from connectors.base import most_hits
 
     header: list[str | None] = list(EXPECTED)
     data: list[list[str | None]] = [["INC-1", "2025-01-02", "Utrecht", "Schelden", "Geen",
