@@ -73,11 +73,10 @@ T = TypeVar("T")
 
 
 class Unwalked(Generic[T]):
-    """A task parameter Prefect passes on without walking into it. Its walks are for futures and
-    the task runs a parameter came from, which these never hold: over the ~30,000 checks of a
-    night's measures the walk took ~0.9 s of the flow, over a group's files and the processing
-    inputs (reference data, profiles) ~35 ms a group. (Prefect's `quote` does the same, but does
-    not survive the Dask task runner: it arrived there as a plain tuple.)"""
+    """A task parameter Prefect passes on without walking it (for futures it never holds): over
+    a night's ~30,000 checks the walk took ~0.9 s of the flow, over a group's files and the
+    inputs ~35 ms a group. (Prefect's `quote` does the same, but does not survive the Dask task
+    runner: it arrived there as a plain tuple.)"""
 
     __slots__ = ("value",)
 
@@ -269,7 +268,8 @@ def nightly(
                 loaded.clear()
                 chunk.clear()
 
-            groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code)
+            groups = delivery_groups(files, settings.worker_count, inputs.reference.current_code,
+                                     inputs.profiles)  # fmt: skip
             # the delivery workers are kept for the run
             run_key = f"{settings.warehouse_path}#{run_id}@{started.isoformat()}"
             limits = delivery_limits(settings)

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from connectors import InboxFile
+from connectors.profiles import match_profile
 from pipeline.ingest.batch import BatchOutcome, Measured, dq_rows, judge_batches, judge_failed
 from pipeline.ingest.process import (
     ProcessedDelivery,
@@ -30,6 +31,8 @@ from pipeline.ingest.process import (
     record_history,
 )
 from pipeline.night.isolation import DeliveryPool, Limits
+from schemas.errors import ProfileError
+from schemas.profile import MappingProfile
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,11 +46,18 @@ groups_processed = 0  # by this process (a Dask worker's share of the night can 
 
 
 def delivery_groups(
-    files: Sequence[InboxFile], workers: int, current_code: Callable[[str], str] = str
+    files: Sequence[InboxFile],
+    workers: int,
+    current_code: Callable[[str], str] = str,
+    profiles: tuple[MappingProfile, ...] = (),
 ) -> list[list[InboxFile]]:
     """Whole organisations per group (the folders of an old and a new gemeentecode together:
-    `current_code`), groups of about equal work (and about GROUP_BYTES at most), organisations in
-    the order their first file appears, files in their own order.
+    `current_code`), groups of about equal work (and about GROUP_BYTES at most), files in their
+    own order. The organisations whose first file's name one of `profiles` matches are next to
+    each other, per profile, so that a group holds few profiles: its files are harmonised in
+    one pass per profile, and a pass costs ~56 ms before any row (30 passes a night, 17 so).
+    Within a profile, and without one, in the order their first file appears; the same order
+    every run, so the same delivery ids.
 
     A file's work is a fixed cost per file plus its bytes (`FILE_COST_BYTES`): by count alone the
     group with politie's four 1.5 MB files took ~1 s longer than the others and was the night's
@@ -55,6 +65,8 @@ def delivery_groups(
     folders: dict[str, list[InboxFile]] = {}
     for file in files:
         folders.setdefault(current_code(file.folder.upper()), []).append(file)
+    kind = _named_profile(profiles)
+    folders = dict(sorted(folders.items(), key=lambda item: kind(item[1][0])))  # stable
     work = len(files) * FILE_COST_BYTES + sum(file.size for file in files)
     target = max(MIN_GROUP * FILE_COST_BYTES,
                  math.ceil(work / max(1, workers * GROUPS_PER_WORKER)))  # fmt: skip
@@ -67,6 +79,20 @@ def delivery_groups(
         groups[-1].extend(folder_files)
         size += sum(file.size for file in folder_files)
     return [group for group in groups if group]
+
+
+def _named_profile(profiles: tuple[MappingProfile, ...]) -> Callable[[InboxFile], str]:
+    """A file's profile as its name says ("" when no profile's name matches, or several: such a
+    file is recognised by its headers later, and errs there if need be)."""
+
+    def named(file: InboxFile) -> str:
+        try:
+            profile = match_profile(file.path.name, profiles)
+        except ProfileError:
+            return ""
+        return profile.id if profile is not None else ""
+
+    return named
 
 
 def process_group(

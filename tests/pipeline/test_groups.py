@@ -105,3 +105,29 @@ def test_a_group_with_big_files_takes_fewer_other_files() -> None:
 
     assert [len(g) for g in groups] == [32, 32, 32, 6, 32, 18]  # POL (100 units) with 4 others
     assert {f.folder for f in groups[3]} == {"POL", "GM0096", "GM0097", "GM0098", "GM0099"}
+
+
+def test_organisations_whose_files_one_profile_names_are_grouped_together() -> None:
+    """A pass per profile in a group: the organisations of one profile (by their first file's
+    name) lie next to each other, in inbox order within it; a name no profile matches, or
+    several do, keeps the organisation in inbox order among the others without one."""
+    from connectors.profiles import load_profiles
+    from schemas.profile import MappingProfile
+
+    def profile(pid: str, pattern: str) -> MappingProfile:
+        return load_profiles()[0].model_copy(update={"id": pid, "file_pattern": pattern})
+
+    profiles = (profile("gir", r"^GIR_.*\.csv$"), profile("sjabloon", r"^GM\d{4}_.*\.csv$"),
+                profile("ook_gir", r"^GIR_GM0003.*\.csv$"))  # fmt: skip
+    names = {"GM0001": "GIR_GM0001_2025-K1.csv", "GM0002": "GM0002_2025Q1.csv",
+             "GM0003": "GIR_GM0003_2025-K1.csv",  # two profiles match: by its headers, later
+             "GM0004": "GIR_GM0004_2025-K1.csv", "GM0005": "export.csv",
+             "GM0006": "GM0006_2025Q1.csv"}  # fmt: skip
+    files = [_file(folder, name) for folder, name in names.items()]
+
+    (group,) = delivery_groups(files, workers=1, profiles=profiles)
+
+    assert [f.folder for f in group] == ["GM0003", "GM0005", "GM0001", "GM0004", "GM0002",
+                                         "GM0006"]  # fmt: skip
+    (unsorted,) = delivery_groups(files, workers=1)  # no profiles: inbox order
+    assert unsorted == files
