@@ -40,7 +40,9 @@ GROUPS_PER_WORKER = 4  # more groups than workers: a slow group does not hold up
 MIN_GROUP = 20  # files; below this a task's start-up costs more than it spreads
 FILE_COST_BYTES = 48 * 2**10  # a file costs a worker about as much as this many bytes of data
 CHUNK_FILES = 200  # files processed in one pass by a worker
-CHUNK_BYTES = 4 * 2**20  # and at most this many bytes of them (xlsx unpacks ~10× in cells)
+# and at most this many bytes of them (xlsx unpacks ~10× in cells): 3 MB since a group holds
+# few profiles, and so a chunk's files one pass (4 MB passes: +90 MB RSS at scale 100)
+CHUNK_BYTES = 3 * 2**20
 GROUP_BYTES = 8 * 2**20  # a group's files, about: the flow holds a group's rows until loaded
 groups_processed = 0  # by this process (a Dask worker's share of the night can be read back)
 
