@@ -23,7 +23,7 @@ DEFAULT_SPLIT = r"(?i)\s*[,;/|]\s*|\s+en\s+"
 
 
 def _code_table(
-    cells: np.ndarray, mapping: FieldMap, allowed: tuple[str, ...]
+    cells: list[object], mapping: FieldMap, allowed: tuple[str, ...]
 ) -> dict[object, str | None]:
     """Each distinct cell (missing ones are None: `_cells`) that maps → its code: the profile's
     codes (as written, case and spaces ignored), then the code list's codes, labels and synonyms
@@ -35,7 +35,7 @@ def _code_table(
     own |= {normalise_header(k): v for k, v in mapping.codes.items()}
     own_folded = {fold(k): v for k, v in own.items() if fold(k)}  # accents and punctuation too
     table: dict[object, str | None] = {}
-    for value in dict.fromkeys(cells.tolist()):
+    for value in dict.fromkeys(cells):
         if value is None:
             continue
         text = str(value)
@@ -57,7 +57,7 @@ def map_codes(
     map, masks and conversions took ~1.6 ms a field, ~16 ms a pass."""
     cells = _cells(values)
     table = _code_table(cells, mapping, allowed)
-    codes = [table.get(cell, _UNKNOWN) for cell in cells.tolist()]
+    codes = [table.get(cell, _UNKNOWN) for cell in cells]
     bad = [code is _UNKNOWN and cell is not None for code, cell in zip(codes, cells, strict=True)]
     known = [None if code is _UNKNOWN else code for code in codes]
     return (pd.Series(known, index=values.index, dtype=object),
@@ -67,9 +67,9 @@ def map_codes(
 _UNKNOWN = object()  # a cell no code maps from
 
 
-def _cells(values: pd.Series) -> np.ndarray:
+def _cells(values: pd.Series) -> list[object]:
     """The cells as plain objects, a missing one (None, NaN, NA) as None."""
-    return values.to_numpy(dtype=object, na_value=None)
+    return values.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def map_multi_codes(

@@ -67,8 +67,8 @@ def delivery_groups(
     folders: dict[str, list[InboxFile]] = {}
     for file in files:
         folders.setdefault(current_code(file.folder.upper()), []).append(file)
-    kind = _named_profile(profiles)
-    folders = dict(sorted(folders.items(), key=lambda item: kind(item[1][0])))  # stable
+    folders = dict(sorted(folders.items(),  # stable: inbox order within a profile
+                          key=lambda item: _named_profile(item[1][0], profiles)))  # fmt: skip
     work = len(files) * FILE_COST_BYTES + sum(file.size for file in files)
     target = max(MIN_GROUP * FILE_COST_BYTES,
                  math.ceil(work / max(1, workers * GROUPS_PER_WORKER)))  # fmt: skip
@@ -83,18 +83,14 @@ def delivery_groups(
     return [group for group in groups if group]
 
 
-def _named_profile(profiles: tuple[MappingProfile, ...]) -> Callable[[InboxFile], str]:
+def _named_profile(file: InboxFile, profiles: tuple[MappingProfile, ...]) -> str:
     """A file's profile as its name says ("" when no profile's name matches, or several: such a
     file is recognised by its headers later, and errs there if need be)."""
-
-    def named(file: InboxFile) -> str:
-        try:
-            profile = match_profile(file.path.name, profiles)
-        except ProfileError:
-            return ""
-        return profile.id if profile is not None else ""
-
-    return named
+    try:
+        profile = match_profile(file.path.name, profiles)
+    except ProfileError:
+        return ""
+    return profile.id if profile is not None else ""
 
 
 def process_group(
