@@ -25,7 +25,6 @@ from pipeline.ingest.batch_catalogue import (
     BatchCheck,
     Bounds,
 )
-from pipeline.ingest.parsing import on_distinct
 from schemas.profile import DATE_FIELDS
 from schemas.vocabulary import ONBEKEND
 
@@ -57,60 +56,90 @@ def measure_name(check: BatchCheck, part: str = "") -> str:
 def measures_of(frames: Sequence[pd.DataFrame], plans: Sequence[Plan]) -> pd.DataFrame:
     """One row per delivery: its rows, and per check column the filled values, the "onbekend"
     values and the distinct days; then per check the measure GX validates (missing where the
-    check does not run on that delivery)."""
+    check does not run on that delivery).
+
+    Counted in numpy, a text column once per distinct value (`_text_counts`): a pass holds ~100
+    small deliveries, and pandas' fixed cost per operation was most of its ~47 ms."""
     columns = sorted({c.column for c in BATCH_CHECKS if c.column is not None})
     sizes = [len(frame) for frame in frames]
     position = np.repeat(np.arange(len(frames)), sizes)
-    out = pd.DataFrame({"rijen": sizes})
+    out: dict[str, Any] = {"rijen": np.array(sizes, dtype=np.int64)}
     # the deliveries stacked once (their columns in one order: a quick concatenation)
     whole = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for column in columns:
-        values = (whole[column] if column in whole.columns
-                  else pd.Series([None] * len(whole), dtype=object))  # fmt: skip
+        values = (whole[column].to_numpy(dtype=object) if column in whole.columns
+                  else np.full(len(whole), None, dtype=object))  # fmt: skip
         if column in DATE_FIELDS:
-            days = as_day(values)
-            out[f"{column}:dagen"] = (
-                days.groupby(position).nunique().reindex(out.index, fill_value=0)
-            )
-            values = days
+            days = as_day(pd.Series(values, dtype=object)).to_numpy()
+            out[f"{column}:dagen"] = _distinct_per_delivery(days, position, len(frames))
+            out[f"{column}:gevuld"] = np.bincount(position[~np.isnat(days)], minlength=len(frames))
         else:
-            values = on_distinct(values, lambda v: (as_text(v),))[0]
-            out[f"{column}:onbekend"] = _per_delivery(values.eq(ONBEKEND), position, len(frames))
-        out[f"{column}:gevuld"] = _per_delivery(values.notna(), position, len(frames))
-    for check in BATCH_CHECKS:
-        runs = pd.Series([dict(plan)[check] is None for plan, _ in plans], index=out.index)
-        measure = check_measure(check, out)
-        out[measure_name(check)] = measure.where(runs)
+            out[f"{column}:onbekend"], out[f"{column}:gevuld"] = _text_counts(
+                values, position, len(frames)
+            )
+    for index, check in enumerate(BATCH_CHECKS):
+        runs = np.array([_runs(plan, index) for plan, _ in plans], dtype=bool)
+        out[measure_name(check)] = np.where(runs, check_measure(check, out), np.nan)
         if check.expectation == ROW_COUNT:
             bounds = [b for _, b in plans]
             out[measure_name(check, "minimum")] = [b[1] if b else None for b in bounds]
             out[measure_name(check, "maximum")] = [b[2] if b else None for b in bounds]
-    return out
+    return pd.DataFrame(out)
 
 
-def _per_delivery(mask: pd.Series, position: np.ndarray, deliveries: int) -> np.ndarray:
-    """How many rows of each delivery the mask holds (rows in delivery order, `position`)."""
-    return np.bincount(position[mask.fillna(False).to_numpy(dtype=bool)], minlength=deliveries)
+def _runs(plan: list[tuple[BatchCheck, str | None]], index: int) -> bool:
+    """Whether the catalogue's check at `index` runs on the delivery. A plan lists the checks in
+    the catalogue's order (`check_plan`): found by position, not by hashing a check (a pydantic
+    model: ~1 µs a hash, ~10 a delivery)."""
+    listed, reason = plan[index]
+    assert listed is BATCH_CHECKS[index] or listed == BATCH_CHECKS[index], "not in catalogue order"
+    return reason is None
 
 
-def check_measure(check: BatchCheck, counts: pd.DataFrame) -> pd.Series:
+def _text_counts(
+    values: np.ndarray, position: np.ndarray, deliveries: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per delivery, how many values are "onbekend" and how many are filled (`as_text`: not
+    missing, not blank), judged once per distinct value."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    texts = [as_text(value) for value in distinct]
+    filled = np.array([text is not None for text in texts] + [False])  # last: a missing value
+    unknown = np.array([text == ONBEKEND for text in texts] + [False])
+    codes = np.where(codes < 0, len(distinct), codes)
+    return (np.bincount(position[unknown[codes]], minlength=deliveries),
+            np.bincount(position[filled[codes]], minlength=deliveries))  # fmt: skip
+
+
+def _distinct_per_delivery(days: np.ndarray, position: np.ndarray, deliveries: int) -> np.ndarray:
+    """How many distinct days (NaT not counted) each delivery holds."""
+    known = ~np.isnat(days)
+    codes, distinct = pd.factorize(days[known])
+    pairs = np.unique(position[known].astype(np.int64) * max(1, len(distinct)) + codes)
+    return np.bincount(pairs // max(1, len(distinct)), minlength=deliveries)
+
+
+def check_measure(check: BatchCheck, counts: Mapping[str, np.ndarray]) -> np.ndarray:
     """A check's measure per delivery, from the counts."""
-    rows = counts["rijen"].astype(float)
+    rows = np.asarray(counts["rijen"], dtype=float)
     if check.expectation == ROW_COUNT:
         return rows
-    filled = counts[f"{check.column}:gevuld"].astype(float)
-    if check.expectation == NOT_NULL:
-        return filled / rows  # share filled
-    if check.expectation == NOT_IN_SET:  # share not "onbekend" among the filled values
-        return (1 - counts[f"{check.column}:onbekend"] / filled).where(filled > 0)
-    return counts[f"{check.column}:dagen"].astype(float)  # UNIQUE_COUNT: distinct days
+    filled = np.asarray(counts[f"{check.column}:gevuld"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if check.expectation == NOT_NULL:
+            return filled / rows  # share filled
+        if check.expectation == NOT_IN_SET:  # share not "onbekend" among the filled values
+            unknown = np.asarray(counts[f"{check.column}:onbekend"], dtype=float)
+            return np.where(filled > 0, 1 - unknown / filled, np.nan)
+    return np.asarray(counts[f"{check.column}:dagen"], dtype=float)  # UNIQUE_COUNT: distinct days
 
 
-def as_text(values: pd.Series) -> pd.Series:
-    """Stripped strings in an object column; missing and blank values become None."""
-    text = values.astype("string").str.strip()
-    text = text.mask(text.eq("").fillna(False))
-    return text.astype(object).where(text.notna(), None)
+def as_text(value: Any) -> str | None:
+    """A value as text, stripped; a missing or blank value is None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return str(value).strip() or None
 
 
 def as_day(values: pd.Series) -> pd.Series:

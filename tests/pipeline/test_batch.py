@@ -357,3 +357,42 @@ def test_many_deliveries_at_once_give_what_each_alone_gives() -> None:
     named = {row["levering"] for result in reports[0]["results"]
              for row in result["result"].get("unexpected_index_list") or []}  # fmt: skip
     assert named == {label.run_name for label in labels[2:]}
+
+
+def test_measures_count_per_delivery_every_kind_of_missing_value_and_onbekend() -> None:
+    """Counted by hand: None, NaN, pd.NA and blank text are not filled; " onbekend " is
+    onbekend once stripped; a number is filled; an empty delivery and an absent column count 0;
+    days are distinct dates, not timestamps, and an invalid date is no day."""
+    from pipeline.ingest.batch_measures import check_plan, measures_of
+
+    first = pd.DataFrame({
+        "bron_incidentnummer": ["A", "B", "C", "D", "E"],
+        "incidentdatum": [dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 14, 30), "2025-01-02",
+                          "geen datum", None],
+        "kanaal": [" onbekend ", "onbekend", "  ", None, "fysiek"],
+        "context": [float("nan"), pd.NA, "handhaving", 7, "onbekend"],
+        "letsel": ["geen"] * 5,
+        "aangifte": ["ja"] * 5,
+    })  # fmt: skip
+    second = pd.DataFrame({  # no aangifte column
+        "bron_incidentnummer": ["X", None],
+        "incidentdatum": [dt.date(2025, 3, 1), dt.date(2025, 3, 1)],
+        "kanaal": ["fysiek", "onbekend"],
+        "context": [None, None],
+        "letsel": ["", "licht"],
+    })  # fmt: skip
+    empty = first.iloc[:0]
+    frames = [first, empty, second]
+    measures = measures_of(frames, [check_plan(frame, [40, 50]) for frame in frames])
+    counted = measures.drop(columns=[c for c in measures.columns if c.startswith("B")])
+    assert counted.to_dict("list") == {
+        "rijen": [5, 0, 2],
+        "aangifte:onbekend": [0, 0, 0], "aangifte:gevuld": [5, 0, 0],
+        "bron_incidentnummer:onbekend": [0, 0, 0], "bron_incidentnummer:gevuld": [5, 0, 1],
+        "context:onbekend": [1, 0, 0], "context:gevuld": [3, 0, 0],
+        "incidentdatum:dagen": [2, 0, 1], "incidentdatum:gevuld": [3, 0, 2],
+        "kanaal:onbekend": [2, 0, 1], "kanaal:gevuld": [3, 0, 2],
+        "letsel:onbekend": [0, 0, 0], "letsel:gevuld": [5, 0, 1],
+    }  # fmt: skip
+    assert measures["B03_rijen"].fillna(-1).tolist() == [5.0, -1.0, 2.0]  # none: a nil return
+    assert measures["B02_kanaal"].isna().all()  # fewer rows than a share check needs
