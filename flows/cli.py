@@ -13,6 +13,7 @@ from rich.console import Console
 
 from flows.drain import TaskRunsNotRecordedError
 from flows.temporary_server import start_before_prefect_loads, start_temporary_server
+from pipeline.night.fork_server import start_early
 from pipeline.warehouse.versions import RunInProgressError, run_in_progress
 
 if TYPE_CHECKING:
@@ -30,21 +31,15 @@ def _settings(inbox: Path | None = None, warehouse: Path | None = None) -> Setti
     return load_settings(inbox_dir=inbox, warehouse_path=warehouse)
 
 
-def _write_text(text: str, out: Path | None, done: str) -> None:
-    """Print the text, or write it to `out` and say so."""
-    if out is None:
-        sys.stdout.write(text)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    console.print(f"{done} {out}")
-
-
 def _ready_settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
     """Settings after the fail-early checks; exit 2 with every problem, in Dutch, if any."""
+    return _checked(_settings(inbox, warehouse))
+
+
+def _checked(settings: Settings) -> Settings:
+    """The settings once the fail-early checks pass; exit 2 with every problem, in Dutch."""
     from pipeline.night.preflight import NotReadyError, check_ready
 
-    settings = _settings(inbox, warehouse)
     try:
         check_ready(settings)
     except NotReadyError as exc:
@@ -102,7 +97,9 @@ def run(
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
     start_before_prefect_loads()  # its ~5 s start overlaps all that follows; the flow waits for it
-    settings = _ready_settings(inbox, warehouse)
+    settings = _settings(inbox, warehouse)
+    start_early(settings.runner, settings.dask_address)  # the workers' fork server, if it helps
+    _checked(settings)
     if run_in_progress(settings.warehouse_path):
         _refuse_concurrent(settings.warehouse_path)
     start_temporary_server()  # as Prefect's settings say: the early one, a new one, or none
@@ -163,47 +160,6 @@ def status(
 
 
 @app.command()
-def schema(
-    out: Annotated[
-        Path | None, typer.Option(help="Schrijf naar dit bestand (anders stdout).")
-    ] = None,
-) -> None:
-    """Exporteer de landelijke standaard als JSON Schema, met codelijsten en controles."""
-    from schemas.export import export_standard
-
-    text = json.dumps(export_standard(), ensure_ascii=False, indent=2) + "\n"
-    _write_text(text, out, "Schema geschreven naar")
-
-
-@app.command()
-def template(
-    out: Annotated[Path, typer.Option(help="Waar het sjabloon komt (.xlsx).")] = Path(
-        "landelijk_sjabloon.xlsx"
-    ),
-    beroepsgroep: Annotated[
-        str | None,
-        typer.Option(help="Alleen de fte-regel van deze beroepsgroep (boa, brandweer, politie)."),
-    ] = None,
-    org: Annotated[
-        str | None, typer.Option("--org", help="Vul uw organisatiecode alvast in.")
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option("--period", help="Vul de periode alvast in, bijv. 2025Q1.")
-    ] = None,
-) -> None:
-    """Schrijf het landelijke aanleversjabloon (xlsx) met keuzelijsten uit de codelijsten."""
-    from pipeline.employers.template import TemplateError, write_template
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        write_template(out, beroepsgroep=beroepsgroep, organisatiecode=org, periode=period)
-    except TemplateError as exc:
-        err.print(f"[red]Sjabloon niet gemaakt:[/] {exc}")
-        raise typer.Exit(2) from exc
-    console.print(f"Landelijk sjabloon geschreven naar {out}")
-
-
-@app.command()
 def report(
     out: Annotated[
         Path | None, typer.Option(help="Map voor het rapport (standaard data/reports/rapport).")
@@ -242,7 +198,7 @@ def serve(
     ] = None,
 ) -> None:
     """Bied de nachtelijke flow aan als Prefect-deployment met een nachtelijk schema."""
-    settings = _ready_settings()  # before anything else: not at 02:00
+    settings = _checked(_settings())  # before anything else: not at 02:00
     from prefect.settings import get_current_settings
 
     from flows.nightly import serve_nightly
@@ -349,52 +305,12 @@ def key_new() -> None:
 
 
 from flows.portal_cli import portal_app  # noqa: E402  (monitor portal serve|token)
+from flows.standard_cli import profile_app, schema, template  # noqa: E402
 
 app.add_typer(portal_app, name="portal")
-
-profile_app = typer.Typer(help="Mappingprofielen voor nieuwe registratiesystemen.",
-                          no_args_is_help=True)  # fmt: skip
+app.command()(schema)
+app.command()(template)
 app.add_typer(profile_app, name="profile")
-
-
-@profile_app.command("suggest")
-def profile_suggest(
-    file: Annotated[
-        Path, typer.Argument(help="Een aanlevering zonder profiel.", exists=True, dir_okay=False)
-    ],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Schrijf het concept naar dit bestand.")
-    ] = None,
-    org: Annotated[
-        str | None, typer.Option("--org", help="Organisatiecode (GMnnnn, VRnn of POL).")
-    ] = None,
-) -> None:
-    """Stel een conceptprofiel (YAML) voor: kolommen → velden met zekerheid, waarden → codes."""
-    from connectors.automap import profile_id_for, suggest_profile
-    from connectors.recognise import EXTENSION_KINDS, read_unprofiled
-    from schemas.errors import DeliveryError
-
-    kind = EXTENSION_KINDS.get(file.suffix.lower())
-    if kind is None:
-        err.print(f"[red]Bestandstype {file.suffix!r} niet ondersteund[/] (xlsx, csv of jsonl).")
-        raise typer.Exit(2)
-    try:
-        raw, reader = read_unprofiled(file, kind)
-    except DeliveryError as exc:
-        err.print(f"[red]Bestand niet te lezen:[/] {exc}")
-        raise typer.Exit(2) from exc
-    suggestion = suggest_profile(raw, file.name, reader, org)
-    profile_id = profile_id_for(out.name) if out is not None else profile_id_for(file.name, org)
-    text = suggestion.to_yaml(profile_id)
-    _write_text(text, out, "Conceptprofiel geschreven naar")
-    if out is not None and out.stem != profile_id:
-        err.print(f"[yellow]Let op:[/] een profiel heet zoals zijn id: hernoem het bestand "
-                  f"naar {profile_id}.yaml voordat u het in connectors/profiles/ zet.")  # fmt: skip
-    missing = suggestion.missing_required()
-    if missing:
-        err.print(f"[yellow]Let op:[/] verplichte velden niet (zeker genoeg) gevonden: "
-                  f"{', '.join(missing)}. Vul ze aan in het profiel.")  # fmt: skip
-
 
 if __name__ == "__main__":
     app()

@@ -38,6 +38,7 @@ from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
 from pipeline.night.feedback_run import staged_feedback
+from pipeline.night.fork_server import start_fork_server
 from pipeline.night.groups import (
     close_pools,
     delivery_groups,
@@ -45,7 +46,7 @@ from pipeline.night.groups import (
     process_group,
     with_judged_checks,
 )
-from pipeline.night.isolation import Limits, start_fork_server
+from pipeline.night.isolation import Limits
 from pipeline.night.progress import RunProgress
 from pipeline.night.steps import (
     LoadResult,

@@ -6,7 +6,7 @@ generation. Unpickling a group's deliveries in the flow took 1.16 ms a delivery,
 the imports frozen; a worker processes ~9% faster, `monitor check` ~25%.
 
 Importing this module freezes: it is the last module the delivery workers' fork server imports
-(`isolation._PRELOAD`), so every worker forks with its imports frozen — and their pages stay
+(`pipeline.night.fork_server.PRELOAD`), so every worker forks with its imports frozen — and their pages stay
 shared with the fork server, as a collection writes to every object it scans. Other processes
 call `freeze_imports()` once they have imported what they need: the flow before it starts, and
 every process that builds GX's runtime right after (`pipeline.ingest.batch`: a delivery worker

@@ -25,7 +25,7 @@ from pipeline.employers.feedback import DeliveryOutcome, build_feedback
 from pipeline.employers.feedback_writer import write_feedback
 from pipeline.ingest.process import ProcessedDelivery
 from pipeline.ingest.reference import Reference
-from pipeline.night.isolation import fork_context
+from pipeline.night.fork_server import fork_context
 from pipeline.night.steps import LoadResult
 
 log = logging.getLogger(__name__)

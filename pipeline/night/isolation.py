@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import resource
 import signal
@@ -37,6 +35,7 @@ from pipeline.ingest.process import (
     process_file,
     process_files,
 )
+from pipeline.night.fork_server import fork_context
 from schemas.errors import PipelineError
 
 log = logging.getLogger(__name__)
@@ -48,9 +47,6 @@ TOGETHER = (
     "samen"  # a job of several files, processed in one pass (`DeliveryPool.process_together`)
 )
 JUDGE = "oordeel"  # a job of measured batch checks, judged by GX at once (`DeliveryPool.judge`)
-# The fork server imports these once, so every worker (and every replacement) starts warm;
-# great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import.
-_PRELOAD = ["pipeline.ingest.process", "great_expectations", "pipeline.warm"]  # warm: last
 
 
 @dataclass(frozen=True)
@@ -81,23 +77,6 @@ class _Jobs:
     results: dict[int, ProcessedDelivery] = field(default_factory=dict)
     started: set[int] = field(default_factory=set)
     handed_back: int = 0  # files[:handed_back] are yielded
-
-
-def fork_context() -> multiprocessing.context.ForkServerContext:
-    """The fork-server context every worker of the night forks from (delivery, feedback and
-    Data Docs workers), with its preload: the fork server takes the preload only when it
-    starts, so whoever starts it first must have set it."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
-
-
-def start_fork_server() -> None:
-    """Start the fork server every delivery worker forks from, without waiting for it: it
-    imports pandas, GX and the processing core (seconds of one core) while the caller goes on —
-    `monitor run` starts Prefect's server meanwhile. Idempotent: one fork server per process."""
-    fork_context()
-    multiprocessing.forkserver.ensure_running()
 
 
 class DeliveryPool:

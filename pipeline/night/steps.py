@@ -215,7 +215,7 @@ def data_docs_beside(settings: Settings, reports: list[dict[str, Any]]) -> Itera
     if not reports and (settings.reports_directory / "datadocs" / "index.html").exists():
         yield build
         return
-    from pipeline.night.isolation import fork_context  # never fork a process with threads
+    from pipeline.night.fork_server import fork_context  # never fork a process with threads
 
     with ProcessPoolExecutor(max_workers=1, mp_context=fork_context()) as pool:
         future = pool.submit(publish_data_docs, settings, reports)

@@ -128,7 +128,7 @@ def test_workers_fork_with_the_imports_of_their_fork_server_frozen() -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.night.isolation import start_fork_server
+    from pipeline.night.fork_server import start_fork_server
 
     start_fork_server()
     context = multiprocessing.get_context("forkserver")
