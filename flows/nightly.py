@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -32,6 +32,7 @@ from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.drain import drain_task_runs
 from flows.temporary_server import temporary_server_for_run
+from flows.unwalked import Unwalked
 from pipeline.gc_pause import gc_paused
 from pipeline.ingest.batch import BatchOutcome, Measured
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
@@ -70,19 +71,6 @@ from pipeline.warehouse.store import Warehouse, build_next_version
 LOAD_BATCH = 250  # deliveries loaded in one transaction (one insert per table)
 LOAD_ROWS = 100_000  # and at most about this many incidents (bounds the flow's memory)
 GROUPS_AHEAD = 2  # groups per worker submitted beyond the next one to load
-T = TypeVar("T")
-
-
-class Unwalked(Generic[T]):
-    """A task parameter Prefect passes on without walking it (for futures it never holds): over
-    a night's ~30,000 checks the walk took ~0.9 s of the flow, over a group's files and the
-    inputs ~35 ms a group. (Prefect's `quote` does the same, but does not survive the Dask task
-    runner: it arrived there as a plain tuple.)"""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: T) -> None:
-        self.value = value
 
 
 @task(name="load-deliveries", cache_policy=NO_CACHE, persist_result=False)
@@ -224,8 +212,9 @@ def sync_api(
 @flow(name="nightly", log_prints=False, persist_result=False)
 def nightly(
     inbox: str | None = None, warehouse: str | None = None, sample_mode: bool = False
-) -> RunSummary:
-    """The nightly run: every new delivery in the inbox into the next warehouse version."""
+) -> Unwalked[RunSummary]:
+    """The nightly run: every new delivery in the inbox into the next warehouse version (its
+    summary unwalked by Prefect: `flows.unwalked`)."""
     from pipeline.warm import freeze_imports  # importing it freezes: now, not at import time
 
     freeze_imports()  # the flow unpickles every delivery: no scans of the imports meanwhile
@@ -240,7 +229,7 @@ def nightly(
                     "ongewijzigd", quiet.files_skipped)  # fmt: skip
         quiet.flow_run_id = str(flow_run.id) if flow_run.id else None
         publish_run_artifacts(quiet)
-        return quiet
+        return Unwalked(quiet)
     with contextlib.ExitStack() as after_publishing:  # the feedback, staged until then
         with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
             inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
@@ -346,7 +335,7 @@ def nightly(
     publish_run_artifacts(summary)
     remember_run(settings, fingerprint, run_id, started)  # last: a killed run leaves no marker
     logger.info("run %d klaar: %d leveringen verwerkt", run_id, len(results))
-    return summary
+    return Unwalked(summary)
 
 
 def run_nightly(settings: Settings) -> RunSummary:
@@ -378,7 +367,7 @@ def _run_nightly(settings: Settings) -> RunSummary:
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                         sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
         # re-raises when the flow failed; `_sync`: never a coroutine, whatever Prefect believes
-        summary: RunSummary = state.result(_sync=True)  # type: ignore[call-overload]
+        summary: RunSummary = state.result(_sync=True).value  # type: ignore[call-overload]
         flow_run_id = state.state_details.flow_run_id
         if flow_run_id is not None:
             drain_task_runs(flow_run_id, expected_task_runs=summary.task_runs)
