@@ -12,9 +12,12 @@ Without --sample it generates the one-year national sample the speed target of i
 3. `monitor run` on an empty warehouse (the Prefect flow, feedback, marts, report, Data Docs),
    as a child process, the way an operator starts it, with the peak memory of its process tree
    (bench/tree.py); Prefect's own database is created first (untimed, its time printed), as on
-   a machine where Prefect already runs.
+   a machine where Prefect already runs. Twice (`--server both`, the default): with Prefect's
+   temporary server, which the run starts itself (no PREFECT_API_URL: `make run`), and against
+   a lasting Prefect server started before it (PREFECT_API_URL, as in production:
+   docs/operations.md), each into an empty warehouse of its own.
 
-Prints the three times and the two ratios (run / floor, run / dlt). Asserts nothing.
+Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tree import monitor_env, monitor_run, prefect_database  # bench/tree.py
+from tree import (  # bench/tree.py
+    lasting_prefect_server,
+    monitor_env,
+    monitor_run,
+    prefect_database,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 Cells = list[str | None]
@@ -136,6 +144,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--series", action="store_true", help="the default multi-year sample")
     parser.add_argument("--skip-dlt", action="store_true")
+    parser.add_argument("--server", choices=["both", "temporary", "lasting"], default="both",
+                        help="Prefect's server for `monitor run` (default: a run with each)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
         work = Path(tmp)
@@ -156,12 +166,26 @@ def main() -> None:
         print(f"dlt (same raw cells into DuckDB):      {shown}")
         env = monitor_env(work)
         prefect_database(env)
-        measured = monitor_run(inbox, work / "warehouse" / "monitor.duckdb", env)
-        run_s = measured.seconds
-        print(f"monitor run (empty warehouse):         {measured.shown()}")
-        print(f"monitor run / floor: {run_s / floor_s:5.1f}×")
-        if dlt_s:
-            print(f"monitor run / dlt:   {run_s / dlt_s:5.1f}×")
+        if args.server in ("both", "temporary"):
+            measured = monitor_run(inbox, work / "temporary" / "monitor.duckdb", env)
+            _print_run("Prefect's temporary server", measured.seconds, floor_s, dlt_s)
+            print(f"    {measured.shown()}")
+        if args.server in ("both", "lasting"):
+            with lasting_prefect_server(env) as lasting:  # its first night, then its second
+                for night in ("first", "second"):
+                    warehouse = work / f"lasting-{night}" / "monitor.duckdb"
+                    measured = monitor_run(inbox, warehouse, lasting)
+                    _print_run(f"a lasting Prefect server ({night} night since its start)",
+                               measured.seconds, floor_s, dlt_s)  # fmt: skip
+                    print(f"    {measured.shown()} (the server's own memory not counted)")
+
+
+def _print_run(server: str, run_s: float, floor_s: float, dlt_s: float | None) -> None:
+    """One `monitor run` and its ratios."""
+    print(f"monitor run (empty warehouse), with {server}: {run_s:7.1f} s")
+    print(f"    monitor run / floor: {run_s / floor_s:5.1f}×")
+    if dlt_s:
+        print(f"    monitor run / dlt:   {run_s / dlt_s:5.1f}×")
 
 
 def _shown(seconds: float | None) -> str:
