@@ -31,11 +31,6 @@ def _settings(inbox: Path | None = None, warehouse: Path | None = None) -> Setti
     return load_settings(inbox_dir=inbox, warehouse_path=warehouse)
 
 
-def _ready_settings(inbox: Path | None = None, warehouse: Path | None = None) -> Settings:
-    """Settings after the fail-early checks; exit 2 with every problem, in Dutch, if any."""
-    return _checked(_settings(inbox, warehouse))
-
-
 def _checked(settings: Settings) -> Settings:
     """The settings once the fail-early checks pass; exit 2 with every problem, in Dutch."""
     from pipeline.night.preflight import NotReadyError, check_ready
