@@ -175,12 +175,13 @@ def test_the_feedback_workers_get_the_same_feedback_without_the_rows(
     processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
     assert processed.meta is not None
     fte = pd.DataFrame([{"beroepsgroep": "boa", "fte": 12.5, "bron": "fte.csv"}])
-    processed = replace(processed, meta=replace(processed.meta, fte=fte))
+    meta = replace(processed.meta, fte=fte)
+    processed = replace(processed, meta=meta)
     light = processed.for_feedback()
     assert len(processed.incidents) == 5 and len(light.incidents) == 0
     assert list(light.incidents.columns) == list(processed.incidents.columns)
-    assert light.meta is not None and light.meta.fte.empty and len(processed.meta.fte) == 1
-    assert light.meta.periode == processed.meta.periode
+    assert light.meta is not None and light.meta.fte.empty and len(meta.fte) == 1
+    assert light.meta.periode == meta.periode
     # one empty frame for every delivery with these columns (made ~1,500 times a night)
     assert processed.for_feedback().incidents is light.incidents
     outcome = DeliveryOutcome(7, "loaded", dt.datetime(2025, 10, 20, tzinfo=dt.UTC),
