@@ -8,10 +8,11 @@ module imports nothing heavy: `monitor run` starts it before it imports the pipe
 When is best depends on Prefect's server. A lasting server (PREFECT_API_URL in the environment,
 as in production: docs/operations.md) has started long before: the fork server's imports are
 then the longest chain before the first delivery, and start at once, beside the run's own
-imports (~2 s sooner than after them, on 2 cores). A temporary server starts with the run and
-takes ~3.8 s of one core before the flow may start: the fork server then starts once the run has
-imported Prefect, as three starts at once on 2 cores made the flow wait longer for its server
-(measured: 17.8–18.2 s against 16.8–17.1 s for the national sample).
+imports (~2 s sooner than after them, on 2 cores). A run its fail-early checks refuse leaves the
+fork server to finish its imports (a few seconds) and end with it. A temporary server starts
+with the run and takes ~3.8 s of one core before the flow may start: the fork server then starts
+once the run has imported Prefect, as three starts at once on 2 cores made the flow wait longer
+for its server (measured: 17.8–18.2 s against 16.8–17.1 s for the national sample).
 """
 
 from __future__ import annotations
