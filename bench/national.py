@@ -12,10 +12,11 @@ Without --sample it generates the one-year national sample the speed target of i
 3. `monitor run` on an empty warehouse (the Prefect flow, feedback, marts, report, Data Docs),
    as a child process, the way an operator starts it, with the peak memory of its process tree
    (bench/tree.py); Prefect's own database is created first (untimed, its time printed), as on
-   a machine where Prefect already runs. Twice (`--server both`, the default): with Prefect's
-   temporary server, which the run starts itself (no PREFECT_API_URL: `make run`), and against
-   a lasting Prefect server started before it (PREFECT_API_URL, as in production:
-   docs/operations.md), each into an empty warehouse of its own.
+   a machine where Prefect already runs. With each kind of Prefect server (`--server both`,
+   the default): once with Prefect's temporary server, which the run starts itself (no
+   PREFECT_API_URL: `make run`), then twice against a lasting Prefect server started before
+   them (PREFECT_API_URL, as in production: docs/operations.md; its first and second night),
+   each into an empty warehouse of its own.
 
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
