@@ -25,7 +25,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.gx_import import import_great_expectations
 from pipeline.ingest import batch_messages as texts
 from pipeline.ingest.batch_catalogue import (
     BATCH_CHECKS,
@@ -296,10 +296,7 @@ def _runtime() -> _GxRuntime:
 
 def ephemeral_context(**config: Any) -> Any:
     """Import GX and build an in-memory context without progress bars or analytics."""
-    # GX_ANALYTICS_ENABLED and analytics_enabled are the documented GX Core 1.x switches; 1.24
-    # no longer ships the analytics module, they guard older 1.x releases this project allows.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
+    gx = import_great_expectations()  # with GX_ANALYTICS_ENABLED off (`pipeline.gx_import`)
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,

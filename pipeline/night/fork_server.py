@@ -23,9 +23,10 @@ import multiprocessing.forkserver
 import os
 from collections.abc import Mapping
 
-# great_expectations is imported lazily by pipeline.ingest.batch and takes seconds to import;
-# pipeline.warm freezes what the fork server imported (`gc.freeze`): last
-PRELOAD = ["pipeline.ingest.process", "great_expectations", "pipeline.warm"]
+# GX is imported lazily by pipeline.ingest.batch and takes seconds to import (pipeline.gx_preload
+# imports it as pipeline.gx_import does); pipeline.warm freezes what the fork server imported
+# (`gc.freeze`): last
+PRELOAD = ["pipeline.ingest.process", "pipeline.gx_preload", "pipeline.warm"]
 
 
 def fork_context() -> multiprocessing.context.ForkServerContext:

@@ -1,0 +1,64 @@
+"""Importing Great Expectations, without the part of its import this project never runs.
+
+GX imports every expectation it ships when it is imported, and one of them (the KL divergence
+of a column) imports `scipy.stats` at its top: ~0.85 s of the ~2.7 s GX takes to import on
+these machines, for statistics no check of ours computes. `import_great_expectations` imports
+GX with `scipy.stats` left lazy (`importlib.util.LazyLoader`): the module is in `sys.modules`,
+and runs its own imports the first time anything reads from it — so whatever does use it still
+gets the whole module, only later. Only that module, and only while GX imports: an import of
+`scipy.stats` anywhere else, before or after, is an ordinary one, and one made before leaves GX
+with it as it is.
+
+Every process that uses GX imports it here (`pipeline.ingest.batch`, and through it the Data
+Docs), as does the workers' fork server (`pipeline.gx_preload`).
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from types import ModuleType
+
+LAZY_WHILE_IMPORTING = frozenset({"scipy.stats"})
+_LOCK = threading.Lock()
+
+
+class _LazyFinder(importlib.abc.MetaPathFinder):
+    """Finds the modules of `LAZY_WHILE_IMPORTING` as the other finders do, with a lazy loader."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:  # fmt: skip
+        if fullname not in LAZY_WHILE_IMPORTING:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is None or not hasattr(spec.loader, "exec_module"):
+                    return None  # nothing a lazy loader can wrap: imported as usual
+                spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+def import_great_expectations() -> ModuleType:
+    """The `great_expectations` module, imported now unless it was (thread-safe), without its
+    analytics. GX_ANALYTICS_ENABLED and a context's `analytics_enabled` are the documented GX
+    Core 1.x switches; 1.24 no longer ships the analytics module, they guard older 1.x releases
+    this project allows."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    with _LOCK:
+        if "great_expectations" not in sys.modules:
+            finder = _LazyFinder()
+            sys.meta_path.insert(0, finder)
+            try:
+                import great_expectations  # noqa: F401
+            finally:
+                sys.meta_path.remove(finder)
+        return sys.modules["great_expectations"]
