@@ -26,7 +26,7 @@ from pipeline.employers.feedback_writer import write_feedback
 from pipeline.ingest.process import ProcessedDelivery
 from pipeline.ingest.reference import Reference
 from pipeline.night.fork_server import fork_context
-from pipeline.night.steps import LoadResult
+from pipeline.night.load_result import LoadResult
 
 log = logging.getLogger(__name__)
 FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job

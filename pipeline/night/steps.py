@@ -27,6 +27,7 @@ from pipeline.ingest.process import (
 )
 from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.night.isolation import Limits
+from pipeline.night.load_result import LoadResult
 from pipeline.settings import Settings
 from pipeline.warehouse.ledger import DeliveryLoad
 from pipeline.warehouse.store import Warehouse
@@ -35,24 +36,6 @@ from schemas.edits import EDITS
 from schemas.errors import ConfigurationError, DeliveryError, WarehouseError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What happened to one delivery file in this run."""
-
-    bronbestand: str
-    organisatiecode: str | None
-    periode: str | None
-    profile_id: str | None
-    status: str
-    rows_in: int
-    rows_loaded: int
-    rows_rejected: int
-    rows_warned: int
-    reason: str | None = None
-    delivery_id: int | None = None
-    quality: Quality | None = None
 
 
 @dataclass
