@@ -222,9 +222,8 @@ def publish_data_docs(settings: Settings, reports: list[dict[str, Any]]) -> Path
 
 
 REPORT_MODULES = ("pipeline.publication.build", "pipeline.publication.revisions",
-                  "pipeline.publication.writer", "altair", "vl_convert")  # fmt: skip
-_WARM_CHART = {"mark": "point", "data": {"values": [{"a": 1}]},
-               "encoding": {"x": {"field": "a", "type": "quantitative"}}}  # fmt: skip
+                  "pipeline.publication.writer", "pipeline.publication.disclosure_audit",
+                  "xlsxwriter")  # fmt: skip
 
 
 WARM_REPORT_BYTES = 200 * 2**20  # new files up to this size: the report warms up beside them
@@ -243,16 +242,13 @@ def warm_report_beside(files: Sequence[InboxFile]) -> threading.Thread | None:
 
 
 def warm_report() -> None:
-    """Import what the report needs (the integer audit's scipy, altair, XlsxWriter: ~1 s of one
-    core) and start vl-convert's JavaScript engine (~0.6 s), ahead: a thread of the flow does
-    this while the workers process the night, and the report, which the night then waits for,
-    starts warm. Best effort: what fails here fails again, and is reported, in the report."""
+    """Import what the report needs (the integer audit's scipy, XlsxWriter, the report's own
+    modules: ~0.7 s of one core) ahead: a thread of the flow does this while the workers process
+    the night, and the report, which the night then waits for, starts warm. Best effort: what
+    fails here fails again, and is reported, in the report."""
     try:
         for module in REPORT_MODULES:
             importlib.import_module(module)
-        import vl_convert
-
-        vl_convert.vegalite_to_svg(_WARM_CHART, format_locale="nl-NL")
     except Exception as exc:
         log.debug("rapport niet vooraf opgewarmd: %s", exc)
 

@@ -1,5 +1,6 @@
-"""The report's charts: Vega-Lite specifications built with altair, rendered offline to static
-SVG by vl-convert (no JavaScript in the page, no network).
+"""The report's figures: which charts it shows, the rows behind each (after disclosure control),
+and their captions; drawn as static SVG by `pipeline.publication.chart_svg` (no JavaScript in the
+page, no network).
 
 Every chart takes rows that have already passed disclosure control and carry a `status`
 (volledig, onvolledig, verborgen, niet te berekenen). A hidden value is drawn as the mark 'x' on
@@ -9,38 +10,21 @@ itself says what the figure is, not only its table.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
+from pipeline.publication.chart_svg import (
+    COMPLETE,
+    HIDDEN,
+    MISSING,
+    bar_chart_svg,
+    line_chart_svg,
+)
 from pipeline.publication.published import CONTEXT, SUPPRESSED_MARK, Publication, PublishedTable
 from pipeline.publication.report_tables import display_status, frame_table
-from pipeline.publication.text import (
-    INCOMPLETE_MARK,
-    ReportError,
-    code_label,
-)
+from pipeline.publication.text import INCOMPLETE_MARK, code_label
 from schemas.vocabulary import INCOMPLETE, PUBLISHED, SUPPRESSED_STATUSES
-
-COMPLETE, HIDDEN, MISSING = "volledig", "verborgen", "niet te berekenen"
-COLOURS = {COMPLETE: "#1f4e79", INCOMPLETE: "#9bb7d4"}
-FONT = "DejaVu Sans, Arial, sans-serif"
-XMLNS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
-
-
-def render_svg(chart: Any, label: str) -> str:
-    """An altair chart as inline SVG (Dutch number notation), labelled for screen readers."""
-    import vl_convert
-
-    try:
-        svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False), format_locale="nl-NL")
-    except (ValueError, RuntimeError) as exc:
-        raise ReportError(f"grafiek {label!r} kon niet worden getekend: {exc}") from exc
-    svg = XMLNS.sub("", svg, count=2)  # inline in HTML: no namespace URLs needed
-    escaped = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escaped}" class="chart" ', 1)
 
 
 def chart_rows(frame: pd.DataFrame, value: str, status: pd.Series) -> pd.DataFrame:
@@ -54,84 +38,7 @@ def chart_rows(frame: pd.DataFrame, value: str, status: pd.Series) -> pd.DataFra
         .map({HIDDEN: SUPPRESSED_MARK, INCOMPLETE: INCOMPLETE_MARK, MISSING: "."})
         .fillna("")
     )
-    shown["nul"] = 0.0
     return shown
-
-
-def _status_colour() -> Any:
-    import altair as alt
-
-    return alt.Color(
-        "status:N",
-        title="Status",
-        scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values())),
-        legend=alt.Legend(orient="bottom", labelLimit=400, labelExpr=f"datum.label == '{INCOMPLETE}' ? "
-                          f"'onvolledig{INCOMPLETE_MARK} (dekking onder de drempel)' : datum.label"),
-    )  # fmt: skip
-
-
-def line_chart(rows: pd.DataFrame, x: str, series: str, title: str, y_title: str) -> Any:
-    """Lines per series over periods; points coloured by status, 'x' and '.' on the axis."""
-    import altair as alt
-
-    data = _plain(rows, [x, series])
-    base = alt.Chart(data).encode(x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-45)))
-    line = base.mark_line(color="#7f8c99").encode(
-        y=alt.Y("waarde:Q", title=y_title), detail=alt.Detail(f"{series}:N")
-    )
-    points = base.mark_point(filled=True, size=70).encode(
-        y=alt.Y("waarde:Q"), color=_status_colour(),
-        shape=alt.Shape(f"{series}:N", title=None, legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{x}:O"),
-                 alt.Tooltip("waarde:Q", format=",.1f"), alt.Tooltip("status:N")],
-    )  # fmt: skip
-    marks = base.transform_filter("datum.waarde == null").mark_text(
-        dy=-6, fontWeight="bold", fontSize=14
-    ).encode(y=alt.Y("nul:Q"), text=alt.Text("teken:N"))  # fmt: skip
-    return _finish(alt.layer(line, points, marks), title, width=520, height=240)
-
-
-def bar_chart(rows: pd.DataFrame, category: str, facet: str | None, title: str, x_title: str,
-              sort: list[str] | None = None, columns: int = 3) -> Any:  # fmt: skip
-    """Horizontal bars per category (small multiples per `facet`), marks for hidden values."""
-    import altair as alt
-
-    y = alt.Y(f"{category}:N", title=None, sort=sort or "ascending")
-    base = alt.Chart().encode(y=y)
-    bars = base.mark_bar().encode(
-        x=alt.X("waarde:Q", title=x_title), color=_status_colour(),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("waarde:Q", format=",.1f"),
-                 alt.Tooltip("status:N")],
-    )  # fmt: skip
-    labels = base.mark_text(align="left", dx=3, fontWeight="bold").encode(
-        x=alt.X("plaats:Q"), text=alt.Text("teken:N")
-    )
-    data = _plain(rows, [category, *([facet] if facet else [])])
-    data["plaats"] = data["waarde"].fillna(0.0)
-    layer = alt.layer(bars, labels, data=data)
-    width = 190 if facet else 420
-    height = alt.Step(13) if len(data[category].unique()) > 12 else alt.Step(18)
-    if facet:
-        layer = layer.properties(width=width, height=height).facet(
-            facet=alt.Facet(f"{facet}:N", title=None), columns=columns
-        )
-        return _finish(layer.resolve_scale(x="independent"), title)
-    return _finish(layer.properties(width=width, height=height), title)
-
-
-def _plain(rows: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    """Only what the chart draws, as plain text and floats (no pandas NA for the JSON spec)."""
-    data = rows[[*dims, "waarde", "status", "teken", "nul"]].copy()
-    for column in [*dims, "status", "teken"]:
-        data[column] = data[column].astype(str)
-    data["waarde"] = data["waarde"].astype("float64")
-    return data
-
-
-def _finish(chart: Any, title: str, **size: int) -> Any:
-    """Title, fonts and a plain white background for every chart."""
-    chart = chart.properties(title=title, **size) if size else chart.properties(title=title)
-    return chart.configure(font=FONT, background="white").configure_view(stroke=None)
 
 
 # ---------------------------------------------------------------- the report's figures
@@ -197,8 +104,8 @@ def trend_figure(publication: Publication, table: PublishedTable, column: str, k
     rows = rows.assign(beroepsgroep=_labelled(rows, "beroepsgroep"))
     if rows["waarde"].notna().sum() == 0:
         return None
-    chart = line_chart(rows, "periode", "beroepsgroep", title, y_title)
-    return Figure(key, title, caption, render_svg(chart, title), rows, "beroepsgroep", "periode",
+    svg = line_chart_svg(rows, "periode", "beroepsgroep", title, y_title)
+    return Figure(key, title, caption, svg, rows, "beroepsgroep", "periode",
                   column.endswith("_pct"))  # fmt: skip
 
 
@@ -224,10 +131,9 @@ def category_figure(publication: Publication, year: str, category: str) -> Figur
     rows = rows.assign(beroepsgroep=_labelled(rows, "beroepsgroep"),
                        **{category: _labelled(rows, category)})  # fmt: skip
     title = f"{heading}, {year}"
-    chart = bar_chart(rows, category, "beroepsgroep", title, "incidenten")
+    svg = bar_chart_svg(rows, category, "beroepsgroep", title, "incidenten")
     caption = f"Landelijk aantal incidenten per {category} in {year}. {note}"
-    return Figure(category, title, caption, render_svg(chart, title), rows, category,
-                  "beroepsgroep")  # fmt: skip
+    return Figure(category, title, caption, svg, rows, category, "beroepsgroep")
 
 
 def region_figure(publication: Publication, year: str) -> Figure | None:
@@ -246,11 +152,11 @@ def region_figure(publication: Publication, year: str) -> Figure | None:
     rows = rows.assign(beroepsgroep=_labelled(rows, "beroepsgroep"),
                        regio=rows["gebiednaam"].astype(str))  # fmt: skip
     title = f"Incidenten per 1.000 fte per veiligheidsregio, {year}"
-    chart = bar_chart(rows, "regio", "beroepsgroep", title, "per 1.000 fte", columns=2)
+    svg = bar_chart_svg(rows, "regio", "beroepsgroep", title, "per 1.000 fte", columns=2)
     caption = (f"De 25 veiligheidsregio's naast elkaar, per beroepsgroep ({year}). Een lichte balk "
                f"met {INCOMPLETE_MARK} is onvolledig (dekking onder de drempel): een ondergrens, "
                f"niet te vergelijken met de andere regio's.")  # fmt: skip
-    return Figure("regio", title, caption, render_svg(chart, title), rows, "regio", "beroepsgroep")
+    return Figure("regio", title, caption, svg, rows, "regio", "beroepsgroep")
 
 
 def report_figures(publication: Publication) -> list[Figure]:
