@@ -38,7 +38,7 @@ from pipeline.ingest.meta import DeliveryMeta, resolve_meta
 from pipeline.ingest.redaction import employee_ids, minimise_edits
 from pipeline.ingest.reference import Reference
 from pipeline.ingest.validate import NO_EDITS, Validated, validate_deliveries
-from pipeline.warehouse.ledger import LedgerEntry
+from pipeline.warehouse.ledger import FteRow, LedgerEntry
 from schemas.edit_codes import EditCode
 from schemas.edits import EDITS, Severity
 from schemas.errors import DeliveryError
@@ -78,7 +78,7 @@ class ProcessedDelivery:
         The empty incidents keep the column names, not the column types: an empty frame of
         Arrow-backed text columns costs ~0.8 ms to unpickle. The FTE frames were a third of what
         a night pickled to its feedback workers (0.3 s of the flow's CPU)."""
-        meta = None if self.meta is None else replace(self.meta, fte=_NO_FTE)
+        meta = None if self.meta is None else replace(self.meta, fte=())
         return replace(self, incidents=_no_incidents(tuple(self.incidents.columns.tolist())),
                        meta=meta)  # fmt: skip
 
@@ -100,7 +100,6 @@ class ProcessedDelivery:
         )  # fmt: skip
 
 
-_NO_FTE = pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])  # shared: nothing adds rows
 _NOT_JUDGED = dq_rows([])  # the checks of a delivery only measured: one shared empty frame
 # a clean delivery's edits with their feedback columns: copied (~20 µs), not assigned (~0.5 ms)
 _NO_SHAPED_EDITS = NO_EDITS.assign(tabblad=None, bronbestand=None, bericht=None)
@@ -136,15 +135,14 @@ class ProcessingInputs:
         return inputs
 
     @functools.cached_property
-    def fte_by_year(self) -> dict[tuple[str, int], pd.DataFrame]:
+    def fte_by_year(self) -> dict[tuple[str, int], tuple[FteRow, ...]]:
         """The reference FTE per (organisatiecode, jaar) as a delivery carries it (beroepsgroep,
         fte, bron): looked up for every delivery."""
         if self.fte.empty:
             return {}
         return {
-            (str(org), int(jaar)): pd.DataFrame({"beroepsgroep": rows["beroepsgroep"],
-                                                 "fte": rows["fte"].astype(float),
-                                                 "bron": "referentie"}).reset_index(drop=True)
+            (str(org), int(jaar)): tuple(FteRow(str(b), float(f), "referentie")
+                                         for b, f in zip(rows["beroepsgroep"], rows["fte"], strict=True))
             for (org, jaar), rows in self.fte.groupby(["organisatiecode", "jaar"], sort=False)
         }  # fmt: skip
 

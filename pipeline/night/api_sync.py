@@ -35,7 +35,7 @@ from pipeline.ingest.process import (
     map_and_check,
     rejected_delivery,
 )
-from pipeline.warehouse.ledger import LedgerEntry
+from pipeline.warehouse.ledger import FteRow, LedgerEntry
 from pipeline.warehouse.store import Warehouse
 from schemas.edit_codes import EditCode
 from schemas.edits import Severity
@@ -141,8 +141,6 @@ def ledger_entry(processed: ProcessedDelivery) -> LedgerEntry:
     return replace(processed.ledger_entry(), geen_incidenten=False, voorlopig=False)
 
 
-def _fte(processed: ProcessedDelivery) -> pd.DataFrame:
+def _fte(processed: ProcessedDelivery) -> tuple[FteRow, ...]:
     """The FTE rows of a pull (none when it was rejected as a whole)."""
-    if processed.meta is None:
-        return pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
-    return processed.meta.fte
+    return () if processed.meta is None else processed.meta.fte

@@ -176,7 +176,7 @@ def _load_together(
 def _delivery_load(processed: ProcessedDelivery, quality: Quality) -> DeliveryLoad:
     """A processed delivery as the warehouse takes it: ledger entry and frames."""
     meta, entry = processed.meta, processed.ledger_entry()
-    fte = meta.fte if meta is not None else pd.DataFrame(columns=["beroepsgroep", "fte", "bron"])
+    fte = meta.fte if meta is not None else ()
     return DeliveryLoad(entry, processed.incidents, processed.edits, processed.dq, fte,
                         quality.as_row())  # fmt: skip
 

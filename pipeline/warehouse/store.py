@@ -23,6 +23,7 @@ import pandas as pd
 from pipeline.warehouse.ledger import (
     UPSERT_INCIDENTS,
     DeliveryLoad,
+    FteRow,
     LedgerEntry,
     Plan,
     ledger_rows,
@@ -145,7 +146,7 @@ class Warehouse:
         incidents: pd.DataFrame,
         edits: pd.DataFrame,
         dq: pd.DataFrame,
-        fte: pd.DataFrame,
+        fte: pd.DataFrame | tuple[FteRow, ...],
         run_id: int,
         quality: pd.DataFrame | None = None,
     ) -> tuple[int, str]:
@@ -274,7 +275,7 @@ class Warehouse:
 
     def load_api_pull(self, source_id: str, cursor: str | None, entry: LedgerEntry,
                       incidents: pd.DataFrame, edits: pd.DataFrame, dq: pd.DataFrame,
-                      fte: pd.DataFrame, run_id: int) -> tuple[int, str]:  # fmt: skip
+                      fte: pd.DataFrame | tuple[FteRow, ...], run_id: int) -> tuple[int, str]:  # fmt: skip
         """Load one API pull and move its cursor in one transaction; returns (delivery_id, status).
 
         The one load path with the other disposition: a pull is a delivery of changes, not of a

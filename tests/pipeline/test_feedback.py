@@ -21,6 +21,7 @@ from pipeline.employers.feedback_writer import escape_cell, write_feedback_files
 from pipeline.employers.quality import days_late, delivery_quality
 from pipeline.night.check import check_feedback, check_file
 from pipeline.settings import Settings
+from pipeline.warehouse.ledger import FteRow
 from tests.conftest import PROFILE_FIXTURES, REFERENCE_DIR, load_spec, write_source
 
 HOSTILE = '=HYPERLINK("http://example.invalid","klik")'
@@ -174,13 +175,12 @@ def test_the_feedback_workers_get_the_same_feedback_without_the_rows(
     spec = load_spec(PROFILE_FIXTURES / "vendor_csv" / "source.yaml")
     processed = check_file(write_source(spec, tmp_path), "GM0344", settings, dt.date(2025, 10, 20))
     assert processed.meta is not None
-    fte = pd.DataFrame([{"beroepsgroep": "boa", "fte": 12.5, "bron": "fte.csv"}])
-    meta = replace(processed.meta, fte=fte)
+    meta = replace(processed.meta, fte=(FteRow("boa", 12.5, "fte.csv"),))
     processed = replace(processed, meta=meta)
     light = processed.for_feedback()
     assert len(processed.incidents) == 5 and len(light.incidents) == 0
     assert list(light.incidents.columns) == list(processed.incidents.columns)
-    assert light.meta is not None and light.meta.fte.empty and len(meta.fte) == 1
+    assert light.meta is not None and light.meta.fte == () and len(meta.fte) == 1
     assert light.meta.periode == meta.periode
     # one empty frame for every delivery with these columns (made ~1,500 times a night)
     assert processed.for_feedback().incidents is light.incidents
