@@ -243,7 +243,7 @@ def warm_report_beside(files: Sequence[InboxFile]) -> threading.Thread | None:
 
 def warm_report() -> None:
     """Import what the report needs (the integer audit's scipy, XlsxWriter, the report's own
-    modules: ~0.7 s of one core) ahead: a thread of the flow does this while the workers process
+    modules: ~0.35 s of one core) ahead: a thread of the flow does this while the workers process
     the night, and the report, which the night then waits for, starts warm. Best effort: what
     fails here fails again, and is reported, in the report."""
     try:
