@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -309,3 +313,43 @@ def test_a_server_started_early_is_stopped_when_prefect_names_a_server(
         assert early not in temporary_server._started
     finally:
         early.stop()
+
+
+class _Health(BaseHTTPRequestHandler):
+    """A stand-in for the server's health endpoint: 200, 503, or a dropped connection."""
+
+    answers: ClassVar[dict[str, int]] = {"/api/health": 200}
+
+    def do_GET(self) -> None:
+        status = self.answers.get(self.path, 404)
+        if status == 0:
+            self.close_connection = True
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)  # no status line at all
+            return
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        """Quiet."""
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (503, False), (0, False)])
+def test_the_health_check_is_plain_http_on_127_0_0_1(status: int, healthy: bool) -> None:
+    from flows.temporary_server import _healthy
+
+    handler = type("Answer", (_Health,), {"answers": {"/api/health": status}})
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            assert _healthy(server.server_address[1]) is healthy
+        finally:
+            server.shutdown()
+
+
+def test_the_health_check_of_a_port_nothing_listens_on_is_false() -> None:
+    from flows.temporary_server import _free_port, _healthy
+
+    assert _healthy(_free_port()) is False
