@@ -63,6 +63,7 @@ from pipeline.night.steps import (
     summarise,
     sync_api_source,
     warm_report_beside,
+    warm_report_early,
 )
 from pipeline.night.unchanged import input_fingerprint, remember_run, unchanged_run
 from pipeline.settings import Settings, load_settings
@@ -363,6 +364,7 @@ def _loop_running() -> bool:
 def _run_nightly(settings: Settings) -> RunSummary:
     if settings.runner == "processes" and not settings.dask_address:
         start_fork_server()  # its imports overlap the start of Prefect's server
+    warm_report_early(settings.inbox_dir)  # so do the report's, for a small inbox
     with temporary_server_for_run():  # none when PREFECT_API_URL names a server
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                         sample_mode=settings.sample_mode, return_state=True)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,4 +56,35 @@ def test_only_a_night_of_modest_size_warms_the_report_beside_its_deliveries(
     thread.join(timeout=30)
     assert warmed == ["warm"]
     assert steps.warm_report_beside(files(steps.WARM_REPORT_BYTES // 4 + 1)) is None
+    assert warmed == ["warm"]
+
+
+def test_a_small_inbox_warms_the_report_before_the_flow_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """While `monitor run` waits for Prefect's temporary server, for an inbox (the files of
+    earlier nights too) of at most WARM_REPORT_BYTES, counted without following a link."""
+    from pipeline.night import steps
+
+    warmed: list[str] = []
+    monkeypatch.setattr(steps, "warm_report", lambda: warmed.append("warm"))
+    monkeypatch.setattr(steps, "WARM_REPORT_BYTES", 1000)
+    inbox = tmp_path / "inbox"
+    (inbox / "GM0344").mkdir(parents=True)
+    (inbox / "GM0363").mkdir()
+    (inbox / "GM0344" / "a.csv").write_bytes(b"x" * 400)
+    (inbox / "GM0363" / "b.xlsx").write_bytes(b"x" * 600)  # 1,000 bytes: at the limit
+    big = tmp_path / "elders.csv"
+    big.write_bytes(b"x" * 5000)
+    (inbox / "GM0363" / "link.csv").symlink_to(big)  # never followed, so not counted
+    (inbox / "los.csv").write_bytes(b"x" * 5000)  # not in an organisation's folder
+
+    thread = steps.warm_report_early(inbox)
+    assert thread is not None
+    thread.join(timeout=30)
+    assert warmed == ["warm"]
+
+    (inbox / "GM0344" / "c.csv").write_bytes(b"x")  # 1,001 bytes
+    assert steps.warm_report_early(inbox) is None
+    assert steps.warm_report_early(tmp_path / "bestaat-niet") is None
     assert warmed == ["warm"]
