@@ -95,7 +95,9 @@ def frame_from_rows(
     if rows and width:
         cells[:] = [r if len(r) == width else (r + [None] * width)[:width] for r in rows]
         cells[cells == ""] = None  # a reader may leave an empty cell as empty text (`_parse_plain`)
-    frame = pd.DataFrame(cells, columns=names, dtype=object, copy=False)
+    # the names as a plain object index: pandas would infer an Arrow-backed one for text, and
+    # rebuild it to add ROW_COLUMN (~0.2 ms of a delivery's ~0.3 ms here)
+    frame = pd.DataFrame(cells, columns=pd.Index(names, dtype=object), dtype=object, copy=False)
     frame[ROW_COLUMN] = np.asarray(row_numbers, dtype=np.int64)
     return frame
 

@@ -19,6 +19,8 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 def json_cell(value: Any) -> str | None:
     """A JSON value as text: lists joined by `|`, booleans true/false, null as None."""
+    if type(value) is str:  # most cells: as `cell_text` reads a text, without its type tests
+        return value.strip() or None
     if isinstance(value, list):
         items = [t for t in (cell_text(v) for v in value) if t is not None]
         return LIST_SEPARATOR.join(items) or None

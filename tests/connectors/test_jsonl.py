@@ -50,3 +50,14 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_reason(tmp_path: Path) -> N
 
     assert refused.value.code == "S01"
     assert refused.value.message.startswith("regel 2: teken (byte 0xe9) is geen geldige UTF-8")
+
+
+@pytest.mark.parametrize(
+    "text", ["bedreiging", "  verbaal ", "", "   ", "\u00a0x\u2003", "\t\n", "a|b"]
+)
+def test_a_text_cell_reads_as_a_spreadsheet_text_cell_reads(text: str) -> None:
+    from connectors.base import cell_text
+    from connectors.jsonl import json_cell
+
+    assert json_cell(text) == cell_text(text)
+    assert json_cell(text) == (text.strip() or None)
