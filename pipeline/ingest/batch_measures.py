@@ -102,7 +102,9 @@ def _text_counts(
     """Per delivery, how many values are "onbekend" and how many are filled (`as_text`: not
     missing, not blank), judged once per distinct value."""
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    texts = [as_text(value) for value in distinct]
+    # a text as `as_text` takes it, without its tests for what is missing (a column of incident
+    # numbers has as many distinct values as rows)
+    texts = [(v.strip() or None) if v.__class__ is str else as_text(v) for v in distinct]
     filled = np.array([text is not None for text in texts] + [False])  # last: a missing value
     unknown = np.array([text == ONBEKEND for text in texts] + [False])
     codes = np.where(codes < 0, len(distinct), codes)
