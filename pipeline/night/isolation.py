@@ -155,6 +155,8 @@ class DeliveryPool:
                     outcome = received(worker.conn)
                 except (EOFError, OSError):
                     outcome = f"pipe closed, exit code {worker.process.exitcode}"
+                except UnreadableAnswer as exc:
+                    outcome = f"answer not readable: {exc}"
                 if isinstance(outcome, list):
                     worker.job = None
                     return outcome
@@ -210,6 +212,10 @@ class DeliveryPool:
                 except (EOFError, OSError):
                     self._replace(worker, jobs, file, "het verwerkingsproces stopte onverwacht",
                                   f"pipe closed, exit code {worker.process.exitcode}")  # fmt: skip
+                    continue
+                except UnreadableAnswer as exc:
+                    self._replace(worker, jobs, file, "het resultaat van de verwerking was niet "
+                                  "te lezen", f"answer not readable: {exc}")  # fmt: skip
                     continue
                 if isinstance(outcome, ProcessedDelivery):
                     jobs.results[index], worker.job = outcome, None
@@ -292,12 +298,24 @@ class DeliveryPool:
         worker.conn.close()
 
 
+class UnreadableAnswer(PipelineError):
+    """A worker's answer arrived whole but could not be unpickled (no memory left for it here,
+    a bug): the worker is replaced and its job fails, as when it crashed."""
+
+
 def received(conn: Connection) -> Any:
     """What a worker sent, unpickled with the cyclic garbage collector paused: a group's
     deliveries are thousands of small frames, and the collections they set off rescanned
-    everything the flow holds (~1.2 ms a delivery, ~0.35 ms paused, on the one-year sample)."""
+    everything the flow holds (~1.2 ms a delivery, ~0.35 ms paused, on the one-year sample).
+    EOFError or OSError when the pipe is gone; UnreadableAnswer when the message does not
+    unpickle (the pipe is still at a message's end then)."""
     with gc_paused():
-        return conn.recv()
+        try:
+            return conn.recv()
+        except (EOFError, OSError):
+            raise
+        except Exception as exc:
+            raise UnreadableAnswer(f"{type(exc).__name__}: {exc}"[:500]) from exc
 
 
 def work(conn: Connection, inputs: ProcessingInputs, memory_mb: int) -> None:

@@ -7,11 +7,14 @@ it works, a delivery slower than its time limit, one bigger than its memory limi
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +171,73 @@ def test_a_workers_result_is_unpickled_without_collections() -> None:
     assert received(here) == ["uitgepakt", "uitgepakt"]
     assert _collector_seen == [False, False]
     assert gc.isenabled()
+
+
+class _Unreadable:
+    """Pickles, but does not unpickle: as a worker's answer the flow cannot read."""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_refuse, ("no room to unpickle this",))
+
+
+def _refuse(message: str) -> None:
+    raise MemoryError(message)
+
+
+def test_an_answer_that_does_not_unpickle_is_told_apart_from_a_closed_pipe() -> None:
+    from pipeline.night.isolation import UnreadableAnswer, received
+
+    mine, theirs = multiprocessing.Pipe()
+    theirs.send(_Unreadable())
+    with pytest.raises(UnreadableAnswer, match="MemoryError: no room to unpickle this"):
+        received(mine)
+    theirs.send(["leesbaar"])  # the pipe goes on: the unreadable message was read whole
+    assert received(mine) == ["leesbaar"]
+    theirs.close()
+    with pytest.raises(EOFError):
+        received(mine)
+
+
+class _FirstAnswerUnreadable:
+    """A worker's pipe whose first answer arrives whole but does not unpickle, as when the flow
+    has no memory left for it: the answer is read, then unpickling it fails."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn, self.failed = conn, False
+
+    def fileno(self) -> int:
+        return int(self.conn.fileno())
+
+    def recv(self) -> Any:
+        answer = self.conn.recv()
+        if not self.failed:
+            self.failed = True
+            pickle.loads(pickle.dumps(_Unreadable()))  # raises MemoryError
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_an_unreadable_answer_fails_only_its_delivery_and_the_pool_goes_on(
+    tmp_path: Path, inputs: ProcessingInputs, together: bool
+) -> None:
+    """The flow cannot unpickle a worker's answer: that delivery, or that job of several, fails
+    alone, its worker is replaced, and the next job finds an idle worker."""
+    vendor_csv(tmp_path, "GM0344", 1, 6)
+    vendor_csv(tmp_path, "GM0014", 1, 4)
+    files = inbox_files(tmp_path)
+    order = [files["incidenten_GM0344_2025Q1.csv"], files["incidenten_GM0014_2025Q1.csv"]]
+    with DeliveryPool(inputs, Limits(workers=1)) as pool:
+        worker = pool._workers[0]
+        worker.conn = _FirstAnswerUnreadable(worker.conn)  # type: ignore[assignment]
+        if together:
+            assert pool.process_together(order, {}) is None  # the caller goes one by one
+            again = pool.process_together(order, {})
+            assert again is not None and [r.rows_loaded for r in again] == [6, 4]
+        else:
+            first, second = list(pool.process(order, {}))
+            assert reason(first).startswith("S01") and "niet te lezen" in reason(first)
+            assert not second.rejected and second.rows_loaded == 4
+            assert [r.rows_loaded for r in pool.process(order, {})] == [6, 4]
