@@ -71,9 +71,10 @@ def _tooltip(parts: Sequence[str], value: float | None, status: str) -> str:
     return _e(f"{', '.join(parts)}: {shown} ({status})")
 
 
-def _svg(width: float, height: float, label: str, title: str, body: str) -> str:
+def _svg(width: float, height: float, title: str, body: str) -> str:
+    """The chart: its title shown on top and as its accessible name."""
     w, h = math.ceil(width), math.ceil(height)
-    return (f'<svg role="img" aria-label="{_e(label)}" class="chart" width="{w}" height="{h}" '
+    return (f'<svg role="img" aria-label="{_e(title)}" class="chart" width="{w}" height="{h}" '
             f'viewBox="0 0 {w} {h}" font-family="{FONT}" font-size="{FONT_SIZE}" '
             f'fill="{TEXT_COLOUR}"><rect width="{w}" height="{h}" fill="white"/>'
             f'<text x="8" y="18" font-size="{TITLE_SIZE}" font-weight="bold">{_e(title)}</text>'
@@ -182,7 +183,7 @@ def line_chart_svg(rows: pd.DataFrame, x: str, series: str, title: str, y_title:
     items += [(_marker(SHAPES[i % len(SHAPES)], 0, 0, LINE_COLOUR, _e(name)), name)
               for i, name in enumerate(names)]  # fmt: skip
     legend, height = _legend(left, bottom, width - left, items)
-    return _svg(width, bottom + height + 4, title, title, "".join(body) + legend)
+    return _svg(width, bottom + height + 4, title, "".join(body) + legend)
 
 
 def bar_chart_svg(rows: pd.DataFrame, category: str, facet: str | None, title: str,
@@ -246,4 +247,4 @@ def bar_chart_svg(rows: pd.DataFrame, category: str, facet: str | None, title: s
     bottom = top + rows_of_panels * (panel_h + 10)
     items = _status_items(list(rows["status"].astype(str).unique()))
     legend, height = _legend(16, bottom + 4, width - 24, items)
-    return _svg(width, bottom + height + 8, title, title, "".join(body) + legend)
+    return _svg(width, bottom + height + 8, title, "".join(body) + legend)

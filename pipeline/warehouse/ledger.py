@@ -113,11 +113,11 @@ def with_ids(
 
 def _rows_with_ids(deliveries: Sequence[tuple[FteRow, ...]], ids: Sequence[int]) -> pd.DataFrame:
     """Every delivery's rows as one frame, each with its delivery's id."""
-    rows = [row for rows in deliveries for row in rows]
+    rows = [row for delivery in deliveries for row in delivery]
     if not rows:
         return pd.DataFrame()
     out = pd.DataFrame(rows, columns=list(type(rows[0])._fields))
-    sizes = [len(rows) for rows in deliveries]
+    sizes = [len(delivery) for delivery in deliveries]
     out["delivery_id"] = np.repeat(np.asarray(ids, dtype="int64"), sizes)
     return out
 
