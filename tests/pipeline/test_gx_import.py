@@ -1,5 +1,5 @@
-"""GX imported without scipy.stats (`pipeline.gx_import`): the batch checks and the Data Docs'
-GX still work, and scipy.stats is whole the moment something reads from it."""
+"""GX imported without scipy.stats and altair (`pipeline.gx_import`): the batch checks and the
+Data Docs' GX still work, and each module is whole the moment something reads from it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = "scipy.stats._stats_py"  # what `import scipy.stats` runs; not run while it is lazy
+CHARTS = "altair.vegalite"  # what `import altair` runs; likewise
 
 
 def _run(script: str) -> None:
@@ -32,10 +33,15 @@ def test_batch_checks_run_without_importing_scipy_stats() -> None:
         "assert 'great_expectations' in sys.modules\n"
         "assert 'scipy.stats' in sys.modules, 'GX asked for it: it is there, lazy'\n"
         f"assert {HEAVY!r} not in sys.modules, 'scipy.stats ran its imports'\n"
+        "assert 'altair' in sys.modules, 'GX asked for it too'\n"
+        f"assert {CHARTS!r} not in sys.modules, 'altair ran its imports'\n"
         "assert not [f for f in sys.meta_path if type(f).__name__ == '_LazyFinder']\n"
         "import scipy.stats\n"
         "assert abs(scipy.stats.norm.cdf(0.0) - 0.5) < 1e-12  # read from: whole now\n"
         f"assert {HEAVY!r} in sys.modules\n"
+        "import altair\n"
+        "assert altair.Chart(pd.DataFrame({'a': [1]})).mark_bar().to_dict()['mark']['type'] == 'bar'\n"
+        f"assert {CHARTS!r} in sys.modules\n"
     )
 
 
@@ -46,7 +52,7 @@ def test_the_fork_servers_preload_imports_gx_so() -> None:
         "for name in PRELOAD:\n"
         "    __import__(name)\n"
         "assert 'great_expectations' in sys.modules\n"
-        f"assert {HEAVY!r} not in sys.modules\n"
+        f"assert {HEAVY!r} not in sys.modules and {CHARTS!r} not in sys.modules\n"
     )
 
 
@@ -59,4 +65,15 @@ def test_scipy_stats_imported_before_gx_stays_as_it_is() -> None:
         "assert gx is sys.modules['great_expectations'] and gx.__version__\n"
         "assert type(sys.modules['scipy.stats']).__name__ == 'module'\n"
         "assert abs(scipy.stats.norm.ppf(0.5)) < 1e-12\n"
+    )
+
+
+def test_altair_imported_before_gx_stays_as_it_is() -> None:
+    _run(
+        "import sys\n"
+        "import altair\n"
+        "from pipeline.gx_import import import_great_expectations\n"
+        "import_great_expectations()\n"
+        "assert type(sys.modules['altair']).__name__ == 'module'\n"
+        f"assert {CHARTS!r} in sys.modules\n"
     )
