@@ -101,7 +101,7 @@ def run(
     from flows.nightly import run_nightly
 
     try:
-        summary = run_nightly(settings)
+        summary = run_nightly(settings, fork_server_from_here=True)  # nothing runs after it
     except RunInProgressError:  # started between our check and the flow's lock
         _refuse_concurrent(settings.warehouse_path)
     except TaskRunsNotRecordedError as error:

@@ -339,18 +339,21 @@ def nightly(
     return Unwalked(summary)
 
 
-def run_nightly(settings: Settings) -> RunSummary:
+def run_nightly(settings: Settings, *, fork_server_from_here: bool = False) -> RunSummary:
     """Run the flow now (on Prefect's temporary local server unless PREFECT_API_URL is set).
 
     Where an event loop runs in this thread (a notebook, Playwright's sync API — in the test
     suite once a browser test ran), Prefect would take the call for async and hand back
     coroutines: the run goes to a thread of its own then, with this thread's context. Prefect
     cannot catch SIGTERM there (only the main thread gets signals), so `monitor run` from a
-    shell never takes this path."""
+    shell never takes this path.
+
+    `fork_server_from_here`: only for `monitor run`, whose process does nothing after its run
+    (`pipeline.night.fork_server`)."""
     if _loop_running():
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="nightly") as thread:
             return thread.submit(contextvars.copy_context().run, _run_nightly, settings).result()
-    return _run_nightly(settings)
+    return _run_nightly(settings, fork_server_from_here)
 
 
 def _loop_running() -> bool:
@@ -361,9 +364,9 @@ def _loop_running() -> bool:
     return True
 
 
-def _run_nightly(settings: Settings) -> RunSummary:
+def _run_nightly(settings: Settings, fork_server_from_here: bool = False) -> RunSummary:
     if settings.runner == "processes" and not settings.dask_address:
-        start_fork_server()  # its imports overlap the start of Prefect's server
+        start_fork_server(from_here=fork_server_from_here)  # overlaps the start of Prefect's server
     warm_report_early(settings.inbox_dir)  # so do the report's, for a small inbox
     with temporary_server_for_run():  # none when PREFECT_API_URL names a server
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),

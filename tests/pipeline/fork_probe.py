@@ -1,0 +1,16 @@
+"""What a worker of the fork server sees (tests/pipeline/test_fork_server.py): importable by
+reference, so a worker unpickles `state` from here."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+IMPORTED_BY = os.getpid()  # the process that ran this import (a forked child keeps it)
+
+
+def state() -> tuple[int, str, str]:
+    """(objects frozen, which of GX and pandas are imported, the pid that imported this module)."""
+    loaded = ",".join(name for name in ("great_expectations", "pandas") if name in sys.modules)
+    return gc.get_freeze_count(), loaded, str(IMPORTED_BY)
