@@ -19,15 +19,18 @@ forks the fork server from its own process (`start_fork_server(from_here=True)`)
 server imports only GX, not all of that a second time in a new interpreter (~0.7 s of one core,
 while the temporary server starts on the same two cores). multiprocessing's fork server is
 started as its own `ensure_running` would, with the fork in place of the new interpreter; the
-child keeps nothing of the run but its imports (`_serve`). Only where that is sound, else the
-usual start: one Python thread (the forked child keeps only the calling one), Linux, and
-multiprocessing's fork server as this module knows it (Python 3.11–3.13). Never from a process
+child keeps nothing of the run but its imports (`_serve`), and imports GX in a thread of lower
+priority (`pipeline.priority`): the flow needs it only once the server is up. Only where that is
+sound, else the usual start: one Python thread (the forked child keeps only the calling one),
+Linux, and multiprocessing's fork server as this module knows it (checked: Python 3.11–3.13;
+later ones pass it a key). Never from a process
 that does more after the run (a test, a notebook): the fork server would keep what that process
 had patched or loaded at the moment of the fork, for every later run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import multiprocessing
 import multiprocessing.context
@@ -39,6 +42,7 @@ import threading
 import traceback
 from collections.abc import Mapping
 from multiprocessing import connection, resource_tracker, util
+from typing import Any
 
 # GX is imported lazily by pipeline.ingest.batch and takes seconds to import (pipeline.gx_preload
 # imports it as pipeline.gx_import does); pipeline.warm freezes what the fork server imported
@@ -82,7 +86,7 @@ def _fork_from_here() -> bool:
     """Start multiprocessing's fork server as `ForkServer.ensure_running` does (a listening
     socket, an "alive" pipe, the resource tracker), forked from this process instead of a new
     interpreter; False, having done nothing, when `can_fork_from_here` says no."""
-    server = multiprocessing.forkserver._forkserver
+    server: Any = multiprocessing.forkserver._forkserver  # its private state, as checked
     if not can_fork_from_here():
         return False
     with server._lock:
@@ -90,7 +94,7 @@ def _fork_from_here() -> bool:
             return True  # started already: ensure_running checks it is alive when it is used
         resource_tracker.ensure_running()
         listener = socket.socket(socket.AF_UNIX)
-        address = connection.arbitrary_address("AF_UNIX")
+        address = connection.arbitrary_address("AF_UNIX")  # type: ignore[attr-defined]
         listener.bind(address)
         if not util.is_abstract_socket_namespace(address):
             os.chmod(address, 0o600)
@@ -117,8 +121,9 @@ def _serve(listener_fd: int, alive_r: int, alive_w: int) -> None:
     try:
         os.close(alive_w)
         _let_go_of_descriptors(keep={0, 1, 2, listener_fd, alive_r})
-        for name in PRELOAD:
-            __import__(name)
+        preload = threading.Thread(target=_preload, name="preload")
+        preload.start()  # its own thread: at a lower priority, which the workers do not inherit
+        preload.join()
         from pipeline.warm import freeze_imports
 
         freeze_imports()  # this child's own freeze: the run may have imported pipeline.warm
@@ -133,6 +138,16 @@ def _serve(listener_fd: int, alive_r: int, alive_w: int) -> None:
         os._exit(code)
 
 
+def _preload() -> None:
+    """Import the preload at a lower priority (`pipeline.priority`): GX is needed only once the
+    flow starts, and Prefect's temporary server may be starting on the same cores meanwhile."""
+    from pipeline.priority import lower_this_threads_priority
+
+    lower_this_threads_priority()
+    for name in PRELOAD:
+        __import__(name)
+
+
 def _let_go_of_descriptors(keep: set[int]) -> None:
     """Point every open descriptor but `keep` at /dev/null."""
     null = os.open(os.devnull, os.O_RDWR)
@@ -140,10 +155,8 @@ def _let_go_of_descriptors(keep: set[int]) -> None:
         fd = int(name)
         if fd in keep or fd == null:
             continue
-        try:
+        with contextlib.suppress(OSError):  # the directory's own descriptor, closed by now
             os.dup2(null, fd)
-        except OSError:
-            pass  # the directory's own descriptor, closed by now
     os.close(null)
 
 

@@ -29,6 +29,7 @@ from pipeline.ingest.process import (
 from pipeline.night.api_sync import SyncResult, sync_source, token_from_env
 from pipeline.night.isolation import Limits
 from pipeline.night.load_result import LoadResult
+from pipeline.priority import lower_this_threads_priority
 from pipeline.settings import Settings
 from pipeline.warehouse.ledger import DeliveryLoad
 from pipeline.warehouse.store import Warehouse
@@ -251,9 +252,16 @@ def warm_report_early(inbox: Path) -> threading.Thread | None:
 
 
 def _warming() -> threading.Thread:
-    thread = threading.Thread(target=warm_report, name="rapport-vooraf", daemon=True)
+    thread = threading.Thread(target=_warm_report_when_idle, name="rapport-vooraf", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_report_when_idle() -> None:
+    """`warm_report` at a lower priority: it is needed only once the flow has started, and
+    before that Prefect's temporary server may be starting on the same cores (`pipeline.priority`)."""
+    lower_this_threads_priority()
+    warm_report()
 
 
 def _bytes_at_most(inbox: Path, limit: int) -> int | None:

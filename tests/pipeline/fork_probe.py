@@ -14,3 +14,8 @@ def state() -> tuple[int, str, str]:
     """(objects frozen, which of GX and pandas are imported, the pid that imported this module)."""
     loaded = ",".join(name for name in ("great_expectations", "pandas") if name in sys.modules)
     return gc.get_freeze_count(), loaded, str(IMPORTED_BY)
+
+
+def priority() -> int:
+    """The nice value of the worker (of its thread: the worker's only one)."""
+    return os.getpriority(os.PRIO_PROCESS, 0)

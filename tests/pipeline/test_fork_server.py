@@ -59,6 +59,17 @@ def test_a_forked_fork_server_serves_workers_with_the_runs_imports_and_gx_frozen
     assert out[2:] == ["True", "great_expectations,pandas", "True"]
 
 
+def test_workers_of_the_forked_fork_server_run_at_the_runs_priority() -> None:
+    """The fork server imports at a lower priority, in a thread of its own: the workers it
+    forks (from its main thread) do not inherit that."""
+    out = _run(
+        "fork_server.start_fork_server(from_here=True)\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
+        "    print(pool.submit(fork_probe.priority).result(timeout=120) == os.getpriority(os.PRIO_PROCESS, 0))\n"
+    )
+    assert out == ["True"]
+
+
 def test_the_forked_fork_server_keeps_no_descriptor_of_the_run() -> None:
     """A pipe of the run (as the watchdog's: its reader waits for the run's end to close) is
     closed once the run closes its end, though a forked fork server and its worker exist."""

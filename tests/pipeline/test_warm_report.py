@@ -88,3 +88,29 @@ def test_a_small_inbox_warms_the_report_before_the_flow_starts(
     assert steps.warm_report_early(inbox) is None
     assert steps.warm_report_early(tmp_path / "bestaat-niet") is None
     assert warmed == ["warm"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a nice value per thread is Linux's")
+def test_the_report_warms_up_at_a_lower_priority_than_the_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The warm-up is needed only once the flow runs; Prefect's temporary server, which the flow
+    waits for, may be starting meanwhile (`pipeline.priority`). The run's own thread keeps its
+    priority."""
+    import os
+    import threading
+
+    from pipeline.night import steps
+
+    seen: list[int] = []
+    monkeypatch.setattr(
+        steps, "warm_report",
+        lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())),
+    )  # fmt: skip
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    (tmp_path / "GM0344").mkdir()
+    thread = steps.warm_report_early(tmp_path)
+    assert thread is not None
+    thread.join(timeout=30)
+    assert seen == [min(19, before + 10)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
