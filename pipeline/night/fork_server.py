@@ -23,7 +23,7 @@ child keeps nothing of the run but its imports (`_serve`), and imports GX in a t
 priority (`pipeline.priority`): the flow needs it only once the server is up. Only where that is
 sound, else the usual start: one Python thread (the forked child keeps only the calling one),
 Linux, and multiprocessing's fork server as this module knows it (checked: Python 3.11–3.13;
-later ones pass it a key). Never from a process
+a Python that changes it gets the usual start). Never from a process
 that does more after the run (a test, a notebook): the fork server would keep what that process
 had patched or loaded at the moment of the fork, for every later run.
 """
