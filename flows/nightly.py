@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-import numpy as np
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
@@ -31,22 +30,16 @@ from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.drain import drain_task_runs
+from flows.judging import load_judged, submit_judging
 from flows.temporary_server import temporary_server_for_run
 from flows.unwalked import Unwalked
 from pipeline.gc_pause import gc_paused
-from pipeline.ingest.batch import BatchOutcome, Measured
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
 from pipeline.night.feedback_run import staged_feedback
 from pipeline.night.fork_server import start_fork_server
-from pipeline.night.groups import (
-    close_pools,
-    delivery_groups,
-    judge_group,
-    process_group,
-    with_judged_checks,
-)
+from pipeline.night.groups import close_pools, delivery_groups, process_group
 from pipeline.night.isolation import Limits
 from pipeline.night.progress import RunProgress
 from pipeline.night.steps import (
@@ -159,48 +152,6 @@ def task_runner(settings: Settings) -> TaskRunner[Any]:
     return ThreadPoolTaskRunner(max_workers=settings.worker_count)
 
 
-@task(name="judge-batch-checks", cache_policy=NO_CACHE, persist_result=False, retries=1,
-      retry_delay_seconds=10)  # fmt: skip
-def judge_batch_checks(measured: Unwalked[list[Measured]], inputs: Unwalked[ProcessingInputs],
-                       limits: Limits, isolated: bool, run_key: str) -> list[BatchOutcome]:  # fmt: skip
-    """GX's judgement of the night's batch checks: every delivery's measures in one validation."""
-    return judge_group(measured.value, inputs.value, limits, isolated, run_key)
-
-
-def judge_night(
-    runner: TaskRunner[Any],
-    outcomes: list[tuple[ProcessedDelivery, LoadResult]],
-    last: list[ProcessedDelivery],
-    meanwhile: Callable[[], None],
-    wh: Warehouse,
-    parameters: dict[str, Any],
-) -> int:
-    """Judge the batch checks the workers measured, all deliveries at once (GX judges in a worker
-    while the flow does `meanwhile`: it loads the `last` batch), and load their results; the
-    outcomes get them for their feedback. Returns the task runs (0 or 1)."""
-    everything = [*(processed for processed, _ in outcomes), *last]
-    measured = [processed.measured for processed in everything if processed.measured is not None]
-    task = judge_batch_checks.with_options(
-        task_run_name=f"batchcontroles {len(measured)} leveringen"
-    )
-    future = (
-        runner.submit(task, {**parameters, "measured": Unwalked(measured)}) if measured else None
-    )
-    meanwhile()
-    if future is None:
-        return 0
-    judged = future.result()
-    pending = [i for i, (processed, _) in enumerate(outcomes) if processed.measured is not None]
-    deliveries, dq = with_judged_checks([outcomes[i][0] for i in pending], judged)
-    ids = [outcomes[i][1].delivery_id for i in pending]
-    assert None not in ids, "every measured delivery was loaded with an id"
-    for i, processed in zip(pending, deliveries, strict=True):
-        outcomes[i] = (processed, outcomes[i][1])
-    sizes = [len(p.dq) for p in deliveries]
-    wh.load_batch_checks(dq.assign(delivery_id=np.repeat(np.array(ids, dtype=np.int64), sizes)))
-    return 1
-
-
 @task(name="sync-api-source", cache_policy=NO_CACHE, persist_result=False,
       task_run_name="api/{config.id}")  # fmt: skip
 def sync_api(
@@ -281,7 +232,12 @@ def nightly(
                         {"files": Unwalked(group), **shared})  # fmt: skip
 
                 window = GROUPS_AHEAD * max(1, settings.worker_count)
-                for group_result in in_group_order(submit, len(groups), window):
+                judging = None
+                handed = in_group_order(submit, len(groups), window)
+                for position, group_result in enumerate(handed):
+                    if position == len(groups) - 1:  # all measured: GX judges while the rest loads
+                        everything = [*(p for p, _ in outcomes), *batch, *group_result]
+                        judging = submit_judging(runner, everything, shared)
                     for processed in group_result:
                         progress.advance(processed)
                         key = (processed.file.folder.upper(), processed.file.sha256)
@@ -293,13 +249,10 @@ def nightly(
                             load(batch)
                             batch_rows = 0
 
-                def meanwhile() -> None:
-                    """While GX judges (~0.6 s of one worker): the last batch, the mart views."""
-                    if batch:
-                        load(batch)
-                    wh.refresh_marts()  # views hold no rows (none of the checks'): made now
-
-                judged = judge_night(runner, outcomes, batch, meanwhile, wh, shared)
+                if batch:  # the last batch and the mart views (no rows), while GX judges
+                    load(batch)
+                wh.refresh_marts()  # views hold no rows (none of the checks'): made now
+                judged = load_judged(judging, outcomes, wh)
             # every delivery is loaded and judged: its feedback is written from now on, by workers
             # beside the rest of the run, and put in place once the version is published
             feedback = after_publishing.enter_context(
