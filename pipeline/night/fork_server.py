@@ -100,6 +100,8 @@ def _fork_from_here() -> bool:
             os.chmod(address, 0o600)
         listener.listen()
         alive_r, alive_w = os.pipe()
+        sys.stdout.flush()  # else the child writes what the run had buffered once more
+        sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
             _serve(listener.fileno(), alive_r, alive_w)  # never returns

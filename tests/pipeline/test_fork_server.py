@@ -36,8 +36,9 @@ def parent_of(pid):
 
 
 def _run(script: str, cwd: Path = ROOT) -> list[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     done = subprocess.run([sys.executable, "-c", _START + script], cwd=cwd, capture_output=True,
-                          text=True, timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+                          text=True, timeout=180, env={**environment, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout.split()
 
@@ -103,6 +104,23 @@ def test_the_forked_fork_server_runs_none_of_the_runs_exit_handlers(tmp_path: Pa
         time.sleep(0.05)  # it ends once the run has: its "alive" pipe closed
     assert not server.exists() or "Z" in _state(server), "the fork server outlived the run"
     assert log.read_text() == "exit\n"
+
+
+def test_what_the_run_wrote_before_the_fork_is_written_once(tmp_path: Path) -> None:
+    """Output the run had buffered when it forked (stdout to a pipe is block-buffered) is not
+    written a second time by the fork server when it ends."""
+    out = _run(
+        "print('vooraf')  # buffered, not yet written\n"
+        "fork_server.start_fork_server(from_here=True)\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
+        "    pool.submit(fork_probe.state).result(timeout=120)\n"
+        "print(fork_server_pid())\n"
+    )
+    server = Path(f"/proc/{out[-1]}")
+    deadline = time.monotonic() + 30
+    while server.exists() and "Z" not in _state(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert out[:-1] == ["vooraf"]
 
 
 def _state(proc: Path) -> str:
