@@ -193,4 +193,9 @@ def _role(pid: int, root: int) -> str:
                          ("import os, select, signal", "watchdog")):  # fmt: skip
         if marker in command:
             return role
+    try:  # forked from the run (`monitor run` forks the fork server): the run's command line
+        if Path(f"/proc/{pid}/cmdline").read_bytes() == Path(f"/proc/{root}/cmdline").read_bytes():
+            return "worker"
+    except OSError:
+        return str(pid)
     return command.split(" -c ")[0].rsplit("/", 1)[-1][:20] or str(pid)
