@@ -86,32 +86,11 @@ def test_the_forked_fork_server_keeps_no_descriptor_of_the_run() -> None:
     assert out == ["True"]
 
 
-def test_the_forked_fork_server_runs_none_of_the_runs_exit_handlers(tmp_path: Path) -> None:
-    """`monitor run` stops its temporary Prefect server at exit; the fork server, which ends
-    after the run, must not run that (or any) handler of the run a second time."""
-    log = tmp_path / "exits.txt"
+def _serve_one_job_and_end(before: str) -> list[str]:
+    """Run `before`, fork the fork server, let a worker do one job, and end the run; wait until
+    the fork server has ended too (its "alive" pipe closed). What the run printed."""
     out = _run(
-        "import atexit\n"
-        f"atexit.register(lambda: open({str(log)!r}, 'a').write('exit\\n'))\n"
-        "fork_server.start_fork_server(from_here=True)\n"
-        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
-        "    pool.submit(fork_probe.state).result(timeout=120)\n"
-        "print(fork_server_pid())\n"
-    )
-    server = Path(f"/proc/{out[0]}")
-    deadline = time.monotonic() + 30
-    while server.exists() and "Z" not in _state(server) and time.monotonic() < deadline:
-        time.sleep(0.05)  # it ends once the run has: its "alive" pipe closed
-    assert not server.exists() or "Z" in _state(server), "the fork server outlived the run"
-    assert log.read_text() == "exit\n"
-
-
-def test_what_the_run_wrote_before_the_fork_is_written_once(tmp_path: Path) -> None:
-    """Output the run had buffered when it forked (stdout to a pipe is block-buffered) is not
-    written a second time by the fork server when it ends."""
-    out = _run(
-        "print('vooraf')  # buffered, not yet written\n"
-        "fork_server.start_fork_server(from_here=True)\n"
+        before + "fork_server.start_fork_server(from_here=True)\n"
         "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
         "    pool.submit(fork_probe.state).result(timeout=120)\n"
         "print(fork_server_pid())\n"
@@ -120,7 +99,8 @@ def test_what_the_run_wrote_before_the_fork_is_written_once(tmp_path: Path) -> N
     deadline = time.monotonic() + 30
     while server.exists() and "Z" not in _state(server) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert out[:-1] == ["vooraf"]
+    assert not server.exists() or "Z" in _state(server), "the fork server outlived the run"
+    return out[:-1]
 
 
 def _state(proc: Path) -> str:
@@ -128,6 +108,22 @@ def _state(proc: Path) -> str:
         return (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_the_forked_fork_server_runs_none_of_the_runs_exit_handlers(tmp_path: Path) -> None:
+    """`monitor run` stops its temporary Prefect server at exit; the fork server, which ends
+    after the run, must not run that (or any) handler of the run a second time."""
+    log = tmp_path / "exits.txt"
+    _serve_one_job_and_end(
+        f"import atexit\natexit.register(lambda: open({str(log)!r}, 'a').write('exit\\n'))\n"
+    )
+    assert log.read_text() == "exit\n"
+
+
+def test_what_the_run_wrote_before_the_fork_is_written_once() -> None:
+    """Output the run had buffered when it forked (stdout to a pipe is block-buffered) is not
+    written a second time by the fork server when it ends."""
+    assert _serve_one_job_and_end("print('vooraf')  # buffered, not yet written\n") == ["vooraf"]
 
 
 def test_a_process_with_a_second_thread_gets_the_usual_fork_server() -> None:
