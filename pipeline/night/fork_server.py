@@ -72,8 +72,8 @@ _FORK_SERVER_MAIN = ["listener_fd", "alive_r", "preload", "main_path", "sys_path
 
 def can_fork_from_here() -> bool:
     """Whether this process may be the fork server's parent: one Python thread, Linux (open
-    descriptors in /proc/self/fd), and multiprocessing's fork server as `_fork_from_here` starts
-    it (later Pythons pass it a key, or more, that this module does not know)."""
+    descriptors in /proc/self/fd), and multiprocessing's fork server with the state and the
+    `main` that `_fork_from_here` knows (a Python that changes either is not forked from)."""
     server = multiprocessing.forkserver._forkserver
     known = all(hasattr(server, name) for name in
                 ("_lock", "_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid"))  # fmt: skip
@@ -104,6 +104,7 @@ def _fork_from_here() -> bool:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            server._lock = threading.Lock()  # the copy of the run's is held: by this very call
             _serve(listener.fileno(), alive_r, alive_w)  # never returns
         os.close(alive_r)
         listener.close()

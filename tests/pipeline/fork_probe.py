@@ -19,3 +19,15 @@ def state() -> tuple[int, str, str]:
 def priority() -> int:
     """The nice value of the worker (of its thread: the worker's only one)."""
     return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def fork_server_lock_free() -> bool:
+    """Whether this process may take multiprocessing's fork-server lock (as a pool it started
+    would): a lock held in the process it was forked from stays held in a copy."""
+    import multiprocessing.forkserver
+
+    lock = multiprocessing.forkserver._forkserver._lock  # type: ignore[attr-defined]
+    taken = bool(lock.acquire(timeout=2))
+    if taken:
+        lock.release()
+    return taken

@@ -71,6 +71,17 @@ def test_workers_of_the_forked_fork_server_run_at_the_runs_priority() -> None:
     assert out == ["True"]
 
 
+def test_a_worker_of_the_forked_fork_server_finds_multiprocessings_lock_free() -> None:
+    """The run holds multiprocessing's fork-server lock while it forks; the fork server and its
+    workers must not keep a held copy (a worker starting a pool of its own would hang)."""
+    out = _run(
+        "fork_server.start_fork_server(from_here=True)\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
+        "    print(pool.submit(fork_probe.fork_server_lock_free).result(timeout=120))\n"
+    )
+    assert out == ["True"]
+
+
 def test_the_forked_fork_server_keeps_no_descriptor_of_the_run() -> None:
     """A pipe of the run (as the watchdog's: its reader waits for the run's end to close) is
     closed once the run closes its end, though a forked fork server and its worker exist."""
