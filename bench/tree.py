@@ -186,16 +186,14 @@ def _role(pid: int, root: int) -> str:
     if pid == root:
         return "flow"
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        raw, flow = (Path(f"/proc/{p}/cmdline").read_bytes() for p in (pid, root))
     except OSError:  # ended meanwhile
         return str(pid)
+    command = raw.replace(b"\0", b" ").decode()
     for marker, role in (("uvicorn", "prefect-server"), ("forkserver import main", "worker"),
                          ("import os, select, signal", "watchdog")):  # fmt: skip
         if marker in command:
             return role
-    try:  # forked from the run (`monitor run` forks the fork server): the run's command line
-        if Path(f"/proc/{pid}/cmdline").read_bytes() == Path(f"/proc/{root}/cmdline").read_bytes():
-            return "worker"
-    except OSError:
-        return str(pid)
+    if raw == flow:  # forked from the run (`monitor run` forks the fork server)
+        return "worker"
     return command.split(" -c ")[0].rsplit("/", 1)[-1][:20] or str(pid)

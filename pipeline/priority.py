@@ -6,7 +6,9 @@ on 2 cores the three ran side by side, and the server was ready later. A thread 
 lowers its own priority: on Linux a nice value belongs to a thread (`os.setpriority` with its
 thread id), so the server gets a core first and the work takes what is left. Only for threads
 that end: without privileges a thread cannot raise its priority again, and a process's main
-thread (whose nice value the processes it starts inherit) is never lowered.
+thread (whose nice value the processes it starts inherit) is never lowered. Worker processes
+that can wait are lowered as a whole by the same step, as they start (the feedback workers:
+`pipeline.night.feedback_run`).
 """
 
 from __future__ import annotations

@@ -27,10 +27,11 @@ from pipeline.ingest.process import ProcessedDelivery
 from pipeline.ingest.reference import Reference
 from pipeline.night.fork_server import fork_context
 from pipeline.night.load_result import LoadResult
+from pipeline.priority import LOWER_BY
 
 log = logging.getLogger(__name__)
 FEEDBACK_CHUNK = 50  # deliveries whose feedback one worker writes per job
-FEEDBACK_NICENESS = 10  # added to the workers' nice value: the run's own steps come first
+FEEDBACK_NICENESS = LOWER_BY  # added to the workers' nice value: the run's own steps come first
 STAGING_SUFFIX = ".nieuw"  # `.<feedback folder>-<pid>.nieuw`, beside the feedback folder
 
 
