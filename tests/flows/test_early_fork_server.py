@@ -33,15 +33,21 @@ def test_the_fork_server_starts_early_only_for_local_workers_beside_a_lasting_se
 
 
 # `monitor run`, stopped where its fail-early checks would run: is Prefect imported yet, and
-# does a fork server run among its children?
+# does a fork server run among its children? A child caught inside its exec has an empty command
+# line for a moment (seen in CI under load): the probe waits until every child has one
 _PROBE = """
-import sys
+import os, sys, time
 import flows.cli as cli
 
-def stop(settings):
-    me = str(__import__("os").getpid())
+def command_lines():
+    me = os.getpid()
     children = open(f"/proc/{me}/task/{me}/children").read().split()
-    names = [open(f"/proc/{c}/cmdline", "rb").read().replace(b"\\0", b" ").decode() for c in children]
+    return [open(f"/proc/{c}/cmdline", "rb").read().replace(b"\\0", b" ").decode() for c in children]
+
+def stop(settings):
+    deadline = time.monotonic() + 60
+    while not all(names := command_lines()) and time.monotonic() < deadline:
+        time.sleep(0.01)
     print("prefect" in sys.modules, any("multiprocessing.forkserver" in n for n in names))
     raise SystemExit(0)
 
