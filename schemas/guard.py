@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, get_origin
 
+import numpy as np
+import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -59,13 +61,17 @@ def _list_fields(model: type[IncidentBase]) -> frozenset[str]:
 
 
 def distinct_objects(values: Sequence[Any]) -> tuple[list[int], Sequence[Any]]:
-    """(each value's position among the distinct objects, those objects) when many values are
-    the same object; ([], values) when fewer than half would be left out."""
-    first: dict[int, int] = {}  # id of an object → its position among the distinct ones
-    positions = [first.setdefault(id(value), len(first)) for value in values]
+    """(each value's position among the distinct objects, those objects in the order they first
+    appear) when many values are the same object; ([], values) when fewer than half would be
+    left out. By identity, in numpy: ~0.1 µs a value, where a dict of ids took ~0.8 µs."""
+    ids = np.fromiter(map(id, values), dtype=np.uintp, count=len(values))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
     if 2 * len(first) >= len(values):
         return [], values
-    return positions, list({id(value): value for value in values}.values())
+    order = np.argsort(first)  # np.unique sorts by id: back to the order of first appearance
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    return position[inverse].tolist(), [values[i] for i in first[order].tolist()]
 
 
 def _validate(
@@ -126,16 +132,34 @@ def _derived_failures(
         for name, values in columns.items():  # they all passed before: they pass again
             validated, _ = _validate(adapters[name], [values[r] for r in rows], name in lists)
             valid[name] = validated or []
-    verdicts: dict[tuple[tuple[str, ...], str], bool] = {}
-    bad: set[int] = set()
-    for i, (types, zwaarste) in enumerate(zip(valid[_GEDRAGSTYPEN], valid[_ZWAARSTE], strict=True)):
-        key = (tuple(types), zwaarste)
-        if key not in verdicts:
-            verdicts[key] = gedrag_problem(types, zwaarste) is not None
-        if verdicts[key]:
-            bad.add(i)
+    bad = _gedrag_failures(valid[_GEDRAGSTYPEN], valid[_ZWAARSTE])
     for name, earliest in model.earliest:
-        bad.update(
-            i for i, value in enumerate(valid[name]) if value is not None and value < earliest
-        )
-    return [rows[i] for i in sorted(bad)]
+        dates, codes = _by_value(valid[name])
+        bad |= (codes >= 0) & np.array([d < earliest for d in dates], dtype=bool)[codes]
+    return [rows[i] for i in np.flatnonzero(bad).tolist()]
+
+
+def _gedrag_failures(types: list[Any], zwaarste: list[Any]) -> np.ndarray:
+    """Per row, whether its gedragstypen and zwaarste_gedragstype break their rule: judged once
+    per distinct pair (a list by its identity: rows with the same source text share one)."""
+    if not types:
+        return np.zeros(0, dtype=bool)
+    _, list_codes = _by_value(np.fromiter(map(id, types), dtype=np.uintp, count=len(types)))
+    codes, zwaarste_codes = _by_value(zwaarste, keep_none=True)
+    _, pair_codes = _by_value(list_codes.astype(np.int64) * len(codes) + zwaarste_codes)
+    _, first = np.unique(pair_codes, return_index=True)  # a row of each pair, in code order
+    verdicts = [gedrag_problem(types[row], zwaarste[row]) is not None for row in first.tolist()]
+    return np.array(verdicts, dtype=bool)[pair_codes]
+
+
+def _by_value(
+    values: Sequence[Any] | np.ndarray, keep_none: bool = False
+) -> tuple[Any, np.ndarray]:
+    """(the distinct values, each value's code among them in order of first appearance; -1 for
+    None unless `keep_none`)."""
+    if not isinstance(values, np.ndarray):
+        objects = np.empty(len(values), dtype=object)
+        objects[:] = values
+        values = objects
+    codes, distinct = pd.factorize(values, use_na_sentinel=not keep_none)
+    return distinct, codes
