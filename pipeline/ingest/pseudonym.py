@@ -58,12 +58,31 @@ def pseudonymise(ids: pd.Series, organisatiecode: str | pd.Series, key: bytes) -
         organisatiecode = organisatiecode.reindex(ids.index)  # by label, as pandas aligns
     present = (ids.notna() & organisatiecode.notna()).to_numpy()
     codes, raws = (s.to_numpy(dtype=object)[present] for s in (organisatiecode, ids))
-    texts = [f"{code}:{str(raw).strip()}" for code, raw in zip(codes, raws, strict=True)]
-    table = {}
-    for text in set(texts):  # an employee appears many times
-        digest = keyed.copy()
-        digest.update(text.encode())
-        table[text] = digest.hexdigest()
+    pairs, distinct = _distinct_pairs(codes, raws)
+    table: dict[str, str] = {}  # distinct pairs may still share a text: " 7" and "7"
+    digests = []
+    for code, raw in distinct:
+        text = f"{code}:{str(raw).strip()}"
+        if text not in table:
+            digest = keyed.copy()
+            digest.update(text.encode())
+            table[text] = digest.hexdigest()
+        digests.append(table[text])
     result = np.full(len(ids), None, dtype=object)
-    result[present] = [table[text] for text in texts]
+    result[present] = np.array(digests, dtype=object)[pairs] if digests else []
     return pd.Series(result, index=ids.index, dtype=object)
+
+
+def _distinct_pairs(
+    codes: np.ndarray, raws: np.ndarray
+) -> tuple[np.ndarray, list[tuple[object, object]]]:
+    """(each row's position among the distinct (organisatiecode, id) pairs, those pairs): an
+    employee appears many times. Only texts are taken as equal by value; an id of another type
+    (a number from a spreadsheet: 1 and 1.0 are equal to pandas, not as text) keeps its own row."""
+    code_positions, code_values = pd.factorize(codes)
+    raw_positions, raw_values = pd.factorize(raws)
+    if not all(isinstance(v, str) for v in (*code_values, *raw_values)):
+        return np.arange(len(raws)), list(zip(codes, raws, strict=True))
+    pair_positions, pair_values = pd.factorize(code_positions * len(raw_values) + raw_positions)
+    return pair_positions, [(code_values[p // len(raw_values)], raw_values[p % len(raw_values)])
+                            for p in pair_values.tolist()]  # fmt: skip

@@ -95,3 +95,27 @@ def test_each_id_takes_its_own_organisation_when_codes_come_per_row() -> None:
     assert result.index.tolist() == [10, 11, 12, 13, 14]
     assert result.tolist() == [None, _one("P1", "GM0363"), _one("P2", "GM0363"), None,
                                _one("P1", "GM0363")]  # fmt: skip
+
+
+def _hmac(text: str) -> str:
+    return hmac.new(KEY, text.encode(), hashlib.sha256).hexdigest()
+
+
+def test_many_rows_of_many_employers_get_each_their_own_pseudonym() -> None:
+    """Ids repeat over thousands of rows (hashed once per distinct pair); the same id at two
+    employers, and an id with spaces around it, still come out as the text they stand for."""
+    ids = pd.Series(["P1", " P1", "P2", None, "P1"] * 1000, dtype=object)
+    codes = pd.Series(["GM0363", "GM0363", "GM0363", "GM0363", "VR13"] * 1000, dtype=object)
+    expected = [_hmac("GM0363:P1"), _hmac("GM0363:P1"), _hmac("GM0363:P2"), None,
+                _hmac("VR13:P1")] * 1000  # fmt: skip
+
+    assert pseudonymise(ids, codes, KEY).tolist() == expected
+
+
+def test_numbers_from_a_spreadsheet_keep_the_text_they_are_written_as() -> None:
+    """To pandas 1, 1.0 and True are one value; as text they are three ids."""
+    ids = pd.Series([1, 1.0, True, "1", 1] * 3, dtype=object)
+
+    assert pseudonymise(ids, "GM0363", KEY).tolist() == [
+        _hmac("GM0363:1"), _hmac("GM0363:1.0"), _hmac("GM0363:True"), _hmac("GM0363:1"),
+        _hmac("GM0363:1")] * 3  # fmt: skip
