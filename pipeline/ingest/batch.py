@@ -45,6 +45,7 @@ from pipeline.ingest.batch_catalogue import (
     DqResult,
 )
 from pipeline.ingest.batch_measures import check_plan, counts_as_gx, measure_name, measures_of
+from pipeline.ingest.gx_configuration import read_once
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +237,8 @@ def _validate(
     with _GX_LOCK:
         runtime = _runtime()
         batch = runtime.batch_definition.get_batch(batch_parameters={"dataframe": frame})
-        report = batch.validate(runtime.suite, result_format=result_format)
+        with read_once():  # each expectation's configuration built once (`gx_configuration`)
+            report = batch.validate(runtime.suite, result_format=result_format)
     failed: dict[BatchCheck, set[int]] = {check: set() for check in BATCH_CHECKS}
     errors: dict[BatchCheck, str] = {}
     for result in report.results:
