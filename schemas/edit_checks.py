@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from schemas.fields import EARLIEST_INCIDENTDATUM
@@ -38,7 +40,11 @@ class CheckContext:
     periodes: Mapping[int, Periode] = field(default_factory=dict)
 
     def period_bounds(self, frame: pd.DataFrame) -> tuple[object, object]:
-        """First and last day of the period of each row (one pair of dates for one delivery)."""
+        """First and last day of the period of each row (one pair of dates for one delivery,
+        or for deliveries of one period)."""
+        if len(set(self.periodes.values())) == 1:
+            (periode,) = set(self.periodes.values())
+            return periode.start, periode.end
         if not self.periodes or ROW_COLUMN not in frame:
             return self.periode.start, self.periode.end
         delivery = delivery_of(frame[ROW_COLUMN])
@@ -73,11 +79,17 @@ def column(frame: pd.DataFrame, name: F) -> pd.Series:
     return frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
 
 
+def each_distinct(values: pd.Series, test: Callable[[Any], bool]) -> pd.Series:
+    """`test` of every present value, judged once per distinct value (a large delivery holds a
+    few hundred distinct dates); False for a missing value."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    verdicts = np.array([bool(test(value)) for value in distinct] + [False], dtype=bool)
+    return pd.Series(verdicts[codes], index=values.index)  # code -1 (missing): the last, False
+
+
 def out_of_range(dates: pd.Series, today: dt.date) -> pd.Series:
     """Dates before EARLIEST_INCIDENTDATUM or after today."""
-    present = dates.notna()
-    return present & ((dates.where(present, today) < EARLIEST_INCIDENTDATUM)
-                      | (dates.where(present, today) > today))  # fmt: skip
+    return each_distinct(dates, lambda date: date < EARLIEST_INCIDENTDATUM or date > today)
 
 
 def incidentdatum_out_of_range(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
@@ -95,8 +107,9 @@ def duplicate_number(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     numbers = frame[F.BRON_INCIDENTNUMMER]
     if ROW_COLUMN not in frame:
         return numbers.notna() & numbers.duplicated(keep="first")
-    per_delivery = pd.DataFrame({"levering": delivery_of(frame[ROW_COLUMN]), "nummer": numbers})
-    return numbers.notna() & per_delivery.duplicated(keep="first")
+    codes, distinct = pd.factorize(numbers, use_na_sentinel=True)  # (delivery, number): one int
+    per_delivery = delivery_of(frame[ROW_COLUMN]).to_numpy() * (len(distinct) + 1) + codes
+    return numbers.notna() & pd.Series(per_delivery, index=frame.index).duplicated(keep="first")
 
 
 def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
@@ -106,9 +119,10 @@ def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def serious_letsel_only_verbaal(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W02: medical or serious injury where the only behaviour is verbal."""
-    gedrag = column(frame, F.GEDRAGSTYPEN)
+    serious = column(frame, F.LETSEL).isin(SERIOUS_LETSEL)  # few rows: only theirs are looked at
+    gedrag = column(frame, F.GEDRAGSTYPEN)[serious]
     only_verbaal = gedrag.map(lambda g: g == ["verbaal"], na_action="ignore").fillna(False)
-    return column(frame, F.LETSEL).isin(SERIOUS_LETSEL) & only_verbaal.astype(bool)
+    return serious & only_verbaal.astype(bool).reindex(frame.index, fill_value=False)
 
 
 def implausible_verzuim(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
@@ -121,6 +135,8 @@ def outside_period(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W04: an incident date outside the delivery's period."""
     start, end = ctx.period_bounds(frame)
     datum = column(frame, F.INCIDENTDATUM)
+    if not isinstance(start, pd.Series):  # one period for every row
+        return each_distinct(datum, lambda date: date < start or date > end)
     known = datum.notna()
     return known & ((datum.where(known, start) < start) | (datum.where(known, start) > end))
 

@@ -164,3 +164,30 @@ def test_warnings_on_loaded_rows_and_errors_on_every_received_row() -> None:
             expected = Rows.LOADED if edit.code in ("W01", "W02", "W03", "W04", "W05") else (
                 Rows.RECEIVED)  # fmt: skip
             assert check.rows is expected, edit.code
+
+
+def _failing_in_batch(
+    code: str, frame: pd.DataFrame, sizes: list[int], periodes: list[Periode]
+) -> list[int]:
+    """As `_failing`, for the rows of several deliveries numbered as one batch (`schemas.rows`)."""
+    from schemas.rows import ROW_COLUMN, batch_rows
+
+    (check,) = EDITS[code].checks
+    numbered = frame.assign(**{ROW_COLUMN: batch_rows(
+        pd.Series([row for size in sizes for row in range(1, size + 1)]), sizes)})  # fmt: skip
+    context = CheckContext(today=TODAY, periode=periodes[0], periodes=dict(enumerate(periodes)))
+    return [int(i) for i in frame.index[check.failing(numbered, context).to_numpy()]]
+
+
+def test_e06_in_a_batch_fails_repeats_within_a_delivery_not_across_deliveries() -> None:
+    frame = pd.DataFrame({"bron_incidentnummer": ["A1", "B2", "A1", "A1", None, "B2", None, "A1"]})
+    first, second = Periode(jaar=2025, kwartaal=1), Periode(jaar=2025, kwartaal=2)
+    assert _failing_in_batch("E06", frame, [3, 5], [first, second]) == [2, 7]
+
+
+def test_w04_in_a_batch_judges_each_delivery_by_its_own_quarter() -> None:
+    frame = pd.DataFrame({"incidentdatum": [D(2025, 1, 1), D(2025, 4, 1), None,
+                                            D(2025, 1, 1), D(2025, 4, 1), D(2025, 6, 30)]})  # fmt: skip
+    first, second = Periode(jaar=2025, kwartaal=1), Periode(jaar=2025, kwartaal=2)
+    assert _failing_in_batch("W04", frame, [3, 3], [first, second]) == [1, 3]
+    assert _failing_in_batch("W04", frame, [3, 3], [first, first]) == [1, 4, 5]
