@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -277,6 +278,40 @@ def test_the_model_guard_rejects_a_row_the_edits_missed() -> None:
     assert _loaded(validated) == [3]
     assert validated.rows_rejected == 1
     assert set(validated.edits.loc[validated.edits["rij"] == 2, "severity"]) == {"error"}
+
+
+@pytest.mark.parametrize("mark", [float("nan"), pd.NA, pd.NaT])
+def test_pandas_marks_of_a_missing_value_are_missing_to_the_model_guard(mark: object) -> None:
+    """The guard takes a column of objects as it is (`model_errors`): a NaN, NA or NaT there is
+    still a missing value, as None is: the same rows loaded and the same edits."""
+    optional = {"incidenttijd": mark, "registratiedatum": mark, "wapen": mark}
+    required = {"bron_incidentnummer": mark}  # a missing number: rejected, as None is
+    marked = _validate(_row(2, **optional), _row(3), _row(4, **required))
+    plain = _validate(_row(2, **dict.fromkeys(optional)), _row(3),
+                      _row(4, **dict.fromkeys(required)))  # fmt: skip
+
+    assert _loaded(marked) == _loaded(plain) == [2, 3]
+    assert (
+        marked.edits[["rij", "code"]].values.tolist()
+        == plain.edits[["rij", "code"]].values.tolist()
+    )
+    assert marked.edits["rij"].tolist() == [4]
+
+
+def test_no_field_of_the_model_takes_a_pandas_mark_of_a_missing_value_as_a_value() -> None:
+    """What lets the guard skip looking for those marks first (`model_errors`): each one is
+    rejected or raises, in every field, so it can never pass unseen."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from schemas.incident import Incident
+
+    for name, info in Incident.model_fields.items():
+        adapter = TypeAdapter(list[Annotated[(info.annotation, *info.metadata)]]
+                              if info.metadata else list[info.annotation])  # type: ignore[name-defined]  # fmt: skip
+        for mark in (float("nan"), pd.NA, pd.NaT, np.float64("nan"), np.datetime64("NaT")):
+            with pytest.raises((ValidationError, TypeError)):
+                adapter.validate_python([mark])
+            assert mark is not None, name
 
 
 def test_edits_are_sorted_by_row_and_code() -> None:
