@@ -87,6 +87,25 @@ def each_distinct(values: pd.Series, test: Callable[[Any], bool]) -> pd.Series:
     return pd.Series(verdicts[codes], index=values.index)  # code -1 (missing): the last, False
 
 
+def each_distinct_pair(
+    first: pd.Series, second: pd.Series, test: Callable[[Any, Any], bool]
+) -> pd.Series:
+    """`test` of every row whose two values are both present, judged once per distinct pair;
+    False where either is missing."""
+    first_codes, first_values = pd.factorize(first, use_na_sentinel=True)
+    second_codes, second_values = pd.factorize(second, use_na_sentinel=True)
+    both = (first_codes >= 0) & (second_codes >= 0)
+    width = max(1, len(second_values))
+    pair_codes, pairs = pd.factorize(
+        first_codes[both].astype(np.int64) * width + second_codes[both]
+    )
+    verdicts = np.array([bool(test(first_values[p // width], second_values[p % width]))
+                         for p in pairs.tolist()], dtype=bool)  # fmt: skip
+    failing = np.zeros(len(first), dtype=bool)
+    failing[both] = verdicts[pair_codes] if len(pairs) else False
+    return pd.Series(failing, index=first.index)
+
+
 def out_of_range(dates: pd.Series, today: dt.date) -> pd.Series:
     """Dates before EARLIEST_INCIDENTDATUM or after today."""
     return each_distinct(dates, lambda date: date < EARLIEST_INCIDENTDATUM or date > today)
@@ -114,7 +133,8 @@ def duplicate_number(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def vpt_without_aangifte(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W01: a VPT marking on an incident not reported to the police."""
-    return column(frame, F.VPT_MARKERING).eq(JA) & column(frame, F.AANGIFTE).eq(NEE)
+    vpt = each_distinct(column(frame, F.VPT_MARKERING), lambda value: value == JA)
+    return vpt & each_distinct(column(frame, F.AANGIFTE), lambda value: value == NEE)
 
 
 def serious_letsel_only_verbaal(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
@@ -143,7 +163,7 @@ def outside_period(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
 
 def registered_before_incident(frame: pd.DataFrame, ctx: CheckContext) -> pd.Series:
     """W05: a registration date before the incident date."""
-    start = ctx.period_bounds(frame)[0]
     datum, registratie = column(frame, F.INCIDENTDATUM), column(frame, F.REGISTRATIEDATUM)
-    both = datum.notna() & registratie.notna()
-    return both & (registratie.where(both, start) < datum.where(both, start))
+    return each_distinct_pair(
+        datum, registratie, lambda incident, registered: registered < incident
+    )
