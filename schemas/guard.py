@@ -134,8 +134,8 @@ def _derived_failures(
             valid[name] = validated or []
     bad = _gedrag_failures(valid[_GEDRAGSTYPEN], valid[_ZWAARSTE])
     for name, earliest in model.earliest:
-        dates, codes = _by_value(valid[name])
-        bad |= (codes >= 0) & np.array([d < earliest for d in dates], dtype=bool)[codes]
+        dates, codes = _by_value(valid[name])  # a missing date (-1): the last verdict, False
+        bad |= np.array([d < earliest for d in dates] + [False], dtype=bool)[codes]
     return [rows[i] for i in np.flatnonzero(bad).tolist()]
 
 

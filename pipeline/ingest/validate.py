@@ -114,7 +114,7 @@ def _columns(frame: pd.DataFrame, *, as_none: bool) -> dict[str, list[object]]:
 
 def _marks_missing(value: object) -> bool:
     """Whether a value is pandas' mark of a missing one (NaN, NA, NaT), not a value of its own."""
-    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+    return value is not None and pd.api.types.is_scalar(value) and bool(pd.isna(value))
 
 
 def validate_delivery(
