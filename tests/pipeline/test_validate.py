@@ -305,13 +305,17 @@ def test_no_field_of_the_model_takes_a_pandas_mark_of_a_missing_value_as_a_value
 
     from schemas.incident import Incident
 
+    taken = []
     for name, info in Incident.model_fields.items():
         adapter = TypeAdapter(list[Annotated[(info.annotation, *info.metadata)]]
                               if info.metadata else list[info.annotation])  # type: ignore[name-defined]  # fmt: skip
         for mark in (float("nan"), pd.NA, pd.NaT, np.float64("nan"), np.datetime64("NaT")):
-            with pytest.raises((ValidationError, TypeError)):
+            try:
                 adapter.validate_python([mark])
-            assert mark is not None, name
+            except (ValidationError, TypeError):
+                continue
+            taken.append((name, repr(mark)))
+    assert taken == []
 
 
 def test_edits_are_sorted_by_row_and_code() -> None:
