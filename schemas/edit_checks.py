@@ -42,8 +42,9 @@ class CheckContext:
     def period_bounds(self, frame: pd.DataFrame) -> tuple[object, object]:
         """First and last day of the period of each row (one pair of dates for one delivery,
         or for deliveries of one period)."""
-        if len(set(self.periodes.values())) == 1:
-            (periode,) = set(self.periodes.values())
+        distinct = set(self.periodes.values())
+        if len(distinct) == 1:
+            (periode,) = distinct
             return periode.start, periode.end
         if not self.periodes or ROW_COLUMN not in frame:
             return self.periode.start, self.periode.end

@@ -14,9 +14,10 @@ the same source text the same list, and a list costs ~1 µs to validate where a 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Annotated, Any, get_origin
 
 import numpy as np
@@ -24,6 +25,7 @@ import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from schemas.edit_checks import each_distinct
 from schemas.fields import FieldName
 from schemas.incident import Incident, IncidentBase, gedrag_problem
 
@@ -133,10 +135,15 @@ def _derived_failures(
             validated, _ = _validate(adapters[name], [values[r] for r in rows], name in lists)
             valid[name] = validated or []
     bad = _gedrag_failures(valid[_GEDRAGSTYPEN], valid[_ZWAARSTE])
-    for name, earliest in model.earliest:
-        dates, codes = _by_value(valid[name])  # a missing date (-1): the last verdict, False
-        bad |= np.array([d < earliest for d in dates] + [False], dtype=bool)[codes]
+    for name, earliest in model.earliest:  # once per distinct date; a missing one passes
+        dates = pd.Series(valid[name], dtype=object)
+        bad |= each_distinct(dates, partial(_before, earliest)).to_numpy()
     return [rows[i] for i in np.flatnonzero(bad).tolist()]
+
+
+def _before(earliest: dt.date, date: dt.date) -> bool:
+    """Whether a date lies before the earliest one its field allows."""
+    return date < earliest
 
 
 def _gedrag_failures(types: list[Any], zwaarste: list[Any]) -> np.ndarray:
