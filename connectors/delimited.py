@@ -4,9 +4,11 @@ The profile's encoding is never second-guessed: text that does not decode is an 
 where and how to fix it. A UTF-8 byte-order mark is dropped. When the profile's delimiter leaves
 the header as one column and another common delimiter gives a real header, that one is used.
 
-Most exports quote nothing and pad no cell: such a text is split at its line ends and delimiters
-in C (`_parse_plain`, in a third of the csv module's time); any other is read by the csv module.
-Both give the same records (a property test holds them to the csv module's reading).
+Most exports quote nothing and pad no cell. Such a text whose records below the header are all as
+wide is read into columns by Arrow's CSV reader (`_read_columns`); another plain text is split at
+its line ends and delimiters in C (`_parse_plain`, in a third of the csv module's time); any other
+is read by the csv module. All give the same records (property tests hold them to the csv
+module's reading and the columns to the records).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import functools
 import logging
 import re
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import cast
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from connectors.base import (
     HEADER_SCAN_ROWS,
@@ -29,7 +33,10 @@ from connectors.base import (
     drop_blank_rows,
     drop_trailing_totals,
     find_header,
+    frame_from_block,
     frame_from_rows,
+    is_total_row,
+    unique_headers,
 )
 from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
 from schemas.edit_codes import EditCode
@@ -47,27 +54,34 @@ Rows = list[list[str | None]]
 def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> RawTable:
     """Read a delimited file; every record keeps the line number it starts on."""
     text = decode_delivery(path, options.encoding)
-    rows, numbers = _parse(text, options.delimiter, path.name)
+    columns = _read_columns(text, options.delimiter, expected, path.name)
+    return columns or _read_records(text, options.delimiter, expected, path.name)
+
+
+def _read_records(text: str, delimiter: str, expected: tuple[str, ...], file: str) -> RawTable:
+    """`read_csv` of any text, record by record (a sniffed delimiter when the profile's gives
+    no header)."""
+    rows, numbers = _parse(text, delimiter, file)
     header_at = find_header(rows, expected)
     if not _has_header(rows, header_at):
-        sniffed = sniff_delimiter(text, options.delimiter)
+        sniffed = sniff_delimiter(text, delimiter)
         if sniffed is not None:
-            other_rows, other_numbers = _parse(text, sniffed, path.name)
+            other_rows, other_numbers = _parse(text, sniffed, file)
             other_header = find_header(other_rows, expected)
             if _has_header(other_rows, other_header):
                 logger.info(
                     "%s: delimiter %r from the profile gives one column; using sniffed %r",
-                    path.name, options.delimiter, sniffed,
+                    file, delimiter, sniffed,
                 )  # fmt: skip
                 rows, numbers, header_at = other_rows, other_numbers, other_header
     if header_at is None:
-        raise DeliveryError(EditCode.S02, "geen herkenbare kopregel gevonden", file=path.name)
+        raise DeliveryError(EditCode.S02, "geen herkenbare kopregel gevonden", file=file)
     data, data_numbers = drop_blank_rows(rows[header_at + 1 :], numbers[header_at + 1 :])
     data, data_numbers, totals = drop_trailing_totals(data, data_numbers)
     for number in totals:
-        logger.info("%s: totaalregel %d overgeslagen", path.name, number)
+        logger.info("%s: totaalregel %d overgeslagen", file, number)
     cells = frame_from_rows([c or "" for c in rows[header_at]], data, data_numbers)
-    return RawTable(cells=cells, file=path.name)
+    return RawTable(cells=cells, file=file)
 
 
 def decode_delivery(path: Path, encoding: str) -> str:
@@ -254,3 +268,87 @@ def _parse_quoted(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]
     except csv.Error as exc:
         raise DeliveryError(EditCode.S01, f"regel {start}: {exc}", file=file) from exc
     return rows, numbers
+
+
+def _read_columns(
+    text: str, delimiter: str, expected: tuple[str, ...], file: str
+) -> RawTable | None:
+    """`read_csv` of a plain text (`_plain`) whose records below its header are all as wide and
+    none blank, by Arrow's CSV reader: the same cells and line numbers, read into columns in C.
+
+    A column's equal texts become one Python object, so harmonising finds a column's distinct
+    values in a fraction of the time it takes for a text object per cell (a 100,000-row check:
+    ~0.8 s instead of ~1.1 s). None for a text of any other shape (not plain, no header with this
+    delimiter, a blank line or a record of another width below the header, a limit within
+    reach): `_read_records` reads it, and decides what is refused.
+    """
+    if len(delimiter) != 1 or not delimiter.isascii() or not _plain(text, delimiter):
+        return None
+    head = list(islice(_lines(text), HEADER_SCAN_ROWS))
+    rows = cast(Rows, [line.rstrip("\r\n").split(delimiter) for line in head])
+    rows = [[] if row == [""] else row for row in rows]  # an empty line: no cell, as `_parse_plain`
+    header_at = find_header(rows, expected)
+    if header_at is None or not _has_header(rows, header_at):
+        return None
+    below = text[sum(map(len, head[: header_at + 1])) :]
+    body = below.rstrip("\r\n")  # the last record's line end and blank lines after it go
+    blank_lines = max(len(below[len(body) :].replace("\r\n", "\n")) - 1, 0)
+    if (not body or body[0] in "\r\n" or "\n\n" in body or "\r\r" in body or "\n\r" in body
+            or max(map(len, head)) >= csv.field_size_limit()):  # fmt: skip
+        return None  # a blank line below the header, or a line the csv module may refuse
+    width = body.split("\n", 1)[0].split("\r", 1)[0].count(delimiter) + 1
+    if width > MAX_COLUMNS or max(map(len, rows)) > MAX_COLUMNS:
+        return None
+    try:
+        table = _arrow_table(body, delimiter, width)
+    except (pa.ArrowInvalid, UnicodeEncodeError):  # a record of another width, a lone surrogate
+        return None
+    lines = header_at + 1 + table.num_rows + blank_lines
+    if lines > MAX_ROWS + HEADER_SCAN_ROWS or _longest_line(table) >= csv.field_size_limit():
+        return None  # as `_parse_plain`: too many lines, or a line the csv module may refuse
+    numbers = np.arange(header_at + 2, header_at + 2 + table.num_rows, dtype=np.int64)
+    columns = [_objects(column) for column in table.columns]
+    if all(column.null_count for column in table.columns):  # maybe a blank record: left out
+        blank = np.logical_and.reduce(
+            [column.is_null().to_numpy(zero_copy_only=False) for column in table.columns]
+        )
+        numbers, columns = numbers[~blank], [column[~blank] for column in columns]
+    end = len(numbers)
+    while end > 0 and is_total_row([column[end - 1] for column in columns]):
+        end -= 1
+    for number in numbers[end:].tolist():
+        logger.info("%s: totaalregel %d overgeslagen", file, number)
+    header = unique_headers([c or "" for c in rows[header_at]])
+    cells = np.empty((end, len(header)), dtype=object)  # None beyond the records' width
+    for j, column in enumerate(columns[: len(header)]):
+        cells[:, j] = column[:end]
+    return RawTable(cells=frame_from_block(header, cells, numbers[:end]), file=file)
+
+
+def _arrow_table(body: str, delimiter: str, width: int) -> pa.Table:
+    """The records of a plain text, each cell text or None when empty, by Arrow's CSV reader
+    (nothing quoted, no record across lines, a blank line a record)."""
+    names = [str(i) for i in range(width)]
+    parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                escape_char=False, newlines_in_values=False,
+                                ignore_empty_lines=False)  # fmt: skip
+    convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                    strings_can_be_null=True, null_values=[""])  # fmt: skip
+    return pa_csv.read_csv(pa.py_buffer(body.encode("utf-8")), parse_options=parse,
+                           read_options=pa_csv.ReadOptions(column_names=names),
+                           convert_options=convert)  # fmt: skip
+
+
+def _objects(column: pa.ChunkedArray) -> np.ndarray:
+    """A column's texts as Python objects, equal texts one object; None for an empty cell."""
+    encoded = column.combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
+    values = np.empty(len(distinct) + 1, dtype=object)  # the last: None, for an empty cell
+    values[:-1] = distinct
+    return values[encoded.indices.fill_null(len(distinct)).to_numpy()]
+
+
+def _longest_line(table: pa.Table) -> int:
+    """At least the length of the table's longest line: its columns' longest cells together."""
+    longest = [pa.compute.max(pa.compute.utf8_length(c)).as_py() or 0 for c in table.columns]
+    return sum(longest) + table.num_columns - 1

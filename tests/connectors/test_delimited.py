@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import connectors.delimited as delimited
+from connectors.base import RawTable
 from connectors.delimited import read_csv
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderKind, ReaderOptions
@@ -264,3 +265,81 @@ def test_a_field_beyond_the_csv_modules_limit_is_refused_in_a_plain_text_too(
         csv.field_size_limit(limit)
     assert caught.value.code == "S01"
     assert caught.value.message.startswith("regel 4: field larger than field limit (50)")
+
+
+def _frame(table: RawTable | None) -> tuple[list[str], list[list[object]]]:
+    assert table is not None
+    return table.cells.columns.tolist(), table.cells.to_numpy().tolist()
+
+
+LINE_ENDS = st.sampled_from(["\r\n", "\n", "\r"])
+CELL = st.text(alphabet="aV1-é€x", max_size=3)  # no space: most of these texts are plain
+RECORD = st.lists(CELL, min_size=1, max_size=6)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> str:
+    """A delivery as exports write it: title lines, a header, records of the header's width or
+    not, a blank line or a total row here and there, mixed line ends."""
+    width = draw(st.integers(3, 5))
+    header = ["ID", "Datum", "Toelichting", "Extra", ""][:width]
+    lines = [";".join(draw(st.lists(CELL, max_size=3))) for _ in range(draw(st.integers(0, 2)))]
+    lines.append(";".join(header))
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["record"] * 6 + ["ragged", "blank", "empty cells", "total"]))
+        if kind == "record":
+            lines.append(";".join(draw(st.lists(CELL, min_size=width, max_size=width))))
+        elif kind == "ragged":
+            lines.append(";".join(draw(RECORD)))
+        elif kind == "blank":
+            lines.append("")
+        elif kind == "empty cells":
+            lines.append(";" * (width - 1))
+        else:
+            lines.append(";".join(["Totaal:", *draw(st.lists(CELL, min_size=width - 1,
+                                                              max_size=width - 1))]))  # fmt: skip
+    ends = [draw(LINE_ENDS) for _ in lines]
+    text = "".join(line + end for line, end in zip(lines, ends, strict=True))
+    return text if draw(st.booleans()) else text.rstrip("\r\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=tables())
+def test_columns_read_by_arrow_are_the_records_cells(text: str) -> None:
+    """Where Arrow reads a text into columns, it gives the frame the records give: the same
+    headers, cells, line numbers, blank records and trailing totals left out."""
+    columns = delimited._read_columns(text, ";", EXPECTED, "x.csv")
+    if columns is not None:
+        assert _frame(columns) == _frame(delimited._read_records(text, ";", EXPECTED, "x.csv"))
+
+
+def test_a_plain_table_of_one_width_is_read_into_columns_of_shared_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a table of one width was read record by record")
+
+    monkeypatch.setattr(delimited, "_parse", refused)
+    text = ("Export;;\r\n\r\nID;Datum;Toelichting;\r\nV1;03-07-2025;boos;\r\nV2;;;\r\n;;;\r\n"
+            "V3;03-07-2025;x;\r\nTotaal;2;;\r\n\r\n")  # fmt: skip
+    table = delimited._read_columns(text, ";", EXPECTED, "x.csv")
+    assert _frame(table) == (
+        ["ID", "Datum", "Toelichting", "kolom_4", ROW_COLUMN],
+        [["V1", "03-07-2025", "boos", None, 4], ["V2", None, None, None, 5],
+         ["V3", "03-07-2025", "x", None, 7]],
+    )  # fmt: skip
+    assert table is not None
+    dates = table.cells["Datum"].tolist()
+    assert dates[0] is dates[2]  # one object: harmonising finds the distinct texts sooner
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ID;Datum;Toelichting\r\nV1;03-07-2025;boos\r\n\r\nV2;;\r\n",  # a blank line below the header
+     "ID;Datum;Toelichting\r\nV1;03-07-2025\r\nV2;;\r\n",  # records of two widths
+     'ID;Datum;Toelichting\r\nV1;"03-07-2025";boos\r\n',  # not plain: a quote
+     "ID,Datum,Toelichting\r\nV1,03-07-2025,boos\r\n"],  # no header with the profile's `;`
+)  # fmt: skip
+def test_a_table_of_another_shape_is_left_to_the_records(text: str) -> None:
+    assert delimited._read_columns(text, ";", EXPECTED, "x.csv") is None
+    assert len(delimited._read_records(text, ";", EXPECTED, "x.csv").cells) in (1, 2)
