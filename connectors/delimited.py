@@ -162,6 +162,11 @@ def _lines(text: str) -> Iterator[str]:
     """
     if _OTHER_BREAKS.search(text):
         return (match.group() for match in _LINE.finditer(text))
+    return _split_lines(text)
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """`_lines` of a text without the other characters str.splitlines breaks at."""
     return chain.from_iterable(chunk.splitlines(keepends=True) for chunk in _chunks(text))
 
 
@@ -279,29 +284,33 @@ def _read_columns(
     A column's equal texts become one Python object, so harmonising finds a column's distinct
     values in a fraction of the time it takes for a text object per cell (a 100,000-row check:
     ~0.8 s instead of ~1.1 s). None for a text of any other shape (not plain, no header with this
-    delimiter, a blank line or a record of another width below the header, a limit within
-    reach): `_read_records` reads it, and decides what is refused.
+    delimiter, records of different widths below the header, a limit within reach):
+    `_read_records` reads it, and decides what is refused.
     """
     if len(delimiter) != 1 or not delimiter.isascii() or not _plain(text, delimiter):
         return None
-    head = list(islice(_lines(text), HEADER_SCAN_ROWS))
+    head = list(islice(_split_lines(text), HEADER_SCAN_ROWS + 1))  # plain: breaks at \r, \n only
     rows = cast(Rows, [line.rstrip("\r\n").split(delimiter) for line in head])
     rows = [[] if row == [""] else row for row in rows]  # an empty line: no cell, as `_parse_plain`
-    header_at = find_header(rows, expected)
-    if header_at is None or not _has_header(rows, header_at):
+    header_at = find_header(rows[:HEADER_SCAN_ROWS], expected)
+    if header_at is None or not _has_header(rows, header_at) or len(head) == header_at + 1:
         return None
-    below = text[sum(map(len, head[: header_at + 1])) :]
-    body = below.rstrip("\r\n")  # the last record's line end and blank lines after it go
-    blank_lines = max(len(below[len(body) :].replace("\r\n", "\n")) - 1, 0)
-    if (not body or body[0] in "\r\n" or "\n\n" in body or "\r\r" in body or "\n\r" in body
-            or max(map(len, head)) >= csv.field_size_limit()):  # fmt: skip
-        return None  # a blank line below the header, or a line the csv module may refuse
-    width = body.split("\n", 1)[0].split("\r", 1)[0].count(delimiter) + 1
-    if width > MAX_COLUMNS or max(map(len, rows)) > MAX_COLUMNS:
+    try:  # one copy of the text for Arrow, which reads the records below the header in place
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
         return None
+    start, end = len("".join(head[: header_at + 1]).encode("utf-8")), len(data)
+    while end > start and data[end - 1] in b"\r\n":  # the last line end, blank lines after it
+        end -= 1
+    blank_lines = max(len(data[end:].replace(b"\r\n", b"\n")) - 1, 0)
+    width = next((len(row) for row in rows[header_at + 1 :] if row), 0)  # the first record's
+    if end == start or not width:
+        return None
+    if max(map(len, rows)) > MAX_COLUMNS or max(map(len, head)) >= csv.field_size_limit():
+        return None  # as `_parse_plain`: a record too wide, or a line the csv module may refuse
     try:
-        table = _arrow_table(body, delimiter, width)
-    except (pa.ArrowInvalid, UnicodeEncodeError):  # a record of another width, a lone surrogate
+        table = _arrow_table(memoryview(data)[start:end], delimiter, width)
+    except pa.ArrowInvalid:  # a record of another width
         return None
     lines = header_at + 1 + table.num_rows + blank_lines
     if lines > MAX_ROWS + HEADER_SCAN_ROWS or _longest_line(table) >= csv.field_size_limit():
@@ -313,28 +322,29 @@ def _read_columns(
             [column.is_null().to_numpy(zero_copy_only=False) for column in table.columns]
         )
         numbers, columns = numbers[~blank], [column[~blank] for column in columns]
-    end = len(numbers)
-    while end > 0 and is_total_row([column[end - 1] for column in columns]):
-        end -= 1
-    for number in numbers[end:].tolist():
+    last = len(numbers)
+    while last > 0 and is_total_row([column[last - 1] for column in columns]):
+        last -= 1
+    for number in numbers[last:].tolist():
         logger.info("%s: totaalregel %d overgeslagen", file, number)
     header = unique_headers([c or "" for c in rows[header_at]])
-    cells = np.empty((end, len(header)), dtype=object)  # None beyond the records' width
+    cells = np.empty((last, len(header)), dtype=object)  # None beyond the records' width
     for j, column in enumerate(columns[: len(header)]):
-        cells[:, j] = column[:end]
-    return RawTable(cells=frame_from_block(header, cells, numbers[:end]), file=file)
+        cells[:, j] = column[:last]
+    return RawTable(cells=frame_from_block(header, cells, numbers[:last]), file=file)
 
 
-def _arrow_table(body: str, delimiter: str, width: int) -> pa.Table:
+def _arrow_table(body: memoryview, delimiter: str, width: int) -> pa.Table:
     """The records of a plain text, each cell text or None when empty, by Arrow's CSV reader
-    (nothing quoted, no record across lines, a blank line a record)."""
+    (nothing quoted, no record across lines; a blank line a record of empty cells, so every
+    record is its line)."""
     names = [str(i) for i in range(width)]
     parse = pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
                                 escape_char=False, newlines_in_values=False,
                                 ignore_empty_lines=False)  # fmt: skip
     convert = pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                     strings_can_be_null=True, null_values=[""])  # fmt: skip
-    return pa_csv.read_csv(pa.py_buffer(body.encode("utf-8")), parse_options=parse,
+    return pa_csv.read_csv(pa.py_buffer(body), parse_options=parse,
                            read_options=pa_csv.ReadOptions(column_names=names),
                            convert_options=convert)  # fmt: skip
 
