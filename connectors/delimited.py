@@ -4,10 +4,10 @@ The profile's encoding is never second-guessed: text that does not decode is an 
 where and how to fix it. A UTF-8 byte-order mark is dropped. When the profile's delimiter leaves
 the header as one column and another common delimiter gives a real header, that one is used.
 
-Most exports quote nothing and pad no cell. Such a text whose records below the header are all as
-wide is read into columns by Arrow's CSV reader (`_read_columns`); another plain text is split at
-its line ends and delimiters in C (`_parse_plain`, in a third of the csv module's time); any other
-is read by the csv module. All give the same records (property tests hold them to the csv
+Most exports quote nothing and pad no cell. Such a text of some size whose records below the
+header are all as wide is read into columns by Arrow's CSV reader (`_read_columns`); another plain
+text is split at its line ends and delimiters in C (`_parse_plain`, in a third of the csv module's
+time); any other is read by the csv module. All give the same records (property tests hold them to the csv
 module's reading and the columns to the records).
 """
 
@@ -46,6 +46,8 @@ from schemas.profile import ReaderOptions
 logger = logging.getLogger(__name__)
 
 SNIFF_DELIMITERS = ";,\t|"
+# a text from which Arrow reads the columns: below, its per-call cost (~0.4 ms) outweighs it
+COLUMNS_FROM_CHARS = 64 * 1024
 SNIFF_SAMPLE_CHARS = 64 * 1024
 
 Rows = list[list[str | None]]
@@ -54,7 +56,9 @@ Rows = list[list[str | None]]
 def read_csv(path: Path, options: ReaderOptions, expected: tuple[str, ...]) -> RawTable:
     """Read a delimited file; every record keeps the line number it starts on."""
     text = decode_delivery(path, options.encoding)
-    columns = _read_columns(text, options.delimiter, expected, path.name)
+    columns = None
+    if len(text) >= COLUMNS_FROM_CHARS:
+        columns = _read_columns(text, options.delimiter, expected, path.name)
     return columns or _read_records(text, options.delimiter, expected, path.name)
 
 
@@ -313,7 +317,9 @@ def _read_columns(
     except pa.ArrowInvalid:  # a record of another width
         return None
     lines = header_at + 1 + table.num_rows + blank_lines
-    if lines > MAX_ROWS + HEADER_SCAN_ROWS or _longest_line(table) >= csv.field_size_limit():
+    if lines > MAX_ROWS + HEADER_SCAN_ROWS or (
+        end - start >= csv.field_size_limit() and _longest_line(table) >= csv.field_size_limit()
+    ):
         return None  # as `_parse_plain`: too many lines, or a line the csv module may refuse
     numbers = np.arange(header_at + 2, header_at + 2 + table.num_rows, dtype=np.int64)
     columns = [_objects(column) for column in table.columns]
@@ -355,7 +361,8 @@ def _objects(column: pa.ChunkedArray) -> np.ndarray:
     distinct = encoded.dictionary.to_numpy(zero_copy_only=False)
     values = np.empty(len(distinct) + 1, dtype=object)  # the last: None, for an empty cell
     values[:-1] = distinct
-    return values[encoded.indices.fill_null(len(distinct)).to_numpy()]
+    indices = encoded.indices.fill_null(len(distinct)) if encoded.null_count else encoded.indices
+    return values[indices.to_numpy()]
 
 
 def _longest_line(table: pa.Table) -> int:

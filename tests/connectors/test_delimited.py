@@ -343,3 +343,26 @@ def test_a_plain_table_of_one_width_is_read_into_columns_of_shared_texts(
 def test_a_table_of_another_shape_is_left_to_the_records(text: str) -> None:
     assert delimited._read_columns(text, ";", EXPECTED, "x.csv") is None
     assert len(delimited._read_records(text, ";", EXPECTED, "x.csv").cells) in (0, 1, 2)
+
+
+def test_a_large_plain_file_is_read_into_columns_and_a_small_one_by_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read the other way")
+
+    record = "V{};03-07-2025;boos\r\n"
+    rows = delimited.COLUMNS_FROM_CHARS // len(record.format(1)) + 1
+    large = _write(tmp_path, "ID;Datum;Toelichting\r\n" + "".join(map(record.format, range(rows))),
+                   "utf-8", "groot.csv")  # fmt: skip
+    small = _write(tmp_path, "ID;Datum;Toelichting\r\n" + record.format(1), "utf-8", "klein.csv")
+    with monkeypatch.context() as patch:
+        patch.setattr(delimited, "_parse", refused)
+        cells = read_csv(large, _options(), EXPECTED).cells
+    assert (len(cells), cells["ID"].iloc[-1], cells[ROW_COLUMN].iloc[-1]) == (
+        rows,
+        f"V{rows - 1}",
+        rows + 1,
+    )
+    monkeypatch.setattr(delimited, "_read_columns", refused)
+    assert read_csv(small, _options(), EXPECTED).cells["ID"].tolist() == ["V1"]
