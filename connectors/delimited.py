@@ -7,8 +7,8 @@ the header as one column and another common delimiter gives a real header, that 
 Most exports quote nothing and pad no cell. Such a text of some size whose records below the
 header are all as wide is read into columns by Arrow's CSV reader (`_read_columns`); another plain
 text is split at its line ends and delimiters in C (`_parse_plain`, in a third of the csv module's
-time); any other is read by the csv module. All give the same records (property tests hold them to the csv
-module's reading and the columns to the records).
+time); any other is read by the csv module. All give the same records: property tests hold the
+records to the csv module's reading, and the columns to the records.
 """
 
 from __future__ import annotations
@@ -282,8 +282,9 @@ def _parse_quoted(text: str, delimiter: str, file: str) -> tuple[Rows, list[int]
 def _read_columns(
     text: str, delimiter: str, expected: tuple[str, ...], file: str
 ) -> RawTable | None:
-    """`read_csv` of a plain text (`_plain`) whose records below its header are all as wide and
-    none blank, by Arrow's CSV reader: the same cells and line numbers, read into columns in C.
+    """`read_csv` of a plain text (`_plain`) whose records below its header are all as wide (a
+    blank line: a record of empty cells, left out), by Arrow's CSV reader: the same cells and line
+    numbers, read into columns in C.
 
     A column's equal texts become one Python object, so harmonising finds a column's distinct
     values in a fraction of the time it takes for a text object per cell (a 100,000-row check:

@@ -273,7 +273,8 @@ def _frame(table: RawTable | None) -> tuple[list[str], list[list[object]]]:
 
 
 LINE_ENDS = st.sampled_from(["\r\n", "\n", "\r"])
-CELL = st.text(alphabet="aV1-é€x", max_size=3)  # no space: most of these texts are plain
+# a space only inside a cell (at its edge a text is not plain: the columns are not read)
+CELL = st.from_regex(r"(?:[aV1é€x,|\t-]{1,2}(?: [a,|]{1,2})?)?", fullmatch=True)
 RECORD = st.lists(CELL, min_size=1, max_size=6)
 
 
@@ -334,15 +335,15 @@ def test_a_plain_table_of_one_width_is_read_into_columns_of_shared_texts(
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["ID;Datum;Toelichting\r\nV1;03-07-2025\r\nV2;;\r\n",  # records of two widths
-     "ID;Datum;Toelichting\r\n\r\n\r\n",  # no record
-     'ID;Datum;Toelichting\r\nV1;"03-07-2025";boos\r\n',  # not plain: a quote
-     "ID,Datum,Toelichting\r\nV1,03-07-2025,boos\r\n"],  # no header with the profile's `;`
+    ("text", "records"),
+    [("ID;Datum;Toelichting\r\nV1;03-07-2025\r\nV2;;\r\n", 2),  # records of two widths
+     ("ID;Datum;Toelichting\r\n\r\n\r\n", 0),  # no record
+     ('ID;Datum;Toelichting\r\nV1;"03-07-2025";boos\r\n', 1),  # not plain: a quote
+     ("ID,Datum,Toelichting\r\nV1,03-07-2025,boos\r\n", 1)],  # no header with the profile's `;`
 )  # fmt: skip
-def test_a_table_of_another_shape_is_left_to_the_records(text: str) -> None:
+def test_a_table_of_another_shape_is_left_to_the_records(text: str, records: int) -> None:
     assert delimited._read_columns(text, ";", EXPECTED, "x.csv") is None
-    assert len(delimited._read_records(text, ";", EXPECTED, "x.csv").cells) in (0, 1, 2)
+    assert len(delimited._read_records(text, ";", EXPECTED, "x.csv").cells) == records
 
 
 def test_a_large_plain_file_is_read_into_columns_and_a_small_one_by_records(
@@ -359,10 +360,7 @@ def test_a_large_plain_file_is_read_into_columns_and_a_small_one_by_records(
     with monkeypatch.context() as patch:
         patch.setattr(delimited, "_parse", refused)
         cells = read_csv(large, _options(), EXPECTED).cells
-    assert (len(cells), cells["ID"].iloc[-1], cells[ROW_COLUMN].iloc[-1]) == (
-        rows,
-        f"V{rows - 1}",
-        rows + 1,
-    )
+    assert len(cells) == rows
+    assert (cells["ID"].iloc[-1], cells[ROW_COLUMN].iloc[-1]) == (f"V{rows - 1}", rows + 1)
     monkeypatch.setattr(delimited, "_read_columns", refused)
     assert read_csv(small, _options(), EXPECTED).cells["ID"].tolist() == ["V1"]
