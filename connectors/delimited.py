@@ -300,11 +300,10 @@ def _read_columns(
     header_at = find_header(rows[:HEADER_SCAN_ROWS], expected)
     if header_at is None or not _has_header(rows, header_at) or len(head) == header_at + 1:
         return None
-    try:  # one copy of the text for Arrow, which reads the records below the header in place
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate
-        return None
+    data = text.encode("utf-8")  # one copy for Arrow, which reads the records in place
     start, end = len("".join(head[: header_at + 1]).encode("utf-8")), len(data)
+    if data.startswith(codecs.BOM_UTF8, start):  # Arrow would drop it: the records keep it
+        return None
     while end > start and data[end - 1] in b"\r\n":  # the last line end, blank lines after it
         end -= 1
     blank_lines = max(len(data[end:].replace(b"\r\n", b"\n")) - 1, 0)

@@ -274,7 +274,7 @@ def _frame(table: RawTable | None) -> tuple[list[str], list[list[object]]]:
 
 LINE_ENDS = st.sampled_from(["\r\n", "\n", "\r"])
 # a space only inside a cell (at its edge a text is not plain: the columns are not read)
-CELL = st.from_regex(r"(?:[aV1é€x,|\t-]{1,2}(?: [a,|]{1,2})?)?", fullmatch=True)
+CELL = st.from_regex(r"(?:[aV1é€x,|\t\ufeff-]{1,2}(?: [a,|]{1,2})?)?", fullmatch=True)
 RECORD = st.lists(CELL, min_size=1, max_size=6)
 
 
@@ -339,7 +339,8 @@ def test_a_plain_table_of_one_width_is_read_into_columns_of_shared_texts(
     [("ID;Datum;Toelichting\r\nV1;03-07-2025\r\nV2;;\r\n", 2),  # records of two widths
      ("ID;Datum;Toelichting\r\n\r\n\r\n", 0),  # no record
      ('ID;Datum;Toelichting\r\nV1;"03-07-2025";boos\r\n', 1),  # not plain: a quote
-     ("ID,Datum,Toelichting\r\nV1,03-07-2025,boos\r\n", 1)],  # no header with the profile's `;`
+     ("ID,Datum,Toelichting\r\nV1,03-07-2025,boos\r\n", 1),  # no header with the profile's `;`
+     ("ID;Datum;Toelichting\r\n\ufeffV1;03-07-2025;boos\r\n", 1)],  # a byte-order mark: Arrow drops it
 )  # fmt: skip
 def test_a_table_of_another_shape_is_left_to_the_records(text: str, records: int) -> None:
     assert delimited._read_columns(text, ";", EXPECTED, "x.csv") is None
