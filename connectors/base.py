@@ -7,6 +7,7 @@ import functools
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,7 +235,14 @@ def drop_trailing_totals(
     Returns the rows and numbers kept, and the numbers of the total rows left out. A total row
     with data rows after it stays: it is not the table's end, so it is reported, not hidden.
     """
-    end = len(rows)
-    while end > 0 and is_total_row(rows[end - 1]):
-        end -= 1
+    end = table_end(len(rows), rows.__getitem__)
     return rows[:end], numbers[:end], numbers[end:]
+
+
+def table_end(count: int, row: Callable[[int], list[str | None]]) -> int:
+    """How many of `count` rows (`row(i)` the i-th, blank rows already gone) are the table's:
+    the total rows at its end are not."""
+    end = count
+    while end > 0 and is_total_row(row(end - 1)):
+        end -= 1
+    return end

@@ -25,6 +25,7 @@ from typing import cast
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pa_compute
 import pyarrow.csv as pa_csv
 
 from connectors.base import (
@@ -35,7 +36,7 @@ from connectors.base import (
     find_header,
     frame_from_block,
     frame_from_rows,
-    is_total_row,
+    table_end,
     unique_headers,
 )
 from connectors.limits import MAX_COLUMNS, MAX_ROWS, over_limit
@@ -328,9 +329,7 @@ def _read_columns(
             [column.is_null().to_numpy(zero_copy_only=False) for column in table.columns]
         )
         numbers, columns = numbers[~blank], [column[~blank] for column in columns]
-    last = len(numbers)
-    while last > 0 and is_total_row([column[last - 1] for column in columns]):
-        last -= 1
+    last = table_end(len(numbers), lambda i: [column[i] for column in columns])
     for number in numbers[last:].tolist():
         logger.info("%s: totaalregel %d overgeslagen", file, number)
     header = unique_headers([c or "" for c in rows[header_at]])
@@ -367,5 +366,5 @@ def _objects(column: pa.ChunkedArray) -> np.ndarray:
 
 def _longest_line(table: pa.Table) -> int:
     """At least the length of the table's longest line: its columns' longest cells together."""
-    longest = [pa.compute.max(pa.compute.utf8_length(c)).as_py() or 0 for c in table.columns]
+    longest = [pa_compute.max(pa_compute.utf8_length(c)).as_py() or 0 for c in table.columns]
     return sum(longest) + table.num_columns - 1
