@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import http.client
+import importlib
 import importlib.util
 import os
 import socket
@@ -32,6 +32,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flows.server_watch import watch_temporary_server
 
@@ -204,35 +205,56 @@ def _start(settings: dict[str, str]) -> TemporaryServer:
 @contextlib.contextmanager
 def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
     """The temporary server (started now unless started earlier) as Prefect's API while the
-    block runs, stopped after it; nothing when Prefect is given a server."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        PREFECT_UI_URL,
-        get_current_settings,
-        temporary_settings,
-    )
+    block runs, stopped after it; nothing when Prefect is given a server.
+
+    What the flow's start costs this process, it does while the server starts (the flow waits
+    for the server anyway): Prefect's settings for the run (~0.15 s of pydantic) and the import
+    of the encoder Prefect's flow start serialises the parameters with (FastAPI's: ~0.25 s). The
+    server's port is known from its start; a server that moved to another port
+    (`wait_until_ready`) gets settings naming that one."""
+    from prefect.settings import get_current_settings, temporary_settings
 
     server = start_temporary_server()
     if server is None:
         yield None
         return
     try:
-        server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
-        # no UI runs on it: no "View at" link to a page that is gone after the run; and no
-        # heartbeats (they let a lasting server find crashed runs; this one stops with the run,
-        # and their thread's one-second sleeps held up the end of every run by up to a second)
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_UI_URL: "",
-                                         PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):  # fmt: skip
+        with contextlib.ExitStack() as settings:
+            planned = server.api_url
+            settings.enter_context(temporary_settings(updates=_run_settings(planned)))
+            _import_what_the_flow_start_imports()
+            server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
+            if server.api_url != planned:  # it moved to another port: the settings name that one
+                settings.enter_context(temporary_settings(updates=_run_settings(server.api_url)))
             yield server
     finally:
         server.stop()
+
+
+def _run_settings(api_url: str) -> dict[Any, Any]:
+    """Prefect's settings for a run on the temporary server at `api_url`: no UI runs on it (no
+    "View at" link to a page that is gone after the run), and no heartbeats (they let a lasting
+    server find crashed runs; this one stops with the run, and their thread's one-second sleeps
+    held up the end of every run by up to a second)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_UI_URL
+
+    return {PREFECT_API_URL: api_url, PREFECT_UI_URL: "", PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+
+
+def _import_what_the_flow_start_imports() -> None:
+    """Prefect's flow start imports FastAPI's `jsonable_encoder` to store the flow's parameters
+    (`Flow.serialize_parameters`); imported here, so not once the server is up. Best effort: a
+    Prefect that no longer does so loses nothing."""
+    with contextlib.suppress(ImportError):
+        importlib.import_module("fastapi.encoders")
 
 
 def _healthy(port: int) -> bool:
     """Whether the server on `port` answers its health check. Plain HTTP on 127.0.0.1 with the
     standard library: an httpx client would first load the CA bundle for TLS it never uses
     (~40 ms of CPU, while the server starts on the same cores)."""
+    import http.client  # here: `monitor run` starts the server before it imports much
+
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
     try:
         connection.request("GET", "/api/health")
