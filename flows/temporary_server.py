@@ -38,7 +38,7 @@ from flows.server_watch import watch_temporary_server
 
 PORT_IN_USE = 3  # uvicorn's exit code at a failed start, as when its port was taken meanwhile
 PORT_ATTEMPTS = 3  # ports tried before a failed start is the server's own fault
-HEALTH_POLL_SECONDS = 0.1
+HEALTH_POLL_SECONDS = 0.05
 
 
 class TemporaryServerError(RuntimeError):
