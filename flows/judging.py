@@ -3,9 +3,8 @@ worker (which has GX warm), as a Prefect task.
 
 It is submitted the moment the last group's deliveries are back: all are measured by then. GX
 judges while the flow still loads the last deliveries and makes the mart views; the flow waits
-for the judgement only after that, and loads it. (It used to wait for loads it does not need.
-On the 2-core machine the flow's own work after the last group, ~0.7 s, is the longer of the
-two, so the night is no shorter there yet.)
+for the judgement only after that (on 2 cores the flow's own work after the last group, ~0.7 s,
+is the longer of the two), starts the feedback workers, which need it, and then loads it.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
@@ -26,7 +26,6 @@ from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.groups import judge_group, with_judged_checks
 from pipeline.night.isolation import Limits
 from pipeline.night.load_result import LoadResult
-from pipeline.warehouse.store import Warehouse
 
 
 @task(name="judge-batch-checks", cache_policy=NO_CACHE, persist_result=False, retries=1,
@@ -60,13 +59,15 @@ def submit_judging(
                    len(measured))  # fmt: skip
 
 
-def load_judged(
-    judging: Judging | None, outcomes: list[tuple[ProcessedDelivery, LoadResult]], wh: Warehouse
-) -> int:
-    """Wait for the judgement and load it, once every delivery is loaded; the outcomes get it for
-    their feedback. Returns the task runs (0 or 1)."""
+def take_judged(
+    judging: Judging | None, outcomes: list[tuple[ProcessedDelivery, LoadResult]]
+) -> tuple[int, pd.DataFrame | None]:
+    """Wait for the judgement, once every delivery is loaded: the outcomes get it for their
+    feedback. Returns the task runs (0 or 1) and the judged checks for `ops.delivery_dq`, every
+    row with its delivery's id (None when nothing was judged): the caller loads them once the
+    feedback, which needs only the outcomes, has started."""
     if judging is None or judging.future is None:
-        return 0
+        return 0, None
     judged = judging.future.result()
     pending = [i for i, (processed, _) in enumerate(outcomes) if processed.measured is not None]
     assert len(pending) == judging.count, "the judged deliveries are the ones loaded"
@@ -76,5 +77,4 @@ def load_judged(
     for i, processed in zip(pending, deliveries, strict=True):
         outcomes[i] = (processed, outcomes[i][1])
     sizes = [len(p.dq) for p in deliveries]
-    wh.load_batch_checks(dq.assign(delivery_id=np.repeat(np.array(ids, dtype=np.int64), sizes)))
-    return 1
+    return 1, dq.assign(delivery_id=np.repeat(np.array(ids, dtype=np.int64), sizes))

@@ -30,7 +30,7 @@ from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.drain import drain_task_runs
-from flows.judging import load_judged, submit_judging
+from flows.judging import submit_judging, take_judged
 from flows.temporary_server import temporary_server_for_run
 from flows.unwalked import Unwalked
 from pipeline.gc_pause import gc_paused
@@ -252,12 +252,14 @@ def nightly(
                 if batch:  # the last batch and the mart views (no rows), while GX judges
                     load(batch)
                 wh.refresh_marts()  # views hold no rows (none of the checks'): made now
-                judged = load_judged(judging, outcomes, wh)
+                judged, checks = take_judged(judging, outcomes)
             # every delivery is loaded and judged: its feedback is written from now on, by workers
             # beside the rest of the run, and put in place once the version is published
             feedback = after_publishing.enter_context(
                 staged_feedback(settings.feedback_directory, outcomes, inputs.reference,
                                 settings.worker_count))  # fmt: skip
+            if checks is not None:
+                wh.load_batch_checks(checks)
             if settings.dask_address:
                 release_dask_workers(settings.dask_address)
             close_pools()  # this process's delivery workers hold the key: not kept between nights
