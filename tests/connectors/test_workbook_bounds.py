@@ -8,6 +8,7 @@ it for the regular sheets every spreadsheet program writes.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import struct
@@ -447,3 +448,125 @@ def test_ordinary_output_takes_the_scan_and_a_far_empty_cell_is_no_limit(
     book.save(tmp_path / "breed.xlsx")
     assert named(check_workbook_zip(tmp_path / "breed.xlsx")).columns == 2  # walked: valued cells
     assert walked == ["sheet1"] and calamine_extent(tmp_path / "breed.xlsx") == (200, 2)
+
+
+# A member of a workbook held in memory is read without zipfile's reader objects
+# (`workbook_bounds._at_once`): it must give zipfile's own bytes, or leave the member to zipfile.
+def _zips() -> list[bytes]:
+    """Zips as workbooks come: deflated and stored members, an empty one of each, a UTF-8 name,
+    one as large as a piece; and one written where zipfile cannot seek (its sizes after its
+    data: flag bit 3)."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>" * 40, zipfile.ZIP_DEFLATED)
+        archive.writestr(SHEET, SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                         + SHEET_END, zipfile.ZIP_DEFLATED)  # fmt: skip
+        archive.writestr("xl/sharedStrings.xml", b"<sst/>", zipfile.ZIP_STORED)
+        archive.writestr("leeg-deflated", b"", zipfile.ZIP_DEFLATED)
+        archive.writestr("leeg-stored", b"", zipfile.ZIP_STORED)
+        archive.writestr("xl/média/naam.xml", "é".encode() * 300, zipfile.ZIP_DEFLATED)
+        archive.writestr("groot.xml", bytes(range(256)) * 4096, zipfile.ZIP_DEFLATED)  # 1 MiB
+    streamed = _Unseekable()
+    with zipfile.ZipFile(streamed, "w") as archive:
+        archive.writestr("descriptor.xml", b"<a/>" * 100, zipfile.ZIP_DEFLATED)
+        with archive.open("descriptor-stored.xml", "w") as member:
+            member.write(b"<b/>" * 50)
+    return [buffer.getvalue(), streamed.getvalue()]
+
+
+class _Unseekable(io.BytesIO):
+    """A stream zipfile cannot seek in: it writes each member's sizes after its data."""
+
+    def seekable(self) -> bool:
+        return False
+
+    def seek(self, *args: object) -> int:
+        raise OSError("not seekable")
+
+
+def _zipfile_piece(blob: bytes, info: zipfile.ZipInfo) -> bytes | type[BaseException]:
+    """What zipfile's first `read(CHUNK_BYTES)` of the member gives, or the error it raises."""
+    from connectors.workbook_bounds import CHUNK_BYTES
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive, archive.open(info) as member:
+            return member.read(CHUNK_BYTES)
+    except Exception as exc:  # any: where zipfile raises, the lean reader must not answer
+        return type(exc)
+
+
+def _infos(blob: bytes) -> list[zipfile.ZipInfo]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            return archive.infolist()
+    except Exception:
+        return []  # no directory to go by: check_workbook_zip refuses before any member
+
+
+def test_every_member_of_a_regular_zip_is_read_at_once_as_zipfile_reads_it() -> None:
+    from connectors.workbook_bounds import _at_once
+
+    regular, streamed = _zips()
+    assert [i.flag_bits & 0x8 for i in _infos(streamed)] == [0x8, 0x8]  # sizes after the data
+    for blob, count in ((regular, 7), (streamed, 2)):
+        infos = _infos(blob)
+        assert len(infos) == count
+        for info in infos:
+            fast = _at_once(blob, info)
+            assert fast is not None, info.filename  # the lean path takes every regular member
+            assert fast == _zipfile_piece(blob, info), info.filename
+    assert _at_once(regular, _infos(regular)[-1]) == bytes(range(256)) * 4096  # 1 MiB whole
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.sampled_from([0, 1]),
+       changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
+                        min_size=1, max_size=6))  # fmt: skip
+def test_a_damaged_member_is_read_as_zipfile_reads_it_or_left_to_it(
+    which: int, changes: list[tuple[float, int]]
+) -> None:
+    """Bytes changed anywhere (local headers, names, flags, methods, sizes, CRCs, the deflated
+    data, the directory zipfile reads the members by): the lean reader gives zipfile's bytes or
+    none — never bytes where zipfile raises, nor other bytes than zipfile's."""
+    from connectors.workbook_bounds import _at_once
+
+    blob = bytearray(_zips()[which])
+    for where, value in changes:
+        blob[int(where * len(blob))] = value
+    damaged = bytes(blob)
+    for info in _infos(damaged):
+        fast = _at_once(damaged, info)
+        if fast is not None:
+            assert fast == _zipfile_piece(damaged, info), info.filename
+
+
+@pytest.mark.parametrize("field", ["signature", "name", "method", "flags", "crc", "size", "data"])
+def test_each_kind_of_damage_leaves_the_member_to_zipfile(field: str) -> None:
+    """Damage of one kind at a time in the sheet's member: the lean reader leaves it to zipfile,
+    which then says what it always said (it refuses all but the packed size beyond the zip's
+    end: it reads what there is, as before)."""
+    from connectors.workbook_bounds import _at_once
+
+    blob = bytearray(_zips()[0])
+    info = next(i for i in _infos(bytes(blob)) if i.filename == SHEET)
+    local, start = info.header_offset, info.header_offset + 30 + len(SHEET) + len(info.extra)
+    if field == "signature":
+        blob[local] = ord("Q")
+    elif field == "name":
+        blob[local + 30] = ord("X")  # "xl/…" read as "Xl/…" in the local header
+    elif field in ("method", "flags", "crc", "size"):
+        if field == "method":
+            info.compress_type = 99
+        elif field == "flags":
+            info.flag_bits |= 0x1  # encrypted
+        elif field == "crc":
+            info.CRC ^= 1
+        else:
+            info.compress_size += 10**6  # beyond the end of the zip
+    else:
+        blob[start : start + 4] = b"\xff\xff\xff\xff"  # no deflate stream
+    damaged = bytes(blob)
+    assert _at_once(damaged, info) is None
+    assert isinstance(_zipfile_piece(damaged, info), bytes) == (field == "size")
