@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -74,8 +74,9 @@ class Warehouse:
         columns = incident_column_definitions(catalogue)
         nullable = [(name, kind.removesuffix(" NOT NULL")) for name, kind in columns]
         add_missing_columns(self.con, "core.incident", nullable)
-        self.con.execute((SQL_DIR / "comments.sql").read_text(encoding="utf-8"))
-        self.con.execute(incident_comments(catalogue))
+        with self._transaction(lambda: "commenting the schema failed"):  # one commit, not ~100
+            self.con.execute((SQL_DIR / "comments.sql").read_text(encoding="utf-8"))
+            self.con.execute(incident_comments(catalogue))
 
     def replace_table(self, name: str, frame: pd.DataFrame) -> None:
         """Replace a (reference) table with a DataFrame's contents."""
@@ -129,11 +130,27 @@ class Warehouse:
 
     def refresh_marts(self) -> None:
         """(Re)create the mart views, one file each in number order, after commenting the freshly
-        written reference tables."""
-        with self._lock:
+        written reference tables: in one transaction (each view and comment committed on its
+        own took a third longer: ~0.28 s against ~0.19 s)."""
+        with self._transaction(lambda: "making the mart views failed"):
             self.con.execute((SQL_DIR / "ref_comments.sql").read_text(encoding="utf-8"))
             for path in mart_files():
                 self.con.execute(path.read_text(encoding="utf-8"))
+
+    @contextmanager
+    def _transaction(self, failure: Callable[[], str]) -> Iterator[None]:
+        """One transaction, under the lock: committed when the block ends, rolled back on any
+        error (a DuckDB error becomes a WarehouseError that starts with `failure()`)."""
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield
+                self.con.execute("COMMIT")
+            except BaseException as exc:
+                self.con.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error):
+                    raise WarehouseError(f"{failure()}: {exc}") from exc
+                raise
 
     def close(self) -> None:
         """Checkpoint and close the connection."""
@@ -166,56 +183,42 @@ class Warehouse:
         """
         if not loads:
             return []
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                ids = sorted(int(r[0]) for r in self.con.execute(
-                    "SELECT nextval('ops.delivery_seq') FROM range(?)", [len(loads)]).fetchall())  # fmt: skip
-                plan = self._supersession_plan(loads, ids)
-                self._insert_ledger(loads, ids, plan, run_id)
-                for old_id, new_id in plan.withdrawn.items():  # at most one per organisation-period
-                    self.con.execute(
-                        "UPDATE ops.delivery SET status = 'superseded', superseded_by = ? "
-                        "WHERE delivery_id = ?", [new_id, old_id])  # fmt: skip
-                if plan.withdrawn:
-                    self.con.execute("DELETE FROM core.incident WHERE list_contains(?, delivery_id)",
-                                     [list(plan.withdrawn)])  # fmt: skip
-                kept = [
-                    i for i, d in enumerate(ids) if plan.final.get(d, plan.arrival[i]) == "loaded"
-                ]
-                incidents = self._withdraw_upserted([loads[i] for i in kept])
-                self._append("core.incident", with_ids(incidents, [ids[i] for i in kept]),
-                             INCIDENT_COLUMNS)  # fmt: skip
-                for table, attribute, columns in DELIVERY_TABLES:
-                    frames = [getattr(load, attribute) for load in loads]
-                    self._append(table, with_ids(frames, ids), columns)
-                for i in kept:
-                    if loads[i].cursor is not None:
-                        self._upsert_cursor(*loads[i].cursor)  # type: ignore[misc]
-                self.con.execute("COMMIT")
-            except BaseException as exc:
-                self.con.execute("ROLLBACK")
-                if isinstance(exc, duckdb.Error):
-                    names = ", ".join(load.entry.bronbestand for load in loads[:3])
-                    more = f" (+{len(loads) - 3})" if len(loads) > 3 else ""
-                    raise WarehouseError(f"loading {names}{more} failed: {exc}") from exc
-                raise
+
+        def failure() -> str:
+            names = ", ".join(load.entry.bronbestand for load in loads[:3])
+            more = f" (+{len(loads) - 3})" if len(loads) > 3 else ""
+            return f"loading {names}{more} failed"
+
+        with self._transaction(failure):
+            ids = sorted(int(r[0]) for r in self.con.execute(
+                "SELECT nextval('ops.delivery_seq') FROM range(?)", [len(loads)]).fetchall())  # fmt: skip
+            plan = self._supersession_plan(loads, ids)
+            self._insert_ledger(loads, ids, plan, run_id)
+            for old_id, new_id in plan.withdrawn.items():  # at most one per organisation-period
+                self.con.execute(
+                    "UPDATE ops.delivery SET status = 'superseded', superseded_by = ? "
+                    "WHERE delivery_id = ?", [new_id, old_id])  # fmt: skip
+            if plan.withdrawn:
+                self.con.execute("DELETE FROM core.incident WHERE list_contains(?, delivery_id)",
+                                 [list(plan.withdrawn)])  # fmt: skip
+            kept = [i for i, d in enumerate(ids) if plan.final.get(d, plan.arrival[i]) == "loaded"]
+            incidents = self._withdraw_upserted([loads[i] for i in kept])
+            self._append("core.incident", with_ids(incidents, [ids[i] for i in kept]),
+                         INCIDENT_COLUMNS)  # fmt: skip
+            for table, attribute, columns in DELIVERY_TABLES:
+                frames = [getattr(load, attribute) for load in loads]
+                self._append(table, with_ids(frames, ids), columns)
+            for i in kept:
+                if loads[i].cursor is not None:
+                    self._upsert_cursor(*loads[i].cursor)  # type: ignore[misc]
         return [(d, plan.arrival[i]) for i, d in enumerate(ids)]
 
     def load_batch_checks(self, dq: pd.DataFrame) -> None:
         """Add the batch-check results of loaded deliveries (`ops.dq_result`, with their
         `delivery_id`), judged after their loads (a night judges every delivery in one GX
         validation), in one insert."""
-        with self._lock:
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                self._append("ops.dq_result", dq, DQ_COLUMNS)
-                self.con.execute("COMMIT")
-            except BaseException as exc:
-                self.con.execute("ROLLBACK")
-                if isinstance(exc, duckdb.Error):
-                    raise WarehouseError(f"loading batch checks failed: {exc}") from exc
-                raise
+        with self._transaction(lambda: "loading batch checks failed"):
+            self._append("ops.dq_result", dq, DQ_COLUMNS)
 
     def _supersession_plan(self, loads: Sequence[DeliveryLoad], ids: list[int]) -> Plan:
         """Each delivery's status on arrival, and which deliveries it supersedes."""

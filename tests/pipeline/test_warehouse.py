@@ -704,3 +704,26 @@ def test_the_reports_memory_cannot_be_set_below_64_mb() -> None:
 
     with pytest.raises(ValidationError):
         Settings(report_memory_mb=0)
+
+
+def test_the_mart_views_are_made_all_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processing_inputs: ProcessingInputs
+) -> None:
+    """The views and their comments are made in one transaction: a view that fails leaves none
+    of the others made in the same refresh, and says which step failed."""
+    from pipeline.ingest.inputs import write_reference_tables
+    from pipeline.warehouse import store
+
+    views = sorted(store.MARTS_DIR.glob("[0-9][0-9]_*.sql"))
+    broken = tmp_path / "99_kapot.sql"
+    broken.write_text("CREATE OR REPLACE VIEW mart.kapot AS SELECT * FROM mart.bestaat_niet;")
+    made = "SELECT view_name FROM duckdb_views() WHERE schema_name = 'mart'"
+    with build_next_version(tmp_path / "monitor.duckdb") as wh:
+        write_reference_tables(wh, processing_inputs)
+        monkeypatch.setattr(store, "mart_files", lambda: [*views, broken])
+        with pytest.raises(WarehouseError, match="making the mart views failed"):
+            wh.refresh_marts()
+        assert wh.query(made).empty  # not one of the views before the broken one
+        monkeypatch.setattr(store, "mart_files", lambda: views)
+        wh.refresh_marts()
+        assert len(wh.query(made)) == len(views) > 15
