@@ -150,10 +150,12 @@ def with_judged_checks(
     deliveries: Sequence[ProcessedDelivery], judged: Sequence[BatchOutcome]
 ) -> tuple[list[ProcessedDelivery], pd.DataFrame]:
     """Deliveries whose measured batch checks were judged later, with their results; and all
-    those results as one frame, in order (made once and cut: ~0.2 ms a delivery one by one)."""
+    those results as one frame, in order (made once and cut: ~0.2 ms a delivery one by one; a
+    cut keeps its rows' numbers in the whole, as renumbering it took ~35 µs a delivery, and
+    what reads a delivery's checks reads them in order, not by number)."""
     whole = dq_rows(judged)
     ends = np.cumsum([len(outcome.results) for outcome in judged])
-    return [replace(delivery, dq=whole.iloc[end - len(outcome.results) : end].reset_index(drop=True),
+    return [replace(delivery, dq=whole.iloc[end - len(outcome.results) : end],
                     gx_report=outcome.report, measured=None)
             for delivery, outcome, end in zip(deliveries, judged, ends, strict=True)], whole  # fmt: skip
 
