@@ -68,7 +68,7 @@ def open_sheets(path: Path) -> list[Sheet]:
     """The sheets of a delivery, by what its first bytes say it is (not by its extension)."""
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data)):
-        check_workbook_zip(path)  # also a zip behind another header: calamine finds it there
+        check_workbook_zip(path, data)  # also a zip behind another header: calamine finds it
         return _calamine_sheets(path, data)
     if data.startswith(OLE2_MAGIC):
         return _calamine_sheets(path, data)

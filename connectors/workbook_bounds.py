@@ -84,12 +84,15 @@ PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
 ROWS = re.compile(rb'<row(?: r="([1-9][0-9]{0,7})"|(?=[\s>/]))')  # b"": not plain
 
 
-def check_workbook_zip(path: Path) -> list[SheetExtent]:
+def check_workbook_zip(path: Path, data: bytes | None = None) -> list[SheetExtent]:
     """Refuse a zipped workbook beyond the limits (S01), before any spreadsheet library opens it;
-    the extent of every member it bounded as a sheet (a workbook part read as one included)."""
+    the extent of every member it bounded as a sheet (a workbook part read as one included).
+    `data`: the file's bytes, when the caller has read them already."""
     workbook = WorkbookCells(path.name)
     try:
-        blob = path.read_bytes() if path.stat().st_size <= IN_MEMORY_BYTES else None
+        if data is None and path.stat().st_size <= IN_MEMORY_BYTES:
+            data = path.read_bytes()
+        blob = data if data is not None and len(data) <= IN_MEMORY_BYTES else None
         with zipfile.ZipFile(io.BytesIO(blob) if blob is not None else path) as archive:
             members = _Members(archive, blob)
             infos = archive.infolist()
