@@ -47,6 +47,7 @@ from pipeline.night.steps import (
     RunSummary,
     data_docs_beside,
     delivery_limits,
+    discover_beside,
     enabled_api_sources,
     flag_misdirected,
     load_batch,
@@ -182,13 +183,14 @@ def nightly(
         quiet.flow_run_id = str(flow_run.id) if flow_run.id else None
         publish_run_artifacts(quiet)
         return Unwalked(quiet)
+    discovered = discover_beside(settings.inbox_dir)  # hashed while the warehouse opens
     with contextlib.ExitStack() as after_publishing:  # the feedback, staged until then
         with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
             inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
             write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
             run_id = wh.start_run(started)
             known = wh.known_files()
-            files, skipped = new_files(settings.inbox_dir, known)
+            files, skipped = new_files(settings.inbox_dir, known, discovered)
             misdirected = misdirected_files(files, known)
             logger.info("%d nieuwe bestanden, %d al verwerkt", len(files), skipped)
             # the report's imports and chart engine while the workers process the night
