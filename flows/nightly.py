@@ -88,15 +88,21 @@ def process_deliveries(files: Unwalked[list[InboxFile]], inputs: Unwalked[Proces
 
 
 def in_group_order(
-    submit: Callable[[int], PrefectFuture[list[ProcessedDelivery]]], count: int, window: int
+    submit: Callable[[int], PrefectFuture[list[ProcessedDelivery]]],
+    count: int,
+    window: int,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Iterator[list[ProcessedDelivery]]:
     """Each group's deliveries in group order (loaded in that order, the ids are the same every
     run), with at most `window` groups submitted or finished beyond the next one to hand out:
-    behind a slow group the later ones wait to start instead of piling up their rows here."""
+    behind a slow group the later ones wait to start instead of piling up their rows here.
+    `meanwhile` runs once: when the first groups are submitted, before the first wait for one
+    (without groups, at once)."""
     index_of: dict[UUID, int] = {}
     pending: list[PrefectFuture[list[ProcessedDelivery]]] = []
     finished: dict[int, list[ProcessedDelivery]] = {}
     submitted = handed = 0
+    waiting = meanwhile
     while handed < count:
         while submitted < min(count, handed + window):
             future = submit(submitted)
@@ -107,11 +113,18 @@ def in_group_order(
             yield finished.pop(handed)
             handed += 1
             continue
+        waiting()
+        waiting = _nothing
         future = next(as_completed(pending))
         pending.remove(future)
         result = future.result()
         finished[index_of.pop(future.task_run_id)] = list(result)
         result.clear()  # the future keeps the list it returned until the run ends
+    waiting()  # no group: nothing was waited for
+
+
+def _nothing() -> None:
+    """Nothing (left) to do meanwhile."""
 
 
 def files_name(verb: str, files: list[InboxFile]) -> str:
@@ -187,7 +200,6 @@ def nightly(
     with contextlib.ExitStack() as after_publishing:  # the feedback, staged until then
         with build_next_version(settings.warehouse_path, settings.keep_versions) as wh:
             inputs = prepare_inputs(settings, started.date(), wh.row_count_history())
-            write_reference_tables(wh, inputs, settings.coverage_floor, settings.start_periode)
             run_id = wh.start_run(started)
             known = wh.known_files()
             files, skipped = new_files(settings.inbox_dir, known, discovered)
@@ -233,9 +245,15 @@ def nightly(
                         process_deliveries.with_options(task_run_name=name),
                         {"files": Unwalked(group), **shared})  # fmt: skip
 
+                def reference_tables() -> None:
+                    """Written while the workers start on the first groups (~0.1 s), before any
+                    delivery is loaded."""
+                    write_reference_tables(wh, inputs, settings.coverage_floor,
+                                           settings.start_periode)  # fmt: skip
+
                 window = GROUPS_AHEAD * max(1, settings.worker_count)
                 judging = None
-                handed = in_group_order(submit, len(groups), window)
+                handed = in_group_order(submit, len(groups), window, reference_tables)
                 for position, group_result in enumerate(handed):
                     if position == len(groups) - 1:  # all measured: GX judges while the rest loads
                         everything = [*(p for p, _ in outcomes), *batch, *group_result]

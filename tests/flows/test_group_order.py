@@ -37,3 +37,32 @@ def test_groups_come_in_order_and_no_more_than_the_window_run_ahead() -> None:
     night()
     assert received == [[i] * 3 for i in range(8)]
     assert len(submitted_ahead) == 8 and max(submitted_ahead) == 2  # never beyond the window
+
+
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("count", [0, 8])
+def test_the_work_meanwhile_runs_once_after_the_first_groups_are_submitted(count: int) -> None:
+    """The reference tables are written while the workers start (`meanwhile`): once, after the
+    window's groups are submitted and before any is handed out; without groups too."""
+    from flows.nightly import in_group_order
+
+    log: list[str] = []
+
+    @flow
+    def night() -> None:
+        with ThreadPoolTaskRunner(max_workers=4) as runner:
+
+            def submit(index: int):  # type: ignore[no-untyped-def]
+                log.append(f"submit {index}")
+                return runner.submit(slow_first, {"index": index})
+
+            for group in in_group_order(submit, count=count, window=3,
+                                        meanwhile=lambda: log.append("meanwhile")):  # fmt: skip
+                log.append(f"hand {group[0]}")
+
+    night()
+    assert log.count("meanwhile") == 1
+    expected = (
+        ["submit 0", "submit 1", "submit 2", "meanwhile", "hand 0"] if count else ["meanwhile"]
+    )
+    assert log[: len(expected)] == expected
