@@ -3,8 +3,8 @@ worker (which has GX warm), as a Prefect task.
 
 It is submitted the moment the last group's deliveries are back: all are measured by then. GX
 judges while the flow still loads the last deliveries and makes the mart views; the flow waits
-for the judgement only after that (on 2 cores the flow's own work after the last group, ~0.7 s,
-is the longer of the two), starts the feedback workers, which need it, and then loads it.
+for the judgement only after that, starts the feedback workers, which need it, and then loads
+it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def take_judged(
     judging: Judging | None, outcomes: list[tuple[ProcessedDelivery, LoadResult]]
 ) -> tuple[int, pd.DataFrame | None]:
     """Wait for the judgement, once every delivery is loaded: the outcomes get it for their
-    feedback. Returns the task runs (0 or 1) and the judged checks for `ops.delivery_dq`, every
+    feedback. Returns the task runs (0 or 1) and the judged checks for `ops.dq_result`, every
     row with its delivery's id (None when nothing was judged): the caller loads them once the
     feedback, which needs only the outcomes, has started."""
     if judging is None or judging.future is None:
