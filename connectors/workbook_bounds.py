@@ -7,7 +7,7 @@ process: it is no exception). So:
 - every member is decompressed once as a stream, counting the real bytes (zipfile also stops a
   member at its declared size and checks its CRC, so a lying header is refused; a small member
   of a workbook read into memory is decompressed as zipfile would, without its reader objects,
-  and left to zipfile wherever anything is amiss: `_Members`);
+  and left to zipfile wherever anything is amiss: `ZipMembers`);
 - the members calamine could read as a sheet are bounded: the targets of the package's and the
   workbook's relationships (calamine finds the workbook through `_rels/.rels`, and a sheet
   through the workbook's relationships, looking names up without case and with `\\` as `/`),
@@ -34,17 +34,13 @@ a value) and every OpenDocument sheet are walked with expat exactly as calamine 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import functools
 import io
-import itertools
 import posixpath
 import re
 import string
-import struct
 import zipfile
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
@@ -65,11 +61,11 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
+from connectors.zip_members import CHUNK_BYTES, ZipMembers
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
-CHUNK_BYTES = 1 << 20
-# a workbook up to this size is read into memory once, and its members there (`_Members`)
+# a workbook up to this size is read into memory once, and its members there (`ZipMembers`)
 IN_MEMORY_BYTES = 64 << 20
 SMALL_PIECE = 16 << 10  # below this, byte arrays cost more (~30 µs each) than a regular expression
 MAX_RELATIONSHIP_BYTES = 1 << 20  # the workbook's relationships: a few hundred bytes a sheet
@@ -94,7 +90,7 @@ def check_workbook_zip(path: Path, data: bytes | None = None) -> list[SheetExten
             data = path.read_bytes()
         blob = data if data is not None and len(data) <= IN_MEMORY_BYTES else None
         with zipfile.ZipFile(io.BytesIO(blob) if blob is not None else path) as archive:
-            members = _Members(archive, blob)
+            members = ZipMembers(archive, blob)
             infos = archive.infolist()
             _check_declared(path, infos)
             sheets = _sheet_members(path, members)
@@ -143,7 +139,7 @@ def _unicode_path(info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _sheet_members(path: Path, archive: _Members) -> frozenset[str]:
+def _sheet_members(path: Path, archive: ZipMembers) -> frozenset[str]:
     """The members calamine may read as an xlsx sheet: the targets of the package's own
     relationships (`_rels/.rels`: the workbook) and of the workbook's (its sheets), found as
     calamine finds them (from the part's folder, from the root when a target starts with `/`),
@@ -164,7 +160,7 @@ def _sheet_members(path: Path, archive: _Members) -> frozenset[str]:
     return frozenset(name for key in wanted for name in members.get(key, []))
 
 
-def _targets(path: Path, archive: _Members, parts: list[str], folder: str) -> set[str]:
+def _targets(path: Path, archive: ZipMembers, parts: list[str], folder: str) -> set[str]:
     """The targets the relationships parts name (as `_key`s)."""
     found = set()
     for part in parts:
@@ -202,7 +198,7 @@ class _Member(Protocol):
     def close(self) -> None: ...
 
 
-def _stream_member(archive: _Members, info: zipfile.ZipInfo, total: int,
+def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
                    workbook: WorkbookCells, sheets: frozenset[str]) -> int:  # fmt: skip
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
     read it as a sheet (a sheet the scan cannot bound is read again and walked)."""
@@ -236,7 +232,7 @@ def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
     return readers
 
 
-def _read_member(archive: _Members, info: zipfile.ZipInfo, total: int,
+def _read_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
                  workbook: WorkbookCells, choose: Callable[[bytes], list[_Member]]) -> int:  # fmt: skip
     """The member's bytes, counted against MAX_UNZIPPED_BYTES, each piece fed to the readers
     `choose` gives for its first piece."""
@@ -254,81 +250,6 @@ def _read_member(archive: _Members, info: zipfile.ZipInfo, total: int,
     for reader in readers:
         reader.close()
     return total
-
-
-class _Members:
-    """The members of an open zip, read as `zipfile` reads them: in pieces of CHUNK_BYTES.
-
-    A member of at most one piece in a zip held in memory (most parts of a workbook: a few
-    hundred bytes to a few KB) is read without zipfile's reader objects (~50 µs each, ~0.6 ms a
-    workbook): `_at_once`, which follows `ZipFile.open` and `ZipExtFile.read` step by step and
-    answers only where they would read the member without complaint. Any other member, and one
-    where anything is amiss (a header, a name, a CRC, a truncated or broken stream, flags or a
-    method it does not read), is read by zipfile itself, which then says what it always said."""
-
-    def __init__(self, archive: zipfile.ZipFile, blob: bytes | None) -> None:
-        self.zip, self.blob = archive, blob
-
-    def start(self, info: zipfile.ZipInfo, size: int) -> bytes:
-        """The first `size` bytes of a member (`ZipExtFile.read(size)`)."""
-        whole = _at_once(self.blob, info) if self.blob is not None else None
-        if whole is not None:
-            return whole[:size]
-        with self.zip.open(info) as member:
-            return member.read(size)
-
-    @contextlib.contextmanager
-    def pieces(self, info: zipfile.ZipInfo) -> Iterator[Iterator[bytes]]:
-        """The member's pieces (`ZipExtFile.read(CHUNK_BYTES)` over and over: b"" at its end)."""
-        whole = _at_once(self.blob, info) if self.blob is not None else None
-        if whole is not None:
-            yield itertools.chain([whole], itertools.repeat(b""))
-            return
-        with self.zip.open(info) as member:
-            yield iter(functools.partial(member.read, CHUNK_BYTES), None)
-
-
-_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
-_UTF8_NAME, _UNREAD_FLAGS = 0x800, 0x1 | 0x20 | 0x40  # encrypted, patched data, strong encryption
-
-
-def _at_once(blob: bytes, info: zipfile.ZipInfo) -> bytes | None:
-    """The member's bytes as zipfile's `read(CHUNK_BYTES)` returns them, for a member that one
-    such read returns whole (stored or deflated, at most CHUNK_BYTES packed and unpacked); None
-    for any other, or wherever zipfile would raise: the caller then lets zipfile read it."""
-    if (info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-            or info.flag_bits & _UNREAD_FLAGS or info.file_size > CHUNK_BYTES
-            or info.compress_size > CHUNK_BYTES):  # fmt: skip
-        return None
-    offset = info.header_offset
-    header = blob[offset : offset + _LOCAL_HEADER.size]
-    if len(header) != _LOCAL_HEADER.size:
-        return None
-    fields = _LOCAL_HEADER.unpack(header)
-    if fields[0] != b"PK\x03\x04":
-        return None
-    start = offset + _LOCAL_HEADER.size
-    name = blob[start : start + fields[10]]
-    try:
-        decoded = name.decode("utf-8" if fields[3] & _UTF8_NAME else "cp437")
-    except UnicodeDecodeError:
-        return None
-    start += fields[10] + fields[11]
-    packed = blob[start : start + info.compress_size]
-    if decoded != info.orig_filename or len(packed) != info.compress_size:
-        return None  # zipfile: a name that differs; a member cut short (EOFError)
-    if info.compress_type == zipfile.ZIP_STORED:
-        data = packed[: info.file_size]
-    else:  # as `ZipExtFile._read1` inflates it: up to CHUNK_BYTES, then the rest, cut to size
-        inflate = zlib.decompressobj(-15)
-        try:
-            data = inflate.decompress(packed, CHUNK_BYTES)
-            if inflate.eof or not inflate.unconsumed_tail:  # zipfile's end of the member
-                data += inflate.flush()
-        except zlib.error:
-            return None
-        data = data[: info.file_size]
-    return data if zlib.crc32(data) == info.CRC else None
 
 
 class _SharedStrings:

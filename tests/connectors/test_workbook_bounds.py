@@ -451,7 +451,7 @@ def test_ordinary_output_takes_the_scan_and_a_far_empty_cell_is_no_limit(
 
 
 # A member of a workbook held in memory is read without zipfile's reader objects
-# (`workbook_bounds._at_once`): it must give zipfile's own bytes, or leave the member to zipfile.
+# (`zip_members._at_once`): it must give zipfile's own bytes, or leave the member to zipfile.
 def _zips() -> list[bytes]:
     """Zips as workbooks come: deflated and stored members, an empty one of each, a UTF-8 name,
     one as large as a piece; and one written where zipfile cannot seek (its sizes after its
@@ -488,7 +488,7 @@ class _Unseekable(io.BytesIO):
 
 def _zipfile_piece(blob: bytes, info: zipfile.ZipInfo) -> bytes | type[BaseException]:
     """What zipfile's first `read(CHUNK_BYTES)` of the member gives, or the error it raises."""
-    from connectors.workbook_bounds import CHUNK_BYTES
+    from connectors.zip_members import CHUNK_BYTES
 
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive, archive.open(info) as member:
@@ -506,7 +506,7 @@ def _infos(blob: bytes) -> list[zipfile.ZipInfo]:
 
 
 def test_every_member_of_a_regular_zip_is_read_at_once_as_zipfile_reads_it() -> None:
-    from connectors.workbook_bounds import _at_once
+    from connectors.zip_members import _at_once
 
     regular, streamed = _zips()
     assert [i.flag_bits & 0x8 for i in _infos(streamed)] == [0x8, 0x8]  # sizes after the data
@@ -530,7 +530,7 @@ def test_a_damaged_member_is_read_as_zipfile_reads_it_or_left_to_it(
     """Bytes changed anywhere (local headers, names, flags, methods, sizes, CRCs, the deflated
     data, the directory zipfile reads the members by): the lean reader gives zipfile's bytes or
     none — never bytes where zipfile raises, nor other bytes than zipfile's."""
-    from connectors.workbook_bounds import _at_once
+    from connectors.zip_members import _at_once
 
     blob = bytearray(_zips()[which])
     for where, value in changes:
@@ -547,7 +547,7 @@ def test_each_kind_of_damage_leaves_the_member_to_zipfile(field: str) -> None:
     """Damage of one kind at a time in the sheet's member: the lean reader leaves it to zipfile,
     which then says what it always said (it refuses all but the packed size beyond the zip's
     end: it reads what there is, as before)."""
-    from connectors.workbook_bounds import _at_once
+    from connectors.zip_members import _at_once
 
     blob = bytearray(_zips()[0])
     info = next(i for i in _infos(bytes(blob)) if i.filename == SHEET)
