@@ -31,10 +31,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
          "--scheduler-file", str(scheduler_file)], env=env, stderr=subprocess.DEVNULL)]  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while not scheduler_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        address = json.loads(scheduler_file.read_text())["address"]
+        address = _scheduler_address(scheduler_file, deadline=time.monotonic() + 120)
         processes += [subprocess.Popen(
             [str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
              "127.0.0.1"], env=env, stderr=subprocess.DEVNULL) for _ in range(2)]  # fmt: skip
@@ -46,6 +43,18 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
             process.terminate()
         for process in processes:
             process.wait(timeout=60)
+
+
+def _scheduler_address(scheduler_file: Path, deadline: float) -> str:
+    """The address the scheduler writes to its file: read once the file is whole (it exists
+    empty for a moment before the scheduler writes it: a CI run read it then)."""
+    while True:
+        try:
+            return str(json.loads(scheduler_file.read_text())["address"])
+        except (OSError, ValueError, KeyError):  # not there yet, or not whole yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
@@ -76,3 +85,22 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_warehouse(
     assert len(per_worker) == 2
     assert all(groups >= 1 for groups, _ in per_worker.values())  # both workers processed
     assert all(kept == 0 for _, kept in per_worker.values())  # and let go of the key after it
+
+
+def test_the_scheduler_file_is_read_once_it_is_whole(tmp_path: Path) -> None:
+    """The file exists empty before the scheduler writes it: its address is read once it is
+    whole, not the moment the file appears."""
+    import threading
+
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler_file.write_text("")  # as the scheduler leaves it for a moment
+    writer = threading.Timer(0.5, lambda: scheduler_file.write_text(
+        json.dumps({"address": "tcp://127.0.0.1:8786"})))  # fmt: skip
+    writer.start()
+    try:
+        assert _scheduler_address(scheduler_file, time.monotonic() + 30) == "tcp://127.0.0.1:8786"
+    finally:
+        writer.join()
+    with pytest.raises(ValueError):  # still empty at the deadline: the error, not a hang
+        scheduler_file.write_text("")
+        _scheduler_address(scheduler_file, time.monotonic() + 0.5)
