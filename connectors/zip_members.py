@@ -32,7 +32,7 @@ class ZipMembers:
 
     def start(self, info: zipfile.ZipInfo, size: int) -> bytes:
         """The first `size` bytes of a member (`ZipExtFile.read(size)`)."""
-        whole = _at_once(self.blob, info) if self.blob is not None else None
+        whole = self._whole(info)
         if whole is not None:
             return whole[:size]
         with self.zip.open(info) as member:
@@ -41,12 +41,16 @@ class ZipMembers:
     @contextlib.contextmanager
     def pieces(self, info: zipfile.ZipInfo) -> Iterator[Iterator[bytes]]:
         """The member's pieces (`ZipExtFile.read(CHUNK_BYTES)` over and over: b"" at its end)."""
-        whole = _at_once(self.blob, info) if self.blob is not None else None
+        whole = self._whole(info)
         if whole is not None:
             yield itertools.chain([whole], itertools.repeat(b""))
             return
         with self.zip.open(info) as member:
             yield iter(functools.partial(member.read, CHUNK_BYTES), None)
+
+    def _whole(self, info: zipfile.ZipInfo) -> bytes | None:
+        """The member read at once (`_at_once`), or None: zipfile reads it."""
+        return _at_once(self.blob, info) if self.blob is not None else None
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader

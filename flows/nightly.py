@@ -87,11 +87,15 @@ def process_deliveries(files: Unwalked[list[InboxFile]], inputs: Unwalked[Proces
     return process_group(files.value, inputs.value, limits, isolated, run_key)
 
 
+def _nothing() -> None:
+    """Nothing (left) to do meanwhile."""
+
+
 def in_group_order(
     submit: Callable[[int], PrefectFuture[list[ProcessedDelivery]]],
     count: int,
     window: int,
-    meanwhile: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[], None] = _nothing,
 ) -> Iterator[list[ProcessedDelivery]]:
     """Each group's deliveries in group order (loaded in that order, the ids are the same every
     run), with at most `window` groups submitted or finished beyond the next one to hand out:
@@ -121,10 +125,6 @@ def in_group_order(
         finished[index_of.pop(future.task_run_id)] = list(result)
         result.clear()  # the future keeps the list it returned until the run ends
     waiting()  # no group: nothing was waited for
-
-
-def _nothing() -> None:
-    """Nothing (left) to do meanwhile."""
 
 
 def files_name(verb: str, files: list[InboxFile]) -> str:
