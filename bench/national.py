@@ -1,6 +1,7 @@
 """The night side by side with its floor and with dlt, on the same inbox, in one process tree.
 
     .venv/bin/python bench/national.py [--sample DIR] [--scale 1.0] [--series] [--skip-dlt]
+                                       [--server both|temporary|lasting] [--repeat N]
 
 Without --sample it generates the one-year national sample the speed target of issue 11 names
 (main year 2025, 2025Q1–2025Q4, 1,469 files); --series generates the default multi-year sample
@@ -16,7 +17,13 @@ Without --sample it generates the one-year national sample the speed target of i
    the default): once with Prefect's temporary server, which the run starts itself (no
    PREFECT_API_URL: `make run`), then twice against a lasting Prefect server started before
    them (PREFECT_API_URL, as in production: docs/operations.md; its first and second night),
-   each into an empty warehouse of its own.
+   each into an empty warehouse of its own (with --repeat N: N and 2N runs).
+
+Each `monitor run` is compared with a floor measured just before it (in a fresh process each
+time, as the first was): the speed of these machines drifts by a fifth from one minute to the
+next, and identical runs measured 10.9–15.5 s within one hour (README, "Performance"). With
+--repeat N every measurement is made N times, floor and run alternating, and the medians are
+printed with the spread of the ratio.
 
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
@@ -28,11 +35,13 @@ import csv
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree import (  # bench/tree.py
@@ -139,6 +148,30 @@ def with_dlt(inbox: Path, out: Path) -> float | None:
     return time.perf_counter() - started
 
 
+@dataclass
+class Pairs:
+    """The floors and runs of one kind of `monitor run`, each run with the floor measured just
+    before it."""
+
+    label: str
+    floors: list[float] = field(default_factory=list)
+    runs: list[float] = field(default_factory=list)
+
+    def add(self, floor_s: float, run_s: float) -> None:
+        self.floors.append(floor_s)
+        self.runs.append(run_s)
+
+    def summary(self, dlt_s: float | None) -> str:
+        """The medians and the spread of the ratio (more than one pair)."""
+        ratios = [run / floor for run, floor in zip(self.runs, self.floors, strict=True)]
+        line = (f"{self.label}, {len(self.runs)} runs: median {statistics.median(self.runs):.1f} s "
+                f"(floor {statistics.median(self.floors):.1f} s); run / floor median "
+                f"{statistics.median(ratios):.1f}×, {min(ratios):.1f}–{max(ratios):.1f}×")  # fmt: skip
+        if dlt_s:
+            line += f"; run / dlt median {statistics.median(self.runs) / dlt_s:.1f}×"
+        return line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, help="an existing sample (default: generate one)")
@@ -147,7 +180,15 @@ def main() -> None:
     parser.add_argument("--skip-dlt", action="store_true")
     parser.add_argument("--server", choices=["both", "temporary", "lasting"], default="both",
                         help="Prefect's server for `monitor run` (default: a run with each)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure every floor and run this many times (medians printed)")  # fmt: skip
+    parser.add_argument(
+        "--floor-only", nargs=2, type=Path, metavar=("INBOX", "OUT"), help=argparse.SUPPRESS
+    )  # the floor in a fresh process: see floor_alone
     args = parser.parse_args()
+    if args.floor_only:
+        print(json.dumps(floor(*args.floor_only)))
+        return
     with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
         work = Path(tmp)
         sample = args.sample
@@ -160,31 +201,58 @@ def main() -> None:
                             str(sample), "--scale", str(args.scale), *one_year], check=True)  # fmt: skip
         inbox = sample / "inbox"
         print(f"inbox: {len(delivery_files(inbox))} bestanden ({inbox})")
-        floor_s, cells = floor(inbox, work / "floor.duckdb")
+        floor_s, cells = floor_alone(inbox, work)
         print(f"floor (raw read + one DuckDB insert): {floor_s:7.1f} s  ({cells:,} cells)")
         dlt_s = None if args.skip_dlt else with_dlt(inbox, work / "dlt.duckdb")
         shown = "skipped (--skip-dlt)" if args.skip_dlt else _shown(dlt_s)
         print(f"dlt (same raw cells into DuckDB):      {shown}")
         env = monitor_env(work)
         prefect_database(env)
+        measured_all: list[Pairs] = []
         if args.server in ("both", "temporary"):
-            measured = monitor_run(inbox, work / "temporary" / "monitor.duckdb", env)
-            _print_run("Prefect's temporary server", measured.seconds, floor_s, dlt_s)
-            print(f"    {measured.shown()}")
+            pairs = Pairs("Prefect's temporary server")
+            for number in range(args.repeat):
+                if number:  # the first run's floor is the one printed above
+                    floor_s, _ = floor_alone(inbox, work)
+                warehouse = work / f"temporary-{number}" / "monitor.duckdb"
+                measured = monitor_run(inbox, warehouse, env)
+                pairs.add(floor_s, measured.seconds)
+                _print_run("Prefect's temporary server", measured.seconds, floor_s, dlt_s)
+                print(f"    {measured.shown()}")
+            measured_all.append(pairs)
         if args.server in ("both", "lasting"):
-            with lasting_prefect_server(env) as lasting:  # its first night, then its second
-                for night in ("first", "second"):
+            pairs = Pairs("a lasting Prefect server")
+            with lasting_prefect_server(env) as lasting:  # its first night, its second, ...
+                for night in range(1, 2 * args.repeat + 1):
+                    floor_s, _ = floor_alone(inbox, work)
                     warehouse = work / f"lasting-{night}" / "monitor.duckdb"
                     measured = monitor_run(inbox, warehouse, lasting)
-                    _print_run(f"a lasting Prefect server ({night} night since its start)",
+                    pairs.add(floor_s, measured.seconds)
+                    _print_run(f"a lasting Prefect server (night {night} since its start)",
                                measured.seconds, floor_s, dlt_s)  # fmt: skip
                     print(f"    {measured.shown()} (the server's own memory not counted)")
+            measured_all.append(pairs)
+        if args.repeat > 1:
+            for pairs in measured_all:
+                print(pairs.summary(dlt_s))
+
+
+def floor_alone(inbox: Path, work: Path) -> tuple[float, int]:
+    """The floor measured in a fresh process, so that every measurement of it starts alike (a
+    second one in this process would find calamine, DuckDB and Arrow loaded and warm)."""
+    out = Path(tempfile.mkdtemp(dir=work)) / "floor.duckdb"
+    done = subprocess.run([sys.executable, __file__, "--floor-only", str(inbox), str(out)],
+                          check=True, capture_output=True, text=True)  # fmt: skip
+    seconds, cells = json.loads(done.stdout)
+    return float(seconds), int(cells)
 
 
 def _print_run(server: str, run_s: float, floor_s: float, dlt_s: float | None) -> None:
     """One `monitor run` and its ratios."""
     print(f"monitor run (empty warehouse), with {server}: {run_s:7.1f} s")
-    print(f"    monitor run / floor: {run_s / floor_s:5.1f}×")
+    print(
+        f"    monitor run / floor: {run_s / floor_s:5.1f}×  (the floor just before: {floor_s:.1f} s)"
+    )
     if dlt_s:
         print(f"    monitor run / dlt:   {run_s / dlt_s:5.1f}×")
 
