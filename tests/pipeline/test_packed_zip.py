@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipeline.employers import packed_zip
+from connectors import zip_write
 from pipeline.employers.feedback_xlsx import Table, write_workbook
 from pipeline.employers.packed_zip import pack, write_zip
 
@@ -56,7 +56,7 @@ def test_a_feedback_workbook_opens_in_calamine_and_names_its_sheets(tmp_path: Pa
 def test_a_part_beyond_a_zip_without_zip64_is_refused_and_leaves_no_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(packed_zip, "ZIP32_LIMIT", 5_000)
+    monkeypatch.setattr(zip_write, "ZIP32_LIMIT", 5_000)
     with pytest.raises(ValueError, match="ZIP64"):
         write_zip(io.BytesIO(), [pack("groot.xml", b"x" * 6_000)], WHEN)
     with pytest.raises(ValueError, match="ZIP64"):
