@@ -16,6 +16,7 @@ MAX_COLUMNS = 1_000  # columns of a table (a header, a CSV record, JSON keys, an
 MAX_CELLS = 5_000_000  # cells of one sheet (rows × columns it spans) or of one HTML file
 MAX_UNZIPPED_BYTES = 256 * 1024 * 1024  # xlsx/ods: declared AND actually decompressed bytes
 MAX_COMPRESSION_RATIO = 200  # xlsx/ods: unzipped bytes per packed byte
+MAX_ZIP_MEMBERS = 10_000  # xlsx/ods: parts of the package (a workbook has tens, a few hundred)
 MAX_JSON_DEPTH = 20  # nesting of one JSON-lines record
 MAX_HTML_SPAN = 100  # colspan/rowspan of an HTML table cell
 

@@ -27,7 +27,7 @@ from connectors.base import (
     row_text,
 )
 from connectors.html_table import looks_like_html, read_html_tables
-from connectors.workbook_bounds import check_workbook_zip
+from connectors.workbook_bounds import bounded_workbook
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
@@ -68,8 +68,9 @@ def open_sheets(path: Path) -> list[Sheet]:
     """The sheets of a delivery, by what its first bytes say it is (not by its extension)."""
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data)):
-        check_workbook_zip(path, data)  # also a zip behind another header: calamine finds it
-        return _calamine_sheets(path, data)
+        # what calamine opens is the workbook the bounds read, written anew (also a zip behind
+        # another header)
+        return _calamine_sheets(path, bounded_workbook(path, data))
     if data.startswith(OLE2_MAGIC):
         return _calamine_sheets(path, data)
     if looks_like_html(data[:1024]):

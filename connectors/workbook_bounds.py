@@ -40,6 +40,7 @@ import posixpath
 import re
 import string
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -51,6 +52,7 @@ from connectors.limits import (
     MAX_COLUMNS,
     MAX_COMPRESSION_RATIO,
     MAX_UNZIPPED_BYTES,
+    MAX_ZIP_MEMBERS,
     over_limit,
 )
 from connectors.sheet_walk import (
@@ -61,11 +63,12 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
-from connectors.zip_members import CHUNK_BYTES, ZipMembers
+from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
-# a workbook up to this size is read into memory once, and its members there (`ZipMembers`)
+# a workbook up to this size is read into memory once (unless the caller has), and its members
+# there (`ZipMembers`)
 IN_MEMORY_BYTES = 64 << 20
 SMALL_PIECE = 16 << 10  # below this, byte arrays cost more (~30 µs each) than a regular expression
 MAX_RELATIONSHIP_BYTES = 1 << 20  # the workbook's relationships: a few hundred bytes a sheet
@@ -84,29 +87,50 @@ def check_workbook_zip(path: Path, data: bytes | None = None) -> list[SheetExten
     """Refuse a zipped workbook beyond the limits (S01), before any spreadsheet library opens it;
     the extent of every member it bounded as a sheet (a workbook part read as one included).
     `data`: the file's bytes, when the caller has read them already."""
+    return _checked(path, data)[0]
+
+
+def bounded_workbook(path: Path, data: bytes) -> bytes:
+    """The workbook in `data` checked (`check_workbook_zip`) and written anew from the members
+    the check read (`canonical_zip`), for calamine to open: zipfile and calamine's zip library
+    find members each their own way, and a file can be made to show each another workbook (an
+    adversarial review found three ways: `tests/connectors/test_zip_differentials.py`)."""
+    return _checked(path, data, anew=True)[1]
+
+
+def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[SheetExtent], bytes]:
+    """The extents of the sheets, and the workbook written anew (`anew`; else b"")."""
     workbook = WorkbookCells(path.name)
+    written = b""
     try:
         if data is None and path.stat().st_size <= IN_MEMORY_BYTES:
             data = path.read_bytes()
-        blob = data if data is not None and len(data) <= IN_MEMORY_BYTES else None
-        with zipfile.ZipFile(io.BytesIO(blob) if blob is not None else path) as archive:
-            members = ZipMembers(archive, blob)
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
+            members = ZipMembers(archive, data)
             infos = archive.infolist()
             _check_declared(path, infos)
             sheets = _sheet_members(path, members)
             unzipped = 0
             for info in infos:
                 unzipped = _stream_member(members, info, unzipped, workbook, sheets)
+            if anew and data is not None:
+                written = canonical_zip(data, infos)
+    # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag
+    # names (ValueError) are a broken file as much as the others
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
-            RuntimeError) as exc:  # fmt: skip
+            RuntimeError, zlib.error, ValueError) as exc:  # fmt: skip
         raise DeliveryError(
             EditCode.S01, f"geen geldig Excel-bestand ({exc})", file=path.name
         ) from exc
-    return workbook.sheets
+    return workbook.sheets, written
 
 
 def _check_declared(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    """The sizes the zip declares: total and compression ratio; no binary workbook (xlsb)."""
+    """The parts and sizes the zip declares: how many, in total and their compression ratio; no
+    binary workbook (xlsb)."""
+    if len(infos) > MAX_ZIP_MEMBERS:  # each is read below: ~16 µs even when it is empty
+        raise over_limit("werkmap heeft te veel onderdelen", MAX_ZIP_MEMBERS, path.name,
+                         len(infos))  # fmt: skip
     unzipped = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unzipped > MAX_UNZIPPED_BYTES:
