@@ -35,6 +35,7 @@ from schemas.profile import ReaderOptions
 log = logging.getLogger(__name__)
 
 ZIP_MAGIC = b"PK\x03\x04"  # xlsx, xlsm, ods
+ZIP_END = b"PK\x05\x06"  # a zip's end record, where a zip reader starts
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # xls (BIFF)
 
 Rows = list[list[str | None]]
@@ -69,9 +70,17 @@ def open_sheets(path: Path) -> list[Sheet]:
     data = path.read_bytes()
     if data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data)):
         # what calamine opens is the workbook the bounds read, written anew (also a zip behind
-        # another header)
-        return _calamine_sheets(path, bounded_workbook(path, data))
+        # another header); the file's own bytes let go of
+        data = bounded_workbook(path, data)
+        return _calamine_sheets(path, data)
     if data.startswith(OLE2_MAGIC):
+        # calamine reads an xls it cannot parse as a zip if it finds one, whose end record
+        # zipfile may not see (cut short after it): unbounded. No xls needs one
+        if ZIP_END in data:
+            raise DeliveryError(
+                EditCode.S01, "xls-bestand met een zip-archief erin; sla het bestand in Excel "
+                "op als .xlsx en lever het opnieuw aan", file=path.name,
+            )  # fmt: skip
         return _calamine_sheets(path, data)
     if looks_like_html(data[:1024]):
         tables = read_html_tables(data, path.name)

@@ -108,7 +108,7 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
             members = ZipMembers(archive, data)
             infos = archive.infolist()
-            _check_declared(path, infos)
+            _check_declared(path, infos, len(data) if data is not None else path.stat().st_size)
             sheets = _sheet_members(path, members)
             unzipped = 0
             for info in infos:
@@ -125,12 +125,17 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
     return workbook.sheets, written
 
 
-def _check_declared(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    """The parts and sizes the zip declares: how many, in total and their compression ratio; no
-    binary workbook (xlsb)."""
+def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None:
+    """The parts and sizes the zip declares: how many, in total and their compression ratio, no
+    more packed bytes than the file of `size` bytes holds; no binary workbook (xlsb)."""
     if len(infos) > MAX_ZIP_MEMBERS:  # each is read below: ~16 µs even when it is empty
         raise over_limit("werkmap heeft te veel onderdelen", MAX_ZIP_MEMBERS, path.name,
                          len(infos))  # fmt: skip
+    if sum(i.compress_size for i in infos) > size:  # entries that name the same bytes
+        raise DeliveryError(
+            EditCode.S01, "de onderdelen van de werkmap delen hun bytes (zip-bom?); sla het "
+            "bestand in Excel opnieuw op als .xlsx en lever het opnieuw aan", file=path.name,
+        )  # fmt: skip
     unzipped = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unzipped > MAX_UNZIPPED_BYTES:

@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
 
-from connectors.zip_write import Packed, write_zip
+from connectors.zip_write import METHODS, Packed, write_zip
 
 CHUNK_BYTES = 1 << 20  # a piece, as the bounds read members
 _MIN_READ = zipfile.ZipExtFile.MIN_READ_SIZE  # zipfile inflates at least this much a read
@@ -81,7 +81,7 @@ def _at_once(blob: bytes, info: zipfile.ZipInfo, size: int = CHUNK_BYTES) -> byt
     if packed is None:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
-        data = packed[: info.file_size]
+        data = bytes(packed[: info.file_size])
     else:  # as `ZipExtFile._read1` inflates it: up to `size`, then the rest, cut to size
         inflate = zlib.decompressobj(-15)
         try:
@@ -94,7 +94,7 @@ def _at_once(blob: bytes, info: zipfile.ZipInfo, size: int = CHUNK_BYTES) -> byt
     return data if zlib.crc32(data) == info.CRC else None
 
 
-def _packed(blob: bytes, info: zipfile.ZipInfo) -> bytes | None:
+def _packed(blob: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     """A member's packed bytes, found as `ZipFile.open` finds them (its local header, the name
     there, what follows); None wherever zipfile would raise (or look further: an offset below
     0, a member running into the next where zipfile checks that)."""
@@ -112,7 +112,7 @@ def _packed(blob: bytes, info: zipfile.ZipInfo) -> bytes | None:
     except UnicodeDecodeError:
         return None
     start += fields[10] + fields[11]
-    packed = blob[start : start + info.compress_size]
+    packed = memoryview(blob)[start : start + info.compress_size]  # not copied
     end = getattr(info, "_end_offset", None)  # newer zipfiles refuse overlapping members
     if decoded != info.orig_filename or len(packed) != info.compress_size or (
             end is not None and start + info.compress_size > end):  # fmt: skip
@@ -125,15 +125,16 @@ _STAMP = dt.datetime(1980, 1, 1)  # the members' time: the zip's earliest (calam
 
 def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
     """The zip written anew from these members of `blob` (zipfile's `infolist()`) as zipfile
-    found them: their packed bytes copied behind fresh local headers, then one central
-    directory and one end record, nothing else. A reader that finds members its own way (the
+    found them: their packed bytes (all together no more than the file holds: the bounds see to
+    that) behind fresh local headers, then one central directory and one end record, nothing
+    else. A reader that finds members its own way (the
     Rust zip crate under calamine skips an end record it finds inconsistent and takes an earlier
     one, in the file or inside a member) finds these. BadZipFile where zipfile would not read a
     member; ValueError beyond a zip without ZIP64."""
     parts = []
     for info in infos:
         packed = _packed(blob, info)
-        if packed is None or info.flag_bits & _UNREAD_FLAGS:
+        if packed is None or info.flag_bits & _UNREAD_FLAGS or info.compress_type not in METHODS:
             raise zipfile.BadZipFile(f"onderdeel {info.orig_filename!r} is niet te lezen")
         parts.append(Packed(info.filename, info.CRC, info.file_size, packed, info.compress_type))
     out = io.BytesIO()

@@ -19,6 +19,7 @@ from typing import BinaryIO
 ZIP32_LIMIT = (1 << 31) - 1  # as zipfile's: beyond it a part or the archive needs ZIP64
 _VERSIONS = {zipfile.ZIP_STORED: 20, zipfile.ZIP_DEFLATED: 20, zipfile.ZIP_BZIP2: 46,
              zipfile.ZIP_LZMA: 63}  # version needed to extract, as zipfile writes it  # fmt: skip
+METHODS = frozenset(_VERSIONS)  # how a part may be packed
 _UNIX = 3 << 8  # made by: Unix (as zipfile writes)
 _ATTRIBUTES = 0o600 << 16  # -rw------- (as zipfile's writestr)
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")
@@ -33,7 +34,7 @@ class Packed:
     name: str
     crc: int
     size: int
-    data: bytes
+    data: bytes | memoryview
     method: int = zipfile.ZIP_DEFLATED
 
 

@@ -219,3 +219,49 @@ def test_a_member_with_a_data_descriptor_is_written_anew_with_its_sizes() -> Non
     assert _members(anew) == _members(blob) == [("stroom.xml", 8, zlib.crc32(b"<a>" * 1000),
                                                   3000, b"<a>" * 1000)]  # fmt: skip
     assert anew[6] & 0x08 == 0
+
+
+def test_members_sharing_their_packed_bytes_are_refused_before_they_are_copied(
+    tmp_path: Path,
+) -> None:
+    """Many entries of the central directory naming one member whose packed bytes are a tiny
+    stream and then junk: each is read cheaply, and written anew each would be copied (a second
+    review: a 2 MB file took 2.4 GB). The entries' packed bytes may not add up to more than the
+    file."""
+    base = _xlsx(tmp_path, "basis.xlsx", NARROW)
+    directory = base.find(b"PK\x01\x02")
+    body, central = base[:directory], base[directory : base.rfind(END)]
+    name, packed = b"xl/media/a.bin", zlib.compress(b"x")[2:-4] + bytes(200_000)
+    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, zlib.crc32(b"x"),
+                        len(packed), 1, len(name), 0) + name  # fmt: skip
+    entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 0x314, 20, 0, 8, 0, 0x21, zlib.crc32(b"x"),
+                        len(packed), 1, len(name), 0, 0, 0, 0, 0, len(body)) + name  # fmt: skip
+    central += entry * 20
+    body += local + packed
+    count = base.count(b"PK\x01\x02") + 20
+    path = tmp_path / "GM0014_2025Q4.xlsx"
+    path.write_bytes(body + central + struct.pack("<4s4H2LH", END, 0, 0, count, count,
+                                                  len(central), len(body), 0))  # fmt: skip
+    with pytest.raises(DeliveryError) as refused:
+        open_sheets(path)
+    assert refused.value.code == EditCode.S01
+    assert "delen hun bytes" in str(refused.value)
+
+
+def test_a_zip_inside_an_xls_that_zipfile_does_not_see_is_refused(
+    tmp_path: Path, hostile: bytes
+) -> None:
+    """An xls header, a workbook, and an end record cut short after it: zipfile finds no zip
+    (the last end record is broken), calamine's zip library finds the workbook's (a second
+    review: read unbounded). An xls holding a zip's end record is refused."""
+    from connectors.spreadsheet import OLE2_MAGIC
+
+    blob = OLE2_MAGIC + bytes(504) + hostile + END
+    assert not zipfile.is_zipfile(io.BytesIO(blob))
+    assert _calamine_width(blob) == 1001, "calamine reads the workbook inside"
+    path = tmp_path / "GM0014_2025Q1.xls"
+    path.write_bytes(blob)
+    with pytest.raises(DeliveryError) as refused:
+        open_sheets(path)
+    assert refused.value.code == EditCode.S01
+    assert "zip" in str(refused.value)
