@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import html
 import io
 import posixpath
 import re
@@ -55,6 +56,7 @@ from connectors.limits import (
     MAX_ZIP_MEMBERS,
     over_limit,
 )
+from connectors.shared_strings import SharedStrings
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
@@ -72,9 +74,10 @@ from schemas.errors import DeliveryError
 IN_MEMORY_BYTES = 64 << 20
 SMALL_PIECE = 16 << 10  # below this, byte arrays cost more (~30 µs each) than a regular expression
 MAX_RELATIONSHIP_BYTES = 1 << 20  # the workbook's relationships: a few hundred bytes a sheet
-TARGET = re.compile(rb"""Target\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# every `Target=` and the quoted text after it, also one inside another attribute's value (the
+# match ends before the value, so a Target in it is found too: XML reads attributes, not bytes)
+TARGET = re.compile(rb"""Target\s*=\s*(?=(?:"([^"]*)"|'([^']*)'))""")
 ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-COUNTS = re.compile(rb"""uniqueCount\s*=\s*["']?\s*([0-9]{1,20})""")  # what calamine reserves
 # The scan relies on nothing but the start of every row and cell tag: a tag that does not start
 # `<row r="N"` or `<c r="A1"` (another attribute first, single quotes, spaces, a tab) is not
 # plain and goes to the walk, as does a tag with a namespace prefix; a tag seen where there is
@@ -181,6 +184,9 @@ def _sheet_members(path: Path, archive: ZipMembers) -> frozenset[str]:
         members.setdefault(_key(name), []).append(name)
     wanted = {k for k in members if k.startswith("xl/worksheets/")}
     workbooks = {"xl/workbook.xml"} | _targets(path, archive, members.get("_rels/.rels", []), "")
+    for part in list(workbooks):  # calamine: `workbook.xml` in the folder of the target
+        folder = part.rpartition("/")[0]
+        workbooks.add(f"{folder}/workbook.xml" if folder else "workbook.xml")
     wanted |= workbooks
     for part in workbooks:
         folder, _, base = part.rpartition("/")
@@ -199,7 +205,9 @@ def _targets(path: Path, archive: ZipMembers, parts: list[str], folder: str) -> 
                              MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
         for match in TARGET.finditer(text):
             written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
-            for target in {written, unquote(written)}:
+            # as written, with its character references resolved (calamine, for the package's
+            # targets), and with its %-escapes
+            for target in {written, unquote(written), _key(html.unescape(written))}:
                 found.add(target[1:] if target.startswith("/") else folder + target)
                 found.add(posixpath.normpath(folder + target).lstrip("/"))
     return found
@@ -257,7 +265,7 @@ def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
     if sheet is not None:
         readers.append(sheet(workbook, name))
     if _key(member).endswith("sharedstrings.xml"):
-        readers.append(_SharedStrings(workbook))
+        readers.append(SharedStrings(workbook))
     return readers
 
 
@@ -279,24 +287,6 @@ def _read_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
     for reader in readers:
         reader.close()
     return total
-
-
-class _SharedStrings:
-    """The count a shared-strings part declares: calamine reserves room for that many."""
-
-    def __init__(self, workbook: WorkbookCells) -> None:
-        self.workbook, self.seen = workbook, False
-
-    def feed(self, chunk: bytes, final: bool = False) -> None:
-        if not self.seen:
-            self.seen = True
-            for declared in COUNTS.findall(chunk[:4096]):
-                if int(declared) > MAX_CELLS:
-                    raise over_limit("de gedeelde teksten van de werkmap zijn te veel",
-                                     MAX_CELLS, self.workbook.file, int(declared))  # fmt: skip
-
-    def close(self) -> None:
-        """Nothing to finish."""
 
 
 class _Irregular(Exception):

@@ -1,0 +1,145 @@
+"""The bounds find a workbook's parts where calamine finds them (a second adversarial review,
+2026-12-06, found three places they did not): calamine reads `workbook.xml` and its relationships
+in the folder of the package's officeDocument target, whatever the target's own name, with the
+target's character references resolved; it reads every `Target` attribute as XML reads it, not as
+a regular expression over the bytes does; and it reserves room for as many shared strings as the
+first `<sst>` tag declares, wherever that tag is and with its leading zeros skipped.
+
+Each case is refused as the same sheet at `xl/worksheets/` is (or, for shared strings, as an
+ordinary count is); before, calamine built it: 6,000,000 cells, or a 4.8 GB reservation that
+aborts the process.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from connectors.workbook_bounds import check_workbook_zip
+from schemas.errors import DeliveryError
+from tests.hostile.generators import (
+    CONTENT_TYPES,
+    SHEET_END,
+    SHEET_START,
+    WORKBOOK,
+    WORKBOOK_RELS,
+    _workbook,
+)
+
+# a sheet of 6 columns × 1,000,000 rows from two cells: over MAX_CELLS (5,000,000)
+TALL = (
+    SHEET_START + b'<row r="1"><c r="A1"><v>1</v></c><c r="F1000000"><v>2</v></c></row>' + SHEET_END
+)
+OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
+WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+RELATIONSHIPS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}'
+    "</Relationships>"
+)
+
+
+def _package(path: Path, target: str, folder: str, sheet: bytes = TALL) -> Path:
+    """A workbook whose package names its workbook `target`, kept in `folder`, with the sheet
+    `evil.xml` beside it."""
+    root = RELATIONSHIPS.format(
+        f'<Relationship Id="rId1" Type="{OFFICE_DOCUMENT}" Target="{target}"/>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", root)
+        archive.writestr(f"{folder}workbook.xml", WORKBOOK)
+        archive.writestr(f"{folder}_rels/workbook.xml.rels",
+                         WORKBOOK_RELS.replace("worksheets/sheet1.xml", "evil.xml"))  # fmt: skip
+        archive.writestr(f"{folder}evil.xml", sheet)
+    return path
+
+
+def _calamine_reads(path: Path) -> list[list[Any]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+
+def test_the_same_sheet_at_the_usual_place_is_refused(tmp_path: Path) -> None:
+    usual = _workbook(
+        tmp_path / "gewoon.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", TALL)
+    )
+    with pytest.raises(DeliveryError, match=r"te veel|te groot"):
+        check_workbook_zip(usual)
+
+
+@pytest.mark.parametrize(
+    ("target", "folder"),
+    [("f&#111;o/x.xml", "foo/"), ("foo/x.xml", "foo/"), ("book.xml", ""), ("/foo/x.xml", "foo/")],
+)
+def test_the_workbook_is_found_in_the_folder_of_the_package_target(
+    tmp_path: Path, target: str, folder: str
+) -> None:
+    small = SHEET_START + b'<row r="1"><c r="A1"><v>666</v></c></row>' + SHEET_END
+    assert _calamine_reads(_package(tmp_path / "klein.xlsx", target, folder, small)) == [[666.0]]
+    path = _package(tmp_path / "map.xlsx", target, folder)
+    with pytest.raises(DeliveryError, match=r"te veel|te groot"):
+        check_workbook_zip(path)
+
+
+def test_a_target_inside_another_attribute_does_not_hide_the_real_one(tmp_path: Path) -> None:
+    rels = RELATIONSHIPS.format(f"<Relationship Id=\"rId1\" Note='Target=' Type=\"{WORKSHEET}\" "
+                                'Target="/evil.xml"/>') + "<!--'-->"  # fmt: skip
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("evil.xml", TALL)
+
+    def small(archive: zipfile.ZipFile) -> None:
+        archive.writestr("evil.xml", SHEET_START + b'<row r="1"><c r="A1"><v>666</v></c></row>'
+                         + SHEET_END)  # fmt: skip
+
+    assert _calamine_reads(_workbook(tmp_path / "klein.xlsx", small, rels=rels)) == [[666.0]]
+    path = _workbook(tmp_path / "verstopt.xlsx", write, rels=rels)
+    with pytest.raises(DeliveryError, match=r"te veel|te groot"):
+        check_workbook_zip(path)
+
+
+STRINGS = b"200000000"  # 200 million strings: calamine would reserve ~4.8 GB
+
+
+def _strings(before: bytes = b"", tag: bytes = b"sst", attributes: bytes = b"") -> bytes:
+    """A shared-strings part whose `<sst>` tag (named `tag`) declares STRINGS strings."""
+    return (b'<?xml version="1.0"?>' + before + b"<" + tag + attributes + b' uniqueCount="'
+            + STRINGS + b'"></' + tag + b">")  # fmt: skip
+
+
+SHARED = {
+    "plain": _strings(),
+    "after 5,000 spaces": _strings(b" " * 5_000),
+    "after leading zeros": _strings().replace(STRINGS, b"0" * 20 + STRINGS),
+    "after a megabyte": _strings(b"<!--" + b"x" * (1 << 20) + b"-->", b"x:sst"),
+    "after a > in a value": _strings(attributes=b' a=">"'),
+    "across pieces": _strings(b"<a/>" * 262_136),  # the tag 11 bytes before the end of 1 MiB
+}
+
+
+@pytest.mark.parametrize("case", SHARED)
+def test_a_count_of_shared_strings_beyond_the_limit_is_refused_wherever_it_is(
+    tmp_path: Path, case: str
+) -> None:
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + SHEET_END)
+        archive.writestr("xl/sharedStrings.xml", SHARED[case])
+
+    path = _workbook(tmp_path / "teksten.xlsx", write)
+    with pytest.raises(DeliveryError, match="gedeelde teksten"):
+        check_workbook_zip(path)
+
+
+def test_an_ordinary_count_of_shared_strings_is_not_refused(tmp_path: Path) -> None:
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + SHEET_END)
+        archive.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst count="00012" '
+                         b'uniqueCount="0000012"><si><t>uniqueCount="9"</t></si></sst>')  # fmt: skip
+
+    assert check_workbook_zip(_workbook(tmp_path / "gewoon.xlsx", write)) is not None
