@@ -1,5 +1,12 @@
-"""The count of shared strings a workbook declares, held to the limit before calamine reads it
-(`connectors.workbook_bounds` feeds the part to it in pieces, as it decompresses them)."""
+"""The shared strings of a workbook, held to the limit before calamine reads them
+(`connectors.workbook_bounds` feeds the part to `SharedStrings` in pieces, as it decompresses them).
+
+Calamine reserves room for as many strings as its first `<sst>` tag declares (`uniqueCount`, read
+with leading zeros skipped), and keeps every `<si>` item as a string of its own. Which tag quick-xml
+takes for `<sst>` depends on how it reads names and quotes (three reviews found five spellings the
+bounds missed), so no tag is parsed here: every `uniqueCount` count anywhere in the part, and every
+`<si>` item, is held to MAX_CELLS.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +15,39 @@ import re
 from connectors.limits import MAX_CELLS, over_limit
 from connectors.sheet_walk import WorkbookCells
 
-# what calamine reserves room for (its first `<sst>` tag's, leading zeros skipped); any tag's
-SST_TAG = re.compile(rb"<(?:[^\s<>:/]+:)?sst[\s>/]")
-COUNTS = re.compile(rb"""uniqueCount\s*=\s*["']0*([0-9]{1,20})""")
-MAX_SST_TAG = 1 << 16  # a tag of shared strings longer than this is refused: no writer makes one
+COUNT = re.compile(rb"""uniqueCount\s*=\s*["']0*([0-9]{1,20})""")
+COUNT_NAME = b"uniqueCount"
+# the end of a piece that a count may go on from: the name, `=`, a quote, zeros, digits
+UNFINISHED = re.compile(rb"""uniqueCount\s*(?:=\s*(?:["']0*[0-9]{0,20})?)?""")
+ITEM = re.compile(rb"[<:]si[\s/>]")  # an `<si>` or `<x:si>` item (its local name after a `:`)
+MAX_CARRIED = 1 << 16  # a count spread over more than this (spaces, zeros) is refused
 
 
 class SharedStrings:
-    """The count of shared strings a part declares: calamine reserves room for as many as its
-    first `<sst>` tag says (wherever the tag is, past comments and other tags; leading zeros
-    skipped), so every `<sst>` tag of the part is held to the limit."""
+    """The counts a shared-strings part declares and the items it holds (see the module)."""
 
     def __init__(self, workbook: WorkbookCells) -> None:
-        self.workbook, self.rest = workbook, b""
+        self.workbook, self.rest, self.items = workbook, b"", 0
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
-        text, self.rest = self.rest + chunk, b""
-        for tag in SST_TAG.finditer(text):
-            # the counts in the MAX_SST_TAG bytes from the tag's start: past its first `>` (one
-            # may stand in a value), and past its end (a count in the text after it is one more)
-            if tag.start() + MAX_SST_TAG > len(text) and not final:
-                self.rest = text[tag.start() :]  # read again with the next piece
-                return
-            for declared in COUNTS.findall(text, tag.start(), tag.start() + MAX_SST_TAG):
-                if int(declared) > MAX_CELLS:
-                    raise over_limit("de gedeelde teksten van de werkmap zijn te veel",
-                                     MAX_CELLS, self.workbook.file, int(declared))  # fmt: skip
-        # what may be the start of a tag the next piece ends: from the last `<` with no `>` after
-        opened = text.rfind(b"<")
-        self.rest = text[opened:] if opened >= 0 and text.find(b">", opened) < 0 else b""
-        if len(self.rest) > MAX_SST_TAG:  # no writer makes a tag (or comment) this long here
-            raise over_limit("een tag in de gedeelde teksten is te lang (bytes)", MAX_SST_TAG,
+        text = self.rest + chunk
+        for declared in COUNT.findall(text):
+            if int(declared) > MAX_CELLS:
+                raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
+                                 self.workbook.file, int(declared))  # fmt: skip
+        # items of the carried part were counted, but for one cut short at its end (`<si`)
+        self.items += len(ITEM.findall(text, max(0, len(self.rest) - 3)))
+        if self.items > MAX_CELLS:
+            raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
+                             self.workbook.file, self.items)  # fmt: skip
+        last = text.rfind(COUNT_NAME)
+        if last >= 0 and UNFINISHED.fullmatch(text, last):  # it may go on in the next piece
+            self.rest = text[last:]
+        else:  # the name, or an item's tag, cut at the end of the piece
+            self.rest = text[-len(COUNT_NAME) :]
+        if len(self.rest) > MAX_CARRIED:
+            raise over_limit("een telling in de gedeelde teksten is te lang (bytes)", MAX_CARRIED,
                              self.workbook.file)  # fmt: skip
 
     def close(self) -> None:
-        """The counts of a tag near the end of the part."""
-        if self.rest:
-            self.feed(b"", final=True)
+        """Nothing to finish: every count and item was held to the limit as it came."""

@@ -183,33 +183,38 @@ def _sheet_members(path: Path, archive: ZipMembers) -> frozenset[str]:
     for name in archive.zip.namelist():
         members.setdefault(_key(name), []).append(name)
     wanted = {k for k in members if k.startswith("xl/worksheets/")}
-    workbooks = {"xl/workbook.xml"} | _targets(path, archive, members.get("_rels/.rels", []), "")
+    # names built as calamine builds them, from the targets as written; keyed only to look up
+    workbooks = {"xl/workbook.xml"} | _targets(path, archive, members, "_rels/.rels", "")
     for part in list(workbooks):  # calamine: `workbook.xml` in the folder of the target
-        folder = part.rpartition("/")[0]
+        folder = part.rpartition("/")[0]  # up to its last `/` (a `\\` after it is in the name)
         workbooks.add(f"{folder}/workbook.xml" if folder else "workbook.xml")
-    wanted |= workbooks
+    wanted |= {_key(part) for part in workbooks}
     for part in workbooks:
         folder, _, base = part.rpartition("/")
         folder = f"{folder}/" if folder else ""
-        wanted |= _targets(path, archive, members.get(f"{folder}_rels/{base}.rels", []), folder)
+        for relationships in (f"{folder}_rels/{base}.rels", f"{folder}_rels/workbook.xml.rels"):
+            targets = _targets(path, archive, members, relationships, folder)
+            wanted |= {_key(target) for target in targets}
     return frozenset(name for key in wanted for name in members.get(key, []))
 
 
-def _targets(path: Path, archive: ZipMembers, parts: list[str], folder: str) -> set[str]:
-    """The targets the relationships parts name (as `_key`s)."""
+def _targets(path: Path, archive: ZipMembers, members: dict[str, list[str]], relationships: str,
+             folder: str) -> set[str]:  # fmt: skip
+    """The targets the relationships part names (every member under its key), joined to
+    `folder` as calamine joins them, and as other readers would (`..` resolved, `\\` as `/`):
+    as written, with its character references resolved and with its %-escapes; not keyed."""
     found = set()
-    for part in parts:
+    for part in members.get(_key(relationships), []):
         text = archive.start(archive.zip.getinfo(part), MAX_RELATIONSHIP_BYTES + 1)
         if len(text) > MAX_RELATIONSHIP_BYTES:
             raise over_limit("de relaties van de werkmap zijn te groot (bytes)",
                              MAX_RELATIONSHIP_BYTES, path.name)  # fmt: skip
         for match in TARGET.finditer(text):
-            written = _key((match[1] or match[2] or b"").decode("utf-8", "replace"))
-            # as written, with its character references resolved (calamine, for the package's
-            # targets), and with its %-escapes
-            for target in {written, unquote(written), _key(html.unescape(written))}:
-                found.add(target[1:] if target.startswith("/") else folder + target)
-                found.add(posixpath.normpath(folder + target).lstrip("/"))
+            written = (match[1] or match[2] or b"").decode("utf-8", "replace")
+            for target in {written, unquote(written), html.unescape(written)}:
+                for spelled in {target, target.replace("\\", "/")}:
+                    found.add(spelled[1:] if spelled.startswith("/") else folder + spelled)
+                    found.add(posixpath.normpath(folder + spelled).lstrip("/"))
     return found
 
 

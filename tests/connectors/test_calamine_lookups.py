@@ -1,9 +1,10 @@
-"""The bounds find a workbook's parts where calamine finds them (a second adversarial review,
-2026-12-06, found three places they did not): calamine reads `workbook.xml` and its relationships
-in the folder of the package's officeDocument target, whatever the target's own name, with the
-target's character references resolved; it reads every `Target` attribute as XML reads it, not as
-a regular expression over the bytes does; and it reserves room for as many shared strings as the
-first `<sst>` tag declares, wherever that tag is and with its leading zeros skipped.
+"""The bounds find a workbook's parts where calamine finds them (a second and a third
+adversarial review, 2026-12-06, found places they did not): calamine reads `workbook.xml` and its
+relationships in the folder of the package's officeDocument target — cut at the target's last
+`/` as written, its character references resolved, whatever its own name; it reads every `Target`
+attribute as XML reads it, not as a regular expression over the bytes does; it reserves room for
+as many shared strings as the first `<sst>` tag declares, however quick-xml spells and ends that
+tag, with leading zeros skipped; and it keeps every `<si>` item.
 
 Each case is refused as the same sheet at `xl/worksheets/` is (or, for shared strings, as an
 ordinary count is); before, calamine built it: 6,000,000 cells, or a 4.8 GB reservation that
@@ -73,10 +74,15 @@ def test_the_same_sheet_at_the_usual_place_is_refused(tmp_path: Path) -> None:
         check_workbook_zip(usual)
 
 
-@pytest.mark.parametrize(
-    ("target", "folder"),
-    [("f&#111;o/x.xml", "foo/"), ("foo/x.xml", "foo/"), ("book.xml", ""), ("/foo/x.xml", "foo/")],
-)
+# where the package names its workbook, and the folder calamine then reads it from; a third
+# review: calamine cuts the folder at the last `/` of the target as written (its references
+# resolved), and a `\` after it is part of the name, not of the folder
+PLACES = [("f&#111;o/x.xml", "foo/"), ("foo/x.xml", "foo/"), ("book.xml", ""), ("/foo/x.xml", "foo/"),
+          ("xl\\workbook.xml", ""), ("data/xl\\workbook.xml", "data/"),
+          ("data&#47;xl&#92;workbook.xml", "data/")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("target", "folder"), PLACES)
 def test_the_workbook_is_found_in_the_folder_of_the_package_target(
     tmp_path: Path, target: str, folder: str
 ) -> None:
@@ -120,6 +126,12 @@ SHARED = {
     "after a megabyte": _strings(b"<!--" + b"x" * (1 << 20) + b"-->", b"x:sst"),
     "after a > in a value": _strings(attributes=b' a=">"'),
     "across pieces": _strings(b"<a/>" * 262_136),  # the tag 11 bytes before the end of 1 MiB
+    # a third review: quick-xml's name runs to a space, tab or line end, its local name after the
+    # first `:`; a tag's end is its first `>` outside quotes
+    "a / in the prefix": _strings(tag=b"p/q:sst"),
+    "a form feed in the prefix": _strings(tag=b"p\x0cq:sst"),
+    "an empty prefix": _strings(tag=b":sst"),
+    "after 70 KB of attribute": _strings(attributes=b' a="' + b"x" * 70_000 + b'"'),
 }
 
 
@@ -143,3 +155,16 @@ def test_an_ordinary_count_of_shared_strings_is_not_refused(tmp_path: Path) -> N
                          b'uniqueCount="0000012"><si><t>uniqueCount="9"</t></si></sst>')  # fmt: skip
 
     assert check_workbook_zip(_workbook(tmp_path / "gewoon.xlsx", write)) is not None
+
+
+def test_the_strings_a_part_holds_are_bounded_as_their_count(tmp_path: Path) -> None:
+    """Each `<si/>` (5 bytes) is a string calamine keeps (24 bytes and more): a part of millions
+    of them, declaring one, took a gigabyte from a 1.7 MB file (a third review)."""
+    many = b'<?xml version="1.0"?><sst uniqueCount="1">' + b"<si/>" * 5_000_001 + b"</sst>"
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + SHEET_END)
+        archive.writestr("xl/sharedStrings.xml", many)
+
+    with pytest.raises(DeliveryError, match="gedeelde teksten"):
+        check_workbook_zip(_workbook(tmp_path / "veel.xlsx", write))
