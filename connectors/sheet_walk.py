@@ -8,13 +8,18 @@ SpreadsheetML (calamine's xlsx reader): a tag is a row or a cell by its local na
 first `:`); only the attribute named exactly `r` places it. A row with `r` starts at that row,
 and every `</row>` moves one row down and back to the first column; a cell with `r` sits there,
 one without it right of the cell before, and only a cell with a value (`<v>`, `<is>`, `<f>`)
-reaches the area calamine builds; what a value holds is skipped, as calamine skips it.
+reaches the area calamine builds. Calamine ends a value at the first end tag of its name, not
+the one that matches, so nothing goes inside a `<v>` or `<f>`, and no cell, row, value or second
+text inside an `<is>`: refused, as what would follow as cells (a fourth review, 2026-12-06).
 OpenDocument (calamine's ods reader): `table:table`, `table:table-row`, `table:table-cell` and
 `table:covered-table-cell` by their qualified names; a row or cell counts as often as it is
-repeated, a cell with a value type, a formula or any content reaches the area, and what a cell
-holds is its text (`text:s` spaces counted), never a table. An OpenDocument workbook's cells are
-counted over all its sheets: calamine reads them all when it opens the file. The XML must be
-UTF-8 and at most MAX_XML_DEPTH deep.
+repeated; a cell with any `…value…` attribute (`office:value`, `office:boolean-value`, a value
+type), a formula or any content reaches the area; what a cell holds is its text (`text:s` spaces
+counted), never a row, cell or table (calamine ends a text at the first `</table:table-cell>`),
+and no table opens inside another (calamine reads its rows as the outer one's). The text of all
+cells is counted as calamine holds it, once per repetition (MAX_TEXT_BYTES). An OpenDocument
+workbook's cells are counted over all its sheets: calamine reads them all when it opens the
+file. The XML must be UTF-8 and at most MAX_XML_DEPTH deep.
 """
 
 from __future__ import annotations
@@ -34,7 +39,11 @@ CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 MAX_XML_DEPTH = 100  # a sheet's XML nests ~6 deep, an OpenDocument cell's text ~12
 MAX_SPACES = 10_000_000  # OpenDocument spaces written as a count (`<text:s text:c="…"/>`)
 VALUE_TAGS = frozenset({"v", "is", "f"})
+NOT_IN_A_VALUE = frozenset({"c", "row", "v", "is", "f", "sheetData"})
 ODS_CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
+# what calamine's ods reader reads as a table's structure: never inside a cell
+NOT_IN_A_CELL = ODS_CELLS | {"table:table-row", "table:table"}
+MAX_TEXT_BYTES = 256 << 20  # the text of all cells as calamine holds it: each repetition a copy
 
 
 @dataclass
@@ -56,6 +65,7 @@ class WorkbookCells:
     sheets: list[SheetExtent] = field(default_factory=list)
 
     spaces: int = 0  # OpenDocument `text:s` spaces so far
+    text: int = 0  # OpenDocument text of cells so far, each repetition counted
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the
@@ -66,6 +76,13 @@ class WorkbookCells:
             raise over_limit(f"werkblad {sheet.name} heeft te veel cellen", MAX_CELLS, self.file)
         if together and self.cells > MAX_CELLS:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
+
+    def add_text(self, characters: int) -> None:
+        """Text of cells as calamine holds it (a repeated cell's once per repetition)."""
+        self.text += characters
+        if self.text > MAX_TEXT_BYTES:
+            raise over_limit("de cellen hebben samen te veel tekst (tekens)", MAX_TEXT_BYTES,
+                             self.file, self.text)  # fmt: skip
 
     def add_spaces(self, spaces: int) -> None:
         """OpenDocument spaces written as a count: calamine writes them all out."""
@@ -143,6 +160,8 @@ class _Walk:
     def _end(self, name: str) -> None:
         if self.opaque_from == self.depth:
             self.opaque_from = None
+        elif self.opaque_from is not None:
+            self.inside_end(name)
         if self.opaque_from is None:
             self.end(name)
         self.depth -= 1
@@ -160,6 +179,9 @@ class _Walk:
     def inside_value(self, name: str, attributes: dict[str, str]) -> None:
         """An element inside a skipped value."""
 
+    def inside_end(self, name: str) -> None:
+        """The end of an element inside a skipped value."""
+
 
 class SpreadsheetMLWalk(_Walk):
     """An xlsx worksheet, as calamine's xlsx reader places its rows and cells."""
@@ -168,6 +190,8 @@ class SpreadsheetMLWalk(_Walk):
         super().__init__(workbook, sheet)
         self.row = self.column = 0  # 0-based, as calamine counts
         self.cell: tuple[int, int] | None = None  # the open cell's (row, column), 0-based
+        self.value = ""  # the local name of the value being skipped
+        self.texts = 0  # its `<t>` elements open
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         local = name.partition(":")[2] if ":" in name else name
@@ -193,7 +217,23 @@ class SpreadsheetMLWalk(_Walk):
             self.workbook.add(self.sheet, 1)
         elif local in VALUE_TAGS and self.cell is not None:
             self.reach(self.sheet, self.cell[0] + 1, self.cell[1] + 1)
+            self.value, self.texts = local, 0
             self.skip_content()
+
+    def inside_value(self, name: str, attributes: dict[str, str]) -> None:
+        """Calamine ends a value at the first end tag of its name (`</v>`, `</is>`, `</t>`), not
+        the one that matches: what follows one nested in it is read as cells of the sheet. So
+        nothing goes inside a `<v>` or `<f>`, and no cell, row, value or second text inside an
+        `<is>` (its runs, their formatting and texts are what an inline string holds)."""
+        local = name.partition(":")[2] if ":" in name else name
+        if self.value != "is" or local in NOT_IN_A_VALUE or (local == "t" and self.texts):
+            raise refused_xml(self.workbook.file, self.sheet.name, f"<{name}> in een waarde")
+        if local == "t":
+            self.texts += 1
+
+    def inside_end(self, name: str) -> None:
+        if (name.partition(":")[2] if ":" in name else name) == "t":
+            self.texts -= 1
 
     def end(self, name: str) -> None:
         local = name.partition(":")[2] if ":" in name else name
@@ -211,9 +251,16 @@ class OpenDocumentWalk(_Walk):
         self.row = self.column = 0  # rows and columns passed in the current sheet
         self.repeat = 1  # how often the current row repeats
         self.open_cell: tuple[int, int] | None = None  # (first column, columns) without a value yet
+        self.tables = 0  # tables open
+        self.copies = 0  # how often the open cell's text is held: its columns × its row's repeats
+        self.text = 0  # the open cell's text so far (bytes)
+        self.parser.CharacterDataHandler = self._text
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         if name == "table:table":
+            if self.tables:  # calamine reads its rows as the outer table's
+                raise refused_xml(self.workbook.file, self.sheet.name, "tabel in een tabel")
+            self.tables += 1
             title = attributes.get("table:name", "?")[:60]
             self.sheet = SheetExtent(title)
             self.workbook.sheets.append(self.sheet)
@@ -226,20 +273,38 @@ class OpenDocumentWalk(_Walk):
             columns = self._repeats(attributes, "table:number-columns-repeated")
             first, self.column = self.column, self.column + columns
             self.open_cell = (first, columns)
-            if "office:value-type" in attributes or "table:formula" in attributes:
+            self.copies, self.text = columns * self.repeat, 0
+            # calamine takes a value from any of `office:value`, `office:boolean-value`, …
+            if "table:formula" in attributes or any("value" in key for key in attributes):
                 self._valued()
+                self.text = sum(len(value) for key, value in attributes.items() if "value" in key)
             self.skip_content()  # what a cell holds is its text to calamine, never a table
 
     def end(self, name: str) -> None:
         if name in ODS_CELLS:
             self.open_cell = None
+            self.workbook.add_text(self.text * self.copies)
+            self.copies = self.text = 0
+        elif name == "table:table":
+            self.tables -= 1
 
     def inside_value(self, name: str, attributes: dict[str, str]) -> None:
-        """Content inside a cell: a value as well; `text:s` stands for `text:c` spaces."""
+        """Content inside a cell: a value as well; `text:s` stands for `text:c` spaces; no row,
+        cell or table (calamine ends a text at the first `</table:table-cell>`, a nested one's
+        too, and reads the rows after it as the table's)."""
+        if name in NOT_IN_A_CELL:
+            raise refused_xml(self.workbook.file, self.sheet.name, f"<{name}> in een cel")
         if self.open_cell is not None:
             self._valued()
         if name == "text:s":
-            self.workbook.add_spaces(self._repeats(attributes, "text:c"))
+            spaces = self._repeats(attributes, "text:c")
+            self.workbook.add_spaces(spaces)
+            self.text += spaces
+
+    def _text(self, data: str) -> None:
+        """Text: in a cell, as often as calamine holds that cell."""
+        if self.copies:
+            self.text += len(data)
 
     def _valued(self) -> None:
         """The open cell holds a value: every repetition of it reaches the area."""

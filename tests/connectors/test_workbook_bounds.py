@@ -182,9 +182,11 @@ BYPASSES = {  # found by an adversarial review (2026-12-05); each passed the reg
 def test_a_sheet_calamine_would_build_too_large_is_refused(tmp_path: Path, body: bytes) -> None:
     with pytest.raises(DeliveryError) as refused:
         check_workbook_zip(workbook(tmp_path, body))
-    assert refused.value.code == "S01"  # too large, not XML at all (a digit as prefix), too deep
-    assert any(reason in refused.value.message
-               for reason in ("te veel", "geen geldige XML", "te diep geneste XML")), refused.value  # fmt: skip
+    # too large, not XML at all (a digit as prefix), too deep, or (since a fourth review) a row
+    # or cell inside a value
+    assert refused.value.code == "S01"
+    assert any(reason in refused.value.message for reason in (
+        "te veel", "geen geldige XML", "te diep geneste XML", "in een waarde")), refused.value  # fmt: skip
 
 
 REGULAR = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="B%d" t="s"><v>2</v></c></row>'
