@@ -145,3 +145,42 @@ def test_an_ordinary_opendocument_sheet_passes(tmp_path: Path) -> None:
     path = _ods(tmp_path, tables, "gewoon.ods", head)
     assert (check_workbook_zip(path)[-1].rows, check_workbook_zip(path)[-1].columns) == (40, 3)
     assert _area(path) == (40, 3)
+
+
+def _shared(tmp_path: Path, name: str, strings: list[bytes], cells: bytes) -> Path:
+    """An xlsx whose one sheet holds `cells` (t="s" cells naming `strings` by index)."""
+    items = b"".join(b"<si><t>" + text + b"</t></si>" for text in strings)
+    shared = (b'<?xml version="1.0"?><sst uniqueCount="%d">' % len(strings)) + items + b"</sst>"
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + cells + SHEET_END)
+        archive.writestr("xl/sharedStrings.xml", shared)
+
+    return _workbook(tmp_path / name, write)
+
+
+def _string_cells(indexes: list[int]) -> bytes:
+    """Cells A1, A2, … showing these shared strings (their references place them in rows)."""
+    return b'<row r="1">' + b"".join(b'<c r="A%d" t="s"><v>%d</v></c>' % (n + 1, index)
+                                     for n, index in enumerate(indexes)) + b"</row>"  # fmt: skip
+
+
+def test_one_long_shared_string_shown_by_many_cells_is_refused(tmp_path: Path) -> None:
+    """Calamine copies a shared string into every cell that shows it: 3,000 cells of one 1 MB
+    string aborted the process when the rows were read (a fourth review)."""
+    long = bytes(random.Random(3).choices(b"abcdefghijklmnopqrstuvwxyz", k=1_000_000))
+    small = _shared(tmp_path, "klein.xlsx", [long[:100]], _string_cells([0] * 3))
+    sheet = CalamineWorkbook.from_path(str(small)).get_sheet_by_index(0).to_python()
+    assert sheet == [[long[:100].decode()]] * 3, "a copy in each cell"
+    many = _shared(tmp_path, "veel.xlsx", [long], _string_cells([0] * 3_000))
+    with pytest.raises(DeliveryError, match="tekst"):
+        check_workbook_zip(many)
+
+
+def test_long_shared_strings_each_shown_once_pass(tmp_path: Path) -> None:
+    """Over the rough bound (cells × the longest string), the exact count: each shown once."""
+    strings = [bytes(random.Random(n).choices(b"abcdefghij", k=300_000)) for n in range(3)]
+    strings += [b"kort"] * 997
+    path = _shared(tmp_path, "lang.xlsx", strings, _string_cells(list(range(1_000))))
+    assert [(e.rows, e.columns) for e in check_workbook_zip(path) if e.name == "sheet1"] == [
+        (1_000, 1)]  # fmt: skip
