@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,9 +65,7 @@ class WorkbookCells:
     sheets: list[SheetExtent] = field(default_factory=list)
 
     spaces: int = 0  # OpenDocument `text:s` spaces so far
-    text: int = 0  # text of cells so far as calamine holds it, each repetition or copy counted
-    # the shared-strings parts' item lengths (`connectors.shared_strings`)
-    string_lengths: list[Sequence[int]] = field(default_factory=list)
+    text: int = 0  # OpenDocument text of cells so far, each repetition counted
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the
@@ -81,8 +78,7 @@ class WorkbookCells:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
 
     def add_text(self, characters: int) -> None:
-        """Text of cells as calamine holds it (a repeated cell's once per repetition, a shared
-        string once per cell that shows it)."""
+        """Text of cells as calamine holds it (a repeated cell's once per repetition)."""
         self.text += characters
         if self.text > MAX_TEXT_BYTES:
             raise over_limit("de cellen hebben samen te veel tekst (tekens)", MAX_TEXT_BYTES,

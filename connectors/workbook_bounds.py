@@ -56,7 +56,7 @@ from connectors.limits import (
     MAX_ZIP_MEMBERS,
     over_limit,
 )
-from connectors.shared_strings import SharedStrings, StringCopies, copies_could_pass
+from connectors.shared_strings import SharedStrings
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
@@ -116,8 +116,6 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             unzipped = 0
             for info in infos:
                 unzipped = _stream_member(members, info, unzipped, workbook, sheets)
-            if copies_could_pass(workbook):
-                _count_string_copies(members, infos, sheets, workbook)
             if anew and data is not None:
                 written = canonical_zip(data, infos)
     # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag
@@ -128,19 +126,6 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             EditCode.S01, f"geen geldig Excel-bestand ({exc})", file=path.name
         ) from exc
     return workbook.sheets, written
-
-
-def _count_string_copies(members: ZipMembers, infos: list[zipfile.ZipInfo],
-                         sheets: frozenset[str], workbook: WorkbookCells) -> None:  # fmt: skip
-    """The shared strings every sheet's cells show, counted as calamine copies them (read again:
-    only a workbook whose cells times its longest string could pass the limit)."""
-    for info in infos:
-        if info.filename in sheets and info.filename != "content.xml":
-            copies = StringCopies(workbook, info.filename.rsplit("/", 1)[-1].removesuffix(".xml"))
-            with members.pieces(info) as pieces:
-                for chunk in iter(lambda: next(pieces), b""):
-                    copies.feed(chunk)
-            copies.close()
 
 
 def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None:
