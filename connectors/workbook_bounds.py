@@ -134,19 +134,19 @@ def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None
     if len(infos) > MAX_ZIP_MEMBERS:  # each is read below: ~16 µs even when it is empty
         raise over_limit("werkmap heeft te veel onderdelen", MAX_ZIP_MEMBERS, path.name,
                          len(infos))  # fmt: skip
-    if sum(i.compress_size for i in infos) > size:  # entries that name the same bytes
+    packed = sum(i.compress_size for i in infos)
+    if packed > size:  # entries that name the same bytes
         raise DeliveryError(
             EditCode.S01, "de onderdelen van de werkmap delen hun bytes (zip-bom?); sla het "
             "bestand in Excel opnieuw op als .xlsx en lever het opnieuw aan", file=path.name,
         )  # fmt: skip
     unzipped = sum(i.file_size for i in infos)
-    packed = max(1, sum(i.compress_size for i in infos))
     if unzipped > MAX_UNZIPPED_BYTES:
         raise over_limit("bestand pakt uit tot te veel bytes (zip-bom?)", MAX_UNZIPPED_BYTES,
                          path.name, unzipped)  # fmt: skip
-    if unzipped / packed > MAX_COMPRESSION_RATIO:
+    if unzipped / max(1, packed) > MAX_COMPRESSION_RATIO:
         raise over_limit("bestand pakt verdacht sterk uit (zip-bom?), factor",
-                         MAX_COMPRESSION_RATIO, path.name, unzipped // packed)  # fmt: skip
+                         MAX_COMPRESSION_RATIO, path.name, unzipped // max(1, packed))  # fmt: skip
     if any(_unicode_path(i) for i in infos):
         raise DeliveryError(
             EditCode.S01, "zip met een tweede bestandsnaam per onderdeel (Unicode-pad); sla het "

@@ -127,10 +127,10 @@ def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
     """The zip written anew from these members of `blob` (zipfile's `infolist()`) as zipfile
     found them: their packed bytes (all together no more than the file holds: the bounds see to
     that) behind fresh local headers, then one central directory and one end record, nothing
-    else. A reader that finds members its own way (the
-    Rust zip crate under calamine skips an end record it finds inconsistent and takes an earlier
-    one, in the file or inside a member) finds these. BadZipFile where zipfile would not read a
-    member; ValueError beyond a zip without ZIP64."""
+    else. A reader that finds members its own way (the Rust zip crate under calamine skips an
+    end record it finds inconsistent and takes an earlier one, in the file or inside a member)
+    finds these. BadZipFile where zipfile would not read a member; ValueError beyond a zip
+    without ZIP64."""
     parts = []
     for info in infos:
         packed = _packed(blob, info)
