@@ -1,53 +1,162 @@
-"""The shared strings of a workbook, held to the limit before calamine reads them
-(`connectors.workbook_bounds` feeds the part to `SharedStrings` in pieces, as it decompresses them).
+"""The shared strings of a workbook: read here, and written anew for calamine.
 
-Calamine reserves room for as many strings as its first `<sst>` tag declares (`uniqueCount`, read
-with leading zeros skipped), and keeps every `<si>` item as a string of its own. Which tag quick-xml
-takes for `<sst>` depends on how it reads names and quotes (three reviews found five spellings the
-bounds missed), so no tag is parsed here: every `uniqueCount` count anywhere in the part, and every
-`<si>` item, is held to MAX_CELLS.
+Calamine copies a shared string into every cell that shows it, so a workbook of 3,000 cells
+showing one 1 MB string holds 3 GB once read: a failed allocation aborts the process. Bounding
+that takes knowing which string each cell shows, and calamine finds the items and their text
+its own way (quick-xml's events, an item ending at the first `</si>`): a fifth review found
+eight ways in which a regular expression or expat saw other items than calamine did.
+
+So calamine never reads a workbook's own shared-strings part. `SharedStrings` reads it with
+expat (fed in pieces, as the bounds decompress it) and writes it anew: one plain
+`<si><t xml:space="preserve">…</t></si>` per item, the text escaped, which any reader reads
+as the same items in the same order. `connectors.workbook_bounds` puts that part in the
+workbook calamine opens, and `connectors.string_copies` bounds the copies with the item lengths
+kept here. For a workbook as spreadsheet programs write it, calamine reads the same text from the
+part written anew as from its own: an item is an `<si>` (any prefix) inside the `<sst>`, its
+text that of its `<t>` elements outside a phonetic run (`<rPh>`), each trimmed of spaces, tabs
+and line ends unless it keeps them (`xml:space="preserve"`). Excel's `_xHHHH_` escapes are left
+for calamine to resolve, as before (they only shorten a text).
 """
 
 from __future__ import annotations
 
-import re
+import xml.parsers.expat
+from typing import Any
 
-from connectors.limits import MAX_CELLS, over_limit
-from connectors.sheet_walk import WorkbookCells
+from connectors.limits import MAX_CELLS, MAX_UNZIPPED_BYTES, over_limit
+from connectors.sheet_walk import MAX_XML_DEPTH, WorkbookCells
+from schemas.edit_codes import EditCode
+from schemas.errors import DeliveryError
 
-COUNT = re.compile(rb"""uniqueCount\s*=\s*["']0*([0-9]{1,20})""")
-COUNT_NAME = b"uniqueCount"
-# the end of a piece that a count may go on from: the name, `=`, a quote, zeros, digits
-UNFINISHED = re.compile(rb"""uniqueCount\s*(?:=\s*(?:["']0*[0-9]{0,20})?)?""")
-ITEM = re.compile(rb"[<:]si[\s/>]")  # an `<si>` or `<x:si>` item (its local name after a `:`)
-MAX_CARRIED = 1 << 16  # a count spread over more than this (spaces, zeros) is refused
+PART_NAME = "sharedstrings.xml"  # how calamine names the part, as `_key` compares names
+HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas'
+        b'.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">')  # fmt: skip
+ITEM_START, ITEM_END, TAIL = b'<si><t xml:space="preserve">', b"</t></si>", b"</sst>"
+ITEM_END_START = (ITEM_END + ITEM_START).decode()  # between two items
+# what text may not hold as it is: markup, and a carriage return (a reader makes it a line feed)
+ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # `&` first
+TRIMMED = " \t\r\n"  # calamine trims only these, not a no-break space
+
+
+def shared_strings_part(key: str) -> bool:
+    """Whether a member (by its key, `workbook_bounds._key`) is where calamine may look for the
+    shared strings: `sharedStrings.xml` in the workbook's folder, whichever that is."""
+    return key == PART_NAME or key.endswith("/" + PART_NAME)
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2] if ":" in name else name
 
 
 class SharedStrings:
-    """The counts a shared-strings part declares and the items it holds (see the module)."""
+    """One shared-strings part read as it comes (`feed`); `close` keeps the lengths of its items
+    (UTF-8 bytes) in `workbook.string_lengths` and the part written anew in
+    `workbook.strings_anew`, both by `member`. Refused (S01): more than MAX_CELLS items, XML that
+    is not well-formed or not UTF-8, a DOCTYPE or entity."""
 
-    def __init__(self, workbook: WorkbookCells) -> None:
-        self.workbook, self.rest, self.items = workbook, b"", 0
+    def __init__(self, workbook: WorkbookCells, member: str) -> None:
+        self.workbook, self.member = workbook, member
+        self.parser = xml.parsers.expat.ParserCreate()
+        self.parser.buffer_text = True  # one call for a text, not one a line
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._text
+        self.parser.StartDoctypeDeclHandler = self._no_doctype
+        self.parser.EntityDeclHandler = self._no_doctype
+        self.depth = 0
+        self.table = 0  # `<sst>` elements open
+        self.item_depth = 0  # the depth of the open item, 0 when none
+        self.phonetic = 0  # `<rPh>` runs open in the item
+        self.text_depth = 0  # the depth of the open `<t>`, 0 when none
+        self.preserve = False  # whether the open `<t>` keeps its spaces
+        self.texts: list[str] = []  # the open `<t>`'s text so far
+        self.item: list[str] = []  # the open item's texts so far
+        self.lengths: list[int] = []
+        self.written: list[str] = []  # the items' texts, escaped
+        self.size = 0  # bytes written so far
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
-        text = self.rest + chunk
-        for declared in COUNT.findall(text):
-            if int(declared) > MAX_CELLS:
-                raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
-                                 self.workbook.file, int(declared))  # fmt: skip
-        # items of the carried part were counted, but for one cut short at its end (`<si`)
-        self.items += len(ITEM.findall(text, max(0, len(self.rest) - 3)))
-        if self.items > MAX_CELLS:
-            raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
-                             self.workbook.file, self.items)  # fmt: skip
-        last = text.rfind(COUNT_NAME)
-        if last >= 0 and UNFINISHED.fullmatch(text, last):  # it may go on in the next piece
-            self.rest = text[last:]
-        else:  # the name, or an item's tag, cut at the end of the piece
-            self.rest = text[-len(COUNT_NAME) :]
-        if len(self.rest) > MAX_CARRIED:
-            raise over_limit("een telling in de gedeelde teksten is te lang (bytes)", MAX_CARRIED,
-                             self.workbook.file)  # fmt: skip
+        if b"\x00" in chunk:  # another encoding than UTF-8 (see `sheet_walk`)
+            raise self._refused("geen UTF-8-tekst")
+        try:
+            self.parser.Parse(chunk, final)
+        except xml.parsers.expat.ExpatError as exc:
+            raise self._refused(f"geen geldige XML, regel {exc.lineno}") from exc
 
     def close(self) -> None:
-        """Nothing to finish: every count and item was held to the limit as it came."""
+        self.feed(b"", final=True)
+        count = len(self.lengths)
+        self.workbook.string_lengths[self.member] = self.lengths
+        items = ITEM_END_START.join(self.written).encode("utf-8")
+        self.workbook.strings_anew[self.member] = b"".join(
+            [HEAD % (count, count), ITEM_START if count else b"", items, ITEM_END if count else b"",
+             TAIL])  # fmt: skip
+
+    def _refused(self, reason: str) -> DeliveryError:
+        return DeliveryError(
+            EditCode.S01, f"de gedeelde teksten van de werkmap zijn niet te lezen ({reason}); sla "
+            "het bestand in Excel opnieuw op als .xlsx en lever het opnieuw aan",
+            file=self.workbook.file,
+        )  # fmt: skip
+
+    def _no_doctype(self, *_: Any) -> None:
+        raise self._refused("een DOCTYPE of entiteit")
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise self._refused("te diep geneste XML")
+        local = _local(name)
+        if local == "sst":
+            self.table += 1
+        elif not self.table:
+            return
+        elif not self.item_depth:
+            if local == "si":
+                self.item_depth, self.item = self.depth, []
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "t" and not self.phonetic and not self.text_depth:
+            self.text_depth, self.texts = self.depth, []
+            self.preserve = attributes.get("xml:space") == "preserve"
+
+    def _end(self, name: str) -> None:
+        if self.depth == self.text_depth:
+            text = "".join(self.texts)
+            self.item.append(text if self.preserve else text.strip(TRIMMED))
+            self.text_depth = 0
+        elif self.depth == self.item_depth:
+            self._write("".join(self.item))
+            self.item_depth = 0
+        elif self.item_depth and _local(name) == "rPh":
+            self.phonetic = max(0, self.phonetic - 1)
+        elif _local(name) == "sst" and not self.item_depth:
+            self.table = max(0, self.table - 1)
+        self.depth -= 1
+
+    def _text(self, data: str) -> None:
+        if self.text_depth:
+            self.texts.append(data)
+
+    def _write(self, text: str) -> None:
+        """One item, written anew; its length as calamine will hold it (at most)."""
+        length = len(text) if text.isascii() else len(text.encode("utf-8"))
+        self.lengths.append(length)
+        escaped = _escaped(text)
+        self.written.append(escaped)
+        self.size += length + len(escaped) - len(text) + len(ITEM_START) + len(ITEM_END)
+        if len(self.lengths) > MAX_CELLS:
+            raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
+                             self.workbook.file, len(self.lengths))  # fmt: skip
+        if self.size > MAX_UNZIPPED_BYTES:
+            raise over_limit("de gedeelde teksten van de werkmap zijn te groot (bytes)",
+                             MAX_UNZIPPED_BYTES, self.workbook.file)  # fmt: skip
+
+
+def _escaped(text: str) -> str:
+    """The text as XML holds it: markup escaped, a carriage return as a reference (a reader
+    would make it a line feed)."""
+    for character, reference in ESCAPES:
+        if character in text:
+            text = text.replace(character, reference)
+    return text

@@ -65,7 +65,11 @@ class WorkbookCells:
     sheets: list[SheetExtent] = field(default_factory=list)
 
     spaces: int = 0  # OpenDocument `text:s` spaces so far
-    text: int = 0  # OpenDocument text of cells so far, each repetition counted
+    text: int = 0  # text of cells so far as calamine holds it, each copy counted
+    # shared-strings parts by member: each item's length (UTF-8 bytes), and the part written anew
+    # (`connectors.shared_strings`)
+    string_lengths: dict[str, list[int]] = field(default_factory=dict)
+    strings_anew: dict[str, bytes] = field(default_factory=dict)
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the
@@ -78,7 +82,8 @@ class WorkbookCells:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
 
     def add_text(self, characters: int) -> None:
-        """Text of cells as calamine holds it (a repeated cell's once per repetition)."""
+        """Text of cells as calamine holds it: a repeated cell's once per repetition, a shared
+        string once per cell that shows it."""
         self.text += characters
         if self.text > MAX_TEXT_BYTES:
             raise over_limit("de cellen hebben samen te veel tekst (tekens)", MAX_TEXT_BYTES,

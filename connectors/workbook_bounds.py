@@ -56,7 +56,7 @@ from connectors.limits import (
     MAX_ZIP_MEMBERS,
     over_limit,
 )
-from connectors.shared_strings import SharedStrings
+from connectors.shared_strings import SharedStrings, shared_strings_part
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
@@ -65,6 +65,7 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
+from connectors.string_copies import could_pass, count_copies
 from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -116,8 +117,10 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             unzipped = 0
             for info in infos:
                 unzipped = _stream_member(members, info, unzipped, workbook, sheets)
-            if anew and data is not None:
-                written = canonical_zip(data, infos)
+            if could_pass(workbook):
+                count_copies(members, infos, sheets, workbook, _binary)
+            if anew and data is not None:  # calamine reads the shared strings written anew
+                written = canonical_zip(data, infos, workbook.strings_anew)
     # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag
     # names (ValueError) are a broken file as much as the others
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
@@ -245,7 +248,7 @@ def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
     read it as a sheet (a sheet the scan cannot bound is read again and walked)."""
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
-    name = info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+    name = _sheet_name(info)
     cells, spaces, known = workbook.cells, workbook.spaces, len(workbook.sheets)
 
     def readers(kind: type[_Scan] | type[SpreadsheetMLWalk]) -> Callable[[bytes], list[_Member]]:
@@ -262,6 +265,11 @@ def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
     return _read_member(archive, info, total, workbook, readers(SpreadsheetMLWalk))
 
 
+def _sheet_name(info: zipfile.ZipInfo) -> str:
+    """A member as an error names the sheet: its file name without `.xml`."""
+    return info.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+
+
 def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
              sheet: type[_Scan] | type[SpreadsheetMLWalk] | None) -> list[_Member]:  # fmt: skip
     """What reads a member: the OpenDocument walk for `content.xml`, the scan or walk of an
@@ -269,8 +277,8 @@ def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
     readers: list[_Member] = [OpenDocumentWalk(workbook, name)] if ods else []
     if sheet is not None:
         readers.append(sheet(workbook, name))
-    if _key(member).endswith("sharedstrings.xml"):
-        readers.append(SharedStrings(workbook))
+    if shared_strings_part(_key(member)):
+        readers.append(SharedStrings(workbook, member))
     return readers
 
 

@@ -23,7 +23,7 @@ import itertools
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from connectors.zip_write import METHODS, Packed, write_zip
 
@@ -123,16 +123,22 @@ def _packed(blob: bytes, info: zipfile.ZipInfo) -> memoryview | None:
 _STAMP = dt.datetime(1980, 1, 1)  # the members' time: the zip's earliest (calamine reads none)
 
 
-def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
+def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
+                  anew: Mapping[str, bytes] | None = None) -> bytes:  # fmt: skip
     """The zip written anew from these members of `blob` (zipfile's `infolist()`) as zipfile
     found them: their packed bytes (all together no more than the file holds: the bounds see to
     that) behind fresh local headers, then one central directory and one end record, nothing
     else. A reader that finds members its own way (the Rust zip crate under calamine skips an
     end record it finds inconsistent and takes an earlier one, in the file or inside a member)
-    finds these. BadZipFile where zipfile would not read a member; ValueError beyond a zip
-    without ZIP64."""
+    finds these. A member named in `anew` holds those bytes instead (deflated here: the shared
+    strings, `connectors.shared_strings`). BadZipFile where zipfile would not read a member;
+    ValueError beyond a zip without ZIP64."""
     parts = []
     for info in infos:
+        if anew and info.filename in anew:
+            data = anew[info.filename]
+            parts.append(Packed(info.filename, zlib.crc32(data), len(data), _deflated(data)))
+            continue
         packed = _packed(blob, info)
         if packed is None or info.flag_bits & _UNREAD_FLAGS or info.compress_type not in METHODS:
             raise zipfile.BadZipFile(f"onderdeel {info.orig_filename!r} is niet te lezen")
@@ -140,3 +146,9 @@ def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo]) -> bytes:
     out = io.BytesIO()
     write_zip(out, parts, _STAMP)
     return out.getvalue()
+
+
+def _deflated(data: bytes) -> bytes:
+    """`data` deflated raw, as a zip member holds it (quickly: calamine reads it once)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()

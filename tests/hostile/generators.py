@@ -11,6 +11,7 @@ sheet of repeated values.
 from __future__ import annotations
 
 import os
+import random
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +147,22 @@ def padded_zip_bomb(folder: Path, name: str = "GM0014_2025Q1_zipbom.xlsx") -> Pa
     return _workbook(folder / name, write)
 
 
+def shared_string_copies(folder: Path, name: str = "GM0014_2025Q1_gedeeld.xlsx") -> Path:
+    """1 MB: one shared string of 1,000,000 characters shown by 3,000 cells. Calamine copies it
+    into every cell (3 GB): the process aborted when the rows were read."""
+    text = bytes(random.Random(1).choices(b"abcdefghijklmnopqrstuvwxyz", k=1_000_000))
+    shared = b'<?xml version="1.0" encoding="UTF-8"?><sst uniqueCount="1"><si><t>%s</t></si></sst>'
+    cells = b"".join(b'<row r="%d">' % row + b"".join(
+        b'<c r="%s%d" t="s"><v>0</v></c>' % (column, row) for column in (b"A", b"B", b"C"))
+        + b"</row>" for row in range(1, 1001))  # fmt: skip
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + cells + SHEET_END)
+        archive.writestr("xl/sharedStrings.xml", shared % text)
+
+    return _workbook(folder / name, write)
+
+
 def deep_json(folder: Path, name: str = "GM0014_2025Q1_diep.jsonl", depth: int = 100_000) -> Path:
     """One JSON-lines record nested 100,000 deep."""
     path = folder / name
@@ -184,6 +201,7 @@ HOSTILE_CASES: dict[str, Callable[[Path], Path]] = {
     "posities-zonder-nummer": unnumbered_area,
     "ods-herhaald": repeated_opendocument,
     "zip-bom-opgevuld": padded_zip_bomb,
+    "gedeelde-tekst-kopieen": shared_string_copies,
     "diepe-json": deep_json,
     "miljoen-kolommen": million_columns,
     "html-spans": html_spans,

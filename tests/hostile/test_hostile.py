@@ -25,6 +25,7 @@ EXPECTED_REASON = {
     "posities-zonder-nummer": "te veel cellen",
     "ods-herhaald": "te veel",
     "zip-bom-opgevuld": "te veel cellen",
+    "gedeelde-tekst-kopieen": "te veel tekst",
     "diepe-json": "te diep genest",
     "miljoen-kolommen": "te veel kolommen",
     "html-spans": "colspan=1000",
