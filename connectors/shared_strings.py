@@ -10,8 +10,8 @@ So calamine never reads a workbook's own shared-strings part. `SharedStrings` re
 expat (fed in pieces, as the bounds decompress it) and writes it anew: one plain
 `<si><t xml:space="preserve">…</t></si>` per item, the text escaped, which any reader reads
 as the same items in the same order. `connectors.workbook_bounds` puts that part in the
-workbook calamine opens, and `connectors.string_copies` bounds the copies with the item lengths
-kept here. For a workbook as spreadsheet programs write it, calamine reads the same text from the
+workbook calamine opens, and `connectors.string_copies` bounds the copies with what holding
+each item costs (`held_bytes`), kept here. An item over MAX_ITEM_CHARACTERS is refused. For a workbook as spreadsheet programs write it, calamine reads the same text from the
 part written anew as from its own: an item is an `<si>` (any prefix) inside the `<sst>`, its
 text that of its `<t>` elements outside a phonetic run (`<rPh>`), each trimmed of spaces, tabs
 and line ends unless it keeps them (`xml:space="preserve"`). Excel's `_xHHHH_` escapes are left
@@ -24,7 +24,7 @@ import xml.parsers.expat
 from typing import Any
 
 from connectors.limits import MAX_CELLS, MAX_UNZIPPED_BYTES, over_limit
-from connectors.sheet_walk import MAX_XML_DEPTH, WorkbookCells
+from connectors.sheet_walk import MAX_XML_DEPTH, WorkbookCells, held_bytes
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
@@ -32,10 +32,12 @@ PART_NAME = "sharedstrings.xml"  # how calamine names the part, as `_key` compar
 HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas'
         b'.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">')  # fmt: skip
 ITEM_START, ITEM_END, TAIL = b'<si><t xml:space="preserve">', b"</t></si>", b"</sst>"
-ITEM_END_START = (ITEM_END + ITEM_START).decode()  # between two items
 # what text may not hold as it is: markup, and a carriage return (a reader makes it a line feed)
 ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))  # `&` first
 TRIMMED = " \t\r\n"  # calamine trims only these, not a no-break space
+# characters of one item (Excel holds at most 32,767 in a cell); a longer one is refused as it
+# comes, before it is held whole (an adversarial review joined 250 MB into one text: 1.8 GB)
+MAX_ITEM_CHARACTERS = 1_000_000
 
 
 def shared_strings_part(key: str) -> bool:
@@ -49,10 +51,11 @@ def _local(name: str) -> str:
 
 
 class SharedStrings:
-    """One shared-strings part read as it comes (`feed`); `close` keeps the lengths of its items
-    (UTF-8 bytes) in `workbook.string_lengths` and the part written anew in
-    `workbook.strings_anew`, both by `member`. Refused (S01): more than MAX_CELLS items, XML that
-    is not well-formed or not UTF-8, a DOCTYPE or entity."""
+    """One shared-strings part read as it comes (`feed`); `close` keeps what holding each of its
+    items costs (`held_bytes`) in `workbook.string_charges` and the part written anew in
+    `workbook.strings_anew`, both by `member`. Refused (S01): more than MAX_CELLS items, one of
+    more than MAX_ITEM_CHARACTERS, XML that is not well-formed or not UTF-8, a DOCTYPE or
+    entity."""
 
     def __init__(self, workbook: WorkbookCells, member: str) -> None:
         self.workbook, self.member = workbook, member
@@ -71,8 +74,9 @@ class SharedStrings:
         self.preserve = False  # whether the open `<t>` keeps its spaces
         self.texts: list[str] = []  # the open `<t>`'s text so far
         self.item: list[str] = []  # the open item's texts so far
-        self.lengths: list[int] = []
-        self.written: list[str] = []  # the items' texts, escaped
+        self.characters = 0  # in the open item so far
+        self.charges: list[int] = []
+        self.written: list[bytes] = []  # the items, escaped
         self.size = 0  # bytes written so far
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
@@ -85,12 +89,10 @@ class SharedStrings:
 
     def close(self) -> None:
         self.feed(b"", final=True)
-        count = len(self.lengths)
-        self.workbook.string_lengths[self.member] = self.lengths
-        items = ITEM_END_START.join(self.written).encode("utf-8")
-        self.workbook.strings_anew[self.member] = b"".join(
-            [HEAD % (count, count), ITEM_START if count else b"", items, ITEM_END if count else b"",
-             TAIL])  # fmt: skip
+        count = len(self.charges)
+        self.workbook.string_charges[self.member] = self.charges
+        self.workbook.strings_anew[self.member] = b"".join([HEAD % (count, count), *self.written,
+                                                            TAIL])  # fmt: skip
 
     def _refused(self, reason: str) -> DeliveryError:
         return DeliveryError(
@@ -113,7 +115,7 @@ class SharedStrings:
             return
         elif not self.item_depth:
             if local == "si":
-                self.item_depth, self.item = self.depth, []
+                self.item_depth, self.item, self.characters = self.depth, [], 0
         elif local == "rPh":
             self.phonetic += 1
         elif local == "t" and not self.phonetic and not self.text_depth:
@@ -137,17 +139,21 @@ class SharedStrings:
     def _text(self, data: str) -> None:
         if self.text_depth:
             self.texts.append(data)
+            self.characters += len(data)
+            if self.characters > MAX_ITEM_CHARACTERS:
+                raise over_limit("een gedeelde tekst van de werkmap is te lang (tekens)",
+                                 MAX_ITEM_CHARACTERS, self.workbook.file)  # fmt: skip
 
     def _write(self, text: str) -> None:
-        """One item, written anew; its length as calamine will hold it (at most)."""
-        length = len(text) if text.isascii() else len(text.encode("utf-8"))
-        self.lengths.append(length)
-        escaped = _escaped(text)
-        self.written.append(escaped)
-        self.size += length + len(escaped) - len(text) + len(ITEM_START) + len(ITEM_END)
-        if len(self.lengths) > MAX_CELLS:
+        """One item, written anew (as bytes: a text with one emoji is 4 bytes a character in
+        Python); what holding it costs once read."""
+        self.charges.append(held_bytes(text))
+        written = ITEM_START + _escaped(text).encode("utf-8") + ITEM_END
+        self.written.append(written)
+        self.size += len(written)
+        if len(self.charges) > MAX_CELLS:
             raise over_limit("de gedeelde teksten van de werkmap zijn te veel", MAX_CELLS,
-                             self.workbook.file, len(self.lengths))  # fmt: skip
+                             self.workbook.file, len(self.charges))  # fmt: skip
         if self.size > MAX_UNZIPPED_BYTES:
             raise over_limit("de gedeelde teksten van de werkmap zijn te groot (bytes)",
                              MAX_UNZIPPED_BYTES, self.workbook.file)  # fmt: skip

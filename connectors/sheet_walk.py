@@ -17,9 +17,9 @@ repeated; a cell with any `…value…` attribute (`office:value`, `office:boole
 type), a formula or any content reaches the area; what a cell holds is its text (`text:s` spaces
 counted), never a row, cell or table (calamine ends a text at the first `</table:table-cell>`),
 and no table opens inside another (calamine reads its rows as the outer one's). The text of all
-cells is counted as calamine holds it, once per repetition (MAX_TEXT_BYTES). An OpenDocument
-workbook's cells are counted over all its sheets: calamine reads them all when it opens the
-file. The XML must be UTF-8 and at most MAX_XML_DEPTH deep.
+cells is counted as held once read (`held_bytes`), once per repetition (MAX_TEXT_BYTES). An
+OpenDocument workbook's cells are counted over all its sheets: calamine reads them all when it
+opens the file. The XML must be UTF-8 and at most MAX_XML_DEPTH deep.
 """
 
 from __future__ import annotations
@@ -43,7 +43,39 @@ NOT_IN_A_VALUE = frozenset({"c", "row", "v", "is", "f", "sheetData"})
 ODS_CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
 # what calamine's ods reader reads as a table's structure: never inside a cell
 NOT_IN_A_CELL = ODS_CELLS | {"table:table-row", "table:table"}
-MAX_TEXT_BYTES = 256 << 20  # the text of all cells as calamine holds it: each repetition a copy
+MAX_TEXT_BYTES = 256 << 20  # the text of all cells as held once read (`held_bytes`): each copy
+
+
+def held_bytes(text: str) -> int:
+    """What holding a text read from a cell costs: calamine's copy (UTF-8) and two in Python
+    (python-calamine's and the stripped one `row_text` makes), each 1, 2 or 4 bytes a character
+    as its widest character needs (a 1 MB text with one emoji is 4 MB in Python)."""
+    if text.isascii():
+        return 3 * len(text)
+    return TextSize().add(text).held
+
+
+@dataclass
+class TextSize:
+    """A text that comes in pieces: what holding it costs (`held_bytes`)."""
+
+    characters: int = 0
+    utf8: int = 0
+    width: int = 1  # bytes a character in Python
+
+    def add(self, text: str) -> TextSize:
+        self.characters += len(text)
+        if text.isascii():
+            self.utf8 += len(text)
+        else:
+            self.utf8 += len(text.encode("utf-8"))
+            widest = max(text)
+            self.width = max(self.width, 4 if widest > "\uffff" else 2 if widest > "\xff" else 1)
+        return self
+
+    @property
+    def held(self) -> int:
+        return self.utf8 + 2 * self.width * self.characters
 
 
 @dataclass
@@ -65,10 +97,10 @@ class WorkbookCells:
     sheets: list[SheetExtent] = field(default_factory=list)
 
     spaces: int = 0  # OpenDocument `text:s` spaces so far
-    text: int = 0  # text of cells so far as calamine holds it, each copy counted
-    # shared-strings parts by member: each item's length (UTF-8 bytes), and the part written anew
-    # (`connectors.shared_strings`)
-    string_lengths: dict[str, list[int]] = field(default_factory=dict)
+    text: int = 0  # text of cells so far as held once read (`held_bytes`), each copy counted
+    # shared-strings parts by member: what holding each item costs (`held_bytes`), and the part
+    # written anew (`connectors.shared_strings`)
+    string_charges: dict[str, list[int]] = field(default_factory=dict)
     strings_anew: dict[str, bytes] = field(default_factory=dict)
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
@@ -81,13 +113,13 @@ class WorkbookCells:
         if together and self.cells > MAX_CELLS:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
 
-    def add_text(self, characters: int) -> None:
-        """Text of cells as calamine holds it: a repeated cell's once per repetition, a shared
-        string once per cell that shows it."""
-        self.text += characters
+    def add_text(self, held: int) -> None:
+        """Text of cells as held once read (`held_bytes`): a repeated cell's once per repetition,
+        a shared string once per cell that shows it."""
+        self.text += held
         if self.text > MAX_TEXT_BYTES:
-            raise over_limit("de cellen hebben samen te veel tekst (tekens)", MAX_TEXT_BYTES,
-                             self.file, self.text)  # fmt: skip
+            raise over_limit("de cellen hebben samen te veel tekst (bytes in het geheugen)",
+                             MAX_TEXT_BYTES, self.file, self.text)  # fmt: skip
 
     def add_spaces(self, spaces: int) -> None:
         """OpenDocument spaces written as a count: calamine writes them all out."""
@@ -258,7 +290,7 @@ class OpenDocumentWalk(_Walk):
         self.open_cell: tuple[int, int] | None = None  # (first column, columns) without a value yet
         self.tables = 0  # tables open
         self.copies = 0  # how often the open cell's text is held: its columns × its row's repeats
-        self.text = 0  # the open cell's text so far (bytes)
+        self.text = TextSize()  # the open cell's text so far
         self.parser.CharacterDataHandler = self._text
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
@@ -278,18 +310,20 @@ class OpenDocumentWalk(_Walk):
             columns = self._repeats(attributes, "table:number-columns-repeated")
             first, self.column = self.column, self.column + columns
             self.open_cell = (first, columns)
-            self.copies, self.text = columns * self.repeat, 0
+            self.copies, self.text = columns * self.repeat, TextSize()
             # calamine takes a value from any of `office:value`, `office:boolean-value`, …
             if "table:formula" in attributes or any("value" in key for key in attributes):
                 self._valued()
-                self.text = sum(len(value) for key, value in attributes.items() if "value" in key)
+                for key, value in attributes.items():
+                    if "value" in key:
+                        self.text.add(value)
             self.skip_content()  # what a cell holds is its text to calamine, never a table
 
     def end(self, name: str) -> None:
         if name in ODS_CELLS:
             self.open_cell = None
-            self.workbook.add_text(self.text * self.copies)
-            self.copies = self.text = 0
+            self.workbook.add_text(self.text.held * self.copies)
+            self.copies, self.text = 0, TextSize()
         elif name == "table:table":
             self.tables -= 1
 
@@ -304,12 +338,13 @@ class OpenDocumentWalk(_Walk):
         if name == "text:s":
             spaces = self._repeats(attributes, "text:c")
             self.workbook.add_spaces(spaces)
-            self.text += spaces
+            self.text.characters += spaces
+            self.text.utf8 += spaces
 
     def _text(self, data: str) -> None:
         """Text: in a cell, as often as calamine holds that cell."""
         if self.copies:
-            self.text += len(data)
+            self.text.add(data)
 
     def _valued(self) -> None:
         """The open cell holds a value: every repetition of it reaches the area."""

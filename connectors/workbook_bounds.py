@@ -65,7 +65,7 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
-from connectors.string_copies import could_pass, count_copies
+from connectors.string_copies import count_copies
 from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -117,8 +117,7 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             unzipped = 0
             for info in infos:
                 unzipped = _stream_member(members, info, unzipped, workbook, sheets)
-            if could_pass(workbook):
-                count_copies(members, infos, sheets, workbook, _binary)
+            count_copies(members, infos, sheets, workbook, _binary)
             if anew and data is not None:  # calamine reads the shared strings written anew
                 written = canonical_zip(data, infos, workbook.strings_anew)
     # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag

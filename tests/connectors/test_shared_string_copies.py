@@ -10,8 +10,11 @@ certain to be calamine's (`connectors.string_copies`).
 
 from __future__ import annotations
 
+import base64
 import io
 import random
+import sys
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +23,8 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from connectors.sheet_walk import MAX_TEXT_BYTES, WorkbookCells
-from connectors.string_copies import Scan, StringCopies, Unscannable
+from connectors.sheet_walk import MAX_TEXT_BYTES, WorkbookCells, held_bytes
+from connectors.string_copies import PIECE_ALLOWANCE, Scan, StringCopies, Unscannable
 from connectors.workbook_bounds import bounded_workbook, check_workbook_zip
 from connectors.zip_members import CHUNK_BYTES
 from schemas.errors import DeliveryError
@@ -29,8 +32,8 @@ from tests.hostile.generators import ROOT_RELS, SHEET_END, SHEET_START, _workboo
 
 SST_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
             b'spreadsheetml/2006/main" count="2" uniqueCount="2">')  # fmt: skip
-LONG = bytes(random.Random(5).choices(b"abcdefghijklmnopqrstuvwxyz", k=1_000_000))
-CELLS = 300  # cells showing LONG: 300 MB as calamine holds them, over MAX_TEXT_BYTES
+LONG = bytes(random.Random(5).choices(b"abcdefghijklmnopqrstuvwxyz", k=900_000))
+CELLS = 300  # cells showing LONG: 270 MB as calamine holds them (810 MB with Python's copies)
 
 
 def _xlsx(path: Path, shared: bytes, cells: bytes, member: str = "xl/worksheets/sheet1.xml",
@@ -121,33 +124,44 @@ def test_a_sheet_named_content_xml_is_counted_too(tmp_path: Path) -> None:
         check_workbook_zip(path)
 
 
-# (what a `<v>` of a cell of type `s` holds as written, the length it is charged) for the items
-# "abc" and 1,000 × "é" (2,000 bytes): the item where calamine's index is certain, else the longest
+# what holding the items "abc" and 1,000 × "é" costs once read: calamine's UTF-8 and two Python
+# copies, 1 byte a character for both
+ABC, ACCENTS = 3 + 2 * 3, 2000 + 2 * 1000
+ITEM_CHARGES = [ABC, ACCENTS]
+ITEMS = b"<si><t>abc</t></si><si><t>" + "é".encode() * 1000 + b"</t></si>"
+# (what a `<v>` of a cell of type `s` holds as written, the charge): the item where calamine's
+# index is certain, else the dearest
 CHARGES = {
-    "index 1": (b"1", 2000),
-    "index 0": (b"0", 3),
-    "leading zeros": (b"00", 3),
-    "not a number": (b"x", 2000),
-    "a sign": (b"+1", 2000),
-    "a space": (b" 0", 2000),
-    "a reference": (b"&#48;", 2000),
-    "a comment first": (b"<!---->0", 2000),
-    "CDATA": (b"<![CDATA[0]]>", 2000),
-    "no item 5": (b"5", 2000),
+    "index 1": (b"1", ACCENTS),
+    "index 0": (b"0", ABC),
+    "leading zeros": (b"00", ABC),
+    "not a number": (b"x", ACCENTS),
+    "a sign": (b"+1", ACCENTS),
+    "a space": (b" 0", ACCENTS),
+    "a reference": (b"&#48;", ACCENTS),
+    "a comment first": (b"<!---->0", ACCENTS),
+    "CDATA": (b"<![CDATA[0]]>", ACCENTS),
+    "no item 5": (b"5", ACCENTS),
     "empty": (b"", 0),
 }
-SCANNED_MORE = {"empty": 2000}  # the scan charges a cell it does not know the longest
-LENGTHS = [3, 2000]
-ITEMS = b"<si><t>abc</t></si><si><t>" + "é".encode() * 1000 + b"</t></si>"
+SCANNED_MORE = {"empty": ACCENTS}  # the scan charges a cell it does not know the dearest
+
+
+def test_what_holding_a_text_costs() -> None:
+    """Calamine's UTF-8 copy and two Python copies, as wide as the widest character needs."""
+    assert [held_bytes(t) for t in ("abc", "é", "€", "😀", "a😀")] == [9, 4, 7, 12, 5 + 16]
+    wide = "a" * 1000 + "😀"
+    assert sys.getsizeof(wide) > 4 * len(wide), "Python holds 4 bytes a character"
+    assert held_bytes(wide) == 1004 + 2 * 4 * 1001
 
 
 def _charges(cells: bytes) -> tuple[int, int | None]:
     """What the scan and the walk charge for a sheet of these cells (None: the walk refuses)."""
     sheet = SHEET_START + cells + SHEET_END
-    scan = Scan(LENGTHS)
+    scan = Scan(ITEM_CHARGES)
     scan.feed(sheet)
     workbook = WorkbookCells("blad.xlsx")
-    walk = StringCopies(workbook, "sheet1", LENGTHS)
+    walk = StringCopies(workbook, "sheet1", ITEM_CHARGES)
     try:
         walk.feed(sheet)
         walk.close()
@@ -162,7 +176,9 @@ def test_a_cell_is_charged_its_item_only_where_its_index_is_certain(case: str) -
     assert _charges(_shown([value])) == (SCANNED_MORE.get(case, charge), charge)
 
 
-# a cell of type `s` spelled otherwise than spreadsheet programs do, showing item 1 (2,000 bytes)
+# a cell of type `s` spelled otherwise than spreadsheet programs do, showing item 1; the last two
+# from a sixth review: quick-xml ends a tag at a `>` outside quotes, wherever a quote opens, and
+# calamine reads a quote not after `=` as part of a key, and a value as running to the tag's end
 SPELLED = {
     "single quotes": b"<c r=\"A1\" t='s'><v>1</v></c>",
     "spaces around =": b'<c r="A1" t = "s"><v>1</v></c>',
@@ -171,12 +187,14 @@ SPELLED = {
     "no space before it": b'<c r="A1"t="s"><v>1</v></c>',
     "a prefix": b'<x:c r="A1" t="s"><x:v>1</x:v></x:c>',
     "a second value": b'<c r="A1" t="s"><v>0</v><v>1</v></c>',
+    "a cell in a quote": b'<c r="A1" s="0" \' <c r="A1" t="s"><v>0</v></c>\'><v>1</v></c>',
+    "an unclosed value": b'<c r="A1" \'a="x" t=\'s><v>1</v></c>',
 }
 
 
 @pytest.mark.parametrize("case", sorted(set(CHARGES) - {"no item 5"}) + sorted(SPELLED))
 def test_the_charge_is_never_less_than_what_calamine_holds(case: str, tmp_path: Path) -> None:
-    """The same cells read by calamine: what each holds is no longer than what the scan and the
+    """The same cells read by calamine: what each holds is no more than what the scan and the
     walk charge (item 5 does not exist: calamine refuses the sheet; the walk refuses what is not
     XML, and so do the bounds). The items are plain: calamine reads them alike from the workbook
     as delivered and as it is given."""
@@ -185,16 +203,56 @@ def test_the_charge_is_never_less_than_what_calamine_holds(case: str, tmp_path: 
     )
     path = _xlsx(tmp_path / "blad.xlsx", SST_HEAD + ITEMS + b"</sst>", cells)
     held = _calamine(path)
-    holds = len(str(held[0][0]).encode()) if held else 0
+    holds = held_bytes(str(held[0][0])) if held else 0
     scanned, walked = _charges(cells)
     assert holds <= scanned and (walked is None or holds <= walked)
     if case in SPELLED:
-        assert holds == 2000, "calamine shows item 1"
+        assert holds == ACCENTS, "calamine shows item 1"
 
 
-def test_other_cell_types_are_not_charged() -> None:
-    """Only cells of type `s` show a shared string."""
-    assert _charges(_shown([b"1"], kind=b"n") + _shown([b"1"], kind=b"str")) == (0, 0)
+@pytest.mark.parametrize("case", ["a cell in a quote", "an unclosed value"])
+def test_cells_that_are_no_xml_are_charged_in_a_large_sheet(case: str, tmp_path: Path) -> None:
+    """A sixth review: in pieces over 16 KiB the bounds count cell tags from their bytes, without
+    reading XML, and the sheet passed with 300 cells of 1 MB each charged 1 byte, or nothing."""
+    cells = b"".join(b'<row r="%d">' % n + SPELLED[case].replace(b"A1", b"A%d" % n) + b"</row>"
+                     for n in range(1, 2 * CELLS + 1))  # fmt: skip
+    path = _xlsx(tmp_path / "blad.xlsx", SST_HEAD + _items(b"k", LONG) + b"</sst>", cells)
+    assert len(cells) > 16 << 10
+    with pytest.raises(DeliveryError, match="te veel tekst"):
+        check_workbook_zip(path)
+
+
+def test_other_cell_types_are_charged_nothing_where_it_matters() -> None:
+    """Cells of another type written as spreadsheet programs write them are charged nothing once
+    they could charge more than PIECE_ALLOWANCE; fewer are charged the dearest item each."""
+    few = _shown([b"1"], kind=b"n") + _shown([b"1"], kind=b"str")
+    assert _charges(few) == (2 * ACCENTS, 0)
+    many = b"".join(_shown([b"1"], kind=kind) for kind in (b"n", b"str", b"b") * 200)
+    assert 600 * ACCENTS > PIECE_ALLOWANCE
+    assert _charges(many + b'<row r="9"><c r="A9" s="2"><v>4</v></c></row>') == (0, 0)
+
+
+def test_one_shared_string_with_one_emoji_is_held_four_bytes_a_character(tmp_path: Path) -> None:
+    """A sixth review: 250 cells of a 1 MiB string with one emoji were 250 MiB to the bound, and
+    2.4 GB in Python (4 bytes a character, and a stripped copy). 90 cells of 900,000 characters:
+    243 MB charged 3 bytes a character, 729 MB as held."""
+    text = LONG + "😀".encode()
+    path = _xlsx(tmp_path / "breed.xlsx", SST_HEAD + _items(text) + b"</sst>", _shown([b"0"] * 90))
+    with pytest.raises(DeliveryError, match="te veel tekst"):
+        check_workbook_zip(path)
+
+
+def test_a_shared_string_longer_than_a_million_characters_is_refused(tmp_path: Path) -> None:
+    """A sixth review: one shared string of 250 MB took the bounds 1.8 GB to read. Excel holds
+    32,767 characters in a cell; an item is refused past 1,000,000, before it is held whole."""
+    text = base64.b64encode(random.Random(7).randbytes(22_500_000))  # 30,000,000 characters
+    path = _xlsx(tmp_path / "lang.xlsx", SST_HEAD + _items(text) + b"</sst>", _shown([b"0"]))
+    tracemalloc.start()
+    with pytest.raises(DeliveryError, match="te lang"):
+        check_workbook_zip(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 64 << 20, f"{peak / 2**20:.0f} MiB"
 
 
 def test_a_sheet_the_scan_cannot_cut_is_walked(tmp_path: Path) -> None:
