@@ -64,7 +64,9 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, float):
         if math.isnan(value):
             return None
-        return str(int(value)) if value.is_integer() else repr(value)
+        # a whole number as one, up to 16 digits (floats hold 15–17 exactly); beyond, as Python
+        # writes a float: `str(int(1e308))` is 309 digits from 5 bytes of XML (a seventh review)
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0):
             return value.date().isoformat()

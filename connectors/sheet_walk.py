@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,8 +101,10 @@ class WorkbookCells:
     text: int = 0  # text of cells so far as held once read (`held_bytes`), each copy counted
     # shared-strings parts by member: what holding each item costs (`held_bytes`), and the part
     # written anew (`connectors.shared_strings`)
-    string_charges: dict[str, list[int]] = field(default_factory=dict)
-    strings_anew: dict[str, bytes] = field(default_factory=dict)
+    string_charges: dict[str, Sequence[int]] = field(default_factory=dict)
+    strings_anew: dict[str, bytes | bytearray] = field(default_factory=dict)
+    string_items: int = 0  # shared strings in all parts so far, and their bytes written anew
+    string_bytes: int = 0
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the

@@ -124,7 +124,7 @@ _STAMP = dt.datetime(1980, 1, 1)  # the members' time: the zip's earliest (calam
 
 
 def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
-                  anew: Mapping[str, bytes] | None = None) -> bytes:  # fmt: skip
+                  anew: Mapping[str, bytes | bytearray] | None = None) -> bytes:  # fmt: skip
     """The zip written anew from these members of `blob` (zipfile's `infolist()`) as zipfile
     found them: their packed bytes (all together no more than the file holds: the bounds see to
     that) behind fresh local headers, then one central directory and one end record, nothing
@@ -148,7 +148,7 @@ def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
     return out.getvalue()
 
 
-def _deflated(data: bytes) -> bytes:
+def _deflated(data: bytes | bytearray) -> bytes:
     """`data` deflated raw, as a zip member holds it (quickly: calamine reads it once)."""
     packer = zlib.compressobj(1, zlib.DEFLATED, -15)
     return packer.compress(data) + packer.flush()

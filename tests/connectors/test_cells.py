@@ -59,3 +59,16 @@ def test_dropping_blank_rows_keeps_exactly_the_rows_with_a_value(rows: list[list
     numbers = list(range(10, 10 + len(rows)))
     kept = [(r, n) for r, n in zip(rows, numbers, strict=True) if any(r)]
     assert drop_blank_rows(rows, numbers) == ([r for r, _ in kept], [n for _, n in kept])
+
+
+def test_a_huge_whole_number_is_written_as_a_float_not_in_digits() -> None:
+    """A seventh review: `12345e304` (9 bytes of XML) was written as its 309 digits, so 5,000,000
+    such cells held 1.5 billion characters that no bound counted. Up to 16 digits a whole number
+    is written as one (an incident number, an employee number); beyond, as Python writes a
+    float."""
+    assert cell_text(12345e304) == "1.2345e+308"
+    assert cell_text(1e16) == "1e+16"
+    assert cell_text(9_999_999_999_999_998.0) == "9999999999999998"
+    assert cell_text(1_234_567_890_123_456.0) == "1234567890123456"
+    assert cell_text(-42.0) == "-42"
+    assert max(len(cell_text(v) or "") for v in (1e300, -1.7976931348623157e308, 2.0**60)) <= 24
