@@ -1,6 +1,6 @@
 """Throughput of one large delivery: the raw reader alone vs everything `monitor check` does.
 
-    .venv/bin/python bench/check.py [--rows 100000]
+    .venv/bin/python bench/check.py [--rows 100000] [--shared-strings]
 
 Builds a vendor CSV and a GIR-style xlsx of N rows in a temporary folder, then prints rows/s
 for `read_delivery` and for `check_file` (read, recognise, harmonise, validate, batch checks),
@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import xlsxwriter
 from national import raw_rows  # bench/national.py
 from openpyxl import Workbook
 
@@ -61,6 +62,29 @@ def write_xlsx(path: Path, rows: int) -> None:
     workbook.save(path)
 
 
+def write_xlsx_shared(path: Path, rows: int) -> None:
+    """The same export as Excel saves it: its texts as shared strings (XlsxWriter), a free text of
+    ~150 characters of its own on every row (the bounds then count the strings every cell shows,
+    `connectors/string_copies.py`)."""
+    words = ("collega", "werd", "uitgescholden", "bij", "controle", "op", "de", "markt", "en",
+             "daarna", "bedreigd", "door", "twee", "personen", "met", "een", "fiets")  # fmt: skip
+    workbook = xlsxwriter.Workbook(path)
+    sheet, dates = workbook.add_worksheet("Export"), workbook.add_format({"num_format": "d-m-yyyy"})
+    for row, title in enumerate(("Incidentregistratie agressie en geweld", "Gemeente: Amsterdam")):
+        sheet.write_string(row, 0, title)
+    sheet.write_row(4, 0, GIR_HEADER)
+    for i in range(rows):
+        day = dt.datetime(2025, 5, 1 + i % 28)
+        text = " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(24))[:150]
+        sheet.write_row(5 + i, 0, [f"A-{i}", day, "09:15", day, "Amsterdam", "X", None, None, None,
+                                   None, None, None, None, None, "Telefoon", "Handhaving", "Nee",
+                                   "Nee", "Ja", "Ja", "Ja", 1, "Geen letsel", 0, str(i % 500),
+                                   f"{i}: {text}"])  # fmt: skip
+        sheet.write_datetime(5 + i, 1, day, dates)
+        sheet.write_datetime(5 + i, 3, day, dates)
+    workbook.close()
+
+
 def measure(path: Path, org: str, rows: int) -> None:
     """Rows per second for the raw reader and for the whole check."""
     profile = next(p for p in load_profiles() if p.id in ("vendor_csv", "gir_gemeente")
@@ -97,7 +121,11 @@ def main() -> None:
     """Build both deliveries and measure them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--shared-strings", action="store_true",
+                        help="the xlsx as Excel saves it: texts as shared strings, a free text "
+                        "of its own on every row")  # fmt: skip
+    arguments = parser.parse_args()
+    rows = arguments.rows
     root = Path(tempfile.mkdtemp(prefix="monitor-bench-check-"))
     try:
         csv_path, xlsx_path = (
@@ -105,7 +133,7 @@ def main() -> None:
             root / "GIR_GM0363_2025-K2.xlsx",
         )
         write_csv(csv_path, rows)
-        write_xlsx(xlsx_path, rows)
+        (write_xlsx_shared if arguments.shared_strings else write_xlsx)(xlsx_path, rows)
         warm_up(root)
         measure(csv_path, "GM0344", rows)
         measure(xlsx_path, "GM0363", rows)
