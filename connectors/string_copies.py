@@ -23,9 +23,10 @@ PIECE_ALLOWANCE that way is not searched for tags of other types (~0.7 s for 2.5
 type `s`). The pieces are cut after their last `>`, which no `<c` or `:c` holds, or, in a text
 over 1 MiB without one, before its last byte: a pattern cut in two only charges more.
 
-The sheets are counted only when their bytes could hold enough cells to pass the limit with the
-dearest item (`could_pass`; a cell of type `s` with a value takes MIN_CELL_BYTES at least):
-never for a workbook without long texts.
+The bounds read the shared strings before the sheets, and count a sheet as it is read
+(`Copies`), only when the sheets' bytes could hold enough cells to pass the limit with the dearest
+item (`could_pass`; a cell of type `s` with a value takes MIN_CELL_BYTES at least): never for a
+workbook without long texts.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from __future__ import annotations
 import collections
 import re
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from connectors.sheet_walk import MAX_TEXT_BYTES, WorkbookCells
-from connectors.zip_members import CHUNK_BYTES, ZipMembers
+from connectors.zip_members import CHUNK_BYTES
 
 MIN_CELL_BYTES = 16  # `<c t='s><v>1</v></c>`: the least a cell of type `s` with a value takes
 PIECE_ALLOWANCE = 1 << 20  # a piece whose other cells could charge more is searched for types
@@ -69,25 +70,27 @@ def item_charges(workbook: WorkbookCells) -> Sequence[int]:
     return [max(p[i] if i < len(p) else 0 for p in parts) for i in range(size)]
 
 
-def count_copies(members: ZipMembers, infos: list[zipfile.ZipInfo], sheets: frozenset[str],
-                 workbook: WorkbookCells, binary: Callable[[bytes], bool]) -> None:  # fmt: skip
-    """The shared strings the cells of every member calamine may read as a sheet show (by
-    `infos`' names in `sheets`; one that starts `binary` is none), counted as held once read
-    (see the module)."""
-    read = [info for info in infos if info.filename in sheets]
-    if not could_pass(workbook, sum(info.file_size for info in read)):
-        return
-    charges = item_charges(workbook)
-    for info in read:
-        with members.pieces(info) as pieces:
-            chunk = next(pieces)
-            if binary(chunk):
-                continue
-            scan = Scan(charges)
-            while chunk:
-                scan.feed(chunk)
-                chunk = next(pieces)
-        workbook.add_text(scan.close())
+def copies_to_count(
+    workbook: WorkbookCells, sheets: Sequence[zipfile.ZipInfo]
+) -> Sequence[int] | None:
+    """What holding each item costs, when the `sheets` are to be counted (`could_pass`, with
+    every shared-strings part read); else None."""
+    return (
+        item_charges(workbook) if could_pass(workbook, sum(i.file_size for i in sheets)) else None
+    )
+
+
+class Copies:
+    """A sheet's shared-string copies counted as its pieces come (`Scan`), charged at `close`."""
+
+    def __init__(self, workbook: WorkbookCells, charges: Sequence[int]) -> None:
+        self.workbook, self.scan = workbook, Scan(charges)
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        self.scan.feed(chunk)
+
+    def close(self) -> None:
+        self.workbook.add_text(self.scan.close())
 
 
 class Scan:

@@ -42,7 +42,7 @@ import re
 import string
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
@@ -65,7 +65,7 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
-from connectors.string_copies import count_copies
+from connectors.string_copies import Copies, copies_to_count
 from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -114,10 +114,15 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             infos = archive.infolist()
             _check_declared(path, infos, len(data) if data is not None else path.stat().st_size)
             sheets = _sheet_members(path, members)
+            # the shared strings first: a sheet's copies of them are counted as it is read
+            strings = [i for i in infos if shared_strings_part(_key(i.filename))]
             unzipped = 0
+            for info in strings:
+                unzipped = _stream_member(members, info, unzipped, workbook, sheets, None)
+            charges = copies_to_count(workbook, [i for i in infos if i.filename in sheets])
             for info in infos:
-                unzipped = _stream_member(members, info, unzipped, workbook, sheets)
-            count_copies(members, infos, sheets, workbook, _binary)
+                if info not in strings:
+                    unzipped = _stream_member(members, info, unzipped, workbook, sheets, charges)
             if anew and data is not None:  # calamine reads the shared strings written anew
                 written = canonical_zip(data, infos, workbook.strings_anew)
     # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag
@@ -242,10 +247,11 @@ class _Member(Protocol):
     def close(self) -> None: ...
 
 
-def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
-                   workbook: WorkbookCells, sheets: frozenset[str]) -> int:  # fmt: skip
+def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int, workbook: WorkbookCells,
+                   sheets: frozenset[str], charges: Sequence[int] | None) -> int:  # fmt: skip
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
-    read it as a sheet (a sheet the scan cannot bound is read again and walked)."""
+    read it as a sheet (a sheet the scan cannot bound is read again and walked), its copies of
+    the shared strings counted when there are `charges`."""
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
     name = _sheet_name(info)
     cells, spaces, known = workbook.cells, workbook.spaces, len(workbook.sheets)
@@ -253,7 +259,8 @@ def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int,
     def readers(kind: type[_Scan] | type[SpreadsheetMLWalk]) -> Callable[[bytes], list[_Member]]:
         """The readers, chosen by the member's first bytes: binary, it is no sheet."""
         return lambda start: _readers(workbook, info.filename, name, ods,
-                                      kind if sheet and not _binary(start) else None)  # fmt: skip
+                                      kind if sheet and not _binary(start) else None,
+                                      charges)  # fmt: skip
 
     if sheet:
         try:
@@ -270,12 +277,15 @@ def _sheet_name(info: zipfile.ZipInfo) -> str:
 
 
 def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
-             sheet: type[_Scan] | type[SpreadsheetMLWalk] | None) -> list[_Member]:  # fmt: skip
+             sheet: type[_Scan] | type[SpreadsheetMLWalk] | None,
+             charges: Sequence[int] | None) -> list[_Member]:  # fmt: skip
     """What reads a member: the OpenDocument walk for `content.xml`, the scan or walk of an
-    xlsx sheet for a sheet, the count check of shared strings."""
+    xlsx sheet for a sheet (and the count of its copies of shared strings), the shared strings."""
     readers: list[_Member] = [OpenDocumentWalk(workbook, name)] if ods else []
     if sheet is not None:
         readers.append(sheet(workbook, name))
+        if charges is not None:
+            readers.append(Copies(workbook, charges))
     if shared_strings_part(_key(member)):
         readers.append(SharedStrings(workbook, member))
     return readers
