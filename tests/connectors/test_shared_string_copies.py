@@ -24,7 +24,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from connectors import shared_strings
-from connectors.sheet_walk import MAX_TEXT_BYTES, held_bytes
+from connectors.sheet_walk import MAX_TEXT_BYTES, WorkbookCells, held_bytes
 from connectors.string_copies import PIECE_ALLOWANCE, Scan
 from connectors.workbook_bounds import bounded_workbook, check_workbook_zip
 from connectors.zip_members import CHUNK_BYTES
@@ -339,3 +339,61 @@ def test_phonetic_runs_spaces_and_prefixes_read_the_same_as_delivered(tmp_path: 
         delivered = _calamine(path)
         assert _calamine(bounded_workbook(path, path.read_bytes())) == delivered, name
     assert [row[0] for row in delivered] == ["voorvoegsel"]
+
+
+PLAIN_TEXTS = ["gewoon", " spaties ", "regel\r\neen\rtwee\nx", "a &amp; b &lt;c&gt; &quot;d&apos;",
+               "é ü — 😀", "", "\t", "_x000D_", "x" * 5000]  # fmt: skip
+
+
+def _read_part(
+    part: bytes, plain_max: int, monkeypatch: pytest.MonkeyPatch
+) -> tuple[bytes, list[int]]:
+    """The part written anew and its charges, read with parts up to `plain_max` bytes plain."""
+    monkeypatch.setattr(shared_strings, "PLAIN_MAX_BYTES", plain_max)
+    workbook = WorkbookCells("blad.xlsx")
+    reader = shared_strings.SharedStrings(workbook, "xl/sharedStrings.xml")
+    for start in range(0, len(part), 7):  # in small pieces, as a stream
+        reader.feed(part[start : start + 7])
+    reader.close()
+    return bytes(workbook.strings_anew["xl/sharedStrings.xml"]), list(
+        workbook.string_charges["xl/sharedStrings.xml"])  # fmt: skip
+
+
+@pytest.mark.parametrize("preserve", [False, True])
+def test_a_plain_part_is_read_as_expat_reads_it(
+    preserve: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel's and XlsxWriter's parts are read by regular expressions: the same items as expat
+    gives (line ends, entities, trimming), written anew alike."""
+    tag = b'<t xml:space="preserve">' if preserve else b"<t>"
+    items = b"".join(b"<si>" + tag + t.encode() + b"</t></si>" for t in PLAIN_TEXTS)
+    part = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main" count="9" uniqueCount="9">' + items
+            + b"</sst>")  # fmt: skip
+    assert shared_strings.PLAIN_HEAD.match(part), "the plain way reads it"
+    plain, streamed = _read_part(part, 1 << 20, monkeypatch), _read_part(part, 0, monkeypatch)
+    assert plain == streamed
+    assert b"<si><t>a &amp; b &lt;c&gt; \"d'</t></si>" in plain[0]
+    assert b"<si><t>regel\neen\ntwee\nx</t></si>" in plain[0]
+    spaces = b'<si><t xml:space="preserve"> spaties </t></si>' if preserve else b"<si><t>spaties"
+    assert spaces in plain[0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<si><t>a&#233;</t></si>", b"<si><t>a]]>b</t></si>", b"<si><r><t>rijk</t></r></si>",
+     b"<si><t>a\x01b</t></si>", b" <si><t>x</t></si>", b"<si><t>\xff</t></si>"],
+)  # fmt: skip
+def test_a_part_that_is_not_plain_is_left_to_expat(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reference, `]]>`, rich text, a control character, a space between items, no UTF-8:
+    expat reads the part (and refuses what is no XML), whatever the plain way would make of it."""
+    part = SST_HEAD + body + b"</sst>"
+    try:
+        streamed = _read_part(part, 0, monkeypatch)
+    except DeliveryError:
+        with pytest.raises(DeliveryError):
+            _read_part(part, 1 << 20, monkeypatch)
+        return
+    assert _read_part(part, 1 << 20, monkeypatch) == streamed
