@@ -6,16 +6,20 @@ that takes knowing which string each cell shows, and calamine finds the items an
 its own way (quick-xml's events, an item ending at the first `</si>`): a fifth review found
 eight ways in which a regular expression or expat saw other items than calamine did.
 
-So calamine never reads a workbook's own shared-strings part. `SharedStrings` reads it with
-expat (fed in pieces, as the bounds decompress it) and writes it anew: one plain
-`<si><t>…</t></si>` per item (`xml:space="preserve"` where it starts or ends with a space, `<si/>`
-when empty), the text escaped, which any reader reads as the same items in the same order. `connectors.workbook_bounds` puts that part in the
+So calamine never reads a workbook's own shared-strings part. `SharedStrings` reads it (expat,
+fed in pieces as the bounds decompress it; a part as Excel writes it by regular expressions,
+PLAIN_HEAD) and writes it anew: one plain `<si><t>…</t></si>` per item (`xml:space="preserve"`
+where it starts or ends with a space, `<si/>` when empty), the text escaped, which any reader
+reads as the same items in the same order. `connectors.workbook_bounds` puts that part in the
 workbook calamine opens, and `connectors.string_copies` bounds the copies with what holding
-each item costs (`held_bytes`), kept here. An item over MAX_ITEM_CHARACTERS is refused. For a workbook as spreadsheet programs write it, calamine reads the same text from the
-part written anew as from its own: an item is an `<si>` (any prefix) inside the `<sst>`, its
-text that of its `<t>` elements outside a phonetic run (`<rPh>`), each trimmed of spaces, tabs
-and line ends unless it keeps them (`xml:space="preserve"`). Excel's `_xHHHH_` escapes are left
-for calamine to resolve, as before (they only shorten a text).
+each item costs (`held_bytes`), kept here. An item over MAX_ITEM_CHARACTERS is refused, and the
+items of all parts together are held to MAX_CELLS.
+
+For a workbook as spreadsheet programs write it, calamine reads the same text from the part
+written anew as from its own: an item is an `<si>` (any prefix) inside the `<sst>`, its text
+that of its `<t>` elements outside a phonetic run (`<rPh>`), each trimmed of spaces, tabs and
+line ends unless it keeps them (`xml:space="preserve"`). Excel's `_xHHHH_` escapes are left for
+calamine to resolve, as before (they only shorten a text).
 """
 
 from __future__ import annotations

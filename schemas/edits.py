@@ -108,8 +108,8 @@ EDITS: dict[str, Edit] = {  # keyed by EditCode; a plain code from a frame finds
             ),
             raised_in=(
                 *("connectors", "connectors.delimited", "connectors.jsonl", "connectors.limits"),
-                *("connectors.recognise", "connectors.sheet_walk", "connectors.spreadsheet"),
-                "connectors.workbook_bounds",
+                *("connectors.recognise", "connectors.shared_strings", "connectors.sheet_walk"),
+                *("connectors.spreadsheet", "connectors.workbook_bounds"),
                 *("pipeline.ingest.process", "pipeline.night.steps"),
                 "portal.isolation",
             ),
