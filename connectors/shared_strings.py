@@ -58,7 +58,7 @@ PLAIN_HEAD = re.compile(
     rb'schemas\.openxmlformats\.org/spreadsheetml/2006/main"(?: count="[0-9]{1,10}")?'
     rb'(?: uniqueCount="[0-9]{1,10}")?>'
 )
-PLAIN_ITEMS = re.compile(rb'(?:<si><t(?: xml:space="preserve")?>[^<]*</t></si>)*')
+PLAIN_ITEM_BYTES = re.compile(rb'<si><t(?: xml:space="preserve")?>[^<]*</t></si>')
 PLAIN_ITEM = re.compile(r'<si><t( xml:space="preserve")?>([^<]*)</t></si>')
 # what expat refuses in a text: a character XML does not allow (a control character, U+FFFE,
 # U+FFFF), `]]>`; and what it reads otherwise: an entity or reference other than the five
@@ -144,16 +144,24 @@ class SharedStrings:
         items as expat gives them: line ends as line feeds, the entities resolved, trimmed unless
         they keep their spaces."""
         head = PLAIN_HEAD.match(part)
-        if head is None or not part.endswith(TAIL):
+        end = len(part) - len(TAIL)  # the head and the tail are ASCII, and plain text
+        if head is None or not part.endswith(TAIL) or not _plain_text(part):
             return False
-        body = part[head.end() : len(part) - len(TAIL)]
-        if PLAIN_ITEMS.fullmatch(body) is None or not _plain_text(body):
+        # nothing but plain items up to the tail, checked one item at a time (one regular
+        # expression for all of them kept a mark for each: 570 MB for 1,900,000 items)
+        position = head.end()
+        for tiled in PLAIN_ITEM_BYTES.finditer(part, position, end):
+            if tiled.start() != position:
+                return False
+            position = tiled.end()
+        if position != end:
             return False
         try:
-            text = body.decode("utf-8")
+            text = part.decode("utf-8")
         except UnicodeDecodeError:
             return False
-        for kept, item in PLAIN_ITEM.findall(text):
+        for match in PLAIN_ITEM.finditer(text, head.end(), len(text) - len(TAIL)):  # millions
+            kept, item = match[1], match[2]
             if "\r" in item:
                 item = item.replace("\r\n", "\n").replace("\r", "\n")
             if "&" in item:
@@ -241,7 +249,8 @@ class SharedStrings:
 
 
 def _plain_text(body: bytes) -> bool:
-    """Whether expat reads the text in `body` as it is, the five entities resolved."""
+    """Whether expat reads the text in `body` as it is, the five entities resolved (the head
+    and tail of a plain part hold none of what it looks for)."""
     if len(body.translate(None, CONTROL)) != len(body) or any(b in body for b in NOT_ALLOWED):
         return False
     return body.count(b"&") == sum(body.count(entity) for entity in PREDEFINED)

@@ -397,3 +397,19 @@ def test_a_part_that_is_not_plain_is_left_to_expat(
             _read_part(part, 1 << 20, monkeypatch)
         return
     assert _read_part(part, 1 << 20, monkeypatch) == streamed
+
+
+def test_a_plain_part_of_many_items_is_read_in_little_memory() -> None:
+    """The plain way checked a part as one match of all its items, which kept a mark for each:
+    570 MB for 1,900,000 items of one character. 150,000 such items (2.5 MB) now take a few MB more
+    than the part itself."""
+    part = SST_HEAD + b"<si><t>a</t></si>" * 150_000 + b"</sst>"
+    reader = shared_strings.SharedStrings(WorkbookCells("blad.xlsx"), "xl/sharedStrings.xml")
+    tracemalloc.start()
+    for start in range(0, len(part), CHUNK_BYTES):
+        reader.feed(part[start : start + CHUNK_BYTES])
+    reader.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(reader.charges) == 150_000
+    assert peak < 4 * len(part), f"{peak / 2**20:.0f} MiB for a part of {len(part) / 2**20:.0f} MiB"
