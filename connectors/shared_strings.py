@@ -80,8 +80,8 @@ def _local(name: str) -> str:
 
 class SharedStrings:
     """One shared-strings part read as it comes (`feed`); `close` keeps what holding each of its
-    items costs (`held_bytes`) in `workbook.string_charges` and the part written anew in
-    `workbook.strings_anew`, both by `member`. Refused (S01): more than MAX_CELLS items, one of
+    items costs (`held_bytes`) in `workbook.string_charges` (the dearest at each position over
+    the parts) and the part written anew in `workbook.strings_anew` by `member`. Refused (S01): more than MAX_CELLS items, one of
     more than MAX_ITEM_CHARACTERS, XML that is not well-formed or not UTF-8, a DOCTYPE or
     entity."""
 
@@ -133,7 +133,7 @@ class SharedStrings:
         else:
             self._parse(b"", True)
         count = len(self.charges)
-        self.workbook.string_charges[self.member] = self.charges
+        _merge(self.workbook.string_charges, self.charges)
         self.written[len(START) : len(HEAD) - 1] = (
             b' count="%d" uniqueCount="%d"' % (count, count)).ljust(COUNTS_WIDTH)  # fmt: skip
         self.written += TAIL
@@ -246,6 +246,15 @@ class SharedStrings:
         if workbook.string_bytes > MAX_UNZIPPED_BYTES:
             raise over_limit("de gedeelde teksten van de werkmap zijn te groot (bytes)",
                              MAX_UNZIPPED_BYTES, workbook.file)  # fmt: skip
+
+
+def _merge(into: array.array[int], charges: array.array[int]) -> None:
+    """Each position of `into` the dearest of the two (in time with the items of the part: a
+    seventh review's 2,000 parts were merged position by position for each, 78 s)."""
+    common = min(len(into), len(charges))
+    if common:
+        into[:common] = array.array("q", map(max, into[:common], charges[:common]))
+    into.extend(charges[common:])
 
 
 def _plain_text(body: bytes) -> bool:

@@ -24,9 +24,9 @@ opens the file. The XML must be UTF-8 and at most MAX_XML_DEPTH deep.
 
 from __future__ import annotations
 
+import array
 import re
 import xml.parsers.expat
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,9 +99,9 @@ class WorkbookCells:
 
     spaces: int = 0  # OpenDocument `text:s` spaces so far
     text: int = 0  # text of cells so far as held once read (`held_bytes`), each copy counted
-    # shared-strings parts by member: what holding each item costs (`held_bytes`), and the part
-    # written anew (`connectors.shared_strings`)
-    string_charges: dict[str, Sequence[int]] = field(default_factory=dict)
+    # what holding each shared string costs (`held_bytes`): the dearest at its position over the
+    # parts read (calamine reads one); and each part written anew (`connectors.shared_strings`)
+    string_charges: array.array[int] = field(default_factory=lambda: array.array("q"))
     strings_anew: dict[str, bytes | bytearray] = field(default_factory=dict)
     string_items: int = 0  # shared strings in all parts so far, and their bytes written anew
     string_bytes: int = 0

@@ -49,9 +49,8 @@ OTHER_TYPE = re.compile(_REFERENCE + rb'(?: t="(?:n|b|e|d|str|inlineStr)")?/?>')
 
 
 def dearest(workbook: WorkbookCells) -> int:
-    """What holding the workbook's dearest shared string costs, over all its parts."""
-    return max((max(charges, default=0) for charges in workbook.string_charges.values()),
-               default=0)  # fmt: skip
+    """What holding the workbook's dearest shared string costs."""
+    return max(workbook.string_charges, default=0)
 
 
 def could_pass(workbook: WorkbookCells, sheet_bytes: int) -> bool:
@@ -60,24 +59,14 @@ def could_pass(workbook: WorkbookCells, sheet_bytes: int) -> bool:
     return workbook.text + sheet_bytes // MIN_CELL_BYTES * dearest(workbook) > MAX_TEXT_BYTES
 
 
-def item_charges(workbook: WorkbookCells) -> Sequence[int]:
-    """What holding each item costs: the dearest at its position over the parts (calamine reads
-    one of them)."""
-    parts = list(workbook.string_charges.values())
-    if len(parts) == 1:
-        return parts[0]
-    size = max(map(len, parts), default=0)
-    return [max(p[i] if i < len(p) else 0 for p in parts) for i in range(size)]
-
-
 def copies_to_count(
     workbook: WorkbookCells, sheets: Sequence[zipfile.ZipInfo]
 ) -> Sequence[int] | None:
     """What holding each item costs, when the `sheets` are to be counted (`could_pass`, with
     every shared-strings part read); else None."""
-    return (
-        item_charges(workbook) if could_pass(workbook, sum(i.file_size for i in sheets)) else None
-    )
+    if could_pass(workbook, sum(info.file_size for info in sheets)):
+        return workbook.string_charges
+    return None
 
 
 class Copies:

@@ -126,9 +126,10 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
             if anew and data is not None:  # calamine reads the shared strings written anew
                 written = canonical_zip(data, infos, workbook.strings_anew)
     # a broken stream (zlib.error), an offset below 0 or a name not in the encoding its flag
-    # names (ValueError) are a broken file as much as the others
+    # names (ValueError), XML in an encoding no codec reads (LookupError, from expat) are a
+    # broken file as much as the others
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
-            RuntimeError, zlib.error, ValueError) as exc:  # fmt: skip
+            RuntimeError, zlib.error, ValueError, LookupError) as exc:  # fmt: skip
         raise DeliveryError(
             EditCode.S01, f"geen geldig Excel-bestand ({exc})", file=path.name
         ) from exc
