@@ -35,6 +35,7 @@ import collections
 import re
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from connectors.sheet_walk import MAX_TEXT_BYTES, WorkbookCells
 from connectors.zip_members import CHUNK_BYTES
@@ -59,21 +60,28 @@ def could_pass(workbook: WorkbookCells, sheet_bytes: int) -> bool:
     return workbook.text + sheet_bytes // MIN_CELL_BYTES * dearest(workbook) > MAX_TEXT_BYTES
 
 
-def copies_to_count(
-    workbook: WorkbookCells, sheets: Sequence[zipfile.ZipInfo]
-) -> Sequence[int] | None:
+def copies_to_count(workbook: WorkbookCells, sheets: Sequence[zipfile.ZipInfo]) -> Pricing | None:
     """What holding each item costs, when the `sheets` are to be counted (`could_pass`, with
     every shared-strings part read); else None."""
     if could_pass(workbook, sum(info.file_size for info in sheets)):
-        return workbook.string_charges
+        return Pricing(workbook.string_charges, dearest(workbook))
     return None
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """What holding each item costs, and the dearest (found once: a workbook may have thousands
+    of sheet members and millions of items)."""
+
+    charges: Sequence[int]
+    dearest: int
 
 
 class Copies:
     """A sheet's shared-string copies counted as its pieces come (`Scan`), charged at `close`."""
 
-    def __init__(self, workbook: WorkbookCells, charges: Sequence[int]) -> None:
-        self.workbook, self.scan = workbook, Scan(charges)
+    def __init__(self, workbook: WorkbookCells, pricing: Pricing) -> None:
+        self.workbook, self.scan = workbook, Scan(pricing.charges, pricing.dearest)
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         self.scan.feed(chunk)
@@ -85,8 +93,9 @@ class Copies:
 class Scan:
     """One sheet counted from its bytes (see the module); `close` gives what it charges."""
 
-    def __init__(self, charges: Sequence[int]) -> None:
-        self.charges, self.dearest = charges, max(charges, default=0)
+    def __init__(self, charges: Sequence[int], dearest: int | None = None) -> None:
+        self.charges = charges
+        self.dearest = max(charges, default=0) if dearest is None else dearest
         self.carry = b""
         self.charged = 0
 

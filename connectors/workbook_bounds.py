@@ -42,7 +42,7 @@ import re
 import string
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
@@ -65,7 +65,7 @@ from connectors.sheet_walk import (
     WorkbookCells,
     column_number,
 )
-from connectors.string_copies import Copies, copies_to_count
+from connectors.string_copies import Copies, Pricing, copies_to_count
 from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -249,7 +249,7 @@ class _Member(Protocol):
 
 
 def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int, workbook: WorkbookCells,
-                   sheets: frozenset[str], charges: Sequence[int] | None) -> int:  # fmt: skip
+                   sheets: frozenset[str], charges: Pricing | None) -> int:  # fmt: skip
     """Decompress one member as a stream: count its real bytes, and bound it when calamine may
     read it as a sheet (a sheet the scan cannot bound is read again and walked), its copies of
     the shared strings counted when there are `charges`."""
@@ -279,7 +279,7 @@ def _sheet_name(info: zipfile.ZipInfo) -> str:
 
 def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
              sheet: type[_Scan] | type[SpreadsheetMLWalk] | None,
-             charges: Sequence[int] | None) -> list[_Member]:  # fmt: skip
+             charges: Pricing | None) -> list[_Member]:  # fmt: skip
     """What reads a member: the OpenDocument walk for `content.xml`, the scan or walk of an
     xlsx sheet for a sheet (and the count of its copies of shared strings), the shared strings."""
     readers: list[_Member] = [OpenDocumentWalk(workbook, name)] if ods else []
