@@ -1,11 +1,12 @@
-"""Shared strings as calamine holds them (a fifth adversarial review, 2026-12-06).
+"""Shared strings as calamine holds them (the fifth to ninth adversarial reviews, 2026-12-06).
 
 Calamine copies a shared string into every cell that shows it: 3,000 cells showing one 1 MB
 string aborted the process when the rows were read. A first bound (e5dfe3a) found the items with
-a regular expression and the indexes with expat; the review got past it eight ways, because
-calamine finds both its own way. Now calamine reads the shared strings as the bounds wrote them
-anew (`connectors.shared_strings`), and a cell is charged its item only where its index is
-certain to be calamine's (`connectors.string_copies`).
+a regular expression and the indexes with expat; the fifth review got past it eight ways,
+because calamine finds both its own way. Now calamine reads the shared strings as the bounds
+wrote them anew (`connectors.shared_strings`), and a cell is charged its item only where its
+index is certain to be calamine's (`connectors.string_copies`). The sixth to ninth reviews' finds
+on the way there are here too, each named in its test.
 """
 
 from __future__ import annotations
