@@ -77,7 +77,7 @@ def test_pool_gives_what_process_file_gives_in_file_order(
 def test_a_killed_worker_fails_only_the_delivery_it_was_doing(
     tmp_path: Path, inputs: ProcessingInputs
 ) -> None:
-    vendor_csv(tmp_path, "GM0344", 1, 10_000)
+    vendor_csv(tmp_path, "GM0344", 1, 100_000)  # 0.4-0.75 s of work: killed after 0.05 s
     vendor_csv(tmp_path, "GM0014", 1, 4)
     files = inbox_files(tmp_path)
     order = [files["incidenten_GM0344_2025Q1.csv"], files["incidenten_GM0014_2025Q1.csv"]]
@@ -96,19 +96,19 @@ def kill_when_busy(pool: DeliveryPool) -> None:
     while time.monotonic() < deadline:
         worker = pool._workers[0]
         if worker.job is not None and worker.process.pid is not None:
-            time.sleep(0.2)
+            time.sleep(0.05)
             os.kill(worker.process.pid, signal.SIGKILL)
             return
         time.sleep(0.01)
 
 
 def test_a_delivery_over_its_time_limit_is_an_s01(tmp_path: Path, inputs: ProcessingInputs) -> None:
-    vendor_csv(tmp_path, "GM0344", 1, 60_000)  # seconds of work, whatever the machine
-    with DeliveryPool(inputs, Limits(timeout_s=0.5, workers=1)) as pool:
+    vendor_csv(tmp_path, "GM0344", 1, 100_000)  # 0.4-0.75 s of work here: 2-4x the limit
+    with DeliveryPool(inputs, Limits(timeout_s=0.2, workers=1)) as pool:
         started = time.monotonic()
         (slow,) = pool.process(discover_inbox(tmp_path), {})
         assert time.monotonic() - started < 10
-    assert "langer dan 0.5 seconden" in reason(slow)
+    assert "langer dan 0.2 seconden" in reason(slow)
 
 
 def test_a_delivery_over_its_memory_limit_is_an_s01(
