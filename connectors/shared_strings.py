@@ -168,10 +168,13 @@ class SharedStrings:
                 for entity, character in ENTITIES:
                     item = item.replace(entity, character)
             if len(item) > MAX_ITEM_CHARACTERS:
-                raise over_limit("een gedeelde tekst van de werkmap is te lang (tekens)",
-                                 MAX_ITEM_CHARACTERS, self.workbook.file)  # fmt: skip
+                raise self._too_long()
             self._write(item if kept else item.strip(TRIMMED))
         return True
+
+    def _too_long(self) -> DeliveryError:
+        return over_limit("een gedeelde tekst van de werkmap is te lang (tekens)",
+                          MAX_ITEM_CHARACTERS, self.workbook.file)  # fmt: skip
 
     def _refused(self, reason: str) -> DeliveryError:
         return DeliveryError(
@@ -220,8 +223,7 @@ class SharedStrings:
             self.texts.append(data)
             self.characters += len(data)
             if self.characters > MAX_ITEM_CHARACTERS:
-                raise over_limit("een gedeelde tekst van de werkmap is te lang (tekens)",
-                                 MAX_ITEM_CHARACTERS, self.workbook.file)  # fmt: skip
+                raise self._too_long()
 
     def _write(self, text: str) -> None:
         """One item, written anew (as bytes: a text with one emoji is 4 bytes a character in

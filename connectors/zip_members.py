@@ -25,7 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 
-from connectors.zip_write import METHODS, Packed, write_zip
+from connectors.zip_write import METHODS, Packed, pack, write_zip
 
 CHUNK_BYTES = 1 << 20  # a piece, as the bounds read members
 _MIN_READ = zipfile.ZipExtFile.MIN_READ_SIZE  # zipfile inflates at least this much a read
@@ -136,8 +136,7 @@ def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
     parts = []
     for info in infos:
         if anew and info.filename in anew:
-            data = anew[info.filename]
-            parts.append(Packed(info.filename, zlib.crc32(data), len(data), _deflated(data)))
+            parts.append(pack(info.filename, anew[info.filename]))
             continue
         packed = _packed(blob, info)
         if packed is None or info.flag_bits & _UNREAD_FLAGS or info.compress_type not in METHODS:
@@ -146,9 +145,3 @@ def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
     out = io.BytesIO()
     write_zip(out, parts, _STAMP)
     return out.getvalue()
-
-
-def _deflated(data: bytes | bytearray) -> bytes:
-    """`data` deflated raw, as a zip member holds it (quickly: calamine reads it once)."""
-    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
-    return packer.compress(data) + packer.flush()
