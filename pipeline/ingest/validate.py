@@ -170,13 +170,18 @@ def validate_deliveries(
 
 def _consolidated(frame: pd.DataFrame) -> pd.DataFrame:
     """The same frame with the columns of one type in one block, as a frame built at once has
-    them (a harmonised frame grows a block per field), and in the order of their names.
+    them (a harmonised frame grows a block per field), side by side: ordered by type, then name.
 
     Every delivery's share is pickled to the flow: a share of 14 blocks took four times as long
     to pickle as one of 6. The flow loads a batch of deliveries as one frame: concatenating
     ~400 of them took 0.13 s when profiles ordered their columns differently, 0.03 s in one order.
+    In name order the text columns' block was cut by the typed ones into five runs, each sliced
+    out of every frame: the national sample's 1,439 shares took 0.39 s to concatenate, 0.08 s
+    with each type's columns side by side (the flow concatenates them twice: its quality scores
+    and its load).
     """
-    return pd.DataFrame({name: frame[name] for name in sorted(frame.columns)}, index=frame.index)
+    order = sorted(frame.columns, key=lambda name: (str(frame[name].dtype), name))
+    return pd.DataFrame({name: frame[name] for name in order}, index=frame.index)
 
 
 def _one_delivery(edits: pd.DataFrame, kept: pd.DataFrame, rows_in: int, periode: Periode,

@@ -117,6 +117,13 @@ def test_together_gives_what_one_by_one_gives(
     assert len({o.profile.id for o in opened}) > 3
     orders = {tuple(d.incidents.columns) for d in together if len(d.incidents)}
     assert len(orders) == 1
+    # and the columns of one type side by side: in name order the typed columns cut the text
+    # columns into runs that concatenating sliced out of every frame (~5 times as long)
+    for delivery in (d for d in together if len(d.incidents)):
+        types = [str(t) for t in delivery.incidents.dtypes]
+        runs = [t for i, t in enumerate(types) if i == 0 or t != types[i - 1]]
+        assert len(runs) == len(set(types)), (delivery.file.path.name, types)
+        assert "object" in types and len(set(types)) > 2  # typed columns among the text ones
 
 
 def test_a_delivery_that_breaks_the_pass_fails_alone(
