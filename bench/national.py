@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree import (  # bench/tree.py
+    file_creation_ms,
     lasting_prefect_server,
     monitor_env,
     monitor_run,
@@ -215,6 +216,7 @@ def main() -> None:
                 if number:  # the first run's floor is the one printed above
                     floor_s, _ = floor_alone(inbox, work)
                 warehouse = work / f"temporary-{number}" / "monitor.duckdb"
+                print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
                 measured = monitor_run(inbox, warehouse, env)
                 pairs.add(floor_s, measured.seconds)
                 _print_run("Prefect's temporary server", measured.seconds, floor_s, dlt_s)
@@ -226,6 +228,7 @@ def main() -> None:
                 for night in range(1, 2 * args.repeat + 1):
                     floor_s, _ = floor_alone(inbox, work)
                     warehouse = work / f"lasting-{night}" / "monitor.duckdb"
+                    print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
                     measured = monitor_run(inbox, warehouse, lasting)
                     pairs.add(floor_s, measured.seconds)
                     _print_run(f"a lasting Prefect server (night {night} since its start)",

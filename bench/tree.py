@@ -1,6 +1,7 @@
-"""Run `monitor run` as a child process and measure its whole process tree: wall time and peak
-memory of the tree (the flow, its delivery workers, the feedback and Data Docs processes and
-Prefect's temporary server), sampled from /proc while it runs.
+"""Run `monitor run` as a child process and measure its whole process tree: wall time, peak
+memory and CPU time of the tree (the flow, its delivery workers, the feedback and Data Docs
+processes and Prefect's temporary server), sampled from /proc while it runs, and how busy the
+whole machine was meanwhile (a night on 2 cores is bound by CPU: what else ran counts).
 
 Used by bench/national.py and bench/nightly.py; the bench process itself (which may have just
 generated a sample in memory) is not part of the number.
@@ -13,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -24,6 +26,8 @@ SAMPLE_SECONDS = 0.2  # RSS of the tree
 PSS_SECONDS = 1.0  # PSS of the tree, at most this often ...
 NEAR_PEAK = 0.95  # ... and only while RSS is at least this share of its peak so far
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+TICKS = os.sysconf("SC_CLK_TCK")
+CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,16 @@ class Measured:
     peak_rss_mb: float  # the largest sum of resident sets seen at one moment
     peak_pss_mb: float  # the same with shared pages divided among their sharers (forked workers)
     at_peak: tuple[tuple[str, float], ...] = ()  # (process, PSS MB) at the moment of peak PSS
+    cpu_seconds: float = 0.0  # user + system time of the tree's processes, as last sampled
+    machine_busy: float = 0.0  # share of the machine's cores busy meanwhile (any process)
 
     def shown(self) -> str:
-        """The bench output: time, peak memory and who held it."""
+        """The bench output: time, peak memory and who held it, CPU time."""
         held = ", ".join(f"{name} {mb:,.0f}" for name, mb in self.at_peak)
         return (f"{self.seconds:7.1f} s, peak memory of the process tree {self.peak_pss_mb:,.0f} MB "
-                f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)\n    at the peak (MB PSS): {held}")  # fmt: skip
+                f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)\n    at the peak (MB PSS): {held}\n"
+                f"    CPU of the process tree {self.cpu_seconds:.1f} s ({self.cpu_seconds / self.seconds:.1f} "
+                f"of {CORES} cores on average); the machine's cores {self.machine_busy:.0%} busy")  # fmt: skip
 
 
 def monitor_env(work: Path) -> dict[str, str]:
@@ -108,22 +116,28 @@ def monitor_run(inbox: Path, warehouse: Path, env: dict[str, str]) -> Measured:
 
 
 def run_measured(command: list[str], env: dict[str, str]) -> Measured:
-    """Run a command to its end; its wall time and the peak memory of its process tree.
+    """Run a command to its end; its wall time, and the peak memory and CPU time of its process
+    tree.
 
-    RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
+    CPU time is each process's user + system time when last sampled (a process's last
+    SAMPLE_SECONDS before it ends are missed: an underestimate). RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
     page table (/proc/PID/smaps_rollup: ~25 ms of a core for the night's tree, and sampled
     every 0.2 s that was ~1.9 s of CPU in a 17 s run on 2 cores, slowing the run it measured):
     read at most once every PSS_SECONDS, and only while RSS is near its peak so far."""
+    machine_before = _machine_ticks()
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     peaks = [0.0, 0.0]
+    cpu: dict[int, int] = {}  # ticks of each process of the tree, last sampled
     at_peak: list[tuple[str, float]] = []
     done = threading.Event()
 
     def sample() -> None:  # an error here would end the sampling: the bench says so below
         pss_read = -PSS_SECONDS
         while not done.is_set():
-            tree = _tree(child.pid)
+            ticks = _tree(child.pid)
+            cpu.update(ticks)
+            tree = set(ticks)
             rss = sum(_kb(pid, "statm") for pid in tree)
             peaks[0] = max(peaks[0], rss)
             if rss >= NEAR_PEAK * peaks[0] and time.monotonic() - pss_read >= PSS_SECONDS:
@@ -140,25 +154,45 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     sampler.start()
     code = child.wait()
     seconds = time.perf_counter() - started
+    machine_after = _machine_ticks()
+    busy, total = machine_after[0] - machine_before[0], machine_after[1] - machine_before[1]
     done.set()
     sampler.join()
     if peaks[1] == 0:
         print("warning: the memory of the process tree could not be sampled")
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
-    return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak))
+    return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak),
+                    sum(cpu.values()) / TICKS, busy / total if total else 0.0)  # fmt: skip
 
 
-def _tree(root: int) -> set[int]:
-    """A process and each of its descendants now."""
+def file_creation_ms(directory: Path, count: int = 500) -> float:
+    """What creating one small file costs in `directory` now (ms of wall time, the mean of
+    `count`). A night creates ~4,400 feedback files: on ext4 without a journal (this project's
+    benchmark machines) a file costs ~0.03 ms, but up to ~0.8 ms of system CPU within a minute of
+    another process deleting thousands of files nearby, as ext4 then passes over every inode
+    deleted in that minute on each creation (`perf`: `recently_deleted`, `find_inode_bit`). The
+    files are kept (deleting them would do just that to the run measured next)."""
+    probe = Path(tempfile.mkdtemp(prefix="file-creation-", dir=directory))
+    started = time.perf_counter()
+    for number in range(count):
+        (probe / f"{number}.txt").write_bytes(b"x" * 4096)
+    return 1000 * (time.perf_counter() - started) / count
+
+
+def _tree(root: int) -> dict[int, int]:
+    """A process and each of its descendants now, with the CPU time each used so far (ticks)."""
     parents: dict[int, int] = {}
+    used: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
                 stat = Path(entry.path, "stat").read_text()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            fields = stat.rsplit(")", 1)[1].split()  # after the name: state, ppid, ...
+            parents[int(entry.name)] = int(fields[1])
+            used[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
     children: dict[int, list[int]] = {}
     for pid, ppid in parents.items():
         children.setdefault(ppid, []).append(pid)
@@ -167,7 +201,16 @@ def _tree(root: int) -> set[int]:
         below = children.get(frontier.pop(), [])
         tree.update(below)
         frontier.extend(below)
-    return tree
+    return {pid: used.get(pid, 0) for pid in tree}
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """Busy and total CPU ticks of the machine so far, all cores (/proc/stat; idle and waiting
+    for I/O are not busy)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(t) for t in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks[:8]) - idle, sum(ticks[:8])
 
 
 def _kb(pid: int, source: str) -> int:

@@ -1,0 +1,59 @@
+"""bench/tree.py measures a real process tree: the CPU time of a child and of its own child, and
+what creating a file costs (the files kept)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "tree.py"
+
+# a child that burns ~0.6 s of CPU itself and starts a grandchild that burns ~0.6 s more
+BUSY = (
+    "import subprocess, sys, time\n"
+    "def burn(seconds):\n"
+    "    end = time.process_time() + seconds\n"
+    "    while time.process_time() < end: pass\n"
+    "grandchild = subprocess.Popen([sys.executable, '-c', "
+    "'import time\\nend = time.process_time() + 0.6\\nwhile time.process_time() < end: pass'])\n"
+    "burn(0.6)\n"
+    "grandchild.wait()\n"
+    "time.sleep(0.5)  # the last sample sees both totals\n"
+)
+
+
+def load_tree() -> ModuleType:
+    """Import the bench module as a module."""
+    spec = importlib.util.spec_from_file_location("bench_tree", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_tree"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_cpu_time_of_the_whole_tree_is_counted() -> None:
+    tree = load_tree()
+
+    measured = tree.run_measured([sys.executable, "-c", BUSY], dict(os.environ))
+
+    # 1.2 s burnt by two processes (minus what a grandchild does after its last sample, at most
+    # one sampling interval; plus the interpreters' own start)
+    assert 1.2 - tree.SAMPLE_SECONDS <= measured.cpu_seconds < 3.0
+    assert measured.seconds >= 1.1
+    assert 0 < measured.machine_busy <= 1
+    shown = measured.shown()
+    assert f"CPU of the process tree {measured.cpu_seconds:.1f} s" in shown
+
+
+def test_file_creation_is_timed_and_its_files_are_kept(tmp_path: Path) -> None:
+    tree = load_tree()
+
+    ms = tree.file_creation_ms(tmp_path, count=50)
+
+    assert ms > 0
+    (probe,) = tmp_path.iterdir()
+    assert len(list(probe.iterdir())) == 50  # deleting them would slow the next creations
