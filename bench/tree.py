@@ -169,10 +169,12 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
 def file_creation_ms(directory: Path, count: int = 500) -> float:
     """What creating one small file costs in `directory` now (ms of wall time, the mean of
     `count`). A night creates ~4,400 feedback files: on ext4 without a journal (this project's
-    benchmark machines) a file costs ~0.03 ms, but up to ~0.8 ms of system CPU within a minute of
-    another process deleting thousands of files nearby, as ext4 then passes over every inode
-    deleted in that minute on each creation (`perf`: `recently_deleted`, `find_inode_bit`). The
-    files are kept (deleting them would do just that to the run measured next)."""
+    benchmark machines) a file costs ~0.04 ms, but up to ~1 ms of system CPU after another
+    process deleted thousands of files nearby: each creation then passes over every inode
+    deleted in the last minute, or the last six while their inode table is not yet written
+    back (`perf`: `recently_deleted`, `find_inode_bit`; a bench's own clean-up does it to the
+    next bench). The files are kept (deleting them would do just that to the run measured
+    next)."""
     probe = Path(tempfile.mkdtemp(prefix="file-creation-", dir=directory))
     started = time.perf_counter()
     for number in range(count):
