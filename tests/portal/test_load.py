@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "portal_load.py"
+from tests.script_module import load_script
 
 
 def load_bench() -> ModuleType:
     """Import the bench script as a module."""
-    spec = importlib.util.spec_from_file_location("portal_load", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["portal_load"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/portal_load.py", "portal_load")
 
 
 def test_thirty_deliveries_ten_at_a_time_lose_no_file_or_receipt(

@@ -3,13 +3,12 @@ what creating a file costs (the files kept)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "tree.py"
+from tests.script_module import load_script
 
 # a child that burns ~0.6 s of CPU itself and starts a grandchild that burns ~0.6 s more
 BUSY = (
@@ -26,13 +25,8 @@ BUSY = (
 
 
 def load_tree() -> ModuleType:
-    """Import the bench module as a module."""
-    spec = importlib.util.spec_from_file_location("bench_tree", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_tree"] = module
-    spec.loader.exec_module(module)
-    return module
+    """bench/tree.py as a module."""
+    return load_script("bench/tree.py", "bench_tree")
 
 
 def test_the_cpu_time_of_the_whole_tree_is_counted() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -19,6 +18,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+from tests.script_module import load_script
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "browser_check.py"
 CHROMIUM = Path("/usr/bin/chromium")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -34,14 +35,9 @@ BROKEN_PAGES = {
 }
 
 
-def load_script() -> ModuleType:
+def load_checker() -> ModuleType:
     """Import the script as a module, for its pure functions."""
-    spec = importlib.util.spec_from_file_location("browser_check", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["browser_check"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/browser_check.py", "browser_check")
 
 
 def run_check(
@@ -174,7 +170,7 @@ def test_missing_chromium_is_exit_3_with_a_dutch_hint(tmp_path: Path) -> None:
 
 
 def test_network_errors_are_reported_once_per_url_without_favicon() -> None:
-    check = load_script()
+    check = load_checker()
     url = "http://127.0.0.1:8000/a.png"
     found = [
         check.describe_response(404, "", url),
@@ -191,7 +187,7 @@ def test_network_errors_are_reported_once_per_url_without_favicon() -> None:
 
 
 def test_report_counts_errors_per_kind_in_dutch() -> None:
-    check = load_script()
+    check = load_checker()
     result = check.PageResult(target="a.html", url="file:///a.html", screenshot="s/a.html.png")
     result.errors = [check.PageError("console", "x"), check.PageError("console", "z")]
     result.errors.append(check.PageError("network", "HTTP 404", "http://h/b.js"))
