@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLE_SECONDS = 0.2  # RSS of the tree
+SAMPLE_SECONDS = 0.2  # RSS and CPU time of the tree
+STALLED_SECONDS = 1.0  # a sampling round that took this long may have missed processes
 PSS_SECONDS = 1.0  # PSS of the tree, at most this often ...
 NEAR_PEAK = 0.95  # ... and only while RSS is at least this share of its peak so far
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -132,22 +133,31 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     at_peak: list[tuple[str, float]] = []
     done = threading.Event()
 
-    def sample() -> None:  # an error here would end the sampling: the bench says so below
+    trouble: list[str] = []  # what kept the sampling from its pace: its numbers are then low
+
+    def sample() -> None:
         pss_read = -PSS_SECONDS
+        last = time.monotonic()
         while not done.is_set():
-            ticks = _tree(child.pid)
-            cpu.update(ticks)
-            tree = set(ticks)
-            rss = sum(_kb(pid, "statm") for pid in tree)
-            peaks[0] = max(peaks[0], rss)
-            if rss >= NEAR_PEAK * peaks[0] and time.monotonic() - pss_read >= PSS_SECONDS:
-                pss_read = time.monotonic()
-                processes = [(_role(pid, child.pid), _kb(pid, "smaps_rollup")) for pid in tree]
-                pss = sum(kb for _, kb in processes)
-                if pss > peaks[1]:
-                    peaks[1] = pss
-                    at_peak[:] = sorted(((name, kb / 1024) for name, kb in processes),
-                                        key=lambda p: -p[1])  # fmt: skip
+            try:
+                ticks = _tree(child.pid)
+                cpu.update(ticks)
+                tree = set(ticks)
+                rss = sum(_kb(pid, "statm") for pid in tree)
+                peaks[0] = max(peaks[0], rss)
+                if rss >= NEAR_PEAK * peaks[0] and time.monotonic() - pss_read >= PSS_SECONDS:
+                    pss_read = time.monotonic()
+                    processes = [(_role(pid, child.pid), _kb(pid, "smaps_rollup")) for pid in tree]
+                    pss = sum(kb for _, kb in processes)
+                    if pss > peaks[1]:
+                        peaks[1] = pss
+                        at_peak[:] = sorted(((name, kb / 1024) for name, kb in processes),
+                                            key=lambda p: -p[1])  # fmt: skip
+            except Exception as exc:  # a bench goes on measuring, and says what it missed
+                trouble.append(f"{type(exc).__name__}: {exc}")
+            if time.monotonic() - last > STALLED_SECONDS:
+                trouble.append(f"no sample for {time.monotonic() - last:.1f} s")
+            last = time.monotonic()
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -160,6 +170,9 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     sampler.join()
     if peaks[1] == 0:
         print("warning: the memory of the process tree could not be sampled")
+    if trouble:  # processes that lived between two samples are missing from the CPU time
+        print(f"warning: the sampling fell behind {len(trouble)} time(s), this run's CPU time "
+              f"and memory are low: {'; '.join(trouble[:3])}")  # fmt: skip
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
     return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak),
@@ -189,7 +202,7 @@ def _tree(root: int) -> dict[int, int]:
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                stat = Path(entry.path, "stat").read_text()
+                stat = Path(entry.path, "stat").read_bytes().decode("utf-8", "replace")
             except OSError:
                 continue
             fields = stat.rsplit(")", 1)[1].split()  # after the name: state, ppid, ...

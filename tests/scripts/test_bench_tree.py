@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.script_module import load_script
 
 # a child that burns ~0.6 s of CPU itself and starts a grandchild that burns ~0.6 s more
@@ -41,6 +43,26 @@ def test_the_cpu_time_of_the_whole_tree_is_counted() -> None:
     assert 0 < measured.machine_busy <= 1
     shown = measured.shown()
     assert f"CPU of the process tree {measured.cpu_seconds:.1f} s" in shown
+
+
+def test_a_sampling_round_that_fails_is_said_and_the_sampling_goes_on(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = load_tree()
+    real, calls = tree._tree, []
+
+    def failing_once(root: int) -> dict[int, int]:
+        calls.append(root)
+        if len(calls) == 1:
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "a process name of other bytes")
+        return real(root)
+
+    monkeypatch.setattr(tree, "_tree", failing_once)
+
+    measured = tree.run_measured([sys.executable, "-c", BUSY], dict(os.environ))
+
+    assert "warning: the sampling fell behind 1 time(s)" in capsys.readouterr().out
+    assert measured.cpu_seconds >= 1.2 - tree.SAMPLE_SECONDS  # the later rounds counted it all
 
 
 def test_file_creation_is_timed_and_its_files_are_kept(tmp_path: Path) -> None:
