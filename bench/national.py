@@ -233,7 +233,7 @@ def main() -> None:
                     pairs.add(floor_s, measured.seconds)
                     _print_run(f"a lasting Prefect server (night {night} since its start)",
                                measured.seconds, floor_s, dlt_s)  # fmt: skip
-                    print(f"    {measured.shown()} (the server's own memory not counted)")
+                    print(f"    {measured.shown()} (the server's own memory and CPU not counted)")
             measured_all.append(pairs)
         if args.repeat > 1:
             for pairs in measured_all:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.2  # RSS and CPU time of the tree
-STALLED_SECONDS = 1.0  # a sampling round that took this long may have missed processes
+STALLED_SECONDS = 1.0  # sampling rounds this far apart may have missed whole processes
 PSS_SECONDS = 1.0  # PSS of the tree, at most this often ...
 NEAR_PEAK = 0.95  # ... and only while RSS is at least this share of its peak so far
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -120,8 +120,10 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     """Run a command to its end; its wall time, and the peak memory and CPU time of its process
     tree.
 
-    CPU time is each process's user + system time when last sampled (a process's last
-    SAMPLE_SECONDS before it ends are missed: an underestimate). RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
+    CPU time is each process's user + system time when last sampled: a lower bound, as it
+    misses a process's last SAMPLE_SECONDS, a process that lives less than that, a process
+    whose parent ended before it was first seen (it leaves the tree), and the earlier use of a
+    process ID used again. RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
     page table (/proc/PID/smaps_rollup: ~25 ms of a core for the night's tree, and sampled
     every 0.2 s that was ~1.9 s of CPU in a 17 s run on 2 cores, slowing the run it measured):
     read at most once every PSS_SECONDS, and only while RSS is near its peak so far."""
@@ -133,12 +135,15 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     at_peak: list[tuple[str, float]] = []
     done = threading.Event()
 
-    trouble: list[str] = []  # what kept the sampling from its pace: its numbers are then low
+    trouble: list[str] = []  # what kept the sampling from its pace: its numbers may be low
 
     def sample() -> None:
         pss_read = -PSS_SECONDS
         last = time.monotonic()
         while not done.is_set():
+            if time.monotonic() - last > STALLED_SECONDS:  # since the last round began
+                trouble.append(f"no sample for {time.monotonic() - last:.1f} s")
+            last = time.monotonic()
             try:
                 ticks = _tree(child.pid)
                 cpu.update(ticks)
@@ -155,9 +160,6 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
                                             key=lambda p: -p[1])  # fmt: skip
             except Exception as exc:  # a bench goes on measuring, and says what it missed
                 trouble.append(f"{type(exc).__name__}: {exc}")
-            if time.monotonic() - last > STALLED_SECONDS:
-                trouble.append(f"no sample for {time.monotonic() - last:.1f} s")
-            last = time.monotonic()
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -170,9 +172,9 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     sampler.join()
     if peaks[1] == 0:
         print("warning: the memory of the process tree could not be sampled")
-    if trouble:  # processes that lived between two samples are missing from the CPU time
+    if trouble:  # a process that lived between two rounds, or a peak, may have been missed
         print(f"warning: the sampling fell behind {len(trouble)} time(s), this run's CPU time "
-              f"and memory are low: {'; '.join(trouble[:3])}")  # fmt: skip
+              f"and memory may be low: {'; '.join(trouble[:3])}")  # fmt: skip
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
     return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak),
