@@ -123,7 +123,9 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     CPU time is each process's user + system time when last sampled: a lower bound, as it
     misses a process's last SAMPLE_SECONDS, a process that lives less than that, a process
     whose parent ended before it was first seen (it leaves the tree), and the earlier use of a
-    process ID used again. RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
+    process ID used again.
+
+    RSS is sampled every SAMPLE_SECONDS (/proc/PID/statm: cheap). PSS takes a walk of every
     page table (/proc/PID/smaps_rollup: ~25 ms of a core for the night's tree, and sampled
     every 0.2 s that was ~1.9 s of CPU in a 17 s run on 2 cores, slowing the run it measured):
     read at most once every PSS_SECONDS, and only while RSS is near its peak so far."""
