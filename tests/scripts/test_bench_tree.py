@@ -61,7 +61,8 @@ def test_a_sampling_round_that_fails_is_said_and_the_sampling_goes_on(
 
     measured = tree.run_measured([sys.executable, "-c", BUSY], dict(os.environ))
 
-    assert "warning: the sampling fell behind 1 time(s)" in capsys.readouterr().out
+    out = capsys.readouterr().out  # a busy machine may add a stall to the failed round
+    assert "warning: the sampling fell behind" in out and "UnicodeDecodeError" in out
     assert measured.cpu_seconds >= 1.2 - tree.SAMPLE_SECONDS  # the later rounds counted it all
 
 
