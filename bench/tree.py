@@ -252,8 +252,10 @@ def _role(pid: int, root: int) -> str:
     except OSError:  # ended meanwhile
         return str(pid)
     command = raw.replace(b"\0", b" ").decode()
-    for marker, role in (("uvicorn", "prefect-server"), ("forkserver import main", "worker"),
-                         ("import os, select, signal", "watchdog")):  # fmt: skip
+    # the last: the watchdog of flows.server_watch
+    roles = (("flows.server_process", "prefect-server"), ("forkserver import main", "worker"),
+             ("import os, signal, sys, time", "watchdog"))  # fmt: skip
+    for marker, role in roles:
         if marker in command:
             return role
     if raw == flow:  # forked from the run (`monitor run` forks the fork server)

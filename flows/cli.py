@@ -13,6 +13,7 @@ from rich.console import Console
 
 from flows.drain import TaskRunsNotRecordedError
 from flows.temporary_server import start_before_prefect_loads, start_temporary_server
+from pipeline.gc_pause import imports_unscanned
 from pipeline.night.fork_server import start_early
 from pipeline.warehouse.versions import RunInProgressError, run_in_progress
 
@@ -92,13 +93,14 @@ def run(
 ) -> None:
     """Draai de nachtelijke verwerking nu (Prefect-flow `nightly`)."""
     start_before_prefect_loads()  # its ~5 s start overlaps all that follows; the flow waits for it
-    settings = _settings(inbox, warehouse)
-    start_early(settings.runner, settings.dask_address)  # the workers' fork server, if it helps
-    _checked(settings)
-    if run_in_progress(settings.warehouse_path):
-        _refuse_concurrent(settings.warehouse_path)
-    start_temporary_server()  # as Prefect's settings say: the early one, a new one, or none
-    from flows.nightly import run_nightly
+    with imports_unscanned():  # what follows imports the pipeline and Prefect (~1.5 s of a core)
+        settings = _settings(inbox, warehouse)
+        start_early(settings.runner, settings.dask_address)  # the fork server, if it helps
+        _checked(settings)
+        if run_in_progress(settings.warehouse_path):
+            _refuse_concurrent(settings.warehouse_path)
+        start_temporary_server()  # as Prefect's settings say: the early one, a new one, or none
+        from flows.nightly import run_nightly
 
     try:
         summary = run_nightly(settings, fork_server_from_here=True)  # nothing runs after it

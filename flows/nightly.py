@@ -33,7 +33,7 @@ from flows.drain import drain_task_runs
 from flows.judging import submit_judging, take_judged
 from flows.temporary_server import temporary_server_for_run
 from flows.unwalked import Unwalked
-from pipeline.gc_pause import gc_paused
+from pipeline.gc_pause import freeze_imports, gc_paused
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
 from pipeline.ingest.process import ProcessedDelivery, ProcessingInputs
 from pipeline.night.api_sync import SyncResult
@@ -181,8 +181,6 @@ def nightly(
 ) -> Unwalked[RunSummary]:
     """The nightly run: every new delivery in the inbox into the next warehouse version (its
     summary unwalked by Prefect: `flows.unwalked`)."""
-    from pipeline.warm import freeze_imports  # importing it freezes: now, not at import time
-
     freeze_imports()  # the flow unpickles every delivery: no scans of the imports meanwhile
     logger = get_run_logger()
     settings = load_settings(inbox_dir=inbox, warehouse_path=warehouse,

@@ -3,9 +3,10 @@
 Without PREFECT_API_URL, Prefect starts a temporary server itself when the flow first calls its
 API: it imports the whole server (FastAPI, the database models: ~1.8 s) into the run's own
 process, then starts the server and waits for it (~3 s) — seconds in which the run does
-nothing else. `monitor run` starts the same server instead (the command and environment of
-Prefect's own `SubprocessASGIServer`) as a process of its own before it imports the pipeline
-and starts its workers, and waits for it only when the flow starts. The flow then talks to it
+nothing else. `monitor run` starts the same server instead (the options and environment of
+Prefect's own `SubprocessASGIServer`, its imports unscanned by the garbage collector:
+`flows.server_process`) as a process of its own before it imports the pipeline and starts its
+workers, and waits for it only when the flow starts. The flow then talks to it
 through PREFECT_API_URL, as to any server; the run stops it when it is done (and the watchdog
 of `flows.server_watch` when the run is killed).
 
@@ -275,10 +276,17 @@ def _free_port() -> int:
 
 
 def _spawn(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
-    """Prefect's server under uvicorn, as Prefect's own SubprocessASGIServer starts it."""
+    """Prefect's server under uvicorn (`server_command`), started."""
+    return subprocess.Popen(server_command(port), env=environment)
+
+
+def server_command(port: int) -> list[str]:
+    """The command of Prefect's server under uvicorn on `port`, with the options of Prefect's own
+    SubprocessASGIServer (`flows.server_process`: uvicorn's command line, the server's imports
+    unscanned). -P: a `flows` folder where the run is started is not ours."""
     spec = importlib.util.find_spec("prefect")  # its place, without importing it (~1 s)
     assert spec is not None and spec.origin is not None, "Prefect is not installed"
-    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
-               "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "error", "--lifespan", "on"]  # fmt: skip
-    return subprocess.Popen(command, env=environment)
+    return [sys.executable, "-P", "-m", "flows.server_process",
+            "--app-dir", str(Path(spec.origin).parent.parent), "--factory",
+            "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+            "--log-level", "error", "--lifespan", "on"]  # fmt: skip

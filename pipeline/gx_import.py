@@ -24,6 +24,8 @@ import threading
 from collections.abc import Sequence
 from types import ModuleType
 
+from pipeline.gc_pause import gc_paused
+
 LAZY_WHILE_IMPORTING = frozenset({"scipy.stats", "altair"})
 _LOCK = threading.Lock()
 
@@ -48,8 +50,8 @@ class _LazyFinder(importlib.abc.MetaPathFinder):
 
 
 def import_great_expectations() -> ModuleType:
-    """The `great_expectations` module, imported now unless it was (thread-safe), without its
-    analytics. GX_ANALYTICS_ENABLED and a context's `analytics_enabled` are the documented GX
+    """The `great_expectations` module, imported now unless it was (thread-safe, the garbage
+    collector paused meanwhile), without its analytics. GX_ANALYTICS_ENABLED and a context's `analytics_enabled` are the documented GX
     Core 1.x switches; 1.24 no longer ships the analytics module, they guard older 1.x releases
     this project allows."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -58,7 +60,8 @@ def import_great_expectations() -> ModuleType:
             finder = _LazyFinder()
             sys.meta_path.insert(0, finder)
             try:
-                import great_expectations  # noqa: F401
+                with gc_paused():  # its caller freezes it soon after (`pipeline.gc_pause`)
+                    import great_expectations  # noqa: F401
             finally:
                 sys.meta_path.remove(finder)
         return sys.modules["great_expectations"]

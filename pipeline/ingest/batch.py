@@ -34,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.gc_pause import freeze_imports
 from pipeline.gx_import import import_great_expectations
 from pipeline.ingest import batch_messages as texts
 from pipeline.ingest.batch_catalogue import (
@@ -287,11 +288,9 @@ def _report_json(
 
 def _runtime() -> _GxRuntime:
     """The process-wide GX objects, built on first use (call with _GX_LOCK held); then GX and
-    what it built are left out of the garbage collector's scans (`pipeline.warm`)."""
+    what it built are left out of the garbage collector's scans (`pipeline.gc_pause`)."""
     global _gx_runtime
     if _gx_runtime is None:
-        from pipeline.warm import freeze_imports
-
         _gx_runtime = _build_runtime()
         freeze_imports()
     return _gx_runtime

@@ -44,6 +44,8 @@ from collections.abc import Mapping
 from multiprocessing import connection, resource_tracker, util
 from typing import Any
 
+from pipeline.gc_pause import imports_unscanned
+
 # GX is imported lazily by pipeline.ingest.batch and takes seconds to import (pipeline.gx_preload
 # imports it as pipeline.gx_import does); pipeline.warm freezes what the fork server imported
 # (`gc.freeze`): last
@@ -125,11 +127,9 @@ def _serve(listener_fd: int, alive_r: int, alive_w: int) -> None:
         os.close(alive_w)
         _let_go_of_descriptors(keep={0, 1, 2, listener_fd, alive_r})
         preload = threading.Thread(target=_preload, name="preload")
-        preload.start()  # its own thread: at a lower priority, which the workers do not inherit
-        preload.join()
-        from pipeline.warm import freeze_imports
-
-        freeze_imports()  # this child's own freeze: the run may have imported pipeline.warm
+        with imports_unscanned():  # frozen by this child: the run may have imported them all
+            preload.start()  # its own thread: at a lower priority, which workers do not inherit
+            preload.join()
         multiprocessing.forkserver.main(listener_fd, alive_r, [])
     except SystemExit:
         code = 0  # main() ends so once the "alive" pipe is closed by all its users

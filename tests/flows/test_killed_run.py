@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def prefect_servers(parent: int | None = None) -> dict[int, int]:
     """Prefect server processes (pid → parent pid), of one parent when given: uvicorn serving
-    Prefect's app (not the watchdog, whose script names the server as well)."""
+    Prefect's app (`flows.server_process`; not the watchdog, whose script names the server as
+    well)."""
     found = {}
     for name in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -27,7 +28,7 @@ def prefect_servers(parent: int | None = None) -> dict[int, int]:
             command = Path(f"/proc/{name}/cmdline").read_bytes()
         except OSError:
             continue
-        server = b"-m\0uvicorn\0" in command and b"prefect.server.api.server" in command
+        server = b"\0flows.server_process\0" in command and b"prefect.server.api" in command
         if server and parent in (None, ppid):
             found[int(name)] = ppid
     return found

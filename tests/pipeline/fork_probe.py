@@ -31,3 +31,8 @@ def fork_server_lock_free() -> bool:
     if taken:
         lock.release()
     return taken
+
+
+def collecting() -> bool:
+    """Whether the cyclic garbage collector is on in this worker."""
+    return gc.isenabled()

@@ -60,6 +60,17 @@ def test_a_forked_fork_server_serves_workers_with_the_runs_imports_and_gx_frozen
     assert out[2:] == ["True", "great_expectations,pandas", "True"]
 
 
+def test_workers_of_the_forked_fork_server_collect_garbage() -> None:
+    """The fork server imports with the collector paused (`pipeline.gc_pause`) and turns it on
+    again before it forks a worker: a worker that never collected would keep every cycle."""
+    out = _run(
+        "fork_server.start_fork_server(from_here=True)\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
+        "    print(pool.submit(fork_probe.collecting).result(timeout=120))\n"
+    )
+    assert out == ["True"]
+
+
 def test_workers_of_the_forked_fork_server_run_at_the_runs_priority() -> None:
     """The fork server imports at a lower priority, in a thread of its own: the workers it
     forks (from its main thread) do not inherit that."""

@@ -1,0 +1,66 @@
+"""The garbage collector kept away from a process's imports (`pipeline.gc_pause`). Each case in
+a fresh interpreter: a freeze lasts for the process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.split()
+
+
+def test_imports_unscanned_pauses_collection_and_freezes_what_the_block_made() -> None:
+    out = _run(
+        "import gc\n"
+        "from pipeline.gc_pause import imports_unscanned\n"
+        "before = gc.get_freeze_count()\n"
+        "with imports_unscanned():\n"
+        "    inside = gc.isenabled()\n"
+        "    kept = [[i] for i in range(50_000)]\n"
+        "print(inside, gc.isenabled(), gc.get_freeze_count() - before >= 50_000)\n"
+    )
+    assert out == ["False", "True", "True"]
+
+
+def test_a_paused_collector_stays_paused_and_a_failed_block_still_freezes() -> None:
+    out = _run(
+        "import gc\n"
+        "from pipeline.gc_pause import imports_unscanned\n"
+        "gc.disable()\n"
+        "try:\n"
+        "    with imports_unscanned():\n"
+        "        kept = [[i] for i in range(50_000)]\n"
+        "        raise ImportError('missing')\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() >= 50_000)\n"
+    )
+    assert out == ["False", "True"]
+
+
+def test_great_expectations_imports_with_the_collector_paused_and_restored() -> None:
+    """A finder ahead of the others notes the collector's state when GX's own modules are looked
+    for, and finds nothing itself."""
+    out = _run(
+        "import gc, sys\n"
+        "seen = []\n"
+        "class Noting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.startswith('great_expectations.'):\n"
+        "            seen.append(gc.isenabled())\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Noting())\n"
+        "from pipeline.gx_import import import_great_expectations\n"
+        "import_great_expectations()\n"
+        "print(len(seen) > 100, any(seen), gc.isenabled())\n"
+    )
+    assert out == ["True", "False", "True"]
