@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _frozen_in: int | None = None  # the process that froze (a forked child may freeze what it adds)
+_paused_until_frozen = False  # `pause_until_frozen` turned collection off: the freeze turns it on
 
 
 @contextmanager
@@ -55,12 +56,25 @@ def gc_paused() -> Iterator[None]:
 
 def freeze_imports() -> None:
     """Leave every object this process has by now out of later collections (once a process: a
-    test's process that runs the flow again and again freezes once). Frozen objects are still
-    freed when their last reference goes; only garbage cycles among them would stay."""
-    global _frozen_in
+    test's process that runs the flow again and again freezes once), and collect again if
+    `pause_until_frozen` stopped it. Frozen objects are still freed when their last reference
+    goes; only garbage cycles among them would stay."""
+    global _frozen_in, _paused_until_frozen
     if _frozen_in != os.getpid():
         gc.freeze()
         _frozen_in = os.getpid()
+    if _paused_until_frozen:
+        _paused_until_frozen = False
+        gc.enable()
+
+
+def pause_until_frozen() -> None:
+    """No collections until `freeze_imports`: for imports that are not one block, as the fork
+    server's preload (`pipeline.unscanned` is its first module, `pipeline.warm` its last)."""
+    global _paused_until_frozen
+    if gc.isenabled():
+        gc.disable()
+        _paused_until_frozen = True
 
 
 @contextmanager

@@ -47,9 +47,9 @@ from typing import Any
 from pipeline.gc_pause import imports_unscanned
 
 # GX is imported lazily by pipeline.ingest.batch and takes seconds to import (pipeline.gx_preload
-# imports it as pipeline.gx_import does); pipeline.warm freezes what the fork server imported
-# (`gc.freeze`): last
-PRELOAD = ["pipeline.ingest.process", "pipeline.gx_preload", "pipeline.warm"]
+# imports it as pipeline.gx_import does); pipeline.unscanned pauses the garbage collector for the
+# imports (first), pipeline.warm freezes what the fork server imported and collects again (last)
+PRELOAD = ["pipeline.unscanned", "pipeline.ingest.process", "pipeline.gx_preload", "pipeline.warm"]
 
 
 def fork_context() -> multiprocessing.context.ForkServerContext:

@@ -174,3 +174,16 @@ def test_without_from_here_the_fork_server_is_a_new_interpreter() -> None:
         "print(b'multiprocessing.forkserver' in cmdline(fork_server_pid()))  # it has served\n"
     )
     assert out == ["True"]
+
+
+def test_a_new_interpreters_fork_server_imports_uncollected_and_its_workers_collect() -> None:
+    """Its preload starts with `pipeline.unscanned` and ends with `pipeline.warm`: the imports
+    in between run no collection (~200 of the youngest generation otherwise: the count is
+    inherited by the worker), and the worker forks with collection on and the imports frozen."""
+    out = _run(
+        "fork_server.start_fork_server()\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
+        "    print(*pool.submit(fork_probe.collections).result(timeout=120))\n"
+    )
+    youngest, collecting, frozen = out
+    assert int(youngest) < 60 and collecting == "True" and int(frozen) > 100_000
