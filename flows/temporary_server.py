@@ -277,7 +277,16 @@ def _free_port() -> int:
 
 def _spawn(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
     """Prefect's server under uvicorn (`server_command`), started."""
-    return subprocess.Popen(server_command(port), env=environment)
+    return subprocess.Popen(server_command(port), env=server_environment(environment))
+
+
+def server_environment(environment: Mapping[str, str]) -> dict[str, str]:
+    """`environment` with the folder of this project's packages first on PYTHONPATH: the
+    server's process finds `flows.server_process` as the run found `flows`, installed or run
+    from a checkout (its command does not look in the working folder: `server_command`)."""
+    own = str(Path(__file__).resolve().parents[1])
+    paths = [own, *(path for path in environment.get("PYTHONPATH", "").split(os.pathsep) if path)]
+    return {**environment, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
 
 
 def server_command(port: int) -> list[str]:

@@ -11,9 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from flows.temporary_server import _free_port, server_command
+from flows.temporary_server import _free_port, server_command, server_environment
 
-ROOT = Path(__file__).resolve().parents[2]
 PROBE = "tests.flows.gc_probe_app:create"
 
 
@@ -45,8 +44,9 @@ def test_the_server_process_serves_with_prefects_server_imported_frozen_and_coll
     (decoy / "__init__.py").write_text("")
     (decoy / "server_process.py").write_text("raise SystemExit(7)\n")
     port = _free_port()
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(_probe_command(port), cwd=tmp_path, env=environment)
+    # without PYTHONPATH: the server's environment names this project (the probe is in tests/)
+    bare = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    process = subprocess.Popen(_probe_command(port), cwd=tmp_path, env=server_environment(bare))
     try:
         answer = _answer(port, process)
     finally:
@@ -67,5 +67,14 @@ def test_a_failed_start_keeps_uvicorns_exit_code(tmp_path: Path) -> None:
         taken.listen()
         command = _probe_command(taken.getsockname()[1])
         done = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+                              env=server_environment(os.environ))  # fmt: skip
     assert done.returncode == 3, done.stderr.decode(errors="replace")[-2000:]
+
+
+def test_the_servers_environment_puts_this_project_first_and_keeps_the_rest() -> None:
+    project = str(Path(__file__).resolve().parents[2])
+    given = {"PYTHONPATH": os.pathsep.join(["/elders", project, ""]), "OTHER": "1"}
+    environment = server_environment(given)
+    assert environment["PYTHONPATH"].split(os.pathsep) == [project, "/elders"]
+    assert environment["OTHER"] == "1" and given["PYTHONPATH"].startswith("/elders")
+    assert server_environment({})["PYTHONPATH"] == project
