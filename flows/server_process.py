@@ -1,7 +1,9 @@
 """The process of Prefect's temporary server (`flows.temporary_server` starts it): uvicorn serving
 Prefect's server application, as `python -m uvicorn` with the same options would, with the
 server's modules imported first and unscanned by the garbage collector
-(`pipeline.gc_pause.imports_unscanned`).
+(`pipeline.gc_pause.imports_unscanned`). Unlike `python -m uvicorn` there, it is started with
+`-P` (no module of the working folder) and with this project first on PYTHONPATH
+(`flows.temporary_server.server_environment`).
 
 Importing `prefect.server.api.server` makes ~0.45 M objects the server keeps while it lives
 (FastAPI's routes, the database models, pydantic's schemas), and the collector scanned them

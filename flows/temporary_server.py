@@ -28,6 +28,7 @@ import os
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -281,12 +282,17 @@ def _spawn(port: int, environment: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def server_environment(environment: Mapping[str, str]) -> dict[str, str]:
-    """`environment` with the folder of this project's packages first on PYTHONPATH: the
-    server's process finds `flows.server_process` as the run found `flows`, installed or run
-    from a checkout (its command does not look in the working folder: `server_command`)."""
-    own = str(Path(__file__).resolve().parents[1])
-    paths = [own, *(path for path in environment.get("PYTHONPATH", "").split(os.pathsep) if path)]
-    return {**environment, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+    """`environment` with the folder of this project's packages first on PYTHONPATH, unless it
+    is where Python installs packages: the server's process finds `flows.server_process` as the
+    run found `flows`, installed or run from a checkout (its command does not look in the
+    working folder: `server_command`); an installed project's folder ahead of the standard
+    library would be wrong."""
+    own = Path(__file__).resolve().parents[1]
+    installed = {Path(sysconfig.get_paths()[kind]).resolve() for kind in ("purelib", "platlib")}
+    if own in installed:
+        return dict(environment)
+    given = (path for path in environment.get("PYTHONPATH", "").split(os.pathsep) if path)
+    return {**environment, "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(own), *given]))}
 
 
 def server_command(port: int) -> list[str]:

@@ -23,11 +23,12 @@ builds GX's runtime (`pipeline.ingest.batch`).
 thousand (classes, functions, pydantic's schemas) and keeps nearly all of them; with collection
 on, the oldest generation is scanned again each time the survivors have grown by a quarter.
 Measured on these machines (CPU time of one core, three runs each): Prefect's server 2.6 →
-1.9–2.0 s, GX 1.4 → 1.0 s, the imports of `monitor run` 1.6–1.9 → 1.4 s. The few cycles an import
-leaves as garbage (~9,000 of ~660,000 objects after all three) stay, as with every freeze: a
-collection that found them would scan everything once more (~0.4 s).
+1.9–2.0 s, GX 1.4 → 1.0 s, the imports of `monitor run` 1.6–1.9 → 1.4 s. The few cycles an
+import leaves as garbage (~9,000 of ~660,000 objects after all three) stay, as with every
+freeze: a collection that found them would scan everything once more (~0.4 s).
 
-No side effect on import (unlike `pipeline.warm`, whose import freezes).
+No side effect on import (unlike `pipeline.warm`, whose import freezes, and `pipeline.unscanned`,
+whose import pauses).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _frozen_in: int | None = None  # the process that froze (a forked child may freeze what it adds)
+_unscanned_in: int | None = None  # the process whose imports `imports_unscanned` froze
 _paused_until_frozen = False  # `pause_until_frozen` turned collection off: the freeze turns it on
 
 
@@ -79,11 +81,15 @@ def pause_until_frozen() -> None:
 
 @contextmanager
 def imports_unscanned() -> Iterator[None]:
-    """No collections while the block imports, and everything the process has frozen after it.
-    For a block at a process's start, run once (not the once-a-process of `freeze_imports`: the
-    process may freeze again when it has imported more)."""
+    """No collections while the block imports, and everything the process has frozen after it:
+    once a process, as `freeze_imports` (a test's process that runs `monitor run` again and
+    again freezes once; later blocks are only paused), but apart from it, so that the process
+    may still freeze what it imports later (the flow, once it has started)."""
+    global _unscanned_in
     with gc_paused():
         try:
             yield
         finally:
-            gc.freeze()
+            if _unscanned_in != os.getpid():
+                gc.freeze()
+                _unscanned_in = os.getpid()

@@ -51,16 +51,18 @@ class _LazyFinder(importlib.abc.MetaPathFinder):
 
 def import_great_expectations() -> ModuleType:
     """The `great_expectations` module, imported now unless it was (thread-safe, the garbage
-    collector paused meanwhile), without its analytics. GX_ANALYTICS_ENABLED and a context's `analytics_enabled` are the documented GX
-    Core 1.x switches; 1.24 no longer ships the analytics module, they guard older 1.x releases
-    this project allows."""
+    collector paused meanwhile), without its analytics. GX_ANALYTICS_ENABLED and a context's
+    `analytics_enabled` are the documented GX Core 1.x switches; 1.24 no longer ships the
+    analytics module, they guard older 1.x releases this project allows."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     with _LOCK:
         if "great_expectations" not in sys.modules:
             finder = _LazyFinder()
             sys.meta_path.insert(0, finder)
             try:
-                with gc_paused():  # its caller freezes it soon after (`pipeline.gc_pause`)
+                # frozen later, once a process: when GX's runtime is built (pipeline.ingest.batch),
+                # at the end of the fork server's preload
+                with gc_paused():
                     import great_expectations  # noqa: F401
             finally:
                 sys.meta_path.remove(finder)

@@ -23,6 +23,7 @@ async def _app(scope: dict[str, Any], receive: Callable[..., Awaitable[dict[str,
         await send({"type": "lifespan.shutdown.complete"})
         return
     body = json.dumps({"frozen": gc.get_freeze_count(), "collecting": gc.isenabled(),
+                       "oldest_collections": gc.get_stats()[2]["collections"],
                        "prefect_server": "prefect.server.api.server" in sys.modules}).encode()  # fmt: skip
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json")]})  # fmt: skip

@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from flows.temporary_server import _free_port, server_command, server_environment
 
 PROBE = "tests.flows.gc_probe_app:create"
@@ -56,6 +58,8 @@ def test_the_server_process_serves_with_prefects_server_imported_frozen_and_coll
     # Prefect's server makes ~0.45 M objects: frozen, so no collection scans them again
     assert isinstance(answer["frozen"], int) and answer["frozen"] > 200_000
     assert answer["collecting"] is True  # and the collector is on again for what it serves
+    # paused while it imported: the import scanned its objects 5 times with collection on
+    assert isinstance(answer["oldest_collections"], int) and answer["oldest_collections"] < 3
 
 
 def test_a_failed_start_keeps_uvicorns_exit_code(tmp_path: Path) -> None:
@@ -78,3 +82,16 @@ def test_the_servers_environment_puts_this_project_first_and_keeps_the_rest() ->
     assert environment["PYTHONPATH"].split(os.pathsep) == [project, "/elders"]
     assert environment["OTHER"] == "1" and given["PYTHONPATH"].startswith("/elders")
     assert server_environment({})["PYTHONPATH"] == project
+
+
+def test_an_installed_project_is_not_put_ahead_of_the_standard_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed as a wheel, this project's folder is site-packages: found there already, and on
+    PYTHONPATH it would come before the standard library."""
+    import sysconfig
+
+    project = str(Path(__file__).resolve().parents[2])
+    monkeypatch.setattr(sysconfig, "get_paths", lambda: {"purelib": project, "platlib": project})
+    assert server_environment({"PYTHONPATH": "/elders"}) == {"PYTHONPATH": "/elders"}
+    assert "PYTHONPATH" not in server_environment({})

@@ -64,3 +64,26 @@ def test_great_expectations_imports_with_the_collector_paused_and_restored() -> 
         "print(len(seen) > 100, any(seen), gc.isenabled())\n"
     )
     assert out == ["True", "False", "True"]
+
+
+def test_monitor_run_in_process_again_and_again_freezes_once_and_collects(tmp_path: Path) -> None:
+    """`monitor run` run by a process that goes on (a test, a notebook): its imports are frozen
+    at the first run only, so a garbage cycle that process has not collected by the next run is
+    not frozen with it."""
+    out = _run(
+        "import gc, weakref\n"
+        "from typer.testing import CliRunner\n"
+        "from flows.cli import app\n"
+        f"missing = {str(tmp_path / 'geen-inbox')!r}\n"
+        "runner = CliRunner()\n"
+        "first = runner.invoke(app, ['run', '--inbox', missing])\n"
+        "frozen = gc.get_freeze_count()\n"
+        "class Cycle: pass\n"
+        "gc.disable()  # the cycle waits for a collection: none comes before the second run\n"
+        "cycle = Cycle(); cycle.me = cycle; gone = weakref.ref(cycle); del cycle\n"
+        "again = runner.invoke(app, ['run', '--inbox', missing])\n"
+        "gc.enable()\n"
+        "gc.collect()\n"
+        "print(first.exit_code, again.exit_code, frozen > 100_000, gone() is None, gc.isenabled())\n"
+    )
+    assert out == ["2", "2", "True", "True", "True"]
