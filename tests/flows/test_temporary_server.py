@@ -62,8 +62,11 @@ def test_the_drain_waits_for_queued_events_without_a_warning(tmp_path: Path) -> 
     """Prefect warned "Still processing items: 1 items remaining..." when the run drained its
     events: our drain is meant to wait for them, and a data engineer would take it for trouble."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    # no logs to the server: draining them first would give the events time to go out
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_LOGGING_TO_API_ENABLED="false")
+    # no logs to the server: draining them first would give the events time to go out; a fresh
+    # home migrates the server's database at its start (9–23 s on these machines, more while
+    # the suite runs beside it): Prefect's 20 s to start is not what this test is about
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_LOGGING_TO_API_ENABLED="false",
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="300")  # fmt: skip
 
     done = subprocess.run([sys.executable, "-c", _QUEUED_EVENTS_RUN], env=env,
                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
@@ -97,10 +100,18 @@ def test_the_drain_raises_when_task_runs_are_missing(prefect_harness: None) -> N
 
 @pytest.fixture
 def no_server_configured(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Prefect as `monitor run` finds it on a fresh machine: no PREFECT_API_URL, its own home."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+    """Prefect as `monitor run` finds it on a fresh machine: no PREFECT_API_URL, its own home
+    (whose database the server migrates at its start: more than Prefect's 20 s to start while
+    the suite runs beside it, so 300 s)."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_HOME,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
 
-    with temporary_settings(updates={PREFECT_HOME: tmp_path / "prefect"},
+    with temporary_settings(updates={PREFECT_HOME: tmp_path / "prefect",
+                                     PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: 300},
                             restore_defaults={PREFECT_API_URL}):  # fmt: skip
         yield
 
