@@ -5,13 +5,12 @@ runs in a fresh interpreter (one thread, as `monitor run` is when it starts the 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.fresh_python import run_fresh
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,11 +35,7 @@ def parent_of(pid):
 
 
 def _run(script: str, cwd: Path = ROOT) -> list[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    done = subprocess.run([sys.executable, "-c", _START + script], cwd=cwd, capture_output=True,
-                          text=True, timeout=180, env={**environment, "PYTHONPATH": str(ROOT)})  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout.split()
+    return run_fresh(_START + script, cwd)
 
 
 def test_a_forked_fork_server_serves_workers_with_the_runs_imports_and_gx_frozen() -> None:

@@ -3,19 +3,9 @@ a fresh interpreter: a freeze lasts for the process."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run(script: str) -> list[str]:
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=180, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout.split()
+from tests.fresh_python import run_fresh as _run
 
 
 def test_imports_unscanned_pauses_collection_and_freezes_what_the_block_made() -> None:

@@ -3,19 +3,14 @@ Data Docs' GX still work, and each module is whole the moment something reads fr
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from tests.fresh_python import run_fresh
 
-ROOT = Path(__file__).resolve().parents[2]
 HEAVY = "scipy.stats._stats_py"  # what `import scipy.stats` runs; not run while it is lazy
 CHARTS = "altair.vegalite"  # what `import altair` runs; likewise
 
 
 def _run(script: str) -> None:
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
+    run_fresh(script)
 
 
 def test_batch_checks_run_without_importing_scipy_stats() -> None:
