@@ -33,11 +33,6 @@ def fork_server_lock_free() -> bool:
     return taken
 
 
-def collecting() -> bool:
-    """Whether the cyclic garbage collector is on in this worker."""
-    return gc.isenabled()
-
-
 def collections() -> tuple[int, bool, int]:
     """(collections of the youngest generation so far, inherited from the fork server; whether
     the collector is on; objects frozen)."""

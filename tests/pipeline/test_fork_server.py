@@ -61,7 +61,7 @@ def test_workers_of_the_forked_fork_server_collect_garbage() -> None:
     out = _run(
         "fork_server.start_fork_server(from_here=True)\n"
         "with ProcessPoolExecutor(max_workers=1, mp_context=fork_server.fork_context()) as pool:\n"
-        "    print(pool.submit(fork_probe.collecting).result(timeout=120))\n"
+        "    print(pool.submit(fork_probe.collections).result(timeout=120)[1])\n"
     )
     assert out == ["True"]
 
