@@ -13,6 +13,7 @@ import functools
 import html
 import io
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +129,7 @@ text-align:left;vertical-align:top}th{background:#1f4e79;color:#fff}tr:nth-child
 def feedback_html(feedback: Feedback) -> str:
     """One self-contained page (no scripts, no external files) with the whole feedback."""
     title = f"Terugkoppeling {dict(feedback.summary).get('Bestand', feedback.name)}"
-    summary = "".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in feedback.summary
-    )
+    summary = "".join(_summary_row(label, value) for label, value in feedback.summary)
     edits = (
         _html_table(feedback.edits, mark="ernst")
         if len(feedback.edits)
@@ -162,13 +161,42 @@ def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
     # the names as a list: iterating pandas' Arrow-backed index costs ~2 µs a name, every row
     columns = frame.columns.tolist()
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
-    body = []
-    for row in plain_rows(frame):
-        cells = "".join(
-            f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
-            if c == mark
-            else f"<td>{'' if v is None else html.escape(str(v))}</td>"
-            for c, v in zip(columns, row, strict=True)
-        )
-        body.append(f"<tr>{cells}</tr>")
+    marked = tuple(c == mark for c in columns)
+    body = [_html_text_row(marked, tuple(row))
+            if all(v is None or (type(v) is str and len(v) <= REMEMBERED_TEXT) for v in row)
+            else _html_row(marked, row)
+            for row in plain_rows(frame)]  # fmt: skip
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process: most recur from
+# delivery to delivery (a check with its outcome, a line of the summary)
+REMEMBERED_TEXT = 200  # characters of the longest text of a row remembered
+
+
+def _html_row(marked: tuple[bool, ...], row: Sequence[Any]) -> str:
+    """A `<tr>` of escaped cells; a marked column's value is also its cell's class."""
+    cells = "".join(
+        f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
+        if is_marked
+        else f"<td>{'' if v is None else html.escape(str(v))}</td>"
+        for is_marked, v in zip(marked, row, strict=True)
+    )
+    return f"<tr>{cells}</tr>"
+
+
+_html_text_row = functools.lru_cache(maxsize=REMEMBERED_ROWS)(_html_row)
+
+
+def _summary_row(label: str, value: str) -> str:
+    """A line of the summary (`<th>` and `<td>`); the short ones remembered."""
+    if len(value) <= REMEMBERED_TEXT:
+        return _summary_row_remembered(label, value)
+    return _summary_row_of(label, value)
+
+
+def _summary_row_of(label: str, value: str) -> str:
+    return f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
+
+
+_summary_row_remembered = functools.lru_cache(maxsize=REMEMBERED_ROWS)(_summary_row_of)

@@ -17,7 +17,12 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from pipeline.employers.feedback import CHECK_COLUMNS, EDIT_COLUMNS, Feedback
-from pipeline.employers.feedback_writer import escape_cell, write_feedback_files, write_xlsx
+from pipeline.employers.feedback_writer import (
+    _html_table,
+    escape_cell,
+    write_feedback_files,
+    write_xlsx,
+)
 from pipeline.employers.quality import days_late, delivery_quality
 from pipeline.night.check import check_feedback, check_file
 from pipeline.settings import Settings
@@ -91,6 +96,17 @@ def test_hostile_values_come_back_escaped_in_xlsx_csv_and_html(
 
     page = out.with_suffix(".html").read_text("utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in page
+
+
+def test_a_page_row_that_recurs_is_written_for_its_own_table() -> None:
+    """Rows of texts are remembered from page to page in a process; the same row in a table
+    whose `ernst` column is marked and in one without gets the class only in the first."""
+    frame = pd.DataFrame({"ernst": ["fout"], "melding": ["<b>"], "veld": [None]}, dtype=object)
+    for _ in range(2):
+        marked, plain = _html_table(frame, mark="ernst"), _html_table(frame)
+        assert '<tr><td class="fout">fout</td><td>&lt;b&gt;</td><td></td></tr>' in marked
+        assert "<tr><td>fout</td><td>&lt;b&gt;</td><td></td></tr>" in plain
+        assert "class" not in plain
 
 
 def test_the_workbook_keeps_hostile_text_as_plain_strings(tmp_path: Path) -> None:

@@ -93,6 +93,23 @@ def test_any_table_is_written_as_xlsxwriter_writes_it(
     assert_same_workbook(tmp_path, generated)
 
 
+def test_rows_that_recur_from_workbook_to_workbook_are_written_for_their_own(
+    tmp_path: Path,
+) -> None:
+    """Rows of texts are remembered from workbook to workbook in a process: one that recurs is
+    still written at its own row, with its own workbook's numbering of the styles, and values
+    that are equal but written differently (1 and True, 0.0 and -0.0) are not taken for each
+    other."""
+    long_text = "x" * 70  # wraps: the first style used in the second workbook
+    first = [["a", None], ["b", "c"], [1, 0.0], [long_text, ""]]
+    second = [[long_text, ""], ["b", "c"], ["a", None], [None, None]]
+    equal_values = [["a", None], ["b", "c"], [True, -0.0], [long_text, ""]]
+    for number, rows in enumerate([first, second, first, equal_values]):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        assert_same_workbook(folder, [Table("Controles", ["code", "veld"], [7, 22], rows)])
+
+
 def test_long_texts_empty_rows_and_many_rows(tmp_path: Path) -> None:
     long_text = "a" * 40_000
     emoji_cut = "b" * 32_766 + "😀" + "c"  # the emoji would straddle Excel's limit: left out
