@@ -6,12 +6,10 @@ XlsxWriter spends ~5 ms on every workbook, most of it assembling the same packag
 written as the XML XlsxWriter writes in its `constant_memory` mode: inline strings, control
 characters as `_xHHHH_` (and a literal `_xHHHH_` kept literal), whitespace preserved, XlsxWriter's
 column widths, a frozen header row and an autofilter with its hidden defined name. The sheet
-that is the same in every workbook (Uitleg) is written once, a row of texts that recurs (most
-rows of the summary and the checks) once at its place, and every part all workbooks share, or
-that recurs, is deflated once (`packed_zip`), at level 1 (XlsxWriter: 6), a little larger and
-quicker: a night's feedback ~15% quicker than without the rows and recurring parts remembered.
-`tests/pipeline/test_feedback_xlsx.py` holds both writers side by side, part by part (after
-unzipping).
+that is the same in every workbook (Uitleg) is written once, a recurring row of texts once at
+its place, and every part all workbooks share, or that recurs, is deflated once (`packed_zip`), at
+level 1 (XlsxWriter: 6), a little larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds
+both writers side by side, part by part (after unzipping).
 
 One difference, on purpose: XlsxWriter's `constant_memory` mode writes a text that starts with
 `<r>` and ends with `</r>` into the XML unescaped (it takes it for rich text), so an employer's
@@ -225,9 +223,8 @@ def _text_style(kind_value: tuple[str, Any]) -> str | None:
     return WRAP if len(value) > WRAP_AFTER else TEXT
 
 
-REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process at their place: most
-# recur from delivery to delivery (~80% of the summary's rows, ~90% of the checks': the same
-# label, check and outcome at the same row)
+REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process at their place: ~80% of
+# the summary's rows and ~90% of the checks' recur from delivery to delivery (a night 15% quicker)
 
 
 @functools.lru_cache(maxsize=REMEMBERED_ROWS)
