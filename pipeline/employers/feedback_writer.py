@@ -20,7 +20,13 @@ from typing import Any
 import pandas as pd
 
 from pipeline.employers.feedback import Feedback, feedback_dir
-from pipeline.employers.feedback_xlsx import MAX_SHEET_ROWS, Table, write_workbook
+from pipeline.employers.feedback_xlsx import (
+    MAX_SHEET_ROWS,
+    REMEMBERED_ROWS,
+    REMEMBERED_TEXT,
+    Table,
+    write_workbook,
+)
 from pipeline.escaping import escape_cell
 from schemas.edits import EDITS
 
@@ -169,13 +175,9 @@ def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process: most recur from
-# delivery to delivery (a check with its outcome, a line of the summary)
-REMEMBERED_TEXT = 200  # characters of the longest text of a row remembered
-
-
 def _html_row(marked: tuple[bool, ...], row: Sequence[Any]) -> str:
-    """A `<tr>` of escaped cells; a marked column's value is also its cell's class."""
+    """A `<tr>` of escaped cells; a marked column's value is also its cell's class. A row of
+    short texts is remembered (`_html_text_row`): most recur from delivery to delivery."""
     cells = "".join(
         f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
         if is_marked

@@ -187,12 +187,12 @@ class _Sheet:
 
     def xml(self, index: dict[str, int], selected: bool) -> Iterator[str]:
         """The sheet's XML in pieces, as XlsxWriter writes it in constant_memory mode."""
-        view = ' tabSelected="1"' if selected else ""
+        view, cols = (' tabSelected="1"' if selected else ""), _cols_xml(tuple(self.table.widths))
         last = f"{self.last_column}{self.last_row + 1}"
         yield (f'{_SHEET_HEAD}<dimension ref="{"A1" if last == "A1" else f"A1:{last}"}"/>'
                f'<sheetViews><sheetView{view} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
-               f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{_cols_xml(tuple(self.table.widths))}'
+               f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{cols}'
                f"<sheetData>")  # fmt: skip
         yield _row_xml(1, self.header, index, HEADER)
         numbering = tuple(index.items())
@@ -223,8 +223,8 @@ def _text_style(kind_value: tuple[str, Any]) -> str | None:
     return WRAP if len(value) > WRAP_AFTER else TEXT
 
 
-REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process at their place: ~80% of
-# the summary's rows and ~90% of the checks' recur from delivery to delivery (a night 15% quicker)
+REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process at their place (~80% of
+# the summary's and ~90% of the checks' recur from delivery to delivery: the feedback ~15% quicker)
 
 
 @functools.lru_cache(maxsize=REMEMBERED_ROWS)
