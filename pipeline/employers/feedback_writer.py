@@ -20,13 +20,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.employers.feedback import Feedback, feedback_dir
-from pipeline.employers.feedback_xlsx import (
-    MAX_SHEET_ROWS,
-    REMEMBERED_ROWS,
-    REMEMBERED_TEXT,
-    Table,
-    write_workbook,
-)
+from pipeline.employers.feedback_xlsx import MAX_SHEET_ROWS, Table, write_workbook
+from pipeline.employers.sheet_cells import REMEMBERED_ROWS, REMEMBERED_TEXT, is_short_text_row
 from pipeline.escaping import escape_cell
 from schemas.edits import EDITS
 
@@ -168,16 +163,15 @@ def _html_table(frame: pd.DataFrame, mark: str | None = None) -> str:
     columns = frame.columns.tolist()
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     marked = tuple(c == mark for c in columns)
-    body = [_html_text_row(marked, tuple(row))
-            if all(v is None or (type(v) is str and len(v) <= REMEMBERED_TEXT) for v in row)
-            else _html_row(marked, row)
-            for row in plain_rows(frame)]  # fmt: skip
+    body = []
+    for row in plain_rows(frame):
+        body.append(_html_text_row(marked, tuple(row)) if is_short_text_row(row)
+                    else _html_row(marked, row))  # fmt: skip
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _html_row(marked: tuple[bool, ...], row: Sequence[Any]) -> str:
-    """A `<tr>` of escaped cells; a marked column's value is also its cell's class. A row of
-    short texts is remembered (`_html_text_row`): most recur from delivery to delivery."""
+    """A `<tr>` of escaped cells; a marked column's value is also its cell's class."""
     cells = "".join(
         f'<td class="{html.escape(str(v))}">{html.escape(str(v))}</td>'
         if is_marked
@@ -187,17 +181,20 @@ def _html_row(marked: tuple[bool, ...], row: Sequence[Any]) -> str:
     return f"<tr>{cells}</tr>"
 
 
+# a row of short texts, once a process (`sheet_cells`: most recur from delivery to delivery)
 _html_text_row = functools.lru_cache(maxsize=REMEMBERED_ROWS)(_html_row)
 
 
 def _summary_row(label: str, value: str) -> str:
-    """A line of the summary (`<th>` and `<td>`); the short ones remembered."""
+    """A line of the summary (`<th>` and `<td>`); the short ones remembered (the labels are the
+    feedback's own, and short)."""
     if len(value) <= REMEMBERED_TEXT:
         return _summary_row_remembered(label, value)
     return _summary_row_of(label, value)
 
 
 def _summary_row_of(label: str, value: str) -> str:
+    """A line of the summary, written."""
     return f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
 
 

@@ -3,13 +3,14 @@
 XlsxWriter spends ~5 ms on every workbook, most of it assembling the same package parts again
 (content types, relations, theme, styles). Here XlsxWriter writes those parts once per process
 (for a set of sheet names and an order of the cell styles), and each delivery's sheets are
-written as the XML XlsxWriter writes in its `constant_memory` mode: inline strings, control
-characters as `_xHHHH_` (and a literal `_xHHHH_` kept literal), whitespace preserved, XlsxWriter's
-column widths, a frozen header row and an autofilter with its hidden defined name. The sheet
-that is the same in every workbook (Uitleg) is written once, a recurring row of texts once at
-its place, and every part all workbooks share, or that recurs, is deflated once (`packed_zip`), at
-level 1 (XlsxWriter: 6), a little larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds
-both writers side by side, part by part (after unzipping).
+written as the XML XlsxWriter writes in its `constant_memory` mode (their cells: `sheet_cells`):
+inline strings, control characters as `_xHHHH_` (and a literal `_xHHHH_` kept literal),
+whitespace preserved, XlsxWriter's column widths, a frozen header row and an autofilter with its
+hidden defined name. The sheet that is the same in every workbook (Uitleg) is written once, a
+row of short texts that recurs once at its place (`sheet_cells`), and every part all workbooks
+share, or that recurs, is deflated once (`packed_zip`), at level 1 (XlsxWriter: 6), a little
+larger and quicker. `tests/pipeline/test_feedback_xlsx.py` holds both writers side by side, part
+by part (after unzipping).
 
 One difference, on purpose: XlsxWriter's `constant_memory` mode writes a text that starts with
 `<r>` and ends with `</r>` into the XML unescaped (it takes it for rich text), so an employer's
@@ -25,8 +26,6 @@ import datetime as dt
 import functools
 import io
 import itertools
-import math
-import numbers
 import os
 import re
 import zipfile
@@ -35,24 +34,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from pipeline.employers.packed_zip import Packed, pack, write_zip
+from pipeline.employers.sheet_cells import (
+    HEADER,
+    TEXT,
+    WRAP,
+    cell,
+    cols_xml,
+    column_name,
+    is_short_text_row,
+    row_xml,
+    text_row_xml,
+    text_style,
+)
 from pipeline.escaping import XLSX_OPTIONS, escape_cell
 
-HEADER, TEXT, WRAP = "header", "text", "wrap"
 STYLES = {HEADER: {"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F4E79"},
           TEXT: {"valign": "top"}, WRAP: {"text_wrap": True, "valign": "top"}}  # fmt: skip
-WRAP_AFTER = 60  # text longer than this wraps
-MAX_TEXT = 32767  # Excel's limit of a cell, in UTF-16 units (XlsxWriter truncates to it)
 MAX_SHEET_ROWS = 1_048_575  # rows of a sheet below its header (Excel: 1,048,576 in all)
-MAX_DIGIT_WIDTH, CELL_PADDING = 7, 5  # XlsxWriter's column width metrics (Calibri 11)
 ROWS_PER_WRITE = 1000  # a large sheet goes into the zip in pieces of this many rows
 
-_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_LEADING, _TRAILING = re.compile(r"^\s"), re.compile(r"\s$")
-_XML_SPECIAL = re.compile("[&<>]")
 _SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
     'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
@@ -131,20 +132,6 @@ def _packed_constant_sheet(name: str, table: Table, order: tuple[str, ...],
     return pack(name, "".join(_Sheet(table).xml(index, selected)).encode("utf-8", "replace"))
 
 
-def cell(value: Any) -> tuple[str, Any] | None:
-    """How a value is written: ("number", n), ("text", escaped text) — styled `text` or `wrap` by
-    its length — or ("blank", None) for an empty text; None for no cell (None, NA, NaN, NaT)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if math.isnan(value):
-            return None
-        if math.isfinite(value):
-            return ("number", value)
-    text = escape_cell(value if isinstance(value, str) else str(value))
-    return ("text", text) if text else ("blank", None)
-
-
 class _Sheet:
     """A table as XlsxWriter writes it in constant_memory mode; its cells are classified as they
     are written (a large sheet is never held a second time)."""
@@ -158,7 +145,7 @@ class _Sheet:
         self.header = [("text", escape_cell(name)) for name in table.columns]
         self.last_row = next((number for number in range(len(table.rows), 0, -1)
                               if any(cell(v) is not None for v in table.rows[number - 1])), 0)  # fmt: skip
-        self.last_column = _column_name(len(table.columns) - 1)
+        self.last_column = column_name(len(table.columns) - 1)
 
     def styles(self, last: bool) -> Iterator[str]:
         """The cell styles of its rows in order (with repeats): every row but the last one
@@ -175,7 +162,7 @@ class _Sheet:
         for row in rows:
             for value in row:
                 kind_value = cell(value)
-                if kind_value is not None and (style := _text_style(kind_value)) is not None:
+                if kind_value is not None and (style := text_style(kind_value)) is not None:
                     yield style
 
     @property
@@ -187,144 +174,31 @@ class _Sheet:
 
     def xml(self, index: dict[str, int], selected: bool) -> Iterator[str]:
         """The sheet's XML in pieces, as XlsxWriter writes it in constant_memory mode."""
-        view, cols = (' tabSelected="1"' if selected else ""), _cols_xml(tuple(self.table.widths))
+        view, cols = (' tabSelected="1"' if selected else ""), cols_xml(tuple(self.table.widths))
         last = f"{self.last_column}{self.last_row + 1}"
         yield (f'{_SHEET_HEAD}<dimension ref="{"A1" if last == "A1" else f"A1:{last}"}"/>'
                f'<sheetViews><sheetView{view} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>'
                f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{cols}'
                f"<sheetData>")  # fmt: skip
-        yield _row_xml(1, self.header, index, HEADER)
+        yield row_xml(1, self.header, index, HEADER)
         numbering = tuple(index.items())
         pieces: list[str] = []
         for number, row in enumerate(self.table.rows, start=2):
-            if all(v is None or (type(v) is str and len(v) <= REMEMBERED_TEXT) for v in row):
-                xml = _text_row_xml(number, tuple(row), numbering)
+            if is_short_text_row(row):
+                xml = text_row_xml(number, tuple(row), numbering)
                 if xml:
                     pieces.append(xml)
             else:
                 cells = [cell(value) for value in row]
                 if any(cells):
-                    pieces.append(_row_xml(number, cells, index, None))
+                    pieces.append(row_xml(number, cells, index, None))
             if len(pieces) == ROWS_PER_WRITE:
                 yield "".join(pieces)
                 pieces.clear()
         filter_range = self.filter_range
         autofilter = f'<autoFilter ref="{filter_range}"/>' if filter_range else ""
         yield "".join(pieces) + f"</sheetData>{autofilter}{_PAGE_MARGINS}"
-
-
-def _text_style(kind_value: tuple[str, Any]) -> str | None:
-    kind, value = kind_value
-    if kind == "number":
-        return None
-    if kind == "blank":
-        return TEXT
-    return WRAP if len(value) > WRAP_AFTER else TEXT
-
-
-REMEMBERED_ROWS = 1 << 12  # rows of short texts written once a process at their place (~80% of
-# the summary's and ~90% of the checks' recur from delivery to delivery: the feedback ~15% quicker)
-
-
-@functools.lru_cache(maxsize=REMEMBERED_ROWS)
-def _text_row_xml(number: int, row: tuple[str | None, ...],
-                  numbering: tuple[tuple[str, int], ...]) -> str:  # fmt: skip
-    """A row of short texts and Nones (equal ones are written alike, unlike equal numbers: 0.0 and
-    -0.0, 1 and True) as `_row_xml` writes it, "" when it has no cell."""
-    cells = [cell(value) for value in row]
-    return _row_xml(number, cells, dict(numbering), None) if any(cells) else ""
-
-
-def _row_xml(number: int, row: Sequence[tuple[str, Any] | None], index: dict[str, int],
-             style: str | None) -> str:  # fmt: skip
-    """One `<row>`: numbers, inline strings and styled blanks (the cells XlsxWriter writes)."""
-    cells = []
-    for column, kind_value in enumerate(row):
-        if kind_value is None:
-            continue
-        kind, value = kind_value
-        reference = f"{_column_name(column)}{number}"
-        if kind == "number":
-            cells.append(f'<c r="{reference}"><v>{value:.16G}</v></c>')
-            continue
-        s = index[style or _text_style(kind_value) or TEXT]
-        if kind == "blank":
-            cells.append(f'<c r="{reference}" s="{s}"/>')
-            continue
-        preserve, text = _inline_text(value)
-        cells.append(
-            f'<c r="{reference}" s="{s}" t="inlineStr"><is><t{preserve}>{text}</t></is></c>'
-        )
-    return f'<row r="{number}">{"".join(cells)}</row>'
-
-
-REMEMBERED_TEXT = 200  # texts up to this long are written once a process (most recur: labels,
-# codes, the explanations of an edit, an organisation's name), longer ones every time
-
-
-def _inline_text(text: str) -> tuple[str, str]:
-    """A text as XlsxWriter writes an inline string (`_inline_text_of`)."""
-    if len(text) > REMEMBERED_TEXT:
-        return _inline_text_of(text)
-    return _inline_text_remembered(text)
-
-
-def _inline_text_of(text: str) -> tuple[str, str]:
-    """A text as XlsxWriter writes an inline string: cut to Excel's limit, control characters
-    as `_xHHHH_` (a literal `_xHHHH_` as `_x005F_xHHHH_`), XML-escaped, whitespace preserved."""
-    if len(text) > MAX_TEXT // 2 and len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_TEXT:
-        text = _utf16_prefix(text, MAX_TEXT)
-    text = _ESCAPE_LIKE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda match: f"_x{ord(match.group(1)):04X}_", text)
-    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    preserve = ' xml:space="preserve"' if _LEADING.search(text) or _TRAILING.search(text) else ""
-    if _XML_SPECIAL.search(text):
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return preserve, text
-
-
-_inline_text_remembered = functools.lru_cache(maxsize=1 << 14)(_inline_text_of)
-
-
-def _utf16_prefix(text: str, units: int) -> str:
-    """The longest start of a text of at most `units` UTF-16 units (never half a character)."""
-    length = 0
-    for position, character in enumerate(text):
-        length += 2 if ord(character) > 0xFFFF else 1
-        if length > units:
-            return text[:position]
-    return text
-
-
-@functools.lru_cache(maxsize=64)
-def _cols_xml(widths: tuple[float, ...]) -> str:
-    """`<cols>`: XlsxWriter's widths (characters → pixels → characters), equal neighbours merged."""
-    ranges: list[list[Any]] = []
-    for column, width in enumerate(widths, start=1):
-        pixels = (int(width * (MAX_DIGIT_WIDTH + CELL_PADDING) + 0.5) if width < 1
-                  else int(width * MAX_DIGIT_WIDTH + 0.5) + CELL_PADDING)  # fmt: skip
-        if ranges and ranges[-1][2] == pixels:
-            ranges[-1][1] = column
-        else:
-            ranges.append([column, column, pixels])
-    cols = "".join(
-        f'<col min="{first}" max="{last}" width="{(pixels * 256 // MAX_DIGIT_WIDTH) / 256.0:.16g}" '
-        f'customWidth="1"/>'
-        for first, last, pixels in ranges
-    )
-    return f"<cols>{cols}</cols>" if cols else ""
-
-
-@functools.lru_cache(maxsize=1024)
-def _column_name(column: int) -> str:
-    """A column's letters: 0 → A, 26 → AA."""
-    name = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _style_order(sheets: Sequence[_Sheet]) -> tuple[str, ...]:

@@ -103,8 +103,9 @@ def test_rows_that_recur_from_workbook_to_workbook_are_written_for_their_own(
     long_text = "x" * 70  # wraps: the first style used in the second workbook
     first = [["a", None], ["b", "c"], [1, 0.0], [long_text, ""]]
     second = [[long_text, ""], ["b", "c"], ["a", None], [None, None]]
+    moved = [["b", "c"], ["a", None], [1, 0.0], [long_text, ""]]  # the first's numbering
     equal_values = [["a", None], ["b", "c"], [True, -0.0], [long_text, ""]]
-    for number, rows in enumerate([first, second, first, equal_values]):
+    for number, rows in enumerate([first, second, first, moved, equal_values]):
         folder = tmp_path / str(number)
         folder.mkdir()
         assert_same_workbook(folder, [Table("Controles", ["code", "veld"], [7, 22], rows)])
