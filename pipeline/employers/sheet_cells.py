@@ -30,7 +30,9 @@ MAX_TEXT = 32767  # Excel's limit of a cell, in UTF-16 units (XlsxWriter truncat
 MAX_DIGIT_WIDTH, CELL_PADDING = 7, 5  # XlsxWriter's column width metrics (Calibri 11)
 REMEMBERED_TEXT = 200  # texts up to this long are written once a process (most recur: labels,
 # codes, the explanations of an edit, an organisation's name), longer ones every time
-REMEMBERED_ROWS = 1 << 12  # rows of such texts written once a process (at their place)
+REMEMBERED_ROWS = 1 << 12  # rows of texts written once a process, at their place
+REMEMBERED_ROW_TEXT = 600  # characters of such a row at most (a check's or summary's row: ~200):
+# the rows remembered hold ~80 MB at most, even of texts that escaping makes seven times longer
 
 _ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
@@ -39,9 +41,15 @@ _XML_SPECIAL = re.compile("[&<>]")
 
 
 def is_short_text_row(row: Sequence[Any]) -> bool:
-    """Whether a row is remembered: every cell a text of at most REMEMBERED_TEXT characters (not
-    a subclass of str) or None."""
-    return all(v is None or (type(v) is str and len(v) <= REMEMBERED_TEXT) for v in row)
+    """Whether a row is remembered: every cell a text (not a subclass of str) or None, at most
+    REMEMBERED_ROW_TEXT characters together."""
+    length = 0
+    for value in row:
+        if value is not None:
+            if type(value) is not str:
+                return False
+            length += len(value)
+    return length <= REMEMBERED_ROW_TEXT
 
 
 def cell(value: Any) -> tuple[str, Any] | None:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from pipeline.employers.feedback_writer import feedback_tables
 from pipeline.employers.feedback_xlsx import Table, write_workbook
+from pipeline.employers.sheet_cells import is_short_text_row
 from pipeline.night.check import check_feedback, check_file
 from pipeline.settings import Settings
 from tests.conftest import PROFILE_FIXTURES, REFERENCE_DIR, load_spec, write_source
@@ -109,6 +110,20 @@ def test_rows_that_recur_from_workbook_to_workbook_are_written_for_their_own(
         folder = tmp_path / str(number)
         folder.mkdir()
         assert_same_workbook(folder, [Table("Controles", ["code", "veld"], [7, 22], rows)])
+
+
+def test_only_rows_of_texts_short_together_are_remembered() -> None:
+    """What a process remembers stays bounded: a row of texts or Nones of at most 600 characters
+    together; a row with a number, a str subclass or longer texts is written every time."""
+    assert is_short_text_row(["a" * 600]) and is_short_text_row([None, "a" * 300, "b" * 300])
+    assert is_short_text_row([None, None])
+    assert not is_short_text_row(["a" * 601]) and not is_short_text_row(["a" * 300, "b" * 301])
+    assert not is_short_text_row(["a", 1]) and not is_short_text_row(["a", pd.NA])
+
+    class Text(str):
+        pass
+
+    assert not is_short_text_row([Text("a")])
 
 
 def test_long_texts_empty_rows_and_many_rows(tmp_path: Path) -> None:
