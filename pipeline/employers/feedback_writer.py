@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline.employers.feedback import Feedback, feedback_dir
 from pipeline.employers.feedback_xlsx import MAX_SHEET_ROWS, Table, write_workbook
-from pipeline.employers.sheet_cells import REMEMBERED_ROWS, REMEMBERED_TEXT, is_short_text_row
+from pipeline.employers.sheet_cells import REMEMBERED_ROWS, is_short_text_row
 from pipeline.escaping import escape_cell
 from schemas.edits import EDITS
 
@@ -186,9 +186,8 @@ _html_text_row = functools.lru_cache(maxsize=REMEMBERED_ROWS)(_html_row)
 
 
 def _summary_row(label: str, value: str) -> str:
-    """A line of the summary (`<th>` and `<td>`); the short ones remembered (the labels are the
-    feedback's own, and short)."""
-    if len(value) <= REMEMBERED_TEXT:
+    """A line of the summary (`<th>` and `<td>`); remembered as the table rows are."""
+    if is_short_text_row((label, value)):
         return _summary_row_remembered(label, value)
     return _summary_row_of(label, value)
 
