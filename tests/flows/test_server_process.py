@@ -1,18 +1,27 @@
-"""Prefect's temporary server runs as `flows.server_process`: uvicorn's command line, with
-Prefect's server imported before it, the garbage collector paused meanwhile and its objects
-frozen after. A probe application in the server's place reports what its process holds."""
+"""Prefect's temporary server runs as `flows.server_process`: uvicorn with the options of its
+command line, with Prefect's server imported before it, the garbage collector paused meanwhile
+and its objects frozen after, and a server that stops as soon as it is asked to. A probe
+application in the server's place reports what its process holds."""
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import json
 import os
+import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 
+from flows import server_process
+from flows.server_process import PromptServer
 from flows.temporary_server import _free_port, server_command, server_environment
 
 PROBE = "tests.flows.gc_probe_app:create"
@@ -95,3 +104,74 @@ def test_an_installed_project_is_not_put_ahead_of_the_standard_library(
     monkeypatch.setattr(sysconfig, "get_paths", lambda: {"purelib": project, "platlib": project})
     assert server_environment({"PYTHONPATH": "/elders"}) == {"PYTHONPATH": "/elders"}
     assert "PYTHONPATH" not in server_environment({})
+
+
+class _SlowApp:
+    """An ASGI application: "/slow" answers a second after its request arrived (`arrived` is set
+    then), anything else at once."""
+
+    def __init__(self) -> None:
+        self.arrived = threading.Event()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["path"] == "/slow":
+            self.arrived.set()
+            await asyncio.sleep(1.0)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"antwoord " + scope["path"].encode()})
+
+
+def _serving(app: _SlowApp) -> tuple[PromptServer, threading.Thread, int]:
+    """A PromptServer with `app` on 127.0.0.1 in a thread (no signals there: the test asks it
+    to stop as a signal would, with `handle_exit`), once it serves."""
+    port = _free_port()
+    server = PromptServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error",
+                                         lifespan="on"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.01)
+    return server, thread, port
+
+
+def test_a_stop_request_ends_the_servers_wait_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn looks at a stop request on its tick and then pauses for connections that have
+    closed already: with both made 60 s, a server that waited for either would still run."""
+    monkeypatch.setattr(server_process, "TICK_SECONDS", 60.0)
+    monkeypatch.setattr(server_process, "CLOSE_GRACE_SECONDS", 60.0)
+    server, thread, port = _serving(_SlowApp())
+    idle = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # kept alive, idle
+    idle.request("GET", "/")
+    assert idle.getresponse().read() == b"antwoord /"
+    server.handle_exit(signal.SIGTERM, None)
+    thread.join(timeout=15)
+    assert not thread.is_alive(), "the server still runs 15 s after it was asked to stop"
+    idle.close()
+
+
+def test_a_request_under_way_when_the_stop_comes_is_still_answered() -> None:
+    app = _SlowApp()
+    server, thread, port = _serving(app)
+    answers: list[tuple[int, bytes]] = []
+
+    def ask() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/slow")
+        response = connection.getresponse()
+        answers.append((response.status, response.read()))
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    assert app.arrived.wait(timeout=30), "the request did not arrive"
+    server.handle_exit(signal.SIGTERM, None)
+    asking.join(timeout=30)
+    thread.join(timeout=30)
+    assert answers == [(200, b"antwoord /slow")]
+    assert not thread.is_alive()
