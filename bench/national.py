@@ -20,7 +20,8 @@ Without --sample it generates the one-year national sample the speed target of i
    each into an empty warehouse of its own (with --repeat N: N and 2N runs).
 
 Each `monitor run` is compared with a floor measured just before it (in a fresh process each
-time, as the first was): the speed of these machines drifts by a fifth from one minute to the
+time, as the first, printed before dlt, was; the delivery files read once before that, untimed,
+so that every floor reads them from memory as the runs do): the speed of these machines drifts by a fifth from one minute to the
 next, and identical runs measured 10.9–15.5 s within one hour (README, "Performance"). With
 --repeat N every measurement is made N times, floor and run alternating, and the medians are
 printed with the spread of the ratio.
@@ -202,6 +203,7 @@ def main() -> None:
                             str(sample), "--scale", str(args.scale), *one_year], check=True)  # fmt: skip
         inbox = sample / "inbox"
         print(f"inbox: {len(delivery_files(inbox))} bestanden ({inbox})")
+        read_ahead(inbox)
         floor_s, cells = floor_alone(inbox, work)
         print(f"floor (raw read + one DuckDB insert): {floor_s:7.1f} s  ({cells:,} cells)")
         dlt_s = None if args.skip_dlt else with_dlt(inbox, work / "dlt.duckdb")
@@ -213,8 +215,7 @@ def main() -> None:
         if args.server in ("both", "temporary"):
             pairs = Pairs("Prefect's temporary server")
             for number in range(args.repeat):
-                if number:  # the first run's floor is the one printed above
-                    floor_s, _ = floor_alone(inbox, work)
+                floor_s, _ = floor_alone(inbox, work)  # just before the run, as each one's
                 warehouse = fresh_installation(work / f"temporary-{number}")
                 print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
                 measured = monitor_run(inbox, warehouse, env)
@@ -249,6 +250,16 @@ def fresh_installation(root: Path) -> Path:
     (`tree.file_creation_ms`: 0.2 ms a file before the first of six nights on one lasting
     server, 1.05 ms before the sixth)."""
     return root / "warehouse" / "monitor.duckdb"
+
+
+def read_ahead(inbox: Path) -> None:
+    """Read every delivery file once, untimed: the first floor then reads them from memory, as
+    every later floor and every run does. After a pause this machine may have dropped them
+    (DAMON: README, "Numbers"), and a floor that reads them from disk takes longer (with the page
+    cache dropped 1.74–1.78 s against 1.28–1.39 s right after), which would flatter a run
+    compared with it."""
+    for path in delivery_files(inbox):
+        path.read_bytes()
 
 
 def floor_alone(inbox: Path, work: Path) -> tuple[float, int]:
