@@ -21,10 +21,10 @@ Without --sample it generates the one-year national sample the speed target of i
 
 Each `monitor run` is compared with a floor measured just before it (in a fresh process each
 time, as the first, printed before dlt, was; the delivery files read once before that, untimed,
-so that every floor reads them from memory as the runs do): the speed of these machines drifts by a fifth from one minute to the
-next, and identical runs measured 10.9–15.5 s within one hour (README, "Performance"). With
---repeat N every measurement is made N times, floor and run alternating, and the medians are
-printed with the spread of the ratio.
+so that every floor reads them from memory as the runs do): the speed of these machines drifts
+by a fifth from one minute to the next, and identical runs measured 10.9–15.5 s within one hour
+(README, "Performance"). With --repeat N every measurement is made N times, floor and run
+alternating, and the medians are printed with the spread of the ratio.
 
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """

@@ -55,9 +55,10 @@ class PromptServer(uvicorn.Server):
         self._asked = asyncio.Event()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        """uvicorn's, and the tick's wait ends now (safe from a signal handler)."""
+        """uvicorn's, and the tick's wait ends now (safe from a signal handler; nothing to end
+        before the loop of ticks has begun or once its event loop is closed)."""
         super().handle_exit(sig, frame)
-        if self._loop is not None:
+        if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._asked.set)
 
     async def main_loop(self) -> None:
@@ -123,7 +124,6 @@ def main(arguments: list[str]) -> None:
     options = parse_options(arguments)
     with imports_unscanned():
         import prefect.server.api.server  # noqa: F401  # the factory finds it imported; frozen
-
     if options.app_dir is not None:
         sys.path.insert(0, options.app_dir)  # as uvicorn's --app-dir
     config = uvicorn.Config(options.app, factory=options.factory, host=options.host,
