@@ -1,8 +1,15 @@
-"""GX imported without scipy.stats and altair (`pipeline.gx_import`): the batch checks and the
-Data Docs' GX still work, and each module is whole the moment something reads from it."""
+"""GX imported without scipy.stats and altair (`pipeline.gx_import`), and without SQLAlchemy: the
+batch checks and the Data Docs' GX still work, each lazy module is whole the moment something
+reads from it, and SQLAlchemy is there for whatever imports it after GX (or before)."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+import pytest
+
+from pipeline.gx_import import _AbsentFinder
 from tests.fresh_python import run_fresh
 
 HEAVY = "scipy.stats._stats_py"  # what `import scipy.stats` runs; not run while it is lazy
@@ -30,7 +37,10 @@ def test_batch_checks_run_without_importing_scipy_stats() -> None:
         f"assert {HEAVY!r} not in sys.modules, 'scipy.stats ran its imports'\n"
         "assert 'altair' in sys.modules, 'GX asked for it too'\n"
         f"assert {CHARTS!r} not in sys.modules, 'altair ran its imports'\n"
-        "assert not [f for f in sys.meta_path if type(f).__name__ == '_LazyFinder']\n"
+        "assert not [f for f in sys.meta_path if type(f).__name__ in ('_LazyFinder', '_AbsentFinder')]\n"
+        "assert 'sqlalchemy' not in sys.modules, 'GX imported SQLAlchemy'\n"
+        "from great_expectations.compatibility import sqlalchemy as gx_sql\n"
+        "assert not gx_sql.sqlalchemy, 'GX believes SQLAlchemy is there'\n"
         "import scipy.stats\n"
         "assert abs(scipy.stats.norm.cdf(0.0) - 0.5) < 1e-12  # read from: whole now\n"
         f"assert {HEAVY!r} in sys.modules\n"
@@ -72,3 +82,59 @@ def test_altair_imported_before_gx_stays_as_it_is() -> None:
         "assert type(sys.modules['altair']).__name__ == 'module'\n"
         f"assert {CHARTS!r} in sys.modules\n"
     )
+
+
+def test_the_data_docs_are_built_by_gx_without_sqlalchemy(tmp_path: Path) -> None:
+    _run(
+        "import datetime as dt, sys\n"
+        "from pathlib import Path\n"
+        "import pandas as pd\n"
+        "from pipeline.employers.datadocs import build_data_docs, store_reports\n"
+        "from pipeline.ingest.batch import validate_batch\n"
+        "days = [dt.date(2025, 1, 1 + i % 20) for i in range(40)]\n"
+        "frame = pd.DataFrame({'bron_incidentnummer': [f'I{i}' for i in range(40)],\n"
+        "    'incidentdatum': days, 'kanaal': ['fysiek'] * 40, 'context': ['handhaving'] * 40,\n"
+        "    'letsel': ['geen'] * 40, 'aangifte': ['ja'] * 40, 'vpt_markering': [None] * 40,\n"
+        "    'gedragstypen': [['verbaal']] * 40})\n"
+        "report = validate_batch(frame, [40, 50]).report\n"
+        f"reports = Path({str(tmp_path)!r})\n"
+        "assert store_reports(reports, [report], keep=5) == 1\n"
+        "index = build_data_docs(reports)\n"
+        "assert 'bron_incidentnummer' in ''.join(p.read_text(encoding='utf-8')\n"
+        "    for p in index.parent.rglob('*.html')), 'no validation page with the checked columns'\n"
+        "assert 'sqlalchemy' not in sys.modules\n"
+    )
+
+
+def test_sqlalchemy_is_there_for_an_import_after_gx() -> None:
+    _run(
+        "import sys\n"
+        "from pipeline.gx_import import import_great_expectations\n"
+        "import_great_expectations()\n"
+        "assert 'sqlalchemy' not in sys.modules\n"
+        "import sqlalchemy.orm\n"
+        "assert sqlalchemy.orm.declarative_base is not None\n"
+    )
+
+
+def test_sqlalchemy_imported_before_gx_is_gxs_as_well() -> None:
+    _run(
+        "import sys\n"
+        "import sqlalchemy\n"
+        "from pipeline.gx_import import import_great_expectations\n"
+        "import_great_expectations()\n"
+        "from great_expectations.compatibility import sqlalchemy as gx_sql\n"
+        "assert gx_sql.sqlalchemy is sqlalchemy\n"
+    )
+
+
+def test_sqlalchemy_is_absent_only_on_the_thread_that_imports_gx() -> None:
+    finder = _AbsentFinder()
+    with pytest.raises(ModuleNotFoundError):
+        finder.find_spec("sqlalchemy.orm", None)
+    assert finder.find_spec("sqlalchemyx", None) is None
+    found: list[object] = []
+    other = threading.Thread(target=lambda: found.append(finder.find_spec("sqlalchemy", None)))
+    other.start()
+    other.join()
+    assert found == [None]
