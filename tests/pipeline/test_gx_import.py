@@ -15,6 +15,19 @@ from tests.fresh_python import run_fresh
 HEAVY = "scipy.stats._stats_py"  # what `import scipy.stats` runs; not run while it is lazy
 CHARTS = "altair.vegalite"  # what `import altair` runs; likewise
 
+# A fresh interpreter's script: 40 rows of one delivery validated by GX (`outcome`).
+VALIDATED = (
+    "import datetime as dt, sys\n"
+    "import pandas as pd\n"
+    "from pipeline.ingest.batch import validate_batch\n"
+    "days = [dt.date(2025, 1, 1 + i % 20) for i in range(40)]\n"
+    "frame = pd.DataFrame({'bron_incidentnummer': [f'I{i}' for i in range(40)],\n"
+    "    'incidentdatum': days, 'kanaal': ['fysiek'] * 40, 'context': ['handhaving'] * 40,\n"
+    "    'letsel': ['geen'] * 40, 'aangifte': ['ja'] * 40, 'vpt_markering': [None] * 40,\n"
+    "    'gedragstypen': [['verbaal']] * 40})\n"
+    "outcome = validate_batch(frame, [40, 50])\n"
+)
+
 
 def _run(script: str) -> None:
     run_fresh(script)
@@ -22,16 +35,7 @@ def _run(script: str) -> None:
 
 def test_batch_checks_run_without_importing_scipy_stats() -> None:
     _run(
-        "import datetime as dt, sys\n"
-        "import pandas as pd\n"
-        "from pipeline.ingest.batch import validate_batch\n"
-        "days = [dt.date(2025, 1, 1 + i % 20) for i in range(40)]\n"
-        "frame = pd.DataFrame({'bron_incidentnummer': [f'I{i}' for i in range(40)],\n"
-        "    'incidentdatum': days, 'kanaal': ['fysiek'] * 40, 'context': ['handhaving'] * 40,\n"
-        "    'letsel': ['geen'] * 40, 'aangifte': ['ja'] * 40, 'vpt_markering': [None] * 40,\n"
-        "    'gedragstypen': [['verbaal']] * 40})\n"
-        "outcome = validate_batch(frame, [40, 50])\n"
-        "assert outcome.report['success'] is True, outcome.report['statistics']\n"
+        VALIDATED + "assert outcome.report['success'] is True, outcome.report['statistics']\n"
         "assert 'great_expectations' in sys.modules\n"
         "assert 'scipy.stats' in sys.modules, 'GX asked for it: it is there, lazy'\n"
         f"assert {HEAVY!r} not in sys.modules, 'scipy.stats ran its imports'\n"
@@ -86,17 +90,9 @@ def test_altair_imported_before_gx_stays_as_it_is() -> None:
 
 def test_the_data_docs_are_built_by_gx_without_sqlalchemy(tmp_path: Path) -> None:
     _run(
-        "import datetime as dt, sys\n"
-        "from pathlib import Path\n"
-        "import pandas as pd\n"
+        VALIDATED + "from pathlib import Path\n"
         "from pipeline.employers.datadocs import build_data_docs, store_reports\n"
-        "from pipeline.ingest.batch import validate_batch\n"
-        "days = [dt.date(2025, 1, 1 + i % 20) for i in range(40)]\n"
-        "frame = pd.DataFrame({'bron_incidentnummer': [f'I{i}' for i in range(40)],\n"
-        "    'incidentdatum': days, 'kanaal': ['fysiek'] * 40, 'context': ['handhaving'] * 40,\n"
-        "    'letsel': ['geen'] * 40, 'aangifte': ['ja'] * 40, 'vpt_markering': [None] * 40,\n"
-        "    'gedragstypen': [['verbaal']] * 40})\n"
-        "report = validate_batch(frame, [40, 50]).report\n"
+        "report = outcome.report\n"
         f"reports = Path({str(tmp_path)!r})\n"
         "assert store_reports(reports, [report], keep=5) == 1\n"
         "index = build_data_docs(reports)\n"
