@@ -11,10 +11,11 @@ or after, is an ordinary one, and one made before leaves GX with it as it is.
 
 Nor does GX get SQLAlchemy while it imports, unless the process has it already: GX 1.x lists it
 as an optional extra (its SQL data sources), no check of ours reads from a database, and it is
-installed here for Prefect's server. Found, it took ~0.2 s of GX's import (1.19–1.33 s against
-0.99–1.03 s, with the pipeline imported first, as in the fork server) and ~150 modules; not found,
-GX is as it is when installed without that extra. Only on the thread that imports GX: any other
-import of SQLAlchemy, meanwhile or after, is an ordinary one.
+installed here for Prefect's server. Found, it took ~0.2 s of GX's import (1.26–1.28 s against
+1.09–1.12 s of CPU, alternating fresh processes with the pipeline imported first, as in the fork
+server) and ~150 modules; not found, GX is as it is when installed without that extra. Only on
+the thread that imports GX: any other import of SQLAlchemy, meanwhile or after, is an ordinary
+one.
 
 Every process that uses GX imports it here (`pipeline.ingest.batch`, and through it the Data
 Docs), as does the workers' fork server (`pipeline.gx_preload`).
@@ -66,8 +67,8 @@ class _AbsentFinder(importlib.abc.MetaPathFinder):
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:  # fmt: skip
-        if fullname.partition(".")[0] == ABSENT_WHILE_IMPORTING and (
-                threading.get_ident() == self.thread):  # fmt: skip
+        on_this_thread = threading.get_ident() == self.thread
+        if on_this_thread and fullname.partition(".")[0] == ABSENT_WHILE_IMPORTING:
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
         return None
 
