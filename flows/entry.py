@@ -8,6 +8,14 @@ import sys
 
 
 def main() -> None:
+    """The command, with room on the frame stack (`pipeline.frame_room`: its imports and the
+    night go deep and up again all along)."""
+    from pipeline.frame_room import with_room
+
+    with_room(_command)
+
+
+def _command() -> None:
     """Start the temporary server for `monitor run` (`flows.temporary_server`), then the CLI."""
     if sys.argv[1:2] == ["run"] and "--help" not in sys.argv[2:]:
         from flows.temporary_server import start_before_prefect_loads

@@ -31,6 +31,7 @@ from types import FrameType
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE  # 3: the run moves to another port on it
 
+from pipeline.frame_room import with_room
 from pipeline.gc_pause import imports_unscanned
 
 log = logging.getLogger("uvicorn.error")
@@ -136,4 +137,4 @@ def main(arguments: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    with_room(main, sys.argv[1:])  # its imports and its requests: room on the frame stack

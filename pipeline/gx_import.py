@@ -23,6 +23,7 @@ Docs), as does the workers' fork server (`pipeline.gx_preload`).
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -32,6 +33,7 @@ import threading
 from collections.abc import Sequence
 from types import ModuleType
 
+from pipeline.frame_room import with_room
 from pipeline.gc_pause import gc_paused
 
 LAZY_WHILE_IMPORTING = frozenset({"scipy.stats", "altair"})
@@ -88,8 +90,8 @@ def import_great_expectations() -> ModuleType:
             try:
                 # frozen later, once a process: when GX's runtime is built (pipeline.ingest.batch),
                 # at the end of the fork server's preload
-                with gc_paused():
-                    import great_expectations  # noqa: F401
+                with gc_paused():  # deep and up again all along: room on the frame stack
+                    with_room(importlib.import_module, "great_expectations")
             finally:
                 for finder in finders:
                     sys.meta_path.remove(finder)
