@@ -35,25 +35,46 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _frozen_in: int | None = None  # the process that froze (a forked child may freeze what it adds)
 _unscanned_in: int | None = None  # the process whose imports `imports_unscanned` froze
 _paused_until_frozen = False  # `pause_until_frozen` turned collection off: the freeze turns it on
+_pauses = 0  # `gc_paused` blocks under way in this process, on any thread
+_resume = False  # whether the first of them found collection on
+_pauses_lock = threading.Lock()
+
+
+def _new_lock_in_child() -> None:
+    """A child forked while another thread held the lock would wait for it for ever."""
+    global _pauses_lock
+    _pauses_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """No cyclic collections while the block runs; as before after it. The switch is
-    process-wide: with threads, only the block that found collection on turns it back on."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """No cyclic collections while the block runs; as before once the last block under way has
+    ended. The switch is process-wide, so blocks on threads side by side (the flow receiving
+    from two workers at once) are counted: the first to end turned collection on under the
+    other before (~0.07 s of collections in a night, among the deliveries being unpickled)."""
+    global _pauses, _resume
+    with _pauses_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _pauses_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
 
 
 def freeze_imports() -> None:

@@ -77,3 +77,29 @@ def test_monitor_run_in_process_again_and_again_freezes_once_and_collects(tmp_pa
         "print(first.exit_code, again.exit_code, frozen > 100_000, gone() is None, gc.isenabled())\n"
     )
     assert out == ["2", "2", "True", "True", "True"]
+
+
+def test_blocks_on_threads_side_by_side_keep_collection_off_until_the_last_ends() -> None:
+    out = _run(
+        "import gc, threading\n"
+        "from pipeline.gc_pause import gc_paused\n"
+        "inside, leave, seen = threading.Event(), threading.Event(), []\n"
+        "def other():\n"
+        "    with gc_paused():\n"
+        "        inside.set()\n"
+        "        leave.wait()\n"
+        "thread = threading.Thread(target=other)\n"
+        "with gc_paused():  # this block first\n"
+        "    thread.start()\n"
+        "    inside.wait()\n"
+        "seen.append(gc.isenabled())  # the other block still under way\n"
+        "leave.set()\n"
+        "thread.join()\n"
+        "seen.append(gc.isenabled())\n"
+        "with gc_paused():\n"
+        "    with gc_paused():\n"
+        "        pass\n"
+        "    seen.append(gc.isenabled())  # nested on one thread\n"
+        "print(*seen, gc.isenabled())\n"
+    )
+    assert out == ["False", "True", "False", "True"]
