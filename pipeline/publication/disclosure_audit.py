@@ -39,7 +39,8 @@ class Constraint:
 
 @dataclass(frozen=True)
 class Rows:
-    """Rows of a sparse matrix: its non-zero entries (row, column, value), duplicates summed."""
+    """Rows of a sparse matrix: its non-zero entries (row, column, value) in row order,
+    duplicates summed."""
 
     rows: np.ndarray
     columns: np.ndarray
@@ -49,7 +50,8 @@ class Rows:
     @classmethod
     def of(cls, rows: Sequence[int] | np.ndarray, columns: Sequence[int] | np.ndarray,
            values: Sequence[float] | np.ndarray, count: int) -> Rows:  # fmt: skip
-        """The entries given, an entry given twice summed (as scipy's csr_matrix did)."""
+        """The entries given, in row order, an entry given twice summed (as scipy's csr_matrix
+        did)."""
         rows_, columns_ = np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
         values_ = np.asarray(values, dtype=float)
         if not len(rows_):
@@ -227,9 +229,8 @@ def _solve(
     if extra is not None:
         blocks.append((extra[0], np.full(extra[0].count, below), extra[1]))
     offsets = np.cumsum([0] + [block.count for block, _, _ in blocks])
-    firsts = offsets[:-1]  # each block's first row
+    firsts = offsets[:-1]  # each block's first row; each block's entries are in row order
     rows = np.concatenate([b.rows + first for (b, _, _), first in zip(blocks, firsts, strict=True)])
-    order = np.argsort(rows, kind="stable")
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n + m, int(offsets[-1])
     lp.col_cost_ = np.asarray(objective, dtype=float)
@@ -242,8 +243,8 @@ def _solve(
     matrix.format_ = highspy.MatrixFormat.kRowwise
     matrix.num_col_, matrix.num_row_ = lp.num_col_, lp.num_row_
     matrix.start_ = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=lp.num_row_))])
-    matrix.index_ = np.concatenate([block.columns for block, _, _ in blocks])[order]
-    matrix.value_ = np.concatenate([block.values for block, _, _ in blocks])[order]
+    matrix.index_ = np.concatenate([block.columns for block, _, _ in blocks])
+    matrix.value_ = np.concatenate([block.values for block, _, _ in blocks])
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
     # one thread, as scipy's HiGHS (1.12) ran: HiGHS's own default (1.16) took ~1.7x the CPU for
