@@ -2,8 +2,9 @@
 Prefect's server application with the options `python -m uvicorn` takes for it, with the
 server's modules imported first and unscanned by the garbage collector
 (`pipeline.gc_pause.imports_unscanned`), and a server that stops as soon as it is asked to
-(`PromptServer`). Unlike `python -m uvicorn` there, it is started with `-P` (no module of the
-working folder) and with this project first on PYTHONPATH
+(`PromptServer`), whose requests build only the included routers that may have their route
+(`flows.server_routes`). Unlike `python -m uvicorn` there, it is started with `-P` (no module
+of the working folder) and with this project first on PYTHONPATH
 (`flows.temporary_server.server_environment`).
 
 Importing `prefect.server.api.server` makes ~0.45 M objects the server keeps while it lives
@@ -125,11 +126,14 @@ def main(arguments: list[str]) -> None:
     options = parse_options(arguments)
     with imports_unscanned():
         import prefect.server.api.server  # noqa: F401  # the factory finds it imported; frozen
+
+        from flows.server_routes import skip_unreachable_routers
     if options.app_dir is not None:
         sys.path.insert(0, options.app_dir)  # as uvicorn's --app-dir
     config = uvicorn.Config(options.app, factory=options.factory, host=options.host,
                             port=options.port, log_level=options.log_level,
                             lifespan=options.lifespan)  # fmt: skip
+    skip_unreachable_routers()  # a request builds only the routers that may have its route
     server = PromptServer(config)
     server.run()
     if not server.started:
