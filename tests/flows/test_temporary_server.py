@@ -401,11 +401,10 @@ calls = []
 temporary_server.start_before_prefect_loads = lambda: calls.append(
     sorted(name for name in ("typer", "rich", "prefect", "pandas") if name in sys.modules))
 sys.argv = ["monitor", *sys.argv[1:]]
+import atexit
 from flows.entry import main
-try:
-    main()
-finally:
-    print("calls", calls)
+atexit.register(lambda: print("calls", calls))  # a run ends its process: no `finally` after it
+main()
 """
 
 
