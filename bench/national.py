@@ -23,8 +23,13 @@ Each `monitor run` is compared with a floor measured just before it (in a fresh 
 time, as the first, printed before dlt, was; the delivery files read once before that, untimed,
 so that every floor reads them from memory as the runs do): the speed of these machines drifts
 by a fifth from one minute to the next, and identical runs measured 10.9–15.5 s within one hour
-(README, "Performance"). With --repeat N every measurement is made N times, floor and run
-alternating, and the medians are printed with the spread of the ratio.
+(README, "Performance"). A floor measured just after each run is printed beside it, and the
+ratio against it second: a floor of ~1.3 s catches a moment, a night of ~10 s an average, and a
+floor measured at a fast moment makes a night in a slow one look worse (and one at a slow moment
+better); the two floors around a night show how much the machine moved meanwhile. The ratio
+against the floor just before stays the one the target is read from. With --repeat N every
+measurement is made N times, floor and run alternating, and the medians are printed with the
+spread of the ratio.
 
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
@@ -158,10 +163,12 @@ class Pairs:
     label: str
     floors: list[float] = field(default_factory=list)
     runs: list[float] = field(default_factory=list)
+    floors_after: list[float] = field(default_factory=list)  # measured just after each run
 
-    def add(self, floor_s: float, run_s: float) -> None:
+    def add(self, floor_s: float, run_s: float, after_s: float) -> None:
         self.floors.append(floor_s)
         self.runs.append(run_s)
+        self.floors_after.append(after_s)
 
     def summary(self, dlt_s: float | None) -> str:
         """The medians and the spread of the ratio (more than one pair)."""
@@ -169,6 +176,9 @@ class Pairs:
         line = (f"{self.label}, {len(self.runs)} runs: median {statistics.median(self.runs):.1f} s "
                 f"(floor {statistics.median(self.floors):.1f} s); run / floor median "
                 f"{statistics.median(ratios):.1f}×, {min(ratios):.1f}–{max(ratios):.1f}×")  # fmt: skip
+        after = [run / floor for run, floor in zip(self.runs, self.floors_after, strict=True)]
+        line += (f" (against the floor just after it: median {statistics.median(after):.1f}×, "
+                 f"{min(after):.1f}–{max(after):.1f}×)")  # fmt: skip
         if dlt_s:
             line += f"; run / dlt median {statistics.median(self.runs) / dlt_s:.1f}×"
         return line
@@ -219,8 +229,9 @@ def main() -> None:
                 warehouse = fresh_installation(work / f"temporary-{number}")
                 print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
                 measured = monitor_run(inbox, warehouse, env)
-                pairs.add(floor_s, measured.seconds)
-                _print_run("Prefect's temporary server", measured.seconds, floor_s, dlt_s)
+                after_s, _ = floor_alone(inbox, work)
+                pairs.add(floor_s, measured.seconds, after_s)
+                _print_run("Prefect's temporary server", measured.seconds, floor_s, after_s, dlt_s)
                 print(f"    {measured.shown()}")
             measured_all.append(pairs)
         if args.server in ("both", "lasting"):
@@ -231,9 +242,10 @@ def main() -> None:
                     warehouse = fresh_installation(work / f"lasting-{night}")
                     print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
                     measured = monitor_run(inbox, warehouse, lasting)
-                    pairs.add(floor_s, measured.seconds)
+                    after_s, _ = floor_alone(inbox, work)
+                    pairs.add(floor_s, measured.seconds, after_s)
                     _print_run(f"a lasting Prefect server (night {night} since its start)",
-                               measured.seconds, floor_s, dlt_s)  # fmt: skip
+                               measured.seconds, floor_s, after_s, dlt_s)  # fmt: skip
                     print(f"    {measured.shown()} (the server's own memory and CPU not counted)")
             measured_all.append(pairs)
         if args.repeat > 1:
@@ -272,12 +284,14 @@ def floor_alone(inbox: Path, work: Path) -> tuple[float, int]:
     return float(seconds), int(cells)
 
 
-def _print_run(server: str, run_s: float, floor_s: float, dlt_s: float | None) -> None:
-    """One `monitor run` and its ratios."""
+def _print_run(server: str, run_s: float, floor_s: float, after_s: float,
+               dlt_s: float | None) -> None:  # fmt: skip
+    """One `monitor run` and its ratios (the one against the floor just before it first)."""
     print(f"monitor run (empty warehouse), with {server}: {run_s:7.1f} s")
     print(
         f"    monitor run / floor: {run_s / floor_s:5.1f}×  (the floor just before: {floor_s:.1f} s)"
     )
+    print(f"    against the floor just after it ({after_s:.1f} s): {run_s / after_s:.1f}×")
     if dlt_s:
         print(f"    monitor run / dlt:   {run_s / dlt_s:5.1f}×")
 
