@@ -41,6 +41,7 @@ class Measured:
     at_peak: tuple[tuple[str, float], ...] = ()  # (process, PSS MB) at the moment of peak PSS
     cpu_seconds: float = 0.0  # user + system time of the tree's processes, as last sampled
     machine_busy: float = 0.0  # share of the machine's cores busy meanwhile (any process)
+    machine_stolen: float = 0.0  # share of the cores' time the host gave to others (steal)
 
     def shown(self) -> str:
         """The bench output: time, peak memory and who held it, CPU time."""
@@ -48,7 +49,8 @@ class Measured:
         return (f"{self.seconds:7.1f} s, peak memory of the process tree {self.peak_pss_mb:,.0f} MB "
                 f"PSS ({self.peak_rss_mb:,.0f} MB RSS summed)\n    at the peak (MB PSS): {held}\n"
                 f"    CPU of the process tree {self.cpu_seconds:.1f} s ({self.cpu_seconds / self.seconds:.1f} "
-                f"of {CORES} cores on average); the machine's cores {self.machine_busy:.0%} busy")  # fmt: skip
+                f"of {CORES} cores on average); the machine's cores {self.machine_busy:.0%} busy, "
+                f"{self.machine_stolen:.0%} of their time taken by the host")  # fmt: skip
 
 
 def monitor_env(work: Path) -> dict[str, str]:
@@ -169,7 +171,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     code = child.wait()
     seconds = time.perf_counter() - started
     machine_after = _machine_ticks()
-    busy, total = machine_after[0] - machine_before[0], machine_after[1] - machine_before[1]
+    busy, total, stolen = (b - a for a, b in zip(machine_before, machine_after, strict=True))
     done.set()
     sampler.join()
     if peaks[1] == 0:
@@ -180,7 +182,8 @@ def run_measured(command: list[str], env: dict[str, str]) -> Measured:
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
     return Measured(seconds, peaks[0] / 1024, peaks[1] / 1024, tuple(at_peak),
-                    sum(cpu.values()) / TICKS, busy / total if total else 0.0)  # fmt: skip
+                    sum(cpu.values()) / TICKS, busy / total if total else 0.0,
+                    stolen / total if total else 0.0)  # fmt: skip
 
 
 def file_creation_ms(directory: Path, count: int = 500) -> float:
@@ -223,13 +226,13 @@ def _tree(root: int) -> dict[int, int]:
     return {pid: used.get(pid, 0) for pid in tree}
 
 
-def _machine_ticks() -> tuple[int, int]:
-    """Busy and total CPU ticks of the machine so far, all cores (/proc/stat; idle and waiting
-    for I/O are not busy)."""
+def _machine_ticks() -> tuple[int, int, int]:
+    """Busy, total and stolen CPU ticks of the machine so far, all cores (/proc/stat; idle and
+    waiting for I/O are not busy; steal: a virtual machine's time its host gave to others)."""
     with open("/proc/stat") as stat:
         ticks = [int(t) for t in stat.readline().split()[1:]]
     idle = ticks[3] + ticks[4]
-    return sum(ticks[:8]) - idle, sum(ticks[:8])
+    return sum(ticks[:8]) - idle, sum(ticks[:8]), ticks[7]
 
 
 def _kb(pid: int, source: str) -> int:

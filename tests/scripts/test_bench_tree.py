@@ -41,6 +41,7 @@ def test_the_cpu_time_of_the_whole_tree_is_counted() -> None:
     assert 1.2 - tree.SAMPLE_SECONDS <= measured.cpu_seconds < 3.0
     assert measured.seconds >= 1.1
     assert 0 < measured.machine_busy <= 1
+    assert 0 <= measured.machine_stolen <= measured.machine_busy
     shown = measured.shown()
     assert f"CPU of the process tree {measured.cpu_seconds:.1f} s" in shown
 
