@@ -5,9 +5,9 @@ included router builds every route of it for that inclusion (its dependencies, i
 model's validator and serializer), and a request looks into every included router before the
 one that has its route. Prefect's API includes 31 routers (191 routes) in a fixed order; a
 night's first requests (its client asks `/admin/version`, the last of them) built 184 routes in
-the temporary server (0.23 s of its CPU, measured in a night), while the night uses 6 routers.
-The server's start is the longest chain before the flow may begin: each of its CPU seconds is a
-second of the night.
+the temporary server (0.23 s of its CPU, measured in a night), while the night uses 8 routers
+(60 routes, 0.11 s, with this module). The run waits for those first answers (the flow's start,
+its artifacts, the drain at its end): the server's CPU then is time of the night.
 
 `skip_unreachable_routers` lets an included router answer "no match" at once when the request's
 path cannot start like any of its routes' paths (their text up to the first path parameter):
