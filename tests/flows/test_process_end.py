@@ -124,11 +124,12 @@ def test_a_night_ends_with_its_summary_and_status_zero(tmp_path: Path) -> None:
 
 
 def test_a_refused_run_ends_with_its_status_and_message(tmp_path: Path) -> None:
-    missing = _monitor(tmp_path, "run", "--inbox", str(tmp_path / "inbx"))
+    warehouse = tmp_path / "wh" / "monitor.duckdb"
+    missing = _monitor(tmp_path, "run", "--inbox", str(tmp_path / "inbx"), "--warehouse",
+                       str(warehouse))  # fmt: skip
     assert missing.returncode == 2
     assert f"inbox {tmp_path / 'inbx'} bestaat niet" in missing.stdout + missing.stderr
     (tmp_path / "inbox").mkdir()
-    warehouse = tmp_path / "wh" / "monitor.duckdb"
     warehouse.parent.mkdir()
     with warehouse.with_name("monitor.duckdb.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the other run
