@@ -22,16 +22,27 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import fastapi.routing
-import starlette._utils
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import Match, Mount, Route, WebSocketRoute
 
 _INCLUDED = getattr(fastapi.routing, "_IncludedRouter", None)  # FastAPI's (0.150) included router
-_ROUTE_PATH = getattr(starlette._utils, "get_route_path", None)  # the path routes match
+
+
+def _module(name: str) -> ModuleType | None:
+    """A module, None where it is not (a private module of a later release)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+_ROUTE_PATH = getattr(_module("starlette._utils"), "get_route_path", None)  # the path matched
 _PREFIXES = "_monitor_literal_prefixes"  # (routes version, prefixes or None), per inclusion
 # the `matches` of FastAPI's and Starlette's routes that match a request on the route's whole
 # path (a subclass that keeps one of them, as Prefect's routes do, is matched so too)

@@ -142,8 +142,11 @@ def test_installed_once() -> None:
     assert _IncludedRouter._match is wrapped
 
 
-def test_another_fastapi_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(server_routes, "_INCLUDED", None)
+@pytest.mark.parametrize("missing", ["_INCLUDED", "_ROUTE_PATH"])  # FastAPI's, Starlette's
+def test_another_fastapi_or_starlette_is_left_alone(
+    monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    monkeypatch.setattr(server_routes, missing, None)
     original = _IncludedRouter._match
     assert not skip_unreachable_routers()
     assert _IncludedRouter._match is original
