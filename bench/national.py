@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree import (  # bench/tree.py
+    Measured,
     file_creation_ms,
     lasting_prefect_server,
     monitor_env,
@@ -225,32 +226,35 @@ def main() -> None:
         if args.server in ("both", "temporary"):
             pairs = Pairs("Prefect's temporary server")
             for number in range(args.repeat):
-                floor_s, _ = floor_alone(inbox, work)  # just before the run, as each one's
-                warehouse = fresh_installation(work / f"temporary-{number}")
-                print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
-                measured = monitor_run(inbox, warehouse, env)
-                after_s, _ = floor_alone(inbox, work)
-                pairs.add(floor_s, measured.seconds, after_s)
-                _print_run("Prefect's temporary server", measured.seconds, floor_s, after_s, dlt_s)
+                measured = _night(pairs, inbox, work, work / f"temporary-{number}", env, dlt_s,
+                                  "Prefect's temporary server")  # fmt: skip
                 print(f"    {measured.shown()}")
             measured_all.append(pairs)
         if args.server in ("both", "lasting"):
             pairs = Pairs("a lasting Prefect server")
             with lasting_prefect_server(env) as lasting:  # its first night, its second, ...
                 for night in range(1, 2 * args.repeat + 1):
-                    floor_s, _ = floor_alone(inbox, work)
-                    warehouse = fresh_installation(work / f"lasting-{night}")
-                    print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
-                    measured = monitor_run(inbox, warehouse, lasting)
-                    after_s, _ = floor_alone(inbox, work)
-                    pairs.add(floor_s, measured.seconds, after_s)
-                    _print_run(f"a lasting Prefect server (night {night} since its start)",
-                               measured.seconds, floor_s, after_s, dlt_s)  # fmt: skip
+                    measured = _night(pairs, inbox, work, work / f"lasting-{night}", lasting, dlt_s,
+                                      f"a lasting Prefect server (night {night} since its start)")  # fmt: skip
                     print(f"    {measured.shown()} (the server's own memory and CPU not counted)")
             measured_all.append(pairs)
         if args.repeat > 1:
             for pairs in measured_all:
                 print(pairs.summary(dlt_s))
+
+
+def _night(pairs: Pairs, inbox: Path, work: Path, root: Path, env: dict[str, str],
+           dlt_s: float | None, server: str) -> Measured:  # fmt: skip
+    """One `monitor run` on an installation of its own under `root`, between a floor measured
+    just before it and one just after; added to `pairs` and printed with its ratios."""
+    floor_s, _ = floor_alone(inbox, work)
+    warehouse = fresh_installation(root)
+    print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
+    measured = monitor_run(inbox, warehouse, env)
+    after_s, _ = floor_alone(inbox, work)
+    pairs.add(floor_s, measured.seconds, after_s)
+    _print_run(server, measured.seconds, floor_s, after_s, dlt_s)
+    return measured
 
 
 def fresh_installation(root: Path) -> Path:

@@ -22,15 +22,13 @@ def main() -> None:
     if not run:
         with_room(_cli)
         return
+    from flows.process_end import end_process
+
     try:
         with_room(_cli)
     except SystemExit as exit_:
-        code = exit_.code
-    else:
-        code = 0
-    from flows.process_end import end_process
-
-    end_process(code)
+        end_process(exit_.code)
+    end_process(0)
 
 
 def _cli() -> None:

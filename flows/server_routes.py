@@ -14,8 +14,8 @@ path cannot start like any of its routes' paths (their text up to the first path
 none of its routes could match, so it need not build them. Any other request is matched by
 FastAPI's own code, unchanged. A router with a route whose path this cannot read (a host route,
 a static front end, a kind of route FastAPI adds later) is always matched by FastAPI. Only in the
-temporary server's process (`flows.server_process`); where FastAPI's included routers are not
-what this module knows (another FastAPI), nothing is changed.
+temporary server's process (`flows.server_process`); where FastAPI's included routers or
+Starlette's route paths are not what this module knows (another release), nothing is changed.
 """
 
 from __future__ import annotations
@@ -98,9 +98,8 @@ def literal_prefixes(included: Any) -> tuple[str, ...] | None:
 def _prefixes(routes: list[Any], prefix: str) -> tuple[str, ...] | None:
     found: list[str] = []
     for route in routes:
-        if _INCLUDED is not None and isinstance(
-            route, _INCLUDED
-        ):  # included in the included: its prefix added
+        included = _INCLUDED is not None and isinstance(route, _INCLUDED)
+        if included:  # a router included in the included one: its prefix added
             inner = _prefixes(route.original_router.routes, prefix + route.include_context.prefix)
             if inner is None:
                 return None
