@@ -1,10 +1,10 @@
 """The night's batch checks judged by GX: every delivery's measures in one validation, in a
 worker (which has GX warm), as a Prefect task.
 
-It is submitted the moment the last group's deliveries are back: all are measured by then. GX
-judges while the flow still loads the last deliveries and makes the mart views; the flow waits
-for the judgement only after that, starts the feedback workers, which need it, and then loads
-it.
+It is submitted the moment the last group's deliveries are back (`in_group_order`'s
+`all_back`), before the groups still waiting are handed out to be loaded: all are measured by
+then. GX judges while the flow loads them and makes the mart views; the flow waits for the
+judgement only after that, starts the feedback workers, which need it, and then loads it.
 """
 
 from __future__ import annotations

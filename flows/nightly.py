@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from itertools import chain
 from typing import Any
 from uuid import UUID
 
@@ -96,12 +97,14 @@ def in_group_order(
     count: int,
     window: int,
     meanwhile: Callable[[], None] = _nothing,
+    all_back: Callable[[list[list[ProcessedDelivery]]], None] | None = None,
 ) -> Iterator[list[ProcessedDelivery]]:
     """Each group's deliveries in group order (loaded in that order, the ids are the same every
     run), with at most `window` groups submitted or finished beyond the next one to hand out:
     behind a slow group the later ones wait to start instead of piling up their rows here.
     `meanwhile` runs once: when the first groups are submitted, before the first wait for one
-    (without groups, at once)."""
+    (without groups, at once). `all_back` gets, once the last group is back, the groups not yet
+    handed out, in order (they are handed out after it); without groups it is not called."""
     index_of: dict[UUID, int] = {}
     pending: list[PrefectFuture[list[ProcessedDelivery]]] = []
     finished: dict[int, list[ProcessedDelivery]] = {}
@@ -124,6 +127,8 @@ def in_group_order(
         result = future.result()
         finished[index_of.pop(future.task_run_id)] = list(result)
         result.clear()  # the future keeps the list it returned until the run ends
+        if all_back is not None and handed + len(finished) == count:
+            all_back([finished[index] for index in range(handed, count)])
     waiting()  # no group: nothing was waited for
 
 
@@ -251,11 +256,15 @@ def nightly(
 
                 window = GROUPS_AHEAD * max(1, settings.worker_count)
                 judging = None
-                handed = in_group_order(submit, len(groups), window, reference_tables)
-                for position, group_result in enumerate(handed):
-                    if position == len(groups) - 1:  # all measured: GX judges while the rest loads
-                        everything = [*(p for p, _ in outcomes), *batch, *group_result]
-                        judging = submit_judging(runner, everything, shared)
+
+                def judge(rest: list[list[ProcessedDelivery]]) -> None:
+                    """All measured: GX judges, in a worker, while the rest is loaded here."""
+                    nonlocal judging
+                    everything = [*(p for p, _ in outcomes), *batch, *chain.from_iterable(rest)]
+                    judging = submit_judging(runner, everything, shared)
+
+                for group_result in in_group_order(submit, len(groups), window, reference_tables,
+                                                   judge):  # fmt: skip
                     for processed in group_result:
                         progress.advance(processed)
                         key = (processed.file.folder.upper(), processed.file.sha256)

@@ -63,13 +63,17 @@ def delivery_groups(
 
     A file's work is a fixed cost per file plus its bytes (`FILE_COST_BYTES`): by count alone the
     group with politie's four 1.5 MB files took ~1 s longer than the others and was the night's
-    straggler."""
+    straggler. The groups go out heaviest first (of equal work, in the order they were made): the
+    night ends on its lightest groups, so no worker idles while another finishes a heavy one,
+    and what the flow loads after the last group is little. Formed in their order, politie's
+    group was the sixth of eight on the national sample: it took 1.3 s, and the other worker
+    idled 0.25 s before the flow could load the three groups behind it."""
     folders: dict[str, list[InboxFile]] = {}
     for file in files:
         folders.setdefault(current_code(file.folder.upper()), []).append(file)
     folders = dict(sorted(folders.items(),  # stable: inbox order within a profile
                           key=lambda item: _named_profile(item[1][0], profiles)))  # fmt: skip
-    work = len(files) * FILE_COST_BYTES + sum(file.size for file in files)
+    work = _work(files)
     target = max(MIN_GROUP * FILE_COST_BYTES,
                  math.ceil(work / max(1, workers * GROUPS_PER_WORKER)))  # fmt: skip
     groups: list[list[InboxFile]] = [[]]
@@ -80,7 +84,12 @@ def delivery_groups(
             size = 0
         groups[-1].extend(folder_files)
         size += sum(file.size for file in folder_files)
-    return [group for group in groups if group]
+    return sorted((group for group in groups if group), key=_work, reverse=True)  # stable
+
+
+def _work(files: Sequence[InboxFile]) -> int:
+    """What a group's files cost a worker, about (in bytes: `FILE_COST_BYTES`)."""
+    return len(files) * FILE_COST_BYTES + sum(file.size for file in files)
 
 
 def _named_profile(file: InboxFile, profiles: tuple[MappingProfile, ...]) -> str:

@@ -66,3 +66,49 @@ def test_the_work_meanwhile_runs_once_after_the_first_groups_are_submitted(count
         ["submit 0", "submit 1", "submit 2", "meanwhile", "hand 0"] if count else ["meanwhile"]
     )
     assert log[: len(expected)] == expected
+
+
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize(("count", "slow"), [(0, 0), (1, 0), (8, 5), (8, 7)])
+def test_all_back_gets_the_groups_not_yet_handed_out_once_the_last_is_back(
+    count: int, slow: int
+) -> None:
+    """GX judges once every group is measured (`all_back`), not after the flow loaded all but the
+    last: called once, when no group is out any more, with exactly the groups handed out after
+    it, in order; never without groups."""
+    from flows.nightly import in_group_order
+
+    @task
+    def group(index: int) -> list[int]:
+        time.sleep(0.6 if index == slow else 0.02)
+        return [index] * 2
+
+    log: list[str] = []
+    back: list[list[list[int]]] = []
+
+    @flow
+    def night() -> None:
+        with ThreadPoolTaskRunner(max_workers=4) as runner:
+
+            def submit(index: int):  # type: ignore[no-untyped-def]
+                log.append(f"submit {index}")
+                return runner.submit(group, {"index": index})
+
+            def all_back(rest: list[list[int]]) -> None:
+                log.append("all back")
+                back.append([list(g) for g in rest])
+
+            for handed in in_group_order(submit, count=count, window=3, all_back=all_back):
+                log.append(f"hand {handed[0]}")
+
+    night()
+    if not count:
+        assert back == [] and log == []
+        return
+    assert log.count("all back") == 1
+    at = log.index("all back")
+    assert f"submit {count - 1}" in log[:at]
+    assert log[at + 1 :] == [f"hand {g[0]}" for g in back[0]]  # handed out after it, in order
+    # group 7 goes out once group 4 is handed out (window 3), and is back before the slow 5
+    expected = {(1, 0): [[0, 0]], (8, 5): [[5, 5], [6, 6], [7, 7]], (8, 7): [[7, 7]]}
+    assert back[0] == expected[count, slow]

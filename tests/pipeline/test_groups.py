@@ -103,8 +103,29 @@ def test_a_group_with_big_files_takes_fewer_other_files() -> None:
 
     groups = delivery_groups(files, workers=2)
 
-    assert [len(g) for g in groups] == [32, 32, 32, 6, 32, 18]  # POL (100 units) with 4 others
-    assert {f.folder for f in groups[3]} == {"POL", "GM0096", "GM0097", "GM0098", "GM0099"}
+    # made in inbox order: 32, 32, 32, then POL (100 units) with 4 others, 32, 18; heaviest first
+    assert [len(g) for g in groups] == [6, 32, 32, 32, 32, 18]
+    assert {f.folder for f in groups[0]} == {"POL", "GM0096", "GM0097", "GM0098", "GM0099"}
+    assert [g[0].folder for g in groups[1:]] == ["GM0000", "GM0032", "GM0064", "GM0100",
+                                                 "GM0132"]  # fmt: skip
+
+
+def test_the_groups_go_heaviest_first_and_of_equal_work_in_their_order() -> None:
+    """So a night ends on light groups: no worker idles behind another's heavy one."""
+    from dataclasses import replace
+
+    from pipeline.night.groups import FILE_COST_BYTES
+
+    small = [_file(f"GM{i:04d}", "q1.csv") for i in range(90)]  # 10 bytes: about one unit each
+    big = replace(_file("POL", "POL_2025Q1.jsonl"), size=29 * FILE_COST_BYTES)  # 30 units
+    files = small[:60] + [big] + small[60:]  # 120 units: groups of 20 (MIN_GROUP)
+
+    groups = delivery_groups(files, workers=2)
+
+    # made in inbox order: 20, 20, 20 files, POL alone (30 units), 20, 10
+    assert [len(g) for g in groups] == [1, 20, 20, 20, 20, 10]
+    assert [g[0].folder for g in groups] == ["POL", "GM0000", "GM0020", "GM0040", "GM0060",
+                                             "GM0080"]  # fmt: skip
 
 
 def test_organisations_whose_files_one_profile_names_are_grouped_together() -> None:
