@@ -118,7 +118,7 @@ def test_the_groups_go_heaviest_first_and_of_equal_work_in_their_order() -> None
 
     small = [_file(f"GM{i:04d}", "q1.csv") for i in range(90)]  # 10 bytes: about one unit each
     big = replace(_file("POL", "POL_2025Q1.jsonl"), size=29 * FILE_COST_BYTES)  # 30 units
-    files = small[:60] + [big] + small[60:]  # 120 units: groups of 20 (MIN_GROUP)
+    files = [*small[:60], big, *small[60:]]  # 120 units: groups of 20 (MIN_GROUP)
 
     groups = delivery_groups(files, workers=2)
 
