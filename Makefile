@@ -10,10 +10,14 @@ export DO_NOT_TRACK := 1
 
 .PHONY: install run sample test lint bench clean browser-check
 
+# Our modules are compiled as pip compiles what it installs: an editable install leaves them to
+# their first import, which PYTHONDONTWRITEBYTECODE keeps from writing them (every process of
+# every night would compile them again).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q schemas connectors pipeline portal flows
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -57,6 +57,7 @@ from tree import (  # bench/tree.py
     monitor_env,
     monitor_run,
     prefect_database,
+    project_bytecode,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,6 +223,7 @@ def main() -> None:
         print(f"dlt (same raw cells into DuckDB):      {shown}")
         env = monitor_env(work)
         prefect_database(env)
+        project_bytecode()
         measured_all: list[Pairs] = []
         if args.server in ("both", "temporary"):
             pairs = Pairs("Prefect's temporary server")

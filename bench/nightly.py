@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from tree import monitor_env, monitor_run, prefect_database  # bench/tree.py
+from tree import monitor_env, monitor_run, prefect_database, project_bytecode  # bench/tree.py
 
 import pipeline.ingest.process as process
 from pipeline.ingest.inputs import prepare_inputs, write_reference_tables
@@ -100,6 +100,7 @@ def run_flow(inbox: Path, work: Path) -> None:
     a child process, and again with nothing new; time and peak memory of its process tree."""
     env = monitor_env(work)
     prefect_database(env)
+    project_bytecode()
     warehouse = work / "warehouse" / "monitor.duckdb"
     print(f"monitor run (empty warehouse): {monitor_run(inbox, warehouse, env).shown()}")
     print(f"monitor run again (nothing new): {monitor_run(inbox, warehouse, env).shown()}")

@@ -78,3 +78,30 @@ def test_file_creation_is_timed_and_its_files_are_kept(tmp_path: Path) -> None:
     assert ms > 0
     (probe,) = tmp_path.iterdir()
     assert len(list(probe.iterdir())) == 50  # deleting them would slow the next creations
+
+
+def test_the_projects_modules_are_compiled_and_compiled_again_once_changed(tmp_path: Path) -> None:
+    """As an installation has them: with PYTHONDONTWRITEBYTECODE no run would write them."""
+    import importlib.util
+
+    tree = load_tree()
+    sources = [tmp_path / "schemas" / "fields.py", tmp_path / "pipeline" / "night" / "steps.py"]
+    for source in sources:
+        source.parent.mkdir(parents=True)
+        source.write_text("VALUE = 1\n")
+    (tmp_path / "flows").mkdir()  # an empty package is no error
+
+    def header(source: Path) -> tuple[int, int]:
+        """The source's modification time and size the compiled module was made from."""
+        data = Path(importlib.util.cache_from_source(str(source))).read_bytes()
+        return int.from_bytes(data[8:12], "little"), int.from_bytes(data[12:16], "little")
+
+    tree.project_bytecode(tmp_path)
+    for source in sources:
+        assert header(source) == (int(source.stat().st_mtime), source.stat().st_size)
+    sources[1].write_text("VALUE = 22\n")  # one byte more, and later
+    os.utime(sources[1], (2_000_000_000, 2_000_000_000))
+
+    tree.project_bytecode(tmp_path)
+
+    assert header(sources[1]) == (2_000_000_000, len("VALUE = 22\n"))
