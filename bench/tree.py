@@ -29,6 +29,7 @@ NEAR_PEAK = 0.95  # ... and only while RSS is at least this share of its peak so
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def prefect_database(env: dict[str, str]) -> None:
     print(f"Prefect database created first (not timed): {time.perf_counter() - started:7.1f} s")
 
 
-def project_bytecode(root: Path = Path(__file__).resolve().parent.parent) -> None:
+def project_bytecode(root: Path = PROJECT) -> None:
     """Compile the project's own modules (those not yet compiled, or changed since), as they are
     in an installation: pip compiles what it installs, but leaves an editable install's modules
     to the first process that imports them, and with PYTHONDONTWRITEBYTECODE (set on these
@@ -90,7 +91,9 @@ def project_bytecode(root: Path = Path(__file__).resolve().parent.parent) -> Non
                for package in ("schemas", "connectors", "pipeline", "portal", "flows"))  # fmt: skip
     if not done:
         raise SystemExit("the project's modules could not be compiled")
-    print(f"the project's modules compiled first (not timed): {time.perf_counter() - started:7.1f} s")
+    print(
+        f"the project's modules compiled first (not timed): {time.perf_counter() - started:7.1f} s"
+    )
 
 
 @contextlib.contextmanager
