@@ -18,7 +18,7 @@ from itertools import chain
 from typing import Any
 from uuid import UUID
 
-from prefect import flow, get_run_logger, task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
 from prefect.futures import PrefectFuture, as_completed
@@ -32,6 +32,7 @@ from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.drain import drain_task_runs
 from flows.judging import submit_judging, take_judged
+from flows.plain_parameters import plain_parameter_flow
 from flows.temporary_server import temporary_server_for_run
 from flows.unwalked import Unwalked
 from pipeline.gc_pause import freeze_imports, gc_paused
@@ -180,7 +181,7 @@ def sync_api(
     return sync_api_source(warehouse, config, inputs, run_id)
 
 
-@flow(name="nightly", log_prints=False, persist_result=False)
+@plain_parameter_flow(name="nightly", log_prints=False, persist_result=False)
 def nightly(
     inbox: str | None = None, warehouse: str | None = None, sample_mode: bool = False
 ) -> Unwalked[RunSummary]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import importlib
 import importlib.util
 import os
 import socket
@@ -210,10 +209,10 @@ def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
     block runs, stopped after it; nothing when Prefect is given a server.
 
     What the flow's start costs this process, it does while the server starts (the flow waits
-    for the server anyway): Prefect's settings for the run (~0.15 s of pydantic) and the import
-    of the encoder Prefect's flow start serialises the parameters with (FastAPI's: ~0.25 s). The
-    server's port is known from its start; a server that moved to another port
-    (`wait_until_ready`) gets settings naming that one."""
+    for the server anyway): Prefect's settings for the run (~0.15 s of pydantic); the flow's
+    parameters need no FastAPI (`flows.plain_parameters`). The server's port is known from its
+    start; a server that moved to another port (`wait_until_ready`) gets settings naming that
+    one."""
     from prefect.settings import get_current_settings, temporary_settings
 
     server = start_temporary_server()
@@ -224,7 +223,6 @@ def temporary_server_for_run() -> Iterator[TemporaryServer | None]:
         with contextlib.ExitStack() as settings:
             planned = server.api_url
             settings.enter_context(temporary_settings(updates=_run_settings(planned)))
-            _import_what_the_flow_start_imports()
             server.wait_until_ready(get_current_settings().server.ephemeral.startup_timeout_seconds)
             if server.api_url != planned:  # it moved to another port: the settings name that one
                 settings.enter_context(temporary_settings(updates=_run_settings(server.api_url)))
@@ -241,14 +239,6 @@ def _run_settings(api_url: str) -> dict[Any, Any]:
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_UI_URL
 
     return {PREFECT_API_URL: api_url, PREFECT_UI_URL: "", PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-
-
-def _import_what_the_flow_start_imports() -> None:
-    """Prefect's flow start imports FastAPI's `jsonable_encoder` to store the flow's parameters
-    (`Flow.serialize_parameters`); imported here, so not once the server is up. Best effort: a
-    Prefect that no longer does so loses nothing."""
-    with contextlib.suppress(ImportError):
-        importlib.import_module("fastapi.encoders")
 
 
 def _healthy(port: int) -> bool:

@@ -44,6 +44,9 @@ def test_the_flow_run_and_its_load_tasks_completed(nightly_run: dict[str, Any]) 
     flow_run, tasks, _ = _runs(summary.flow_run_id)
 
     assert flow_run.name and flow_run.state.type == StateType.COMPLETED
+    settings = nightly_run["settings"]  # stored as given (flows.plain_parameters)
+    assert flow_run.parameters == {"inbox": str(settings.inbox_dir),
+                                   "warehouse": str(settings.warehouse_path), "sample_mode": True}  # fmt: skip
     loads = sorted((t for t in tasks if t.task_key.startswith("load_deliveries")),
                    key=lambda t: t.expected_start_time)  # fmt: skip
     assert len(loads) > 1  # the sample's 1,469 deliveries are loaded in batches
