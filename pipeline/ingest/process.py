@@ -137,14 +137,19 @@ class ProcessingInputs:
     @functools.cached_property
     def fte_by_year(self) -> dict[tuple[str, int], tuple[FteRow, ...]]:
         """The reference FTE per (organisatiecode, jaar) as a delivery carries it (beroepsgroep,
-        fte, bron): looked up for every delivery."""
-        if self.fte.empty:
+        fte, bron): looked up for every delivery. Keys in the order they first appear, rows in
+        theirs, rows without either key left out (as pandas' groupby has them: it took ~25 ms
+        of every worker, its groups of one to three rows one by one)."""
+        frame = self.fte
+        if frame.empty:
             return {}
-        return {
-            (str(org), int(jaar)): tuple(FteRow(str(b), float(f), "referentie")
-                                         for b, f in zip(rows["beroepsgroep"], rows["fte"], strict=True))
-            for (org, jaar), rows in self.fte.groupby(["organisatiecode", "jaar"], sort=False)
-        }  # fmt: skip
+        by_key: dict[tuple[str, int], list[FteRow]] = {}
+        for org, jaar, beroepsgroep, fte in zip(frame["organisatiecode"], frame["jaar"],
+                                                frame["beroepsgroep"], frame["fte"], strict=True):  # fmt: skip
+            if not (pd.isna(org) or pd.isna(jaar)):
+                by_key.setdefault((str(org), int(jaar)), []).append(
+                    FteRow(str(beroepsgroep), float(fte), "referentie"))  # fmt: skip
+        return {key: tuple(rows) for key, rows in by_key.items()}
 
 
 def message(code: str, veld: str | None, waarde: object) -> str:

@@ -216,6 +216,31 @@ def test_inputs_prepare_once_for_every_history(
     assert len(first.fte_by_year) > 0
 
 
+def test_fte_by_year_keeps_every_row_per_organisation_and_year_in_order(
+    processing_inputs: ProcessingInputs,
+) -> None:
+    from pipeline.warehouse.ledger import FteRow
+
+    fte = pd.DataFrame({
+        "organisatiecode": pd.array(["GM0014", "VR01", "GM0014", "GM0014", None, "VR01"],
+                                    dtype="string"),
+        "beroepsgroep": ["boa", "brandweer", "boa", "handhaving", "boa", "brandweer"],
+        "jaar": [2025, 2025, 2024, 2025, 2025, 2024],
+        "fte": [12.5, 300.0, 11.0, 2.25, 9.0, 290.5],
+    })  # fmt: skip
+    inputs = replace(processing_inputs, fte=fte)  # nothing prepared yet
+
+    assert inputs.fte_by_year == {
+        ("GM0014", 2025): (FteRow("boa", 12.5, "referentie"), FteRow("handhaving", 2.25, "referentie")),
+        ("VR01", 2025): (FteRow("brandweer", 300.0, "referentie"),),
+        ("GM0014", 2024): (FteRow("boa", 11.0, "referentie"),),
+        ("VR01", 2024): (FteRow("brandweer", 290.5, "referentie"),),
+    }  # the row without an organisatiecode is no one's  # fmt: skip
+    assert list(inputs.fte_by_year) == [("GM0014", 2025), ("VR01", 2025), ("GM0014", 2024),
+                                        ("VR01", 2024)]  # fmt: skip
+    assert replace(processing_inputs, fte=fte.iloc[:0]).fte_by_year == {}
+
+
 def test_the_garbage_collector_waits_during_a_pass(
     tmp_path: Path, processing_inputs: ProcessingInputs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
