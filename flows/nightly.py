@@ -105,31 +105,40 @@ def in_group_order(
     behind a slow group the later ones wait to start instead of piling up their rows here.
     `meanwhile` runs once: when the first groups are submitted, before the first wait for one
     (without groups, at once). `all_back` gets, once the last group is back, the groups not yet
-    handed out, in order (they are handed out after it); without groups it is not called."""
+    handed out, in order (they are handed out after it); without groups it is not called. A
+    group that came back while the caller was busy with the one before is taken in before the
+    next is handed out, so `all_back` is called then, not once the groups before it are done."""
     index_of: dict[UUID, int] = {}
     pending: list[PrefectFuture[list[ProcessedDelivery]]] = []
     finished: dict[int, list[ProcessedDelivery]] = {}
+    back: set[UUID] = set()  # the task runs that are done (their futures' callbacks, any thread)
     submitted = handed = 0
     waiting = meanwhile
-    while handed < count:
-        while submitted < min(count, handed + window):
-            future = submit(submitted)
-            index_of[future.task_run_id] = submitted
-            pending.append(future)
-            submitted += 1
-        if handed in finished:
-            yield finished.pop(handed)
-            handed += 1
-            continue
-        waiting()
-        waiting = _nothing
-        future = next(as_completed(pending))
+
+    def take(future: PrefectFuture[list[ProcessedDelivery]]) -> None:
         pending.remove(future)
         result = future.result()
         finished[index_of.pop(future.task_run_id)] = list(result)
         result.clear()  # the future keeps the list it returned until the run ends
         if all_back is not None and handed + len(finished) == count:
             all_back([finished[index] for index in range(handed, count)])
+
+    while handed < count:
+        while submitted < min(count, handed + window):
+            future = submit(submitted)
+            index_of[future.task_run_id] = submitted
+            pending.append(future)
+            future.add_done_callback(lambda done: back.add(done.task_run_id))
+            submitted += 1
+        waiting()  # once: the first groups are submitted, none is handed out yet
+        waiting = _nothing
+        for future in [future for future in pending if future.task_run_id in back]:
+            take(future)  # back meanwhile: no wait
+        if handed in finished:
+            yield finished.pop(handed)
+            handed += 1
+            continue
+        take(next(as_completed(pending)))
     waiting()  # no group: nothing was waited for
 
 

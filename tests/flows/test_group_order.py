@@ -112,3 +112,34 @@ def test_all_back_gets_the_groups_not_yet_handed_out_once_the_last_is_back(
     # group 7 goes out once group 4 is handed out (window 3), and is back before the slow 5
     expected = {(1, 0): [[0, 0]], (8, 5): [[5, 5], [6, 6], [7, 7]], (8, 7): [[7, 7]]}
     assert back[0] == expected[count, slow]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_group_back_while_the_caller_was_busy_is_taken_in_before_the_next() -> None:
+    """The last group came back while the flow loaded the first: GX is asked to judge before
+    the flow loads the second, not once it is loaded too."""
+    from flows.nightly import in_group_order
+
+    @task
+    def group(index: int) -> list[int]:
+        time.sleep({0: 0.2, 1: 0.02, 2: 0.5}[index])  # 1 is back first, then 0, then 2
+        return [index] * 2
+
+    log: list[str] = []
+
+    @flow
+    def night() -> None:
+        with ThreadPoolTaskRunner(max_workers=3) as runner:
+
+            def all_back(rest: list[list[int]]) -> None:
+                log.append(f"all back {[g[0] for g in rest]}")
+
+            handed = in_group_order(lambda index: runner.submit(group, {"index": index}),
+                                    count=3, window=3, all_back=all_back)  # fmt: skip
+            for handed_group in handed:
+                log.append(f"hand {handed_group[0]}")
+                if handed_group[0] == 0:
+                    time.sleep(1.2)  # loading: group 2 comes back meanwhile
+
+    night()
+    assert log == ["hand 0", "all back [1, 2]", "hand 1", "hand 2"]
