@@ -137,9 +137,8 @@ class ProcessingInputs:
     @functools.cached_property
     def fte_by_year(self) -> dict[tuple[str, int], tuple[FteRow, ...]]:
         """The reference FTE per (organisatiecode, jaar) as a delivery carries it (beroepsgroep,
-        fte, bron): looked up for every delivery. Keys in the order they first appear, rows in
-        theirs, rows without either key left out (as pandas' groupby has them: it took ~25 ms
-        of every worker, its groups of one to three rows one by one)."""
+        fte, bron), for every delivery. As pandas' groupby had them (~25 ms of every worker):
+        keys and rows in order, rows without either key left out."""
         frame = self.fte
         if frame.empty:
             return {}
