@@ -31,6 +31,7 @@ from connectors import InboxFile
 from connectors.sources import SourceConfig
 from flows.artifacts import publish_run_artifacts
 from flows.drain import drain_task_runs
+from flows.heartbeats import heartbeats_by_the_flow, with_heartbeats
 from flows.judging import submit_judging, take_judged
 from flows.plain_parameters import plain_parameter_flow
 from flows.temporary_server import temporary_server_for_run
@@ -191,6 +192,7 @@ def sync_api(
 
 
 @plain_parameter_flow(name="nightly", log_prints=False, persist_result=False)
+@with_heartbeats  # on a lasting server: `flows.heartbeats`
 def nightly(
     inbox: str | None = None, warehouse: str | None = None, sample_mode: bool = False
 ) -> Unwalked[RunSummary]:
@@ -363,7 +365,8 @@ def _run_nightly(settings: Settings, fork_server_from_here: bool = False) -> Run
     if settings.runner == "processes" and not settings.dask_address:
         start_fork_server(from_here=fork_server_from_here)  # overlaps the start of Prefect's server
     warm_report_early(settings.inbox_dir)  # so do the report's, for a small inbox
-    with temporary_server_for_run():  # none when PREFECT_API_URL names a server
+    # none when PREFECT_API_URL names a server; heartbeats that do not hold up the run's end
+    with temporary_server_for_run(), heartbeats_by_the_flow():
         state = nightly(inbox=str(settings.inbox_dir), warehouse=str(settings.warehouse_path),
                         sample_mode=settings.sample_mode, return_state=True)  # fmt: skip
         # re-raises when the flow failed; `_sync`: never a coroutine, whatever Prefect believes

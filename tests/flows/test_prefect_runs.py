@@ -144,3 +144,18 @@ def test_a_file_name_with_braces_stays_text_in_the_task_run_name(prefect_harness
     assert state.is_completed()  # Prefect did not trip over the braces
     _, tasks, _ = _runs(str(state.state_details.flow_run_id))
     assert [t.name for t in tasks] == ["laden GM0014/{inputs}{0}.xlsx"]  # not the parameter
+
+
+def test_the_nightly_run_beats_once_from_the_flow_not_twice(nightly_run: dict[str, Any]) -> None:
+    """On a server named by PREFECT_API_URL (here the session's), `run_nightly` hands the
+    heartbeats to the flow (`flows.heartbeats`): one at the start of the run (the next would come
+    after 180 s), not a second one from the engine."""
+    from tests.flows.test_heartbeats import heartbeats_of
+
+    first = nightly_run["first"]
+    assert first.flow_run_id is not None
+
+    events = heartbeats_of(UUID(first.flow_run_id), wait=60)
+
+    assert len(events) == 1
+    assert events[0]["resource"]["prefect.resource.id"] == f"prefect.flow-run.{first.flow_run_id}"
