@@ -31,6 +31,11 @@ against the floor just before stays the one the target is read from. With --repe
 measurement is made N times, floor and run alternating, and the medians are printed with the
 spread of the ratio.
 
+Before the runs it waits until creating a file in its work folder is cheap again (at most
+`--settle-ms`, 0.08 ms; probed every 30 s, 10 minutes at most; printed): a bench that ran
+minutes before deleted its work folder, thousands of files a night, and for minutes after every
+file the nights create costs several times as much, the floor not (`tree.settled_file_creation`).
+
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
 
@@ -51,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree import (  # bench/tree.py
+    SETTLED_MS,
     Measured,
     file_creation_ms,
     lasting_prefect_server,
@@ -58,6 +64,7 @@ from tree import (  # bench/tree.py
     monitor_run,
     prefect_database,
     project_bytecode,
+    settled_file_creation,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,6 +201,9 @@ def main() -> None:
     parser.add_argument("--skip-dlt", action="store_true")
     parser.add_argument("--server", choices=["both", "temporary", "lasting"], default="both",
                         help="Prefect's server for `monitor run` (default: a run with each)")  # fmt: skip
+    parser.add_argument("--settle-ms", type=float, default=SETTLED_MS,
+                        help="before the runs, wait until creating a file costs at most this "
+                             "(ms; 0: do not wait): a bench's clean-up slows the next")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure every floor and run this many times (medians printed)")  # fmt: skip
     parser.add_argument(
@@ -224,6 +234,8 @@ def main() -> None:
         env = monitor_env(work)
         prefect_database(env)
         project_bytecode()
+        if args.settle_ms:
+            print(settled_file_creation(work, threshold_ms=args.settle_ms).shown())
         measured_all: list[Pairs] = []
         if args.server in ("both", "temporary"):
             pairs = Pairs("Prefect's temporary server")

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,6 +220,52 @@ def file_creation_ms(directory: Path, count: int = 500) -> float:
     for number in range(count):
         (probe / f"{number}.txt").write_bytes(b"x" * 4096)
     return 1000 * (time.perf_counter() - started) / count
+
+
+SETTLED_MS = 0.08  # a file costs ~0.03-0.04 ms here when no one deleted thousands lately
+SETTLE_PAUSE_SECONDS = 30.0
+SETTLE_PATIENCE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Settling:
+    """What creating a file cost before the runs, and how long the bench waited for it."""
+
+    first_ms: float
+    last_ms: float
+    waited_s: float
+
+    def shown(self) -> str:
+        """One line of the bench's output."""
+        if not self.waited_s:
+            return f"creating a file in the work folder: {self.first_ms:.2f} ms"
+        state = "settled" if self.last_ms <= SETTLED_MS else "not settled"
+        return (f"creating a file in the work folder: {self.first_ms:.2f} ms, after "
+                f"{self.waited_s / 60:.1f} min {self.last_ms:.2f} ms ({state})")  # fmt: skip
+
+
+def settled_file_creation(
+    directory: Path,
+    threshold_ms: float = SETTLED_MS,
+    patience_s: float = SETTLE_PATIENCE_SECONDS,
+    pause_s: float = SETTLE_PAUSE_SECONDS,
+    probe: Callable[[Path], float] = file_creation_ms,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Settling:
+    """Wait until creating a file in `directory` costs at most `threshold_ms` again (probed
+    every `pause_s`, for `patience_s` at most), before the runs are measured. A bench deletes
+    its work folder at its end, thousands of files a night it ran (`file_creation_ms`): for
+    minutes after, every file the next bench's nights create cost several times as much (here
+    0.03 ms a file before a bench, 0.09-0.19 ms before the bench run right after it, the nights'
+    CPU ~11 s against ~15 s), and the floor, which creates one file, not. A machine whose files
+    cost more than the threshold anyway waits `patience_s` once and says so."""
+    first = last = probe(directory)
+    waited = 0.0
+    while last > threshold_ms and waited < patience_s:
+        sleep(pause_s)
+        waited += pause_s
+        last = probe(directory)
+    return Settling(first, last, waited)
 
 
 def _tree(root: int) -> dict[int, int]:

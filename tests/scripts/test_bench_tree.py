@@ -105,3 +105,41 @@ def test_the_projects_modules_are_compiled_and_compiled_again_once_changed(tmp_p
     tree.project_bytecode(tmp_path)
 
     assert header(sources[1]) == (2_000_000_000, len("VALUE = 22\n"))
+
+
+def test_the_bench_waits_until_creating_a_file_is_cheap_again(tmp_path: Path) -> None:
+    """A bench's clean-up makes every file created in the next minutes cost more: the next
+    bench probes, waits and probes again until a file costs at most the threshold."""
+    tree = load_tree()
+    costs = iter([0.19, 0.12, 0.04, 0.03])
+    slept: list[float] = []
+
+    settling = tree.settled_file_creation(tmp_path, threshold_ms=0.08, patience_s=600,
+                                          pause_s=30, probe=lambda _: next(costs),
+                                          sleep=slept.append)  # fmt: skip
+
+    assert (settling.first_ms, settling.last_ms, settling.waited_s) == (0.19, 0.04, 60)
+    assert slept == [30, 30]
+    assert settling.shown() == ("creating a file in the work folder: 0.19 ms, after 1.0 min "
+                                "0.04 ms (settled)")  # fmt: skip
+
+
+def test_the_bench_waits_no_longer_than_its_patience_and_says_so(tmp_path: Path) -> None:
+    tree = load_tree()
+    slept: list[float] = []
+
+    settling = tree.settled_file_creation(tmp_path, threshold_ms=0.08, patience_s=90,
+                                          pause_s=30, probe=lambda _: 0.5, sleep=slept.append)  # fmt: skip
+
+    assert slept == [30, 30, 30] and settling.waited_s == 90
+    assert settling.shown().endswith("after 1.5 min 0.50 ms (not settled)")
+
+
+def test_a_cheap_file_is_not_waited_for(tmp_path: Path) -> None:
+    tree = load_tree()
+
+    settling = tree.settled_file_creation(tmp_path, threshold_ms=10.0)  # the real probe
+
+    assert settling.waited_s == 0 and settling.first_ms == settling.last_ms <= 10.0
+    assert settling.shown().startswith("creating a file in the work folder: ")
+    assert len(list(tmp_path.iterdir())) == 1  # one probe, its files kept
