@@ -128,11 +128,15 @@ def test_the_bench_waits_no_longer_than_its_patience_and_says_so(tmp_path: Path)
     tree = load_tree()
     slept: list[float] = []
 
-    settling = tree.settled_file_creation(tmp_path, threshold_ms=0.08, patience_s=90,
+    settling = tree.settled_file_creation(tmp_path, threshold_ms=0.3, patience_s=90,
                                           pause_s=30, probe=lambda _: 0.5, sleep=slept.append)  # fmt: skip
 
     assert slept == [30, 30, 30] and settling.waited_s == 90
     assert settling.shown().endswith("after 1.5 min 0.50 ms (not settled)")
+    costs = iter([0.5, 0.2])  # settled against a threshold of the bench's option, not the default
+    settled = tree.settled_file_creation(tmp_path, threshold_ms=0.3, pause_s=30,
+                                         probe=lambda _: next(costs), sleep=slept.append)  # fmt: skip
+    assert settled.shown().endswith("after 0.5 min 0.20 ms (settled)")
 
 
 def test_a_cheap_file_is_not_waited_for(tmp_path: Path) -> None:
