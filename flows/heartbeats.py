@@ -32,6 +32,7 @@ R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVENT = "prefect.flow-run.heartbeat"
+JOIN_SECONDS = 10  # a heartbeat still being handed to Prefect when the flow ends; no hang beyond
 
 # the heartbeat frequency (seconds) of a flow run whose heartbeats the flow emits itself; None:
 # the engine's own, or none (as Prefect's settings say)
@@ -112,7 +113,7 @@ def flow_run_heartbeats(seconds: int | None) -> Iterator[threading.Thread | None
         yield thread
     finally:
         stop.set()
-        thread.join()
+        thread.join(timeout=JOIN_SECONDS)
 
 
 def heartbeat_resources(context: Any) -> tuple[dict[str, str], list[Any]]:
