@@ -32,8 +32,11 @@ def test_gx_judges_while_the_last_deliveries_load(
     loads = [t for t in tasks if t.task_key.startswith("load_deliveries")]
     assert len(loads) == summary.files_new > 10
     after = [t for t in loads if t.expected_start_time > judge.expected_start_time]
+    # at least the last group's deliveries; how many of the earlier groups' come after it depends
+    # on whether they were back before the flow loaded them (all of them, on a quick machine:
+    # groups that came back meanwhile are taken in before the next is handed out, and the
+    # judgement is submitted then; `tests/flows/test_group_order.py` holds that order exactly)
     assert after, "every delivery was loaded before GX was asked to judge"
-    assert len(after) < len(loads)  # the earlier groups' deliveries were loaded before it
     assert warehouse_fingerprint(per_delivery.warehouse_path) == warehouse_fingerprint(
         batched.warehouse_path
     )
