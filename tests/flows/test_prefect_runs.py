@@ -21,6 +21,7 @@ from prefect.client.schemas.objects import StateType
 
 from connectors import InboxFile
 from flows.artifacts import SUMMARY_KEY, TABLE_KEY, run_markdown
+from flows.drain import drain_task_runs
 from pipeline.night.steps import LoadResult, RunSummary
 
 
@@ -142,7 +143,10 @@ def test_a_file_name_with_braces_stays_text_in_the_task_run_name(prefect_harness
     state = one_task(return_state=True)
 
     assert state.is_completed()  # Prefect did not trip over the braces
-    _, tasks, _ = _runs(str(state.state_details.flow_run_id))
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
+    drain_task_runs(flow_run_id, expected_task_runs=1)  # as `run_nightly`: recorded from events
+    _, tasks, _ = _runs(str(flow_run_id))
     assert [t.name for t in tasks] == ["laden GM0014/{inputs}{0}.xlsx"]  # not the parameter
 
 
