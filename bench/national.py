@@ -32,9 +32,11 @@ measurement is made N times, floor and run alternating, and the medians are prin
 spread of the ratio.
 
 Before the runs it waits until creating a file in its work folder is cheap again (at most
-`--settle-ms`, 0.08 ms; probed every 30 s, 10 minutes at most; printed): a bench that ran
+`--settle-ms`, 0.08 ms, in two probes 30 s apart; 10 minutes at most; printed): a bench that ran
 minutes before deleted its work folder, thousands of files a night, and for minutes after every
 file the nights create costs several times as much, the floor not (`tree.settled_file_creation`).
+Before each run it probes again, and waits again when a file costs more (something else deleted
+thousands of files meanwhile: the runs themselves delete a few dozen).
 
 Prints the times and the ratios (run / floor, run / dlt). Asserts nothing.
 """
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import os
@@ -51,13 +54,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tree import (  # bench/tree.py
     SETTLED_MS,
     Measured,
+    Settling,
     file_creation_ms,
     lasting_prefect_server,
     monitor_env,
@@ -236,19 +240,21 @@ def main() -> None:
         project_bytecode()
         if args.settle_ms:
             print(settled_file_creation(work, threshold_ms=args.settle_ms).shown())
+        settle = functools.partial(_calm, work, args.settle_ms)
         measured_all: list[Pairs] = []
         if args.server in ("both", "temporary"):
             pairs = Pairs("Prefect's temporary server")
             for number in range(args.repeat):
-                measured = _night(pairs, inbox, work, work / f"temporary-{number}", env, dlt_s,
-                                  "Prefect's temporary server")  # fmt: skip
+                measured = _night(pairs, inbox, work, work / f"temporary-{number}", env, settle,
+                                  dlt_s, "Prefect's temporary server")  # fmt: skip
                 print(f"    {measured.shown()}")
             measured_all.append(pairs)
         if args.server in ("both", "lasting"):
             pairs = Pairs("a lasting Prefect server")
             with lasting_prefect_server(env) as lasting:  # its first night, its second, ...
                 for night in range(1, 2 * args.repeat + 1):
-                    measured = _night(pairs, inbox, work, work / f"lasting-{night}", lasting, dlt_s,
+                    measured = _night(pairs, inbox, work, work / f"lasting-{night}", lasting,
+                                      settle, dlt_s,
                                       f"a lasting Prefect server (night {night} since its start)")  # fmt: skip
                     print(f"    {measured.shown()} (the server's own memory and CPU not counted)")
             measured_all.append(pairs)
@@ -258,17 +264,27 @@ def main() -> None:
 
 
 def _night(pairs: Pairs, inbox: Path, work: Path, root: Path, env: dict[str, str],
-           dlt_s: float | None, server: str) -> Measured:  # fmt: skip
+           settle: Callable[[], Settling], dlt_s: float | None, server: str) -> Measured:  # fmt: skip
     """One `monitor run` on an installation of its own under `root`, between a floor measured
-    just before it and one just after; added to `pairs` and printed with its ratios."""
+    just before it and one just after, on a file system `settle` found calm; added to `pairs`
+    and printed with its ratios."""
+    print(settle().shown())
     floor_s, _ = floor_alone(inbox, work)
     warehouse = fresh_installation(root)
-    print(f"creating a file in the work folder: {file_creation_ms(work):.2f} ms")
     measured = monitor_run(inbox, warehouse, env)
     after_s, _ = floor_alone(inbox, work)
     pairs.add(floor_s, measured.seconds, after_s)
     _print_run(server, measured.seconds, floor_s, after_s, dlt_s)
     return measured
+
+
+def _calm(work: Path, threshold_ms: float) -> Settling:
+    """What creating a file in `work` costs now; when more than `threshold_ms` (and that is not
+    0), once it costs no more again: the file system has been calm before, so one cheap probe
+    will do (`settled_file_creation`)."""
+    if not threshold_ms:
+        return Settling(file_creation_ms(work), 0.0, 0.0)
+    return settled_file_creation(work, threshold_ms=threshold_ms, cheap_probes=1)
 
 
 def fresh_installation(root: Path) -> Path:
