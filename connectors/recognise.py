@@ -14,7 +14,7 @@ from connectors.delimited import read_csv, sniff_delimiter
 from connectors.jsonl import read_jsonl
 from connectors.periods import period_in_text
 from connectors.profiles import match_profile
-from connectors.spreadsheet import read_xlsx
+from connectors.spreadsheet import opened_once, read_xlsx
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import REQUIRED_FIELDS, MappingProfile, ReaderKind, ReaderOptions
@@ -69,16 +69,17 @@ def recognise(
         return Recognised(profile, groups, None)
     kind = EXTENSION_KINDS.get(path.suffix.lower())
     scored: list[tuple[float, str, MappingProfile, RawTable]] = []
-    for candidate in (p for p in profiles if p.reader.kind is kind):
-        try:
-            raw = read(path, candidate)
-        except DeliveryError:
-            continue
-        share, missing = header_share(raw, candidate)
-        if not missing:
-            scored.append((share, candidate.id, candidate, raw))
-    if not scored or max(scored, key=lambda s: (s[0], s[1]))[0] < MIN_HEADER_SHARE:
-        return recognise_automatically(path, kind, organisatiecode)
+    with opened_once():  # a workbook read with every profile of its kind is opened once
+        for candidate in (p for p in profiles if p.reader.kind is kind):
+            try:
+                raw = read(path, candidate)
+            except DeliveryError:
+                continue
+            share, missing = header_share(raw, candidate)
+            if not missing:
+                scored.append((share, candidate.id, candidate, raw))
+        if not scored or max(scored, key=lambda s: (s[0], s[1]))[0] < MIN_HEADER_SHARE:
+            return recognise_automatically(path, kind, organisatiecode)
     share, _, profile, raw = max(scored, key=lambda s: (s[0], s[1]))
     groups = period_groups(path)
     log.info("%s herkend als %s aan de kolomkoppen (%.0f%%)", path.name, profile.id, 100 * share)
