@@ -280,11 +280,13 @@ def _night(pairs: Pairs, inbox: Path, work: Path, root: Path, env: dict[str, str
 
 def _calm(work: Path, threshold_ms: float) -> Settling:
     """What creating a file in `work` costs now; when more than `threshold_ms` (and that is not
-    0), once it costs no more again: the file system has been calm before, so one cheap probe
-    will do (`settled_file_creation`)."""
+    0), once it costs no more again in two probes in a row (`settled_file_creation`). A cheap
+    first probe is taken as calm: the file system was calm before the runs, and the runs
+    delete a few dozen files; a deletion of thousands in the ~20 s before it would not show
+    yet."""
     if not threshold_ms:
         return Settling(file_creation_ms(work), 0.0, 0.0)
-    return settled_file_creation(work, threshold_ms=threshold_ms, cheap_probes=1)
+    return settled_file_creation(work, threshold_ms=threshold_ms, first_is_enough=True)
 
 
 def fresh_installation(root: Path) -> Path:

@@ -92,14 +92,15 @@ def open_sheets(path: Path) -> list[Sheet]:
     opened = _opened.get()
     if opened is None:
         return _open_sheets(path)
-    if path not in opened:
+    found = opened.get(path)
+    if isinstance(found, DeliveryError):
+        raise found  # its traceback still shows where the file was refused
+    if found is None:
         try:
-            opened[path] = _open_sheets(path)
+            found = opened[path] = _open_sheets(path)
         except DeliveryError as refusal:
             opened[path] = refusal
-    found = opened[path]
-    if isinstance(found, DeliveryError):
-        raise found.with_traceback(None)
+            raise
     return found
 
 

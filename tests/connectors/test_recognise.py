@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,28 @@ def test_a_workbook_refused_once_is_refused_the_same_way(
     assert bounded == ["export.xlsx"]
     assert result.failure is not None and result.failure.code == "S01"
     assert "te veel" in result.failure.message, result.failure.message
+    frames = traceback.extract_tb(result.failure.__traceback__)
+    assert any(frame.filename.endswith("workbook_bounds.py") for frame in frames)  # where
+
+
+def test_sheets_opened_once_read_as_sheets_opened_each_time(tmp_path: Path) -> None:
+    """Inside `opened_once` the same sheets serve a profile's read and the automatic mapping's,
+    both as without it; what the block opened is let go when it ends, by an error too."""
+    from connectors import read_delivery
+    from connectors.profiles import load_profiles
+    from connectors.recognise import read_unprofiled
+    from connectors.spreadsheet import _opened, opened_once
+    from schemas.profile import ReaderKind
+
+    path = _deliver(tmp_path, "gir_gemeente", "GM0363", "Export 2025 K2.xlsx")
+    gir = next(p for p in load_profiles() if p.id == "gir_gemeente")
+    alone = read_delivery(path, gir, 2**30), read_unprofiled(path, ReaderKind.XLSX)[0]
+
+    with pytest.raises(RuntimeError), opened_once():
+        together = read_delivery(path, gir, 2**30), read_unprofiled(path, ReaderKind.XLSX)[0]
+        assert _opened.get() is not None and len(_opened.get() or {}) == 1
+        raise RuntimeError("the block ends by an error")
+
+    for one, other in zip(alone, together, strict=True):
+        assert one.sheet == other.sheet and one.cells.equals(other.cells)
+    assert _opened.get() is None

@@ -152,6 +152,10 @@ def test_the_bench_waits_no_longer_than_its_patience_and_says_so(tmp_path: Path)
     settled = tree.settled_file_creation(tmp_path, threshold_ms=0.3, pause_s=30,
                                          probe=lambda _: next(costs), sleep=slept.append)  # fmt: skip
     assert settled.shown().endswith("after 1.0 min 0.20 ms (settled)")
+    costs = iter([0.5, 0.5, 0.05])  # patience ends on one cheap probe: not two in a row
+    short = tree.settled_file_creation(tmp_path, threshold_ms=0.3, patience_s=60, pause_s=30,
+                                       probe=lambda _: next(costs), sleep=slept.append)  # fmt: skip
+    assert not short.settled and short.shown().endswith("after 1.0 min 0.05 ms (not settled)")
 
 
 def test_a_cheap_file_is_probed_again_after_one_pause(tmp_path: Path) -> None:
@@ -183,8 +187,8 @@ def test_before_each_night_the_bench_waits_again_only_when_a_file_is_dear(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The nights themselves delete a few dozen files; something else that deleted thousands
-    meanwhile makes the bench wait, until one probe is cheap (the file system was calm before:
-    no late cost to wait for)."""
+    meanwhile makes the bench wait, until two probes in a row are cheap; a cheap first probe
+    is taken as calm (the file system was calm before the runs)."""
     monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
     national = load_script("bench/national.py", "bench_national")
     real = national.settled_file_creation
@@ -193,14 +197,19 @@ def test_before_each_night_the_bench_waits_again_only_when_a_file_is_dear(
 
     def settled(directory: Path, **options: float) -> object:
         asked.append(options)
-        costs = iter([0.30, 0.05])
         return real(directory, probe=lambda _: next(costs), sleep=slept.append, **options)
 
     monkeypatch.setattr(national, "settled_file_creation", settled)
+    costs = iter([0.04])
+
+    calm = national._calm(tmp_path, 0.08)  # a cheap first probe: calm, nothing waited for
+
+    assert slept == [] and calm.settled and calm.shown().endswith(": 0.04 ms")
+    costs = iter([0.30, 0.05, 0.04])  # dear: two cheap probes in a row after it
 
     settling = national._calm(tmp_path, 0.08)
 
-    assert asked == [{"threshold_ms": 0.08, "cheap_probes": 1}]
-    assert slept == [30] and (settling.first_ms, settling.last_ms) == (0.30, 0.05)
+    assert asked == [{"threshold_ms": 0.08, "first_is_enough": True}] * 2
+    assert slept == [30, 30] and (settling.first_ms, settling.last_ms) == (0.30, 0.04)
     unsettled = national._calm(tmp_path, 0.0)  # --settle-ms 0: probed, never waited for
-    assert len(asked) == 1 and unsettled.waited_s == 0 and unsettled.first_ms > 0
+    assert len(asked) == 2 and unsettled.waited_s == 0 and unsettled.first_ms > 0
