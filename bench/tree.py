@@ -254,10 +254,9 @@ def settled_file_creation(
     pause_s: float = SETTLE_PAUSE_SECONDS,
     probe: Callable[[Path], float] = file_creation_ms,
     sleep: Callable[[float], None] = time.sleep,
-    cheap_probes: int = CHEAP_PROBES,
     first_is_enough: bool = False,
 ) -> Settling:
-    """Wait until creating a file in `directory` costs at most `threshold_ms` in `cheap_probes`
+    """Wait until creating a file in `directory` costs at most `threshold_ms` in `CHEAP_PROBES`
     probes in a row, `pause_s` apart (for `patience_s` at most), before runs are measured. A
     bench deletes its work folder at its end, thousands of files a night it ran
     (`file_creation_ms`): for minutes after, every file the next bench's nights create cost
@@ -269,19 +268,19 @@ def settled_file_creation(
     nights then 0.12-0.35 ms (its nights 7.2x the floor, 12 s of CPU against 10-11 s an hour
     before; 2026-12-07). Hence two cheap probes, one pause apart: a bench waits one pause at
     least. `first_is_enough`: a cheap first probe will do (the file system was calm before);
-    after a dear one, `cheap_probes` in a row all the same. A machine whose files cost more than
+    after a dear one, `CHEAP_PROBES` in a row all the same. A machine whose files cost more than
     the threshold anyway waits `patience_s` once and says so."""
     first = last = probe(directory)
     waited = 0.0
     cheap = 1 if last <= threshold_ms else 0
     if first_is_enough and cheap:
         return Settling(first, last, waited, threshold_ms)
-    while cheap < cheap_probes and waited < patience_s:
+    while cheap < CHEAP_PROBES and waited < patience_s:
         sleep(pause_s)
         waited += pause_s
         last = probe(directory)
         cheap = cheap + 1 if last <= threshold_ms else 0
-    return Settling(first, last, waited, threshold_ms, settled=cheap >= cheap_probes)
+    return Settling(first, last, waited, threshold_ms, settled=cheap >= CHEAP_PROBES)
 
 
 def _tree(root: int) -> dict[int, int]:

@@ -171,12 +171,12 @@ def test_a_cheap_file_is_probed_again_after_one_pause(tmp_path: Path) -> None:
     assert len(list(tmp_path.iterdir())) == 2  # two probes, their files kept
 
 
-def test_one_cheap_probe_is_enough_when_asked(tmp_path: Path) -> None:
+def test_a_cheap_first_probe_is_enough_when_asked(tmp_path: Path) -> None:
     tree = load_tree()
     slept: list[float] = []
 
     settling = tree.settled_file_creation(tmp_path, threshold_ms=10.0, sleep=slept.append,
-                                          cheap_probes=1)  # fmt: skip
+                                          first_is_enough=True)  # fmt: skip
 
     assert slept == [] and settling.waited_s == 0 and settling.first_ms == settling.last_ms
     assert settling.shown().startswith("creating a file in the work folder: ")
