@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.base import HEADER_SCAN_ROWS
+from connectors.inflated import Inflated
 from connectors.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, over_limit
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -105,6 +106,10 @@ class WorkbookCells:
     strings_anew: dict[str, bytes | bytearray] = field(default_factory=dict)
     string_items: int = 0  # shared strings in all parts so far, and their bytes written anew
     string_bytes: int = 0
+    # the members bounded from their bytes (`workbook_bounds._Scan`): every row and cell tag in
+    # them plain, carrying its own place (`connectors.sheet_parts` may cut them)
+    plain: list[str] = field(default_factory=list)
+    kept: dict[str, Inflated] = field(default_factory=dict)  # the bytes of a large one of them
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the

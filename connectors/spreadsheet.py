@@ -7,6 +7,7 @@ for formulas: a formula is never evaluated, and one without a cached value is an
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import zipfile
@@ -29,7 +30,8 @@ from connectors.base import (
     row_text,
 )
 from connectors.html_table import looks_like_html, read_html_tables
-from connectors.workbook_bounds import bounded_workbook
+from connectors.sheet_parts import read_in_parts
+from connectors.workbook_bounds import BoundedWorkbook, bounded_workbook
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 from schemas.profile import ReaderOptions
@@ -109,8 +111,8 @@ def _open_sheets(path: Path) -> list[Sheet]:
     if data.startswith(ZIP_MAGIC) or zipfile.is_zipfile(io.BytesIO(data)):
         # what calamine opens is the workbook the bounds read, written anew (also a zip behind
         # another header); the file's own bytes let go of
-        data = bounded_workbook(path, data)
-        return _calamine_sheets(path, data)
+        bounded = bounded_workbook(path, data)
+        return _calamine_sheets(path, bounded.data, bounded)
     if data.startswith(OLE2_MAGIC):
         # calamine reads an xls it cannot parse as a zip if it finds one, whose end record
         # zipfile may not see (cut short after it): unbounded. No xls needs one
@@ -138,8 +140,12 @@ def _fixed(rows: list[list[str]]) -> Callable[[], Rows]:
     return lambda: [row_text(row) for row in rows]
 
 
-def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:
-    """Open a workbook with calamine, by content; broken or protected files are S01."""
+def _calamine_sheets(
+    path: Path, data: bytes, bounded: BoundedWorkbook | None = None
+) -> list[Sheet]:
+    """Open a workbook with calamine, by content; broken or protected files are S01. A large
+    sheet, the workbook's only one, is read in parts when it can be (`bounded`: the workbook as
+    the bounds wrote it anew; `connectors.sheet_parts`)."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metadata = workbook.sheets_metadata
@@ -155,18 +161,27 @@ def _calamine_sheets(path: Path, data: bytes) -> list[Sheet]:
         raise DeliveryError(
             EditCode.S01, f"Excel-bestand niet te lezen ({exc})", file=path.name
         ) from exc
+    in_parts = None
+    if len(metadata) == 1 and bounded is not None and bounded.plain:
+        in_parts = functools.partial(read_in_parts, data, bounded.plain, bounded.kept,
+                                     row=row_text, failed=_calamine_failure)  # fmt: skip
+    visible = SheetVisibleEnum.Visible
     return [
-        Sheet(m.name, m.visible == SheetVisibleEnum.Visible, _sheet_reader(path, workbook, m.name))
+        Sheet(m.name, m.visible == visible, _sheet_reader(path, workbook, m.name, in_parts))
         for m in metadata
     ]
 
 
-def _sheet_reader(path: Path, workbook: CalamineWorkbook, name: str) -> Callable[[], Rows]:
-    """Read one sheet later; a sheet calamine cannot read is S01."""
+def _sheet_reader(path: Path, workbook: CalamineWorkbook, name: str,
+                  in_parts: Callable[[str], Rows | None] | None,
+                  ) -> Callable[[], Rows]:  # fmt: skip
+    """Read one sheet later, in parts if it can be (`in_parts`: None when it cannot); a sheet
+    calamine cannot read is S01."""
 
     def read() -> Rows:
         try:
-            return read_sheet_rows(workbook, name)
+            rows = in_parts(name) if in_parts else None
+            return read_sheet_rows(workbook, name) if rows is None else rows
         except BaseException as exc:  # calamine's own errors, and a Rust panic
             if not _calamine_failure(exc):
                 raise

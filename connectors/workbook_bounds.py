@@ -43,11 +43,13 @@ import string
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
 
 from connectors.cell_tags import CellTags, plain_cell_tags
+from connectors.inflated import Inflated
 from connectors.limits import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -57,6 +59,7 @@ from connectors.limits import (
     over_limit,
 )
 from connectors.shared_strings import SharedStrings, shared_strings_part
+from connectors.sheet_parts import part_count
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
@@ -66,7 +69,7 @@ from connectors.sheet_walk import (
     column_number,
 )
 from connectors.string_copies import Copies, Pricing, copies_to_count
-from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip
+from connectors.zip_members import CHUNK_BYTES, ZipMembers, canonical_zip, unicode_path
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
 
@@ -91,19 +94,29 @@ def check_workbook_zip(path: Path, data: bytes | None = None) -> list[SheetExten
     """Refuse a zipped workbook beyond the limits (S01), before any spreadsheet library opens it;
     the extent of every member it bounded as a sheet (a workbook part read as one included).
     `data`: the file's bytes, when the caller has read them already."""
-    return _checked(path, data)[0]
+    return _checked(path, data)[1].sheets
 
 
-def bounded_workbook(path: Path, data: bytes) -> bytes:
+@dataclass(frozen=True)
+class BoundedWorkbook:
+    """A workbook checked and written anew, and what the bounds saw (`connectors.sheet_parts`)."""
+
+    data: bytes
+    plain: tuple[str, ...]  # the members scanned: every row and cell tag carries its own place
+    kept: dict[str, Inflated]  # the bytes of a large one of them, as the bounds read them
+
+
+def bounded_workbook(path: Path, data: bytes) -> BoundedWorkbook:
     """The workbook in `data` checked (`check_workbook_zip`) and written anew from the members
     the check read (`canonical_zip`), for calamine to open: zipfile and calamine's zip library
     find members each their own way, and a file can be made to show each another workbook (an
     adversarial review found three ways: `tests/connectors/test_zip_differentials.py`)."""
-    return _checked(path, data, anew=True)[1]
+    written, workbook = _checked(path, data, anew=True)
+    return BoundedWorkbook(written, tuple(workbook.plain), workbook.kept)
 
 
-def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[SheetExtent], bytes]:
-    """The extents of the sheets, and the workbook written anew (`anew`; else b"")."""
+def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[bytes, WorkbookCells]:
+    """The workbook written anew (`anew`; else b"") and its cells, the sheets' extents too."""
     workbook = WorkbookCells(path.name)
     written = b""
     try:
@@ -133,7 +146,7 @@ def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[list[S
         raise DeliveryError(
             EditCode.S01, f"geen geldig Excel-bestand ({exc})", file=path.name
         ) from exc
-    return workbook.sheets, written
+    return written, workbook
 
 
 def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None:
@@ -155,7 +168,7 @@ def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None
     if unzipped / max(1, packed) > MAX_COMPRESSION_RATIO:
         raise over_limit("bestand pakt verdacht sterk uit (zip-bom?), factor",
                          MAX_COMPRESSION_RATIO, path.name, unzipped // max(1, packed))  # fmt: skip
-    if any(_unicode_path(i) for i in infos):
+    if any(unicode_path(i) for i in infos):
         raise DeliveryError(
             EditCode.S01, "zip met een tweede bestandsnaam per onderdeel (Unicode-pad); sla het "
             "bestand in Excel opnieuw op als .xlsx en lever het opnieuw aan", file=path.name,
@@ -165,18 +178,6 @@ def _check_declared(path: Path, infos: list[zipfile.ZipInfo], size: int) -> None
             EditCode.S01, "binaire Excel-werkmap (xlsb) wordt niet gelezen; sla het bestand op "
             "als .xlsx en lever het opnieuw aan", file=path.name,
         )  # fmt: skip
-
-
-def _unicode_path(info: zipfile.ZipInfo) -> bool:
-    """Whether a member carries a second name (Info-ZIP Unicode path, extra field 0x7075): Python
-    reads one name, the zip library calamine uses the other."""
-    extra = info.extra
-    while len(extra) >= 4:
-        kind, size = int.from_bytes(extra[:2], "little"), int.from_bytes(extra[2:4], "little")
-        if kind == 0x7075:
-            return True
-        extra = extra[4 + size :]
-    return False
 
 
 def _sheet_members(path: Path, archive: ZipMembers) -> frozenset[str]:
@@ -256,19 +257,21 @@ def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int, workb
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
     name = _sheet_name(info)
     cells, spaces, known = workbook.cells, workbook.spaces, len(workbook.sheets)
+    plain, keep = len(workbook.plain), part_count(info.file_size) > 1
 
     def readers(kind: type[_Scan] | type[SpreadsheetMLWalk]) -> Callable[[bytes], list[_Member]]:
         """The readers, chosen by the member's first bytes: binary, it is no sheet."""
         return lambda start: _readers(workbook, info.filename, name, ods,
                                       kind if sheet and not _binary(start) else None,
-                                      charges)  # fmt: skip
+                                      charges, keep)  # fmt: skip
 
     if sheet:
         try:
             return _read_member(archive, info, total, workbook, readers(_Scan))
         except _Irregular:  # afresh, from the start of the member
             workbook.cells, workbook.spaces = cells, spaces
-            del workbook.sheets[known:]
+            del workbook.sheets[known:], workbook.plain[plain:]
+            workbook.kept.pop(info.filename, None)
     return _read_member(archive, info, total, workbook, readers(SpreadsheetMLWalk))
 
 
@@ -278,13 +281,18 @@ def _sheet_name(info: zipfile.ZipInfo) -> str:
 
 
 def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
-             sheet: type[_Scan] | type[SpreadsheetMLWalk] | None,
-             charges: Pricing | None) -> list[_Member]:  # fmt: skip
+             sheet: type[_Scan] | type[SpreadsheetMLWalk] | None, charges: Pricing | None,
+             keep: bool) -> list[_Member]:  # fmt: skip
     """What reads a member: the OpenDocument walk for `content.xml`, the scan or walk of an
     xlsx sheet for a sheet (and the count of its copies of shared strings), the shared strings."""
     readers: list[_Member] = [OpenDocumentWalk(workbook, name)] if ods else []
     if sheet is not None:
         readers.append(sheet(workbook, name))
+        if sheet is _Scan:  # if it reads the member to its end, every tag there is plain
+            workbook.plain.append(member)
+            if keep:  # for its parts (`connectors.sheet_parts`), not inflated again
+                workbook.kept[member] = Inflated()
+                readers.append(workbook.kept[member])
         if charges is not None:
             readers.append(Copies(workbook, charges))
     if shared_strings_part(_key(member)):

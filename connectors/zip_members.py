@@ -77,7 +77,7 @@ def _at_once(blob: bytes, info: zipfile.ZipInfo, size: int = CHUNK_BYTES) -> byt
             or info.flag_bits & _UNREAD_FLAGS or info.file_size > CHUNK_BYTES
             or info.compress_size > CHUNK_BYTES or size < CHUNK_BYTES):  # fmt: skip
         return None
-    packed = _packed(blob, info)
+    packed = packed_member(blob, info)
     if packed is None:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
@@ -94,7 +94,7 @@ def _at_once(blob: bytes, info: zipfile.ZipInfo, size: int = CHUNK_BYTES) -> byt
     return data if zlib.crc32(data) == info.CRC else None
 
 
-def _packed(blob: bytes, info: zipfile.ZipInfo) -> memoryview | None:
+def packed_member(blob: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     """A member's packed bytes, found as `ZipFile.open` finds them (its local header, the name
     there, what follows); None wherever zipfile would raise (or look further: an offset below
     0, a member running into the next where zipfile checks that)."""
@@ -120,25 +120,39 @@ def _packed(blob: bytes, info: zipfile.ZipInfo) -> memoryview | None:
     return packed
 
 
+def unicode_path(info: zipfile.ZipInfo) -> bool:
+    """Whether a member carries a second name (Info-ZIP Unicode path, extra field 0x7075): Python
+    reads one name, the zip library calamine uses the other."""
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = int.from_bytes(extra[:2], "little"), int.from_bytes(extra[2:4], "little")
+        if kind == 0x7075:
+            return True
+        extra = extra[4 + size :]
+    return False
+
+
 _STAMP = dt.datetime(1980, 1, 1)  # the members' time: the zip's earliest (calamine reads none)
 
 
 def canonical_zip(blob: bytes, infos: Sequence[zipfile.ZipInfo],
-                  anew: Mapping[str, bytes | bytearray] | None = None) -> bytes:  # fmt: skip
+                  anew: Mapping[str, bytes | bytearray | Sequence[memoryview]] | None = None,
+                  ) -> bytes:  # fmt: skip
     """The zip written anew from these members of `blob` (zipfile's `infolist()`) as zipfile
     found them: their packed bytes (all together no more than the file holds: the bounds see to
     that) behind fresh local headers, then one central directory and one end record, nothing
     else. A reader that finds members its own way (the Rust zip crate under calamine skips an
     end record it finds inconsistent and takes an earlier one, in the file or inside a member)
-    finds these. A member named in `anew` holds those bytes instead (deflated here: the shared
-    strings, `connectors.shared_strings`). BadZipFile where zipfile would not read a member;
+    finds these. A member named in `anew` holds those bytes instead, whole or in pieces
+    (deflated here: the shared strings, `connectors.shared_strings`; a part of a sheet,
+    `connectors.sheet_parts`). BadZipFile where zipfile would not read a member;
     ValueError beyond a zip without ZIP64."""
     parts = []
     for info in infos:
         if anew and info.filename in anew:
             parts.append(pack(info.filename, anew[info.filename]))
             continue
-        packed = _packed(blob, info)
+        packed = packed_member(blob, info)
         if packed is None or info.flag_bits & _UNREAD_FLAGS or info.compress_type not in METHODS:
             raise zipfile.BadZipFile(f"onderdeel {info.orig_filename!r} is niet te lezen")
         parts.append(Packed(info.filename, info.CRC, info.file_size, packed, info.compress_type))

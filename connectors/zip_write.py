@@ -80,7 +80,7 @@ DEFLATE_LEVEL = 1  # a little larger than XlsxWriter's 6, and quicker
 DEFLATE_WINDOW_BITS, DEFLATE_MEMORY = 13, 5
 
 
-def pack(name: str, content: bytes | bytearray | Iterable[bytes]) -> Packed:
+def pack(name: str, content: bytes | bytearray | Iterable[bytes | memoryview]) -> Packed:
     """Deflate a part (given whole or in pieces)."""
     deflate = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -DEFLATE_WINDOW_BITS,
                                DEFLATE_MEMORY)  # raw deflate (negative bits), as in a zip  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 
 from connectors import discover_inbox
 from connectors.recognise import period_in_text
+from connectors.workbook_bounds import BoundedWorkbook
 from pipeline.ingest.process import ProcessingInputs, process_file
 from tests.conftest import PROFILE_FIXTURES, load_spec, write_source
 
@@ -101,7 +102,7 @@ def _counting_bounds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     real, read = spreadsheet.bounded_workbook, []
 
-    def bounded(path: Path, data: bytes) -> bytes:
+    def bounded(path: Path, data: bytes) -> BoundedWorkbook:
         read.append(path.name)
         return real(path, data)
 

@@ -1,0 +1,245 @@
+"""A large sheet read in parts, in threads (`connectors.sheet_parts`), gives the rows calamine
+gives when it reads the sheet whole — the reference in every test is calamine's own read of the
+whole workbook, never the parts. Where a cut could change what is read, the sheet is read whole.
+
+The sheets here are small (25–80 KB); PART_BYTES is lowered so that they are cut, and not so far
+that other parts of a workbook (a theme of ~7 KB) count as large.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xlsxwriter
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+
+import connectors.sheet_parts as sheet_parts
+import connectors.spreadsheet as spreadsheet
+from connectors.base import row_text
+from connectors.inflated import Inflated
+from connectors.workbook_bounds import bounded_workbook
+from tests.hostile.generators import SHEET_END, SHEET_START, _workbook
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of 4 KB (and cores enough for four): a sheet of 8 KB or more is cut."""
+    monkeypatch.setattr(sheet_parts, "PART_BYTES", 4096)
+    monkeypatch.setattr(sheet_parts, "cores", lambda: 4)
+
+
+def _whole(data: bytes) -> list[list[Any]]:
+    """Calamine's read of the workbook's first sheet, whole."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+
+
+def _in_parts(path: Path, parts: int | None = None) -> tuple[list[list[Any]] | None, bytes]:
+    """The sheet read in parts (calamine's values, no row made of them), and the workbook as the
+    bounds wrote it anew."""
+    bounded = bounded_workbook(path, path.read_bytes())
+    book = CalamineWorkbook.from_filelike(io.BytesIO(bounded.data))
+    rows = sheet_parts.read_in_parts(bounded.data, bounded.plain, bounded.kept,
+                                     book.sheet_names[0], list, lambda _: True, parts)  # fmt: skip
+    return rows, bounded.data
+
+
+def _gir(path: Path) -> Path:
+    """An export as openpyxl writes it (inline strings): title rows, a header, 300 incidents
+    with dates, numbers and empty cells."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Export")
+    sheet.append(["Incidentregistratie"])
+    sheet.append([])
+    sheet.append(["Meldingsnummer", "Datum", "Tijd", "Verbaal", "Fysiek", "Daders", "Omschrijving"])
+    for i in range(300):
+        sheet.append([f"A-{i}", dt.datetime(2025, 5, 1 + i % 28), "09:15", "X" if i % 3 else None,
+                      None, i % 4, f"tekst {i}" if i % 5 else None])  # fmt: skip
+    book.save(path)
+    return path
+
+
+def _shared(path: Path, date_1904: bool = False) -> Path:
+    """As Excel saves it (shared strings, XlsxWriter): the data from C5, empty rows between,
+    rows near the end filled only from column F, and the last row the widest."""
+    book = xlsxwriter.Workbook(path, {"date_1904": date_1904})
+    sheet, dates = book.add_worksheet("Blad1"), book.add_format({"num_format": "d-m-yyyy"})
+    for i in range(250):
+        row = 4 + i + (i // 50) * 3  # three empty rows after every fifty
+        if i >= 200:
+            sheet.write_string(row, 5, f"alleen F {i}")
+            continue
+        sheet.write_string(row, 2, f"melding {i % 37}")
+        sheet.write_datetime(row, 3, dt.datetime(2024, 1 + i % 12, 1 + i % 28), dates)
+        sheet.write_number(row, 4, i * 0.5)
+    sheet.write_string(270, 9, "de breedste regel")
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+@pytest.mark.parametrize("write", [_gir, _shared, lambda p: _shared(p, date_1904=True)],
+                         ids=["openpyxl", "xlsxwriter", "xlsxwriter-1904"])  # fmt: skip
+def test_a_sheet_read_in_parts_is_the_sheet_read_whole(
+    tmp_path: Path, write: Callable[[Path], Path], parts: int
+) -> None:
+    rows, data = _in_parts(write(tmp_path / "export.xlsx"), parts)
+    assert rows is not None  # it was cut
+    assert rows == _whole(data)
+
+
+def test_a_workbook_opened_reads_its_only_large_sheet_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through `open_sheets`, as every delivery is read: in parts, and the rows as text cells are
+    those of the whole read."""
+    path, results = _gir(tmp_path / "export.xlsx"), []
+    real = sheet_parts.read_in_parts
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        results.append(real(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(spreadsheet, "read_in_parts", recorded)
+    (sheet,) = spreadsheet.open_sheets(path)
+    rows = sheet.read_rows()
+    assert [r is not None for r in results] == [True]
+    assert rows == [row_text(r) for r in _whole(bounded_workbook(path, path.read_bytes()).data)]
+    assert sheet.read_rows() == rows  # read again: the kept bytes were taken, inflated anew
+    assert [r is not None for r in results] == [True, True]
+
+
+def test_a_workbook_of_two_sheets_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "twee.xlsx"
+    book = xlsxwriter.Workbook(path)
+    first, second = book.add_worksheet("Data"), book.add_worksheet("Leeg")
+    for i in range(300):
+        first.write_row(i, 0, [f"melding {i}", i])
+    second.write_string(0, 0, "x")
+    book.close()
+    called: list[str] = []
+    monkeypatch.setattr(spreadsheet, "read_in_parts", lambda *a, **k: called.append("x"))
+    sheets = spreadsheet.open_sheets(path)
+    assert sheets[0].read_rows()[299] == ["melding 299", "299"]
+    assert called == []
+
+
+def _sheet(tmp_path: Path, body: bytes, name: str = "blad.xlsx") -> Path:
+    """A workbook whose one sheet is exactly these bytes."""
+
+    def write(archive: zipfile.ZipFile) -> None:
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET_START + body + SHEET_END)
+
+    return _workbook(tmp_path / name, write)
+
+
+def _rows(first: int, last: int, text: str = "waarde") -> bytes:
+    return b"".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{text} {n}</t></is></c>'
+        f'<c r="B{n}"><v>{n}</v></c></row>'.encode()
+        for n in range(first, last + 1)
+    )
+
+
+def test_rows_out_of_order_across_a_cut_are_read_whole(tmp_path: Path) -> None:
+    """Rows 201–400 written before rows 1–200: the parts' ranges overlap, so calamine's whole
+    read decides; the sheet opened gives exactly that."""
+    path = _sheet(tmp_path, _rows(201, 400) + _rows(1, 200))
+    rows, data = _in_parts(path, 2)
+    assert rows is None
+    (sheet,) = spreadsheet.open_sheets(path)
+    assert sheet.read_rows() == [row_text(r) for r in _whole(data)]
+    assert sheet.read_rows()[0] == ["waarde 1", "1"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a comment, a CDATA section and a processing instruction, each holding a cut
+        _rows(1, 200) + b'<!-- </row><row r="999"> -->' + _rows(201, 400),
+        _rows(1, 200).replace(b"waarde 7<", b'<![CDATA[</row><row r="999">]]><') + _rows(201, 400),
+        _rows(1, 200) + b'<?pi </row><row r="999"?>' + _rows(201, 400),
+    ],
+    ids=["comment", "cdata", "instruction"],
+)
+def test_markup_a_cut_could_fall_in_is_never_cut(tmp_path: Path, body: bytes) -> None:
+    rows, data = _in_parts(_sheet(tmp_path, body), 2)
+    assert rows is None
+    assert len(_whole(data)) == 400  # calamine reads the sheet whole
+
+
+def test_a_second_sheet_data_before_a_cut_is_never_cut(tmp_path: Path) -> None:
+    """Well-formed XML, two `sheetData` elements: calamine reads the first only (rows 1–20). A
+    part cut from the second would read its rows too."""
+    body = _rows(1, 20) + b"</sheetData><sheetData>" + _rows(21, 400)
+    rows, data = _in_parts(_sheet(tmp_path, body), 2)
+    assert rows is None
+    assert len(_whole(data)) == 20
+
+
+def test_a_sheet_data_after_the_last_cut_reads_as_the_whole(tmp_path: Path) -> None:
+    """A second `sheetData` in the last part: that part stops where the whole stops."""
+    body = _rows(1, 380) + b"</sheetData><sheetData>" + _rows(381, 400)
+    rows, data = _in_parts(_sheet(tmp_path, body), 2)
+    assert rows is not None and rows == _whole(data)
+    assert len(rows) == 380
+
+
+def test_cuts_fall_after_a_row_and_before_a_row_with_its_place() -> None:
+    xml = Inflated()
+    for piece in (SHEET_START, _rows(1, 400), SHEET_END):
+        xml.add(piece)
+    joined = b"".join(xml.pieces)
+    found = sheet_parts.cuts(xml, 3)
+    assert found is not None
+    start, end, at = found
+    assert joined[start - len(b"<sheetData>") : start] == b"<sheetData>"
+    assert joined[end:].startswith(b"</sheetData>")
+    assert len(at) == 2
+    for cut in at:
+        assert joined[:cut].endswith(b"</row>") and joined[cut:].startswith(b'<row r="')
+    assert sheet_parts.cuts(xml, 1) is None
+
+
+def test_a_delivery_read_in_parts_is_the_delivery_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GIR export as `monitor check` reads it (its profile: the header found below the titles,
+    blank rows dropped, every row numbered as the employer sees it): the same table in parts."""
+    from connectors import read_delivery
+    from connectors.profiles import load_profiles
+
+    path = _gir(tmp_path / "GIR_GM0363_2025-K2.xlsx")
+    profile = next(p for p in load_profiles() if p.id == "gir_gemeente")
+    in_parts = read_delivery(path, profile, 2**31)
+    monkeypatch.setattr(sheet_parts, "PART_BYTES", 1 << 30)  # nothing is cut
+    whole = read_delivery(path, profile, 2**31)
+    assert in_parts.cells.equals(whole.cells) and len(whole.cells) == 300
+    assert in_parts.cells.index.tolist() == whole.cells.index.tolist()
+
+
+def test_the_bounds_name_the_sheets_they_scanned_and_keep_the_bytes_of_a_large_one(
+    tmp_path: Path,
+) -> None:
+    """The bounds scan a plain sheet (and keep its bytes for the parts, as zipfile reads them);
+    a sheet with one tag that is not plain is walked instead: neither named nor kept."""
+    member = "xl/worksheets/sheet1.xml"
+    path = _sheet(tmp_path, _rows(1, 400), "gewoon.xlsx")
+    bounded = bounded_workbook(path, path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        assert b"".join(bounded.kept[member].pieces) == archive.read(member)
+    assert member in bounded.plain
+    path = _sheet(tmp_path, _rows(1, 400).replace(b'<row r="5">', b"<row r='5'>"), "anders.xlsx")
+    bounded = bounded_workbook(path, path.read_bytes())
+    assert member not in bounded.plain and member not in bounded.kept
+    rows, _ = _in_parts(path, 2)
+    assert rows is None
