@@ -53,8 +53,8 @@ class Inflated:
             at = self.pieces[i].find(needle, max(0, start - base), end - base)
             if at >= 0:
                 return base + at
-            if seam and i + 1 < len(self.pieces):  # across the seam with the next piece
-                base = self.offsets[i + 1] - seam
+            base = self.offsets[i + 1] - seam
+            if seam and i + 1 < len(self.pieces) and end > base:  # across the seam with the next
                 at = self[base : base + 2 * seam].find(needle, max(0, start - base), end - base)
                 if at >= 0:
                     return base + at

@@ -2,35 +2,38 @@
 the GIL, so a sheet of 100,000 rows (91 MB of XML) cut in two is parsed in ~0.5 s on two cores
 instead of ~0.95 s.
 
-A sheet is cut only when that cannot change what is read:
+A sheet is cut only when that cannot change what is read, nor what calamine holds:
 - the bounds scanned it (`connectors.workbook_bounds`: every row and cell tag carries its own
   place), so a cell sits in a part where it sits in the whole, and each part, holding some of the
   whole's tags, stays within the whole's bounds;
 - it is the workbook's only sheet, the only large member under xl/worksheets/ the bounds
-  scanned, and at least PART_BYTES a part;
+  scanned, at least PART_BYTES a part, and the parts' copies of the shared strings (each part's
+  calamine holds them all) stay under PART_STRINGS;
 - its bytes are as spreadsheet programs write them: no comment, CDATA section, DOCTYPE or
-  processing instruction after the XML declaration, `<sheetData>` the first `sheetData` and
-  none other before the last cut, and every cut after a `</row>` and before a `<row r="`.
+  processing instruction after the XML declaration; `<sheetData>` the first `sheetData`, none
+  other before the last cut nor after the last `</sheetData>`; every cut after a `</row>` and
+  before a `<row r="N"`, the rows N rising from cut to cut.
 Each part is the sheet's start up to `<sheetData>`, its share of the rows, and the sheet's end
-from its last `</sheetData>`, in a copy of the workbook (`canonical_zip`). The parts' rows are put
+from its last `</sheetData>`, in a copy of the workbook (`canonical_zip`). Up to its cut a part
+reads what the whole reads; where calamine is not back among the rows at a cut (the cut fell
+inside an element, in XML that may still be well-formed), the part reads on through the
+sheet's end, finds no `</sheetData>` there, and fails. A part whose cells lie outside its rows
+(rows listed out of order) makes no rows. In either case, and when calamine cannot read a part,
+the sheet is read whole, as before (`read_in_parts` gives None). The parts' rows are put
 together where calamine put them: each part's range (the box around its cells) below the one
-before. Rows listed out of order make ranges overlap, and a part calamine cannot read is read
-whole: in both cases the sheet is read whole, as before (`read_in_parts` gives None).
-
-Calamine does not check end tags: in XML that is not well-formed (no spreadsheet program opens
-it), a cut may fall inside an element and the parts then read other malformed XML. What they
-read stays within the bounds.
+before.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from python_calamine import CalamineWorkbook
 
@@ -42,6 +45,12 @@ MAX_PARTS = 4
 SHEETS = "xl/worksheets/"  # where spreadsheet programs keep the sheets (a theme may be large)
 CUT = b'</row><row r="'  # a row ends, the next names its row
 ROW_END = len(b"</row>")
+ROW_NUMBER = re.compile(rb'<row r="([1-9][0-9]{0,9})"')  # the row a cut's part starts with
+NO_ROW = 1 << 40  # past any row: the last part's rows go on to the sheet's end
+# Each part's calamine holds the workbook's shared strings, as does the workbook opened whole:
+# a sheet is cut only while the parts' copies stay under this (an adversarial review: a table
+# of 48 MB took 382 MB read whole, 898 MB in four parts)
+PART_STRINGS = 64 << 20
 # The rows of a part are made in its thread (`to_python`, the caller's `row`), holding the GIL
 # (~0.26 s for 100,000 rows of 26 cells): a cut a twentieth of the rows early lets the first
 # part make its rows while the second is still parsed (on two cores ~0.77 s instead of ~0.83 s).
@@ -66,52 +75,93 @@ def part_count(size: int) -> int:
     return max(1, min(MAX_PARTS, cores(), size // PART_BYTES))
 
 
-def read_in_parts(data: bytes, plain: Collection[str], kept: dict[str, Inflated], sheet: str,
-                  row: Callable[[list[Any]], list[V]], failed: Callable[[BaseException], bool],
+class Bounded(Protocol):
+    """A workbook as the bounds wrote it anew, and what they saw of it
+    (`connectors.workbook_bounds.BoundedWorkbook`)."""
+
+    @property
+    def data(self) -> bytes: ...  # the workbook written anew
+
+    @property
+    def plain(self) -> tuple[str, ...]: ...  # the members scanned
+
+    @property
+    def kept(self) -> dict[str, Inflated]: ...  # the bytes of a large one, as they read them
+
+    @property
+    def strings(self) -> int: ...  # the bytes of its shared strings, as written anew
+
+
+def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list[V]],
+                  failed: Callable[[BaseException], bool],
                   parts: int | None = None) -> list[list[V]] | None:  # fmt: skip
-    """The rows of `sheet`, the only sheet of the workbook `data`, as calamine's
+    """The rows of `sheet`, the workbook's only sheet, as calamine's
     `to_python(skip_empty_area=False)` gives them, each made a `row` (in the part's thread: a
     part read early makes its rows while the others are parsed), read in `parts` parts (else
     `part_count`); None when the sheet is not cut (see the module), its parts do not fit
     together, or calamine fails on a part (`failed`: whether an exception is calamine's): the
-    caller reads it whole. `plain` and `kept`: the members the bounds scanned, and the bytes of
-    a large one as they read them (taken: a second read inflates them again;
-    `connectors.workbook_bounds.BoundedWorkbook`)."""
+    caller reads it whole. The bytes the bounds kept are taken (a second read inflates them)."""
+    data = workbook.data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
-    large = [i for i in infos if i.filename in plain and i.file_size >= 2 * PART_BYTES
+    large = [i for i in infos if i.filename in workbook.plain and i.file_size >= 2 * PART_BYTES
              and i.filename.lower().startswith(SHEETS)]  # fmt: skip
-    if len(large) != 1 or (parts or part_count(large[0].file_size)) < 2:
+    count = parts or (part_count(large[0].file_size) if len(large) == 1 else 1)
+    if len(large) != 1 or count < 2 or count * workbook.strings > PART_STRINGS:
         return None
     info = large[0]
-    xml = kept.pop(info.filename, None) or inflated(data, info)
-    cut = cuts(xml, parts or part_count(xml.size)) if xml is not None else None
-    if xml is None or cut is None:
+    xml = workbook.kept.pop(info.filename, None) or inflated(data, info)
+    cut = cuts(xml, count) if xml is not None else None
+    spans = _spans(xml, cut[2]) if xml is not None and cut is not None else None
+    if xml is None or cut is None or spans is None:
         return None
     start, end, at = cut
     head, tail, edges = xml.views(0, start), xml.views(end, xml.size), [start, *at, end]
     pieces = [head + xml.views(a, b) + tail for a, b in pairwise(edges)]  # a part's rows: a to b
 
-    def read(piece: list[memoryview]) -> Part[V] | BaseException | None:
+    def read(piece: list[memoryview], span: tuple[int, int]) -> Part[V] | BaseException | None:
         try:
             written = canonical_zip(data, infos, {info.filename: piece})
             found = CalamineWorkbook.from_filelike(io.BytesIO(written)).get_sheet_by_name(sheet)
             if found.start is None or found.end is None:  # no cells
                 return None
+            if found.start[0] < span[0] or found.end[0] > span[1]:
+                return _Misplaced()  # its rows are not made: the sheet is read whole
             return found.start, found.end, [row(r) for r in found.to_python(skip_empty_area=True)]
         except BaseException as exc:  # a panic too (a BaseException): judged by the caller
             return exc
 
     with ThreadPoolExecutor(len(pieces), thread_name_prefix="sheet-part") as pool:
-        read_parts = list(pool.map(read, pieces))
+        read_parts = list(pool.map(read, pieces, spans))
     del pieces, head, tail, xml
     for result in read_parts:
+        if isinstance(result, _Misplaced) or (isinstance(result, BaseException) and failed(result)):
+            return None
         if isinstance(result, BaseException):
-            if failed(result):
-                return None
             raise result
     filled = [p for p in read_parts if p is not None and not isinstance(p, BaseException)]
     return joined(filled, row([""])[0])
+
+
+class _Misplaced(Exception):
+    """A part holds a cell outside its rows (rows listed out of order): each part's calamine
+    would build an area up to the whole sheet's, and its rows are not made (an adversarial
+    review: four parts of such a sheet held 1 GB, the whole 0.35 GB)."""
+
+
+def _spans(xml: Inflated, at: list[int]) -> list[tuple[int, int]] | None:
+    """The rows (0-based, first and last) each part may hold when the rows are in order: from
+    the row its first row tag names up to the one before the next part's; None when the cuts'
+    rows do not rise."""
+    firsts = [0]
+    for cut in at:
+        found = ROW_NUMBER.match(xml[cut : cut + 20])
+        if found is None:
+            return None
+        firsts.append(int(found[1]) - 1)
+    if any(above >= below for above, below in pairwise(firsts)):
+        return None
+    return [(first, below - 1) for first, below in pairwise([*firsts, NO_ROW])]
 
 
 def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int]] | None:
@@ -119,7 +169,11 @@ def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int]] | None:
     (each after a `</row>`, before a `<row r="`) that make `parts` parts, each cut EARLIER of
     the sheet's rows before its share; None when the sheet is not cut (see the module). Up to
     the last cut no other `sheetData`: what calamine reads as rows goes on past every cut (and
-    stops where the whole stops, in the last part)."""
+    stops where the whole stops, in the last part). None after the last `</sheetData>` either:
+    a part whose cut falls inside an element (calamine not back among the rows there) reads
+    on through the sheet's end to the end of the file, and fails, so that the sheet is read
+    whole (an adversarial review cut inside a value in well-formed XML, whose tail held another
+    `</sheetData >`: the part read the tail's text into the value)."""
     if parts < 2 or _markup(xml):
         return None
     first = xml.find(b"sheetData")
@@ -133,6 +187,8 @@ def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int]] | None:
         if at >= 0:
             found.add(at + ROW_END)
     if not found or xml.find(b"sheetData", start, max(found)) >= 0:
+        return None
+    if xml.find(b"sheetData", end + len(b"</sheetData>")) >= 0:
         return None
     return start, end, sorted(found)
 

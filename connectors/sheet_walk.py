@@ -110,6 +110,7 @@ class WorkbookCells:
     # them plain, carrying its own place (`connectors.sheet_parts` may cut them)
     plain: list[str] = field(default_factory=list)
     kept: dict[str, Inflated] = field(default_factory=dict)  # the bytes of a large one of them
+    large: int = 0  # the large ones so far
 
     def add(self, sheet: SheetExtent, cells: int, together: bool = False) -> None:
         """Count `cells` more in `sheet`; refuse it beyond MAX_CELLS, and with `together` (the
@@ -120,6 +121,17 @@ class WorkbookCells:
             raise over_limit(f"werkblad {sheet.name} heeft te veel cellen", MAX_CELLS, self.file)
         if together and self.cells > MAX_CELLS:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
+
+    def keep(self, member: str) -> Inflated | None:
+        """Where the bytes of a large sheet the bounds scan are kept for its parts
+        (`connectors.sheet_parts`): only while it is the workbook's one large sheet (a second
+        lets go of the first: a workbook of several is never read in parts)."""
+        self.large += 1
+        if self.large > 1:
+            self.kept.clear()
+            return None
+        self.kept[member] = kept = Inflated()
+        return kept
 
     def add_text(self, held: int) -> None:
         """Text of cells as held once read (`held_bytes`): a repeated cell's once per repetition,

@@ -163,8 +163,7 @@ def _calamine_sheets(
         ) from exc
     in_parts = None
     if len(metadata) == 1 and bounded is not None and bounded.plain:
-        in_parts = functools.partial(read_in_parts, data, bounded.plain, bounded.kept,
-                                     row=row_text, failed=_calamine_failure)  # fmt: skip
+        in_parts = functools.partial(read_in_parts, bounded, row=row_text, failed=_calamine_failure)
     visible = SheetVisibleEnum.Visible
     return [
         Sheet(m.name, m.visible == visible, _sheet_reader(path, workbook, m.name, in_parts))

@@ -104,6 +104,7 @@ class BoundedWorkbook:
     data: bytes
     plain: tuple[str, ...]  # the members scanned: every row and cell tag carries its own place
     kept: dict[str, Inflated]  # the bytes of a large one of them, as the bounds read them
+    strings: int  # the bytes of its shared strings, as written anew
 
 
 def bounded_workbook(path: Path, data: bytes) -> BoundedWorkbook:
@@ -112,7 +113,7 @@ def bounded_workbook(path: Path, data: bytes) -> BoundedWorkbook:
     find members each their own way, and a file can be made to show each another workbook (an
     adversarial review found three ways: `tests/connectors/test_zip_differentials.py`)."""
     written, workbook = _checked(path, data, anew=True)
-    return BoundedWorkbook(written, tuple(workbook.plain), workbook.kept)
+    return BoundedWorkbook(written, tuple(workbook.plain), workbook.kept, workbook.string_bytes)
 
 
 def _checked(path: Path, data: bytes | None, anew: bool = False) -> tuple[bytes, WorkbookCells]:
@@ -290,9 +291,8 @@ def _readers(workbook: WorkbookCells, member: str, name: str, ods: bool,
         readers.append(sheet(workbook, name))
         if sheet is _Scan:  # if it reads the member to its end, every tag there is plain
             workbook.plain.append(member)
-            if keep:  # for its parts (`connectors.sheet_parts`), not inflated again
-                workbook.kept[member] = Inflated()
-                readers.append(workbook.kept[member])
+            if keep and (kept := workbook.keep(member)):  # for its parts, not inflated again
+                readers.append(kept)
         if charges is not None:
             readers.append(Copies(workbook, charges))
     if shared_strings_part(_key(member)):

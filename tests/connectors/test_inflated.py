@@ -86,3 +86,12 @@ def test_a_member_not_as_long_as_declared_is_not_inflated(tmp_path: Path) -> Non
         info = archive.getinfo("blad.xml")
     info.file_size += 1  # the declared size is the one the bounds checked
     assert inflated(path.read_bytes(), info) is None
+
+
+def test_a_match_past_the_end_across_a_seam_is_not_found() -> None:
+    """An adversarial review's case: the end falls just before a seam, and the window across it
+    was searched with a negative end (counted from the window's end)."""
+    joined = b"a" * 97 + b"XYZW" + b"b" * 99
+    held = _held([joined[:100], joined[100:]])
+    for end in range(90, 110):
+        assert held.find(b"XYZW", 0, end) == joined.find(b"XYZW", 0, end), end

@@ -46,8 +46,7 @@ def _in_parts(path: Path, parts: int | None = None) -> tuple[list[list[Any]] | N
     bounds wrote it anew."""
     bounded = bounded_workbook(path, path.read_bytes())
     book = CalamineWorkbook.from_filelike(io.BytesIO(bounded.data))
-    rows = sheet_parts.read_in_parts(bounded.data, bounded.plain, bounded.kept,
-                                     book.sheet_names[0], list, lambda _: True, parts)  # fmt: skip
+    rows = sheet_parts.read_in_parts(bounded, book.sheet_names[0], list, lambda _: True, parts)
     return rows, bounded.data
 
 
@@ -243,3 +242,108 @@ def test_the_bounds_name_the_sheets_they_scanned_and_keep_the_bytes_of_a_large_o
     assert member not in bounded.plain and member not in bounded.kept
     rows, _ = _in_parts(path, 2)
     assert rows is None
+
+
+WORKSHEET = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
+
+
+def test_a_cut_inside_a_value_of_well_formed_xml_is_never_read_so(tmp_path: Path) -> None:
+    """An adversarial review's workbook: well-formed XML whose first `sheetData` sits deeper than
+    the last, a value holding rows (a cut pattern inside it: the first cut of three parts falls
+    there, the only other one between rows 300 and 301), and a tail holding a cell and a
+    `</sheetData >`. Cut there, a part read the tail's text into the value
+    ('helloFROM-THE-TAIL'); now nothing after the last `</sheetData>` may name a `sheetData`."""
+
+    def rows(first: int, last: int, between: bytes = b"\n") -> bytes:
+        return b"".join(
+            f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>'.encode() + between
+            for n in range(first, last)
+        )
+
+    value = (b'<row r="150"><c r="A150" t="str"><v>hello<row r="150"></row><row r="151"></row>'
+             b"world</v></c></row>\n")  # fmt: skip
+    body = rows(1, 150) + value + rows(151, 300) + rows(300, 302, b"") + rows(302, 400)
+    sheet = (WORKSHEET + b"<p><q><s0><sheetData>" + body + b"</sheetData></s0></q></p>"
+             b"<sheetData></sheetData><extLst><c r=\"B1\" t=\"str\"><v>FROM-THE-TAIL</v></c>"
+             b"<sheetData ></sheetData ></extLst></worksheet>")  # fmt: skip
+    path = _workbook(
+        tmp_path / "staart.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet)
+    )
+    for parts in (2, 3, 4):
+        found, data = _in_parts(path, parts)
+        assert found is None or found == _whole(data), parts
+    whole = _whole(data)
+    assert not any("FROM-THE-TAIL" in str(r) for r in whole)  # the whole never reads the tail
+    (opened,) = spreadsheet.open_sheets(path)
+    assert opened.read_rows() == [row_text(r) for r in whole]
+
+
+def test_shared_strings_held_once_a_part_are_held_to_a_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part's calamine holds the workbook's shared strings: a sheet is cut only while the
+    parts' copies stay under PART_STRINGS."""
+    path = _shared(tmp_path / "teksten.xlsx")
+    bounded = bounded_workbook(path, path.read_bytes())
+    assert bounded.strings > 0
+    rows, _ = _in_parts(path, 2)
+    assert rows is not None
+    monkeypatch.setattr(sheet_parts, "PART_STRINGS", 2 * bounded.strings - 1)
+    rows, data = _in_parts(path, 2)
+    assert rows is None
+    monkeypatch.setattr(sheet_parts, "PART_STRINGS", 2 * bounded.strings)
+    rows, data = _in_parts(path, 2)
+    assert rows == _whole(data)
+
+
+def test_a_part_holding_cells_outside_its_rows_makes_no_rows(tmp_path: Path) -> None:
+    """An adversarial review's sheet: every part holds a cell in A1 and one in ALL400, so each
+    part's calamine builds the whole sheet's area; its rows are not made (they were, on every
+    thread at once, before the parts were found not to fit), and the sheet is read whole."""
+    corner = b'<row r="400"><c r="A1"><v>1</v></c><c r="ALL400"><v>2</v></c></row>'
+    pad = b'<row r="400"></row>' * 10
+    path = _sheet(tmp_path, (corner + pad) * 60, "hoeken.xlsx")
+    made: list[int] = []
+
+    def counted(cells: list[Any]) -> list[Any]:
+        made.append(1)
+        return cells
+
+    bounded = bounded_workbook(path, path.read_bytes())
+    book = CalamineWorkbook.from_filelike(io.BytesIO(bounded.data))
+    for parts in (2, 4):
+        made.clear()
+        assert (
+            sheet_parts.read_in_parts(bounded, book.sheet_names[0], counted, lambda _: True, parts)
+            is None
+        )
+        assert made == []
+    (opened,) = spreadsheet.open_sheets(path)
+    assert opened.read_rows() == [row_text(r) for r in _whole(bounded.data)]
+
+
+def test_the_bounds_keep_the_bytes_of_a_workbooks_one_large_sheet_only(tmp_path: Path) -> None:
+    """Three large sheets: none is kept (a workbook of several is never read in parts; the
+    bounds read each in pieces, not all at once)."""
+
+    def write(archive: zipfile.ZipFile) -> None:
+        for n in (1, 2, 3):
+            archive.writestr(f"xl/worksheets/sheet{n}.xml", SHEET_START + _rows(1, 400) + SHEET_END)
+
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/'
+            f'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in (1, 2, 3)
+        )
+        + "</Relationships>"
+    )
+    path = _workbook(tmp_path / "drie.xlsx", write, rels=rels)
+    bounded = bounded_workbook(path, path.read_bytes())
+    assert {f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3)} <= set(bounded.plain)
+    assert bounded.kept == {}
