@@ -16,6 +16,7 @@ import datetime as dt
 import shutil
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import xlsxwriter
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 
 from connectors import read_delivery
 from connectors.profiles import load_profiles
+from connectors.sheet_parts import cores, part_count
 from pipeline.night.check import check_file
 from pipeline.settings import Settings
 
@@ -103,7 +105,20 @@ def measure(path: Path, org: str, rows: int) -> None:
           f"incl. titles): {rows / raw_seconds:,.0f} rows/s ({raw_seconds:.1f} s)\n"
           f"      our reader alone: {rows / read_seconds:,.0f} rows/s ({read_seconds:.1f} s)\n"
           f"      monitor check: {rows / check_seconds:,.0f} rows/s ({check_seconds:.1f} s), "
-          f"{raw_seconds / check_seconds:.0%} of the raw read")  # fmt: skip
+          f"{raw_seconds / check_seconds:.0%} of the raw read{_parts(path)}")  # fmt: skip
+
+
+def _parts(path: Path) -> str:
+    """How many parts the workbook's sheet is parsed in on this machine (`connectors.sheet_parts`:
+    one per core for a large sheet; the raw read is one thread)."""
+    if path.suffix != ".xlsx":
+        return ""
+    with zipfile.ZipFile(path) as archive:
+        size = max(
+            i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")
+        )
+    return (f"; its sheet ({size / 2**20:.0f} MiB of XML) parsed in {part_count(size)} parts "
+            f"on {cores()} cores")  # fmt: skip
 
 
 def warm_up(root: Path) -> None:

@@ -92,6 +92,12 @@ class Bounded(Protocol):
     def strings(self) -> int: ...  # the bytes of its shared strings, as written anew
 
 
+def may_cut(member: str, size: int) -> bool:
+    """Whether a member the bounds scanned may be a sheet to cut: one under xl/worksheets/ that
+    makes more than one part (`part_count`)."""
+    return part_count(size) > 1 and member.lower().startswith(SHEETS)
+
+
 def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list[V]],
                   failed: Callable[[BaseException], bool],
                   parts: int | None = None) -> list[list[V]] | None:  # fmt: skip
@@ -104,8 +110,7 @@ def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list
     data = workbook.data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
-    large = [i for i in infos if i.filename in workbook.plain and i.file_size >= 2 * PART_BYTES
-             and i.filename.lower().startswith(SHEETS)]  # fmt: skip
+    large = [i for i in infos if i.filename in workbook.plain and may_cut(i.filename, i.file_size)]
     count = parts or (part_count(large[0].file_size) if len(large) == 1 else 1)
     if len(large) != 1 or count < 2 or count * workbook.strings > PART_STRINGS:
         return None

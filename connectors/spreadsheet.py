@@ -161,8 +161,8 @@ def _calamine_sheets(
         raise DeliveryError(
             EditCode.S01, f"Excel-bestand niet te lezen ({exc})", file=path.name
         ) from exc
-    in_parts = None
-    if len(metadata) == 1 and bounded is not None and bounded.plain:
+    in_parts = None  # only where the bounds kept a large sheet's bytes (nothing for a small one)
+    if len(metadata) == 1 and bounded is not None and bounded.kept:
         in_parts = functools.partial(read_in_parts, bounded, row=row_text, failed=_calamine_failure)
     visible = SheetVisibleEnum.Visible
     return [

@@ -59,7 +59,7 @@ from connectors.limits import (
     over_limit,
 )
 from connectors.shared_strings import SharedStrings, shared_strings_part
-from connectors.sheet_parts import part_count
+from connectors.sheet_parts import may_cut
 from connectors.sheet_walk import (
     MAX_SHEET_ROWS,
     OpenDocumentWalk,
@@ -258,7 +258,7 @@ def _stream_member(archive: ZipMembers, info: zipfile.ZipInfo, total: int, workb
     sheet, ods = info.filename in sheets, info.filename == "content.xml"
     name = _sheet_name(info)
     cells, spaces, known = workbook.cells, workbook.spaces, len(workbook.sheets)
-    plain, keep = len(workbook.plain), part_count(info.file_size) > 1
+    plain, keep = len(workbook.plain), may_cut(info.filename, info.file_size)
 
     def readers(kind: type[_Scan] | type[SpreadsheetMLWalk]) -> Callable[[bytes], list[_Member]]:
         """The readers, chosen by the member's first bytes: binary, it is no sheet."""
