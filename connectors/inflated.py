@@ -9,11 +9,14 @@ from __future__ import annotations
 import zipfile
 import zlib
 from bisect import bisect_right
+from collections.abc import Callable
 
 from connectors.zip_members import packed_member
 
 STEP = 64 << 10  # packed bytes inflated at a time (~0.6–0.9 MB of sheet XML)
 SEAM = 64  # every piece but the last is at least this long: a needle spans two pieces at most
+MAX_CELL_BYTES = 256  # a kept sheet's bytes per cell at most (the check benchmark's: ~35)
+DENSE_FROM = 8 << 20  # checked from here on (a sheet's start holds no cells)
 
 
 class Inflated:
@@ -89,6 +92,26 @@ class Inflated:
         """A few bytes, copied (`cut` with a start and an end, no step)."""
         start, end = max(0, cut.start), min(cut.stop, self.size)
         return b"".join(self.views(start, end)) if start < end else b""
+
+
+class Kept(Inflated):
+    """A large sheet's bytes as the bounds read them, kept in `into` under its name for its
+    parts (`connectors.sheet_parts`) and let go of once they hold fewer cells (`cells`: the
+    sheet's so far) than one in MAX_CELL_BYTES: a sheet padded out (a long attribute on every
+    row) is read whole with little memory, and in parts would hold all its bytes (a second
+    review: 203 MB of XML for 50,000 cells took 356 MB in parts, 141 MB whole)."""
+
+    def __init__(self, into: dict[str, Inflated], member: str, cells: Callable[[], int]) -> None:
+        super().__init__()
+        self.into, self.member, self.cells = into, member, cells
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self.into.get(self.member) is not self:
+            return  # let go of
+        self.add(chunk)
+        if self.size > DENSE_FROM and self.size > MAX_CELL_BYTES * self.cells():
+            del self.into[self.member]
+            self.pieces = []
 
 
 def inflated(data: bytes, info: zipfile.ZipInfo) -> Inflated | None:

@@ -10,18 +10,24 @@ A sheet is cut only when that cannot change what is read, nor what calamine hold
   scanned, at least PART_BYTES a part, and the parts' copies of the shared strings (each part's
   calamine holds them all) stay under PART_STRINGS;
 - its bytes are as spreadsheet programs write them: no comment, CDATA section, DOCTYPE or
-  processing instruction after the XML declaration; `<sheetData>` the first `sheetData`, none
-  other before the last cut nor after the last `</sheetData>`; every cut after a `</row>` and
-  before a `<row r="N"`, the rows N rising from cut to cut.
-Each part is the sheet's start up to `<sheetData>`, its share of the rows, and the sheet's end
-from its last `</sheetData>`, in a copy of the workbook (`canonical_zip`). Up to its cut a part
-reads what the whole reads; where calamine is not back among the rows at a cut (the cut fell
-inside an element, in XML that may still be well-formed), the part reads on through the
-sheet's end, finds no `</sheetData>` there, and fails. A part whose cells lie outside its rows
-(rows listed out of order) makes no rows. In either case, and when calamine cannot read a part,
-the sheet is read whole, as before (`read_in_parts` gives None). The parts' rows are put
-together where calamine put them: each part's range (the box around its cells) below the one
-before.
+  processing instruction after the XML declaration; `<sheetData>` the first `sheetData` and
+  none other before the last cut; the sheet's start well-formed up to it (expat: `<sheetData>`
+  a tag, not text in a value); every cut after a `</row>` and before a `<row r="N"`, the rows N
+  rising from cut to cut.
+Each part is the sheet's start up to `<sheetData>` and its share of the rows, in a copy of the
+workbook (`canonical_zip`); every part but the last then ends with the end tags that close what
+the start opened, the last as the sheet does. Up to its cut a part reads what the whole reads.
+Where calamine is not back among the rows at a cut (the cut fell inside an element, in XML that
+may well be well-formed: a first review read the sheet's end into a value so), the part reads
+its end tags as that element's and reaches the end of the file: it fails. Where the rows close
+more than they opened (not well-formed: calamine's XML reader refuses an end tag with nothing
+open, and the whole read fails), the part's end tags find nothing open: it fails (a second
+review: the parts read a sheet the whole refused). So each part begins with no more open tags
+than the whole holds at its cut, and fails wherever the whole would. A part whose cells lie
+outside its rows (rows listed out of order), or that holds none, makes no rows. In these cases,
+and when calamine cannot read a part, the sheet is read whole, as before (`read_in_parts` gives
+None). The parts' rows are put together where calamine put them: each part's range (the box
+around its cells) below the one before.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 from typing import Any, Protocol, TypeVar
+from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
 
@@ -120,38 +127,41 @@ def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list
     spans = _spans(xml, cut[2]) if xml is not None and cut is not None else None
     if xml is None or cut is None or spans is None:
         return None
-    start, end, at = cut
-    head, tail, edges = xml.views(0, start), xml.views(end, xml.size), [start, *at, end]
-    pieces = [head + xml.views(a, b) + tail for a, b in pairwise(edges)]  # a part's rows: a to b
+    start, end, at, closing = cut
+    head, edges = xml.views(0, start), [start, *at, end]
+    pieces = [head + xml.views(a, b) + [memoryview(closing)] for a, b in pairwise(edges)]
+    pieces[-1][-1:] = xml.views(end, xml.size)  # the last part ends as the sheet does
 
-    def read(piece: list[memoryview], span: tuple[int, int]) -> Part[V] | BaseException | None:
+    def read(piece: list[memoryview], span: tuple[int, int]) -> Part[V] | BaseException:
         try:
             written = canonical_zip(data, infos, {info.filename: piece})
             found = CalamineWorkbook.from_filelike(io.BytesIO(written)).get_sheet_by_name(sheet)
-            if found.start is None or found.end is None:  # no cells
-                return None
-            if found.start[0] < span[0] or found.end[0] > span[1]:
-                return _Misplaced()  # its rows are not made: the sheet is read whole
+            if (
+                found.start is None
+                or found.end is None
+                or (found.start[0] < span[0] or found.end[0] > span[1])
+            ):
+                return _Whole()  # no rows are made: the sheet is read whole
             return found.start, found.end, [row(r) for r in found.to_python(skip_empty_area=True)]
         except BaseException as exc:  # a panic too (a BaseException): judged by the caller
             return exc
 
     with ThreadPoolExecutor(len(pieces), thread_name_prefix="sheet-part") as pool:
         read_parts = list(pool.map(read, pieces, spans))
-    del pieces, head, tail, xml
+    del pieces, head, xml
     for result in read_parts:
-        if isinstance(result, _Misplaced) or (isinstance(result, BaseException) and failed(result)):
+        if isinstance(result, _Whole) or (isinstance(result, BaseException) and failed(result)):
             return None
         if isinstance(result, BaseException):
             raise result
-    filled = [p for p in read_parts if p is not None and not isinstance(p, BaseException)]
-    return joined(filled, row([""])[0])
+    return joined([p for p in read_parts if not isinstance(p, BaseException)], row([""])[0])
 
 
-class _Misplaced(Exception):
-    """A part holds a cell outside its rows (rows listed out of order): each part's calamine
-    would build an area up to the whole sheet's, and its rows are not made (an adversarial
-    review: four parts of such a sheet held 1 GB, the whole 0.35 GB)."""
+class _Whole(Exception):
+    """A part that says the sheet is read whole: its cells lie outside its rows (rows listed out
+    of order: each part's calamine builds an area up to the whole sheet's, and an adversarial
+    review's four parts made 1 GB of rows where the whole made 0.35 GB), or it holds none (a
+    second review's `<sheetData>` inside an attribute value: no part found the rows)."""
 
 
 def _spans(xml: Inflated, at: list[int]) -> list[tuple[int, int]] | None:
@@ -169,16 +179,13 @@ def _spans(xml: Inflated, at: list[int]) -> list[tuple[int, int]] | None:
     return [(first, below - 1) for first, below in pairwise([*firsts, NO_ROW])]
 
 
-def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int]] | None:
-    """Where `<sheetData>` ends, where the last `</sheetData>` starts, and the cuts between them
+def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int], bytes] | None:
+    """Where `<sheetData>` ends, where the last `</sheetData>` starts, the cuts between them
     (each after a `</row>`, before a `<row r="`) that make `parts` parts, each cut EARLIER of
-    the sheet's rows before its share; None when the sheet is not cut (see the module). Up to
+    the sheet's rows before its share, and the end tags that close what the sheet's start opened
+    (how every part but the last ends); None when the sheet is not cut (see the module). Up to
     the last cut no other `sheetData`: what calamine reads as rows goes on past every cut (and
-    stops where the whole stops, in the last part). None after the last `</sheetData>` either:
-    a part whose cut falls inside an element (calamine not back among the rows there) reads
-    on through the sheet's end to the end of the file, and fails, so that the sheet is read
-    whole (an adversarial review cut inside a value in well-formed XML, whose tail held another
-    `</sheetData >`: the part read the tail's text into the value)."""
+    stops where the whole stops, in the last part)."""
     if parts < 2 or _markup(xml):
         return None
     first = xml.find(b"sheetData")
@@ -193,9 +200,25 @@ def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int]] | None:
             found.add(at + ROW_END)
     if not found or xml.find(b"sheetData", start, max(found)) >= 0:
         return None
-    if xml.find(b"sheetData", end + len(b"</sheetData>")) >= 0:
+    opened = _opened(xml[0:start])
+    if opened is None:
         return None
-    return start, end, sorted(found)
+    return start, end, sorted(found), "".join(f"</{name}>" for name in opened[::-1]).encode()
+
+
+def _opened(head: bytes) -> list[str] | None:
+    """The elements the sheet's start opens (expat), the last of them `sheetData`; None when
+    the start is not well-formed so far, or ends otherwise (a second review: a value holding
+    `<sheetData>`, which no part then found)."""
+    opened: list[str] = []
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = lambda name, _: opened.append(name)
+    parser.EndElementHandler = lambda _: opened.pop()
+    try:
+        parser.Parse(head, False)
+    except expat.ExpatError:
+        return None
+    return opened if opened and opened[-1] == "sheetData" else None
 
 
 def _markup(xml: Inflated) -> bool:

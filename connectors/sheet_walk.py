@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.base import HEADER_SCAN_ROWS
-from connectors.inflated import Inflated
+from connectors.inflated import Inflated, Kept
 from connectors.limits import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, over_limit
 from schemas.edit_codes import EditCode
 from schemas.errors import DeliveryError
@@ -123,14 +123,16 @@ class WorkbookCells:
             raise over_limit("de werkbladen samen hebben te veel cellen", MAX_CELLS, self.file)
 
     def keep(self, member: str) -> Inflated | None:
-        """Where the bytes of a large sheet the bounds scan are kept for its parts
-        (`connectors.sheet_parts`): only while it is the workbook's one large sheet (a second
-        lets go of the first: a workbook of several is never read in parts)."""
+        """Where the bytes of a large sheet the bounds begin to scan (the last of `sheets`) are
+        kept for its parts (`connectors.sheet_parts`): only while it is the workbook's one large
+        sheet (a second lets go of the first: a workbook of several is never read in parts),
+        and its cells are dense (`_Kept`)."""
         self.large += 1
         if self.large > 1:
             self.kept.clear()
             return None
-        self.kept[member] = kept = Inflated()
+        sheet = self.sheets[-1]
+        self.kept[member] = kept = Kept(self.kept, member, lambda: sheet.cells)
         return kept
 
     def add_text(self, held: int) -> None:

@@ -20,11 +20,14 @@ import xlsxwriter
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+import connectors.inflated as inflated
 import connectors.sheet_parts as sheet_parts
 import connectors.spreadsheet as spreadsheet
 from connectors.base import row_text
 from connectors.inflated import Inflated
 from connectors.workbook_bounds import bounded_workbook
+from schemas.edit_codes import EditCode
+from schemas.errors import DeliveryError
 from tests.hostile.generators import SHEET_END, SHEET_START, _workbook
 
 
@@ -200,7 +203,8 @@ def test_cuts_fall_after_a_row_and_before_a_row_with_its_place() -> None:
     joined = b"".join(xml.pieces)
     found = sheet_parts.cuts(xml, 3)
     assert found is not None
-    start, end, at = found
+    start, end, at, closing = found
+    assert closing == b"</sheetData></worksheet>"  # what the sheet's start opened, closed
     assert joined[start - len(b"<sheetData>") : start] == b"<sheetData>"
     assert joined[end:].startswith(b"</sheetData>")
     assert len(at) == 2
@@ -347,3 +351,86 @@ def test_the_bounds_keep_the_bytes_of_a_workbooks_one_large_sheet_only(tmp_path:
     bounded = bounded_workbook(path, path.read_bytes())
     assert {f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3)} <= set(bounded.plain)
     assert bounded.kept == {}
+
+
+def _numbered(first: int, last: int, between: bytes = b"") -> bytes:
+    return b"".join(
+        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>'.encode() + between
+        for n in range(first, last)
+    )
+
+
+def test_sheet_data_inside_an_attribute_value_is_never_cut(tmp_path: Path) -> None:
+    """A second review's sheet: the first `sheetData` in the bytes is text in an attribute value
+    (`<foo a="<sheetData>">`), and calamine reads the rows of the real `<sheetData>` after it.
+    Cut, every part's quote ran on through the rows and no part found any: the sheet read as
+    empty. Now the sheet without its rows must be well-formed, and a part without cells means
+    the sheet is read whole."""
+    sheet = (WORKSHEET + b'<foo a="<sheetData>">' + _numbered(1, 200, b"\n") + _numbered(200, 260)
+             + b"<sheetData>" + _numbered(300, 330) + b'</sheetData><x b=">"/></worksheet>')  # fmt: skip
+    path = _workbook(
+        tmp_path / "waarde.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet)
+    )
+    for parts in (2, 3, 4):
+        assert _in_parts(path, parts)[0] is None
+    whole = _whole(bounded_workbook(path, path.read_bytes()).data)
+    assert len(whole) == 329
+    (opened,) = spreadsheet.open_sheets(path)
+    assert opened.read_rows() == [row_text(r) for r in whole]
+
+
+def test_an_end_tag_the_whole_refuses_is_refused_in_parts_too(tmp_path: Path) -> None:
+    """A second review's sheet: one end tag too many among the rows, two more later, and no
+    `</worksheet>`. The whole read refuses it (an end tag with nothing open); each part began
+    afresh and read it. Now the sheet without its rows must be well-formed: it is not cut, and
+    it is refused as before."""
+    sheet = (WORKSHEET + b"<sheetData>" + _numbered(1, 50) + b"</g>" + _numbered(50, 300)
+             + b"</y></z><w>" + _numbered(300, 310) + b"</sheetData>")  # fmt: skip
+    path = _workbook(
+        tmp_path / "eind.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet)
+    )
+    assert _in_parts(path, 2)[0] is None
+    (opened,) = spreadsheet.open_sheets(path)
+    with pytest.raises(DeliveryError, match="niet te lezen") as refused:
+        opened.read_rows()
+    assert refused.value.code is EditCode.S01
+
+
+def test_the_bytes_of_a_sheet_padded_out_are_let_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second review's sheet: a long attribute on every row, one cell each (in parts it held
+    all its bytes: 356 MB against 141 MB read whole). Kept while its cells are dense enough."""
+    monkeypatch.setattr(inflated, "DENSE_FROM", 4096)
+    pad = b"a" * 1000
+    body = b"".join(f'<row r="{n}" x="'.encode() + pad + f'"><c r="A{n}"><v>{n}</v></c></row>'.encode()
+                    for n in range(1, 400))  # fmt: skip
+    padded = _sheet(tmp_path, body, "opgevuld.xlsx")
+    dense = _sheet(tmp_path, _rows(1, 400), "vol.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    assert member not in bounded_workbook(padded, padded.read_bytes()).kept
+    assert member in bounded_workbook(dense, dense.read_bytes()).kept
+    (opened,) = spreadsheet.open_sheets(padded)
+    assert len(opened.read_rows()) == 399
+
+
+def test_an_end_tag_too_many_is_refused_in_parts_too_when_the_sheet_ends_with_merged_cells(
+    tmp_path: Path,
+) -> None:
+    """The case the second review left open: the sheet's end holds `<mergeCells>`, where
+    python-calamine's second pass stops, so a part ending as the sheet does never closed the
+    start's tags. Every part but the last now ends with exactly those end tags: the part after
+    the tag too many fails, and the sheet is read whole (and refused, as the whole read is)."""
+    sheet = (WORKSHEET + b"<sheetData>" + _numbered(1, 50) + b"</g>" + _numbered(50, 300)
+             + b"</y></z><w>" + _numbered(300, 310) + b"</sheetData>"
+             b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>')  # fmt: skip
+    path = _workbook(
+        tmp_path / "samen.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet)
+    )
+    with pytest.raises(Exception, match="does not match any open tag"):
+        _whole(bounded_workbook(path, path.read_bytes()).data)
+    for parts in (2, 3):
+        assert _in_parts(path, parts)[0] is None
+    (opened,) = spreadsheet.open_sheets(path)
+    with pytest.raises(DeliveryError, match="niet te lezen"):
+        opened.read_rows()
