@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from connectors.base import RawTable, normalise_header
-from pipeline.ingest.codes import lists_by_row, map_codes, split_codes
+from pipeline.ingest.codes import map_codes, split_codes
 from pipeline.ingest.gedrag import most_serious
 from pipeline.ingest.parsing import (
     on_distinct,
@@ -105,12 +105,27 @@ def map_ticks(
 
 
 def _true_columns(flags: pd.DataFrame) -> pd.Series:
-    """Per row, the list of column names whose flag is True (None when there is none)."""
-    stacked = flags.stack()
-    chosen = stacked[stacked.astype(bool)].reset_index(level=1).iloc[:, 0]
-    chosen = chosen.iloc[np.argsort(chosen.index.to_numpy(), kind="stable")]
-    lists = lists_by_row(pd.Series(chosen.index), chosen)
-    return lists.reindex(flags.index).astype(object).where(lambda s: s.notna(), None)
+    """Per row, the list of column names whose flag is True (None when there is none); one list
+    per pattern of flags, shared by its rows (the checks of a list run once per list object:
+    `schemas.guard`, `gedrag.most_serious`)."""
+    columns = [str(c) for c in flags.columns]
+    ticked = [flags[c].to_numpy(dtype=bool) for c in flags.columns]
+    distinct, inverse = _tick_patterns(ticked, len(flags))
+    lists = np.empty(len(distinct), dtype=object)
+    for i, key in enumerate(distinct):
+        lists[i] = [c for bit, c in enumerate(columns) if key >> bit & 1] or None
+    return pd.Series(lists[inverse], index=flags.index, dtype=object)
+
+
+def _tick_patterns(ticked: list[np.ndarray], rows: int) -> tuple[list[int], np.ndarray]:
+    """Each row's ticks as the bits of one key: the distinct keys (a few patterns for many rows),
+    and each row's position among them."""
+    assert len(ticked) < 63, "a tick-box column per code of a code list: a few"  # bits of a key
+    keys = np.zeros(rows, dtype=np.int64)
+    for bit, column in enumerate(ticked):
+        keys |= column.astype(np.int64) << bit
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return distinct.tolist(), inverse
 
 
 def map_gemeente(
@@ -246,13 +261,9 @@ def _raw_values(cells: pd.DataFrame, mapping: FieldMap) -> pd.Series:
     found = [
         c for c in mapping.tick_columns([str(c) for c in cells.columns.tolist()]).values() if c
     ]
-    assert len(found) < 63, "a tick-box column per code of a code list: a few"  # bits of a key
-    keys = np.zeros(len(cells), dtype=np.int64)  # each row's ticks as bits: a few distinct keys
-    for bit, column in enumerate(found):
-        keys |= cells[column].notna().to_numpy().astype(np.int64) << bit
-    distinct, inverse = np.unique(keys, return_inverse=True)
+    distinct, inverse = _tick_patterns([cells[c].notna().to_numpy() for c in found], len(cells))
     texts = [",".join(c for bit, c in enumerate(found) if key >> bit & 1) or None
-             for key in distinct.tolist()]  # fmt: skip
+             for key in distinct]  # fmt: skip
     return pd.Series(np.array(texts, dtype=object)[inverse], index=cells.index, dtype=object)
 
 

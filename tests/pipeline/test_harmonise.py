@@ -161,6 +161,19 @@ def test_map_ticks_keeps_one_list_a_row_when_every_row_ticks_as_many() -> None:
     ]  # fmt: skip
 
 
+def test_map_ticks_gives_rows_ticked_alike_one_list() -> None:
+    """The checks of a list run once per list object (the guard's rule on the most serious
+    gedragstype, `most_serious`): rows ticked alike share one list, so 100,000 rows of a few
+    patterns are judged a few times, not 100,000."""
+    lists, _ = map_ticks(
+        _tick_cells([("x", None, "x"), (None, "x", None), ("X", None, "x"), (None, "x", None)]),
+        TICK_MAP, GEDRAGSTYPE,
+    )  # fmt: skip
+
+    assert _listed(lists) == [["verbaal", "fysiek_geweld"], ["bedreiging"]] * 2
+    assert lists[0] is lists[2] and lists[1] is lists[3] and lists[0] is not lists[1]
+
+
 def test_the_raw_value_of_tick_boxes_names_the_ticked_columns_in_order() -> None:
     from pipeline.ingest.harmonise import _raw_values
 
