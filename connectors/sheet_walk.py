@@ -126,7 +126,7 @@ class WorkbookCells:
         """Where the bytes of a large sheet the bounds begin to scan (the last of `sheets`) are
         kept for its parts (`connectors.sheet_parts`): only while it is the workbook's one large
         sheet (a second lets go of the first: a workbook of several is never read in parts),
-        and its cells are dense (`_Kept`)."""
+        and its cells are dense (`Kept`)."""
         self.large += 1
         if self.large > 1:
             self.kept.clear()
