@@ -11,9 +11,9 @@ A sheet is cut only when that cannot change what is read, nor what calamine hold
   calamine holds them all) stay under PART_STRINGS;
 - its bytes are as spreadsheet programs write them: no comment, CDATA section, DOCTYPE or
   processing instruction after the XML declaration; `<sheetData>` the first `sheetData` and
-  none other before the last cut; the sheet's start well-formed up to it (expat: `<sheetData>`
-  a tag, not text in a value); every cut after a `</row>` and before a `<row r="N"`, the rows N
-  rising from cut to cut.
+  none other before the last cut, nor any `mergeCells`; the sheet's start well-formed up to it
+  (expat: `<sheetData>` a tag, not text in a value); every cut after a `</row>` and before a
+  `<row r="N"`, the rows N rising from cut to cut.
 Each part is the sheet's start up to `<sheetData>` and its share of the rows, in a copy of the
 workbook (`canonical_zip`); every part but the last then ends with the end tags that close what
 the start opened, the last as the sheet does. Up to its cut a part reads what the whole reads.
@@ -22,7 +22,9 @@ may well be well-formed: a first review read the sheet's end into a value so), t
 its end tags as that element's and reaches the end of the file: it fails. Where the rows close
 more than they opened (not well-formed: calamine's XML reader refuses an end tag with nothing
 open, and the whole read fails), the part's end tags find nothing open: it fails (a second
-review: the parts read a sheet the whole refused). So each part begins with no more open tags
+review: the parts read a sheet the whole refused). Calamine ends the rows at any `</sheetData>`;
+the end tags after it are read by python-calamine's second pass over the sheet (for its merged
+cells), which stops at the first `<mergeCells>`: none may come before the last cut. So each part begins with no more open tags
 than the whole holds at its cut, and fails wherever the whole would. A part whose cells lie
 outside its rows (rows listed out of order), or that holds none, makes no rows. In these cases,
 and when calamine cannot read a part, the sheet is read whole, as before (`read_in_parts` gives
@@ -185,7 +187,10 @@ def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int], bytes] | None:
     the sheet's rows before its share, and the end tags that close what the sheet's start opened
     (how every part but the last ends); None when the sheet is not cut (see the module). Up to
     the last cut no other `sheetData`: what calamine reads as rows goes on past every cut (and
-    stops where the whole stops, in the last part)."""
+    stops where the whole stops, in the last part). Nor any `mergeCells`: python-calamine reads a
+    sheet a second time for its merged cells, up to the first `<mergeCells>`, and that pass is
+    the one that reads a part's end tags to the end (a third review: a `<mergeCells>` in the
+    sheet's start or among the rows let the parts read a sheet the whole refused)."""
     if parts < 2 or _markup(xml):
         return None
     first = xml.find(b"sheetData")
@@ -199,6 +204,8 @@ def cuts(xml: Inflated, parts: int) -> tuple[int, int, list[int], bytes] | None:
         if at >= 0:
             found.add(at + ROW_END)
     if not found or xml.find(b"sheetData", start, max(found)) >= 0:
+        return None
+    if xml.find(b"mergeCells", 0, max(found)) >= 0:  # python-calamine's second pass stops there
         return None
     opened = _opened(xml[0:start])
     if opened is None:

@@ -434,3 +434,25 @@ def test_an_end_tag_too_many_is_refused_in_parts_too_when_the_sheet_ends_with_me
     (opened,) = spreadsheet.open_sheets(path)
     with pytest.raises(DeliveryError, match="niet te lezen"):
         opened.read_rows()
+
+
+@pytest.mark.parametrize("where", ["start", "rows"])
+def test_merged_cells_before_the_last_cut_are_never_cut(tmp_path: Path, where: str) -> None:
+    """A third review's sheets: a `<mergeCells>` in the sheet's start, or among the rows, stops
+    python-calamine's second pass before a part's end tags, so one end tag too many in each part
+    went unseen: the parts read 399 rows of a sheet the whole read refuses. Not cut now."""
+    merged = b'<mergeCells><mergeCell ref="B1:C1"/></mergeCells>'
+    first = b'<row r="1"><c r="A1"><v>1</v></c>' + (merged if where == "rows" else b"") + b"</row>"
+    sheet = (WORKSHEET + (merged if where == "start" else b"") + b"<sheetData>" + first
+             + _numbered(2, 100) + b"</x>" + _numbered(100, 300) + b"</x>" + _numbered(300, 400)
+             + b"</sheetData>" + merged + b"</worksheet>")  # fmt: skip
+    path = _workbook(
+        tmp_path / "samengevoegd.xlsx", lambda a: a.writestr("xl/worksheets/sheet1.xml", sheet)
+    )
+    with pytest.raises(Exception, match="does not match any open tag"):
+        _whole(bounded_workbook(path, path.read_bytes()).data)
+    for parts in (2, 3):
+        assert _in_parts(path, parts)[0] is None
+    (opened,) = spreadsheet.open_sheets(path)
+    with pytest.raises(DeliveryError, match="niet te lezen"):
+        opened.read_rows()
