@@ -120,16 +120,20 @@ def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
     large = [i for i in infos if i.filename in workbook.plain and may_cut(i.filename, i.file_size)]
-    count = parts or (part_count(large[0].file_size) if len(large) == 1 else 1)
-    if len(large) != 1 or count < 2 or count * workbook.strings > PART_STRINGS:
+    if len(large) != 1:
         return None
     info = large[0]
+    count = parts or part_count(info.file_size)
+    if count < 2 or count * workbook.strings > PART_STRINGS:
+        return None
     xml = workbook.kept.pop(info.filename, None) or inflated(data, info)
     cut = cuts(xml, count) if xml is not None else None
-    spans = _spans(xml, cut[2]) if xml is not None and cut is not None else None
-    if xml is None or cut is None or spans is None:
+    if xml is None or cut is None:
         return None
     start, end, at, closing = cut
+    spans = _spans(xml, at)
+    if spans is None:
+        return None
     head, edges = xml.views(0, start), [start, *at, end]
     pieces = [head + xml.views(a, b) + [memoryview(closing)] for a, b in pairwise(edges)]
     pieces[-1][-1:] = xml.views(end, xml.size)  # the last part ends as the sheet does
@@ -138,13 +142,10 @@ def read_in_parts(workbook: Bounded, sheet: str, row: Callable[[list[Any]], list
         try:
             written = canonical_zip(data, infos, {info.filename: piece})
             found = CalamineWorkbook.from_filelike(io.BytesIO(written)).get_sheet_by_name(sheet)
-            if (
-                found.start is None
-                or found.end is None
-                or (found.start[0] < span[0] or found.end[0] > span[1])
-            ):
+            first, last = found.start, found.end
+            if first is None or last is None or first[0] < span[0] or last[0] > span[1]:
                 return _Whole()  # no rows are made: the sheet is read whole
-            return found.start, found.end, [row(r) for r in found.to_python(skip_empty_area=True)]
+            return first, last, [row(r) for r in found.to_python(skip_empty_area=True)]
         except BaseException as exc:  # a panic too (a BaseException): judged by the caller
             return exc
 
